@@ -1,0 +1,2 @@
+/** The public face of deltaimage: what front ends (CLI, Maven plugin) call. */
+package io.github.deltaimage.api;
