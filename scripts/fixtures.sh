@@ -1,0 +1,197 @@
+# shellcheck shell=bash
+# Test fixtures: a pair of Debian root filesystems and, when a test daemon is
+# running, the images built from them. Sourced by ./run after lib.sh.
+#
+# Everything is cached under $DELTAIMAGE_CACHE and rebuilt only when missing or
+# when its version below changes. Each fixture is built in a scratch folder
+# beside its final place and moved there in one rename, so an interrupted build
+# never leaves half a fixture behind.
+
+# Bump a version to force that fixture (and everything built on it) to rebuild.
+ROOTFS_OLD_VERSION=1
+ROOTFS_NEW_VERSION=1
+IMAGES_VERSION=1
+
+ROOTFS_DIR="$DELTAIMAGE_CACHE/rootfs"
+ROOTFS_OLD="$ROOTFS_DIR/bookworm-old"
+ROOTFS_NEW="$ROOTFS_DIR/bookworm-new"
+CONTEXTS_DIR="$DELTAIMAGE_CACHE/contexts"
+
+# Image names are part of the test contract (the Java tests use them).
+IMAGE_DEBIAN_OLD=deltaimage-test/debian:old
+IMAGE_DEBIAN_NEW=deltaimage-test/debian:new
+IMAGE_APP_OLD=deltaimage-test/app:1.0
+IMAGE_APP_NEW=deltaimage-test/app:1.1
+IMAGE_NOSHELL_OLD=deltaimage-test/noshell:1
+IMAGE_NOSHELL_NEW=deltaimage-test/noshell:2
+FIXTURE_IMAGES=("$IMAGE_DEBIAN_OLD" "$IMAGE_DEBIAN_NEW" "$IMAGE_APP_OLD" "$IMAGE_APP_NEW"
+                "$IMAGE_NOSHELL_OLD" "$IMAGE_NOSHELL_NEW")
+# Label on every fixture image recording what it was built from; an image
+# whose label differs from the current one is rebuilt.
+FIXTURE_LABEL=io.github.deltaimage.test.fixture
+
+# ---------------------------------------------------------------------------
+# Stamps: a small "key=value" file beside each rootfs (outside the tree, so
+# the tree stays a pristine Debian file system).
+# ---------------------------------------------------------------------------
+
+stamp_get() { # FILE KEY
+  [ -f "$1" ] && sed -n "s/^$2=//p" "$1" | head -n 1
+}
+
+# A rootfs is current when its tree and stamp exist and the stamp records the
+# wanted version (and, for the new tree, the id of the old tree it came from).
+rootfs_current() { # DIR VERSION [BASE_ID]
+  local dir="$1" stamp="$1.stamp"
+  [ -d "$dir" ] && [ -f "$stamp" ] || return 1
+  [ "$(stamp_get "$stamp" version)" = "$2" ] || return 1
+  [ -z "${3:-}" ] || [ "$(stamp_get "$stamp" base)" = "$3" ]
+}
+
+new_fixture_id() { printf '%s-%s' "$(date -u +%Y%m%dT%H%M%SZ)" "$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"; }
+
+# Scratch folders of interrupted builds: unmount and delete.
+remove_stale_scratch() {
+  local d
+  for d in "$ROOTFS_DIR"/.build-*; do
+    [ -e "$d" ] || continue
+    log "removing scratch tree of an interrupted build: $d"
+    remove_tree "$d"
+  done
+}
+
+# ---------------------------------------------------------------------------
+# Root filesystems
+# ---------------------------------------------------------------------------
+
+# Make the tree look like a container base image: no package caches or lists.
+strip_apt_state() {
+  rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/cache/apt/*.bin "$1"/var/lib/apt/lists/*
+  mkdir -p "$1/var/lib/apt/lists/partial"
+}
+
+build_rootfs_old() {
+  local mirror scratch id
+  mirror="$(debian_main_mirror)"
+  scratch="$(mktemp -d "$ROOTFS_DIR/.build-old.XXXXXX")"
+  add_exit_hook "remove_tree '$scratch'"
+  step "debootstrap --variant=minbase bookworm (${mirror:-debootstrap default mirror}); takes a few minutes"
+  # Trees are 0755 folders owned by root like a real /.
+  chmod 755 "$scratch"
+  local args=(--variant=minbase bookworm "$scratch/root")
+  [ -n "$mirror" ] && args+=("$mirror")
+  if ! run_logged "$DELTAIMAGE_CACHE/logs/debootstrap.log" debootstrap "${args[@]}"; then
+    die "debootstrap failed (see $DELTAIMAGE_CACHE/logs/debootstrap.log); check the machine's apt sources and network"
+  fi
+  strip_apt_state "$scratch/root"
+  id="$(new_fixture_id)"
+  printf 'version=%s\nid=%s\nmirror=%s\n' "$ROOTFS_OLD_VERSION" "$id" "$mirror" >"$ROOTFS_OLD.stamp.tmp"
+  remove_tree "$ROOTFS_OLD"
+  mv "$scratch/root" "$ROOTFS_OLD"
+  mv "$ROOTFS_OLD.stamp.tmp" "$ROOTFS_OLD.stamp"
+  remove_exit_hook "remove_tree '$scratch'"
+  rmdir "$scratch"
+  log "rootfs old: $ROOTFS_OLD ($(du -sb "$ROOTFS_OLD" | cut -f1) bytes)"
+}
+
+# chroot_run ROOT CMD...: run CMD inside ROOT with a plain environment.
+chroot_run() {
+  local root="$1"; shift
+  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C \
+    DEBIAN_FRONTEND=noninteractive HOME=/root "$@"
+}
+
+# Add the -updates and -security suites in the chroot and upgrade from them.
+# Prints the number of upgraded packages on stdout. Caller mounts /proc.
+upgrade_chroot() {
+  local root="$1" main security updates
+  main="$(sed -n 's/^deb \([^ ]*\) bookworm .*/\1/p' "$root/etc/apt/sources.list" | head -n 1)"
+  [ -n "$main" ] || main="$(debian_main_mirror)"
+  updates="$(apt_uri_for_suite bookworm-updates)"
+  updates="${updates:-$main}"
+  security="$(debian_security_mirror "$main")"
+  {
+    printf 'deb %s bookworm-updates main\n' "$updates"
+    if [ -n "$security" ]; then
+      printf 'deb %s bookworm-security main\n' "$security"
+    fi
+  } >>"$root/etc/apt/sources.list"
+  [ -n "$security" ] || warn "no bookworm-security source found; the new rootfs only gets bookworm-updates"
+
+  # A snapshot mirror's Release files are past their Valid-Until; accept them.
+  local apt=(apt-get -q -o Acquire::Check-Valid-Until=false -o Dpkg::Options::=--force-confold)
+  chroot_run "$root" "${apt[@]}" update >&2
+  local out upgraded
+  out="$(chroot_run "$root" "${apt[@]}" -y upgrade 2>&1)" || { printf '%s\n' "$out" >&2; return 1; }
+  printf '%s\n' "$out" >&2
+  upgraded="$(printf '%s\n' "$out" | sed -n 's/^\([0-9][0-9]*\) upgraded,.*/\1/p' | tail -n 1)"
+  upgraded="${upgraded:-0}"
+  if [ "$upgraded" -eq 0 ]; then
+    # Nothing pending: still make the pair differ, like a real app image would.
+    chroot_run "$root" "${apt[@]}" -y install --no-install-recommends less >&2
+  fi
+  chroot_run "$root" apt-get clean >&2
+  printf '%s' "$upgraded"
+}
+
+build_rootfs_new() {
+  local scratch root base_id id upgraded had_resolv=0
+  base_id="$(stamp_get "$ROOTFS_OLD.stamp" id)"
+  scratch="$(mktemp -d "$ROOTFS_DIR/.build-new.XXXXXX")"
+  root="$scratch/root"
+  step "bookworm-new: copy of old + bookworm-updates and bookworm-security upgrades"
+  cp -a "$ROOTFS_OLD" "$root"
+
+  # Whatever happens, leave no mount and no scratch tree behind.
+  add_exit_hook "remove_tree '$scratch'"
+  # Daemons must not start inside the chroot during upgrades.
+  printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+  chmod 755 "$root/usr/sbin/policy-rc.d"
+  # Name resolution for apt; put back exactly what was there afterwards.
+  if [ -e "$root/etc/resolv.conf" ] || [ -L "$root/etc/resolv.conf" ]; then
+    had_resolv=1
+    mv "$root/etc/resolv.conf" "$scratch/resolv.conf.orig"
+  fi
+  cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+  # Some maintainer scripts read /proc; nothing else is mounted.
+  mount -t proc proc "$root/proc"
+
+  local logfile="$DELTAIMAGE_CACHE/logs/upgrade.log" rc=0
+  mkdir -p "$(dirname "$logfile")"
+  upgraded="$(upgrade_chroot "$root" 2>"$logfile")" || rc=$?
+  umount "$root/proc" || umount -l "$root/proc"
+  if [ "$rc" -ne 0 ]; then
+    tail -n 60 "$logfile" >&2
+    die "upgrading the new rootfs failed (full log: $logfile); check the machine's apt sources and network"
+  fi
+
+  rm -f "$root/etc/resolv.conf" "$root/usr/sbin/policy-rc.d"
+  [ "$had_resolv" -eq 1 ] && mv "$scratch/resolv.conf.orig" "$root/etc/resolv.conf"
+  strip_apt_state "$root"
+
+  id="$(new_fixture_id)"
+  printf 'version=%s\nid=%s\nbase=%s\nupgraded=%s\n' "$ROOTFS_NEW_VERSION" "$id" "$base_id" "$upgraded" \
+    >"$ROOTFS_NEW.stamp.tmp"
+  remove_tree "$ROOTFS_NEW"
+  mv "$root" "$ROOTFS_NEW"
+  mv "$ROOTFS_NEW.stamp.tmp" "$ROOTFS_NEW.stamp"
+  remove_exit_hook "remove_tree '$scratch'"
+  remove_tree "$scratch"
+  log "rootfs new: $ROOTFS_NEW, $upgraded packages upgraded$([ "$upgraded" -eq 0 ] && echo ' (none pending: installed less instead)')"
+}
+
+# Build whichever rootfs is missing or out of date.
+ensure_rootfs() {
+  require_root "building the Debian root filesystems"
+  mkdir -p "$ROOTFS_DIR"
+  remove_stale_scratch
+  if ! rootfs_current "$ROOTFS_OLD" "$ROOTFS_OLD_VERSION"; then
+    build_rootfs_old
+  fi
+  if ! rootfs_current "$ROOTFS_NEW" "$ROOTFS_NEW_VERSION" "$(stamp_get "$ROOTFS_OLD.stamp" id)"; then
+    build_rootfs_new
+  else
+    log "rootfs pair cached: $ROOTFS_OLD, $ROOTFS_NEW ($(stamp_get "$ROOTFS_NEW.stamp" upgraded) packages upgraded)"
+  fi
+}
+fixture_images_ready() { return 1; }
