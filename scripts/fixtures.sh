@@ -10,7 +10,7 @@
 # Bump a version to force that fixture (and everything built on it) to rebuild.
 ROOTFS_OLD_VERSION=1
 ROOTFS_NEW_VERSION=1
-IMAGES_VERSION=1
+IMAGES_VERSION=2
 
 ROOTFS_DIR="$DELTAIMAGE_CACHE/rootfs"
 ROOTFS_OLD="$ROOTFS_DIR/bookworm-old"
@@ -194,4 +194,189 @@ ensure_rootfs() {
     log "rootfs pair cached: $ROOTFS_OLD, $ROOTFS_NEW ($(stamp_get "$ROOTFS_NEW.stamp" upgraded) packages upgraded)"
   fi
 }
-fixture_images_ready() { return 1; }
+
+# ---------------------------------------------------------------------------
+# Images in the test daemon (needs services_start first)
+# ---------------------------------------------------------------------------
+
+# The label value every fixture image must carry: the images' version and the
+# ids of the root filesystems they were made from.
+fixture_label_value() {
+  printf 'v%s/%s/%s' "$IMAGES_VERSION" "$(stamp_get "$ROOTFS_OLD.stamp" id)" "$(stamp_get "$ROOTFS_NEW.stamp" id)"
+}
+
+image_current() { # NAME
+  local have
+  have="$(test_docker image inspect -f "{{ index .Config.Labels \"$FIXTURE_LABEL\" }}" "$1" 2>/dev/null)" || return 1
+  [ "$have" = "$(fixture_label_value)" ]
+}
+
+# True when every fixture image is in the daemon and current.
+fixture_images_ready() {
+  local image
+  rootfs_current "$ROOTFS_OLD" "$ROOTFS_OLD_VERSION" || return 1
+  for image in "${FIXTURE_IMAGES[@]}"; do
+    image_current "$image" || return 1
+  done
+}
+
+# Deterministic pseudo-random bytes: prng_bytes NAME SIZE. The seed is derived
+# from NAME, so the same name always gives the same bytes (perl's rand is its
+# own drand48 since 5.20, identical on every machine). No downloads needed.
+prng_bytes() {
+  local seed
+  seed="$(printf '%s' "$1" | cksum | cut -d' ' -f1)"
+  perl -e 'my ($seed, $n) = @ARGV; srand($seed);
+           my $s = pack("L<*", map { int(rand(4294967296)) } 1 .. int(($n + 3) / 4));
+           print substr($s, 0, $n);' "$seed" "$2"
+}
+
+# A "next version" of a binary file: same bytes except REGIONS short runs
+# overwritten at spread-out offsets, plus APPEND new bytes at the end. This is
+# what a point release of a dependency looks like to a delta encoder.
+# mutate_copy SRC DST NAME REGIONS REGION_SIZE APPEND
+mutate_copy() {
+  local src="$1" dst="$2" name="$3" regions="$4" region_size="$5" append="$6" size i offset
+  cp "$src" "$dst"
+  size="$(stat -c %s "$src")"
+  for ((i = 1; i <= regions; i++)); do
+    offset=$((size * i / (regions + 1)))
+    prng_bytes "$name-patch-$i" "$region_size" |
+      dd of="$dst" bs=1 seek="$offset" conv=notrunc status=none
+  done
+  [ "$append" -eq 0 ] || prng_bytes "$name-tail" "$append" >>"$dst"
+}
+
+# Build context of the multi-layer app image. VERSION is 1.0 or 1.1.
+write_app_context() { # DIR VERSION BASE_IMAGE
+  local dir="$1" version="$2" base="$3" KiB=1024
+  mkdir -p "$dir/lib" "$dir/app/bin" "$dir/app/etc"
+  # Dependencies: libfoo gets a point release, libbar is identical, libbaz is
+  # replaced by libqux (a file that only exists in one version).
+  prng_bytes libfoo-1.2.3 $((3072 * KiB)) >"$dir/lib/libfoo-1.2.3.jar"
+  prng_bytes libbar-4.0.0 $((1536 * KiB)) >"$dir/lib/libbar-4.0.0.jar"
+  prng_bytes app-1.0 $((256 * KiB)) >"$dir/app/app.jar"
+  if [ "$version" = 1.0 ]; then
+    prng_bytes libbaz-0.9 $((512 * KiB)) >"$dir/lib/libbaz-0.9.jar"
+  else
+    mutate_copy "$dir/lib/libfoo-1.2.3.jar" "$dir/lib/libfoo-1.2.4.jar" libfoo-1.2.4 3 4096 $((64 * KiB))
+    rm "$dir/lib/libfoo-1.2.3.jar"
+    prng_bytes libqux-2.0 $((384 * KiB)) >"$dir/lib/libqux-2.0.jar"
+    mutate_copy "$dir/app/app.jar" "$dir/app/app.jar.new" app-1.1 2 1024 $((8 * KiB))
+    mv "$dir/app/app.jar.new" "$dir/app/app.jar"
+  fi
+  # Deleted again in a later layer: the image carries a whiteout for it.
+  prng_bytes "build-cache-$version" $((128 * KiB)) >"$dir/app/etc/build-cache.tmp"
+  printf 'app.version=%s\nserver.port=8080\nlog.level=info\n' "$version" >"$dir/app/etc/app.properties"
+  cat >"$dir/app/bin/app.sh" <<SCRIPT
+#!/bin/sh
+# deltaimage test app $version: not meant to do anything useful.
+echo "app $version on port \${1:-8080}"
+SCRIPT
+  chmod 755 "$dir/app/bin/app.sh"
+  cat >"$dir/Dockerfile" <<DOCKERFILE
+FROM $base
+LABEL org.opencontainers.image.title="deltaimage test app" \\
+      org.opencontainers.image.version="$version" \\
+      $FIXTURE_LABEL="$(fixture_label_value)"
+ENV APP_HOME=/opt/app APP_VERSION=$version JAVA_TOOL_OPTIONS="-Xmx64m"
+WORKDIR /opt/app
+# Layer 1: third-party dependencies.
+COPY --chown=10001:10001 lib/ /opt/app/lib/
+# Layer 2: the application, config, and a build leftover.
+COPY --chown=10001:10001 app/ /opt/app/
+# Layer 3: delete the leftover (whiteout), add a hardlinked pair (both names
+# new in this layer, so the layer tar stores a real hardlink) and a folder.
+RUN rm /opt/app/etc/build-cache.tmp \\
+ && cp /opt/app/bin/app.sh /opt/app/bin/launcher \\
+ && ln /opt/app/bin/launcher /opt/app/bin/app \\
+ && mkdir -p /opt/app/var/data \\
+ && echo "$version" >/opt/app/VERSION \\
+ && chown -R 10001:10001 /opt/app/var
+USER 10001:10001
+EXPOSE 8080/tcp
+CMD ["/opt/app/bin/app", "8080"]
+DOCKERFILE
+}
+
+# Build context of the shell-less FROM scratch image. VERSION is 1 or 2.
+write_noshell_context() { # DIR VERSION
+  local dir="$1" version="$2"
+  mkdir -p "$dir/data" "$dir/etc"
+  # Some real ELF bytes as plain data; version 2 is slightly different.
+  cp "$(command -v xdelta3)" "$dir/data/tool"
+  if [ "$version" = 2 ]; then
+    mutate_copy "$dir/data/tool" "$dir/data/tool.new" noshell-2 2 256 0
+    mv "$dir/data/tool.new" "$dir/data/tool"
+  fi
+  printf 'name=noshell\nversion=%s\n' "$version" >"$dir/etc/noshell.conf"
+  cat >"$dir/Dockerfile" <<DOCKERFILE
+FROM scratch
+LABEL org.opencontainers.image.title="deltaimage test noshell" \\
+      org.opencontainers.image.version="$version" \\
+      $FIXTURE_LABEL="$(fixture_label_value)"
+COPY data/ /data/
+COPY etc/ /etc/
+ENV NOSHELL_VERSION=$version
+CMD ["/data/tool"]
+DOCKERFILE
+}
+
+# (Re)generate a build context under the cache, atomically.
+generate_context() { # NAME WRITER ARGS...
+  local name="$1" writer="$2" scratch; shift 2
+  mkdir -p "$CONTEXTS_DIR"
+  scratch="$(mktemp -d "$CONTEXTS_DIR/.build-$name.XXXXXX")"
+  add_exit_hook "rm -rf '$scratch'"
+  "$writer" "$scratch" "$@"
+  # Fixed mtimes: COPY keeps them, so layers come out the same every build.
+  find "$scratch" -exec touch -h -d @1700000000 {} +
+  rm -rf "${CONTEXTS_DIR:?}/$name"
+  mv "$scratch" "$CONTEXTS_DIR/$name"
+  remove_exit_hook "rm -rf '$scratch'"
+  printf '%s' "$CONTEXTS_DIR/$name"
+}
+
+import_rootfs_image() { # ROOTFS NAME
+  step "docker import $2"
+  tar -C "$1" --numeric-owner -cf - . |
+    run_logged "$DELTAIMAGE_CACHE/logs/import.log" test_docker import \
+      --change "LABEL $FIXTURE_LABEL=$(fixture_label_value)" --change 'CMD ["bash"]' - "$2" ||
+    die "docker import of $1 as $2 failed (log: $DELTAIMAGE_CACHE/logs/import.log)"
+}
+
+build_image() { # CONTEXT NAME
+  step "docker build $2 (legacy builder)"
+  DOCKER_BUILDKIT=0 run_logged "$DELTAIMAGE_CACHE/logs/build.log" \
+    test_docker build --network=none --force-rm -t "$2" "$1" ||
+    die "docker build of $2 failed (log: $DELTAIMAGE_CACHE/logs/build.log)"
+}
+
+# Import or build whichever fixture image is missing or out of date.
+ensure_images() {
+  local rebuilt=0
+  if ! image_current "$IMAGE_DEBIAN_OLD"; then
+    import_rootfs_image "$ROOTFS_OLD" "$IMAGE_DEBIAN_OLD"; rebuilt=1
+  fi
+  if ! image_current "$IMAGE_DEBIAN_NEW"; then
+    import_rootfs_image "$ROOTFS_NEW" "$IMAGE_DEBIAN_NEW"; rebuilt=1
+  fi
+  if ! image_current "$IMAGE_APP_OLD"; then
+    build_image "$(generate_context app-1.0 write_app_context 1.0 "$IMAGE_DEBIAN_OLD")" "$IMAGE_APP_OLD"; rebuilt=1
+  fi
+  if ! image_current "$IMAGE_APP_NEW"; then
+    build_image "$(generate_context app-1.1 write_app_context 1.1 "$IMAGE_DEBIAN_NEW")" "$IMAGE_APP_NEW"; rebuilt=1
+  fi
+  if ! image_current "$IMAGE_NOSHELL_OLD"; then
+    build_image "$(generate_context noshell-1 write_noshell_context 1)" "$IMAGE_NOSHELL_OLD"; rebuilt=1
+  fi
+  if ! image_current "$IMAGE_NOSHELL_NEW"; then
+    build_image "$(generate_context noshell-2 write_noshell_context 2)" "$IMAGE_NOSHELL_NEW"; rebuilt=1
+  fi
+  if [ "$rebuilt" -eq 1 ]; then
+    # Replaced fixture images linger untagged; vfs stores every layer in full.
+    test_docker image prune -f >/dev/null
+  fi
+  fixture_images_ready || die "fixture images still not current after building them; see $DELTAIMAGE_CACHE/logs/"
+  log "fixture images ready: ${FIXTURE_IMAGES[*]}"
+}

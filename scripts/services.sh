@@ -248,3 +248,15 @@ services_env() {
 export_services_env() {
   eval "$(services_env_lines)"
 }
+
+# Make sure services run for the rest of this ./run: reuse a developer's
+# running set (and leave it running), or start our own and stop exactly that
+# on exit, however we exit.
+use_services_for_this_run() {
+  if services_running; then
+    log "using the test services already running (state in $STATE_DIR)"
+    return 0
+  fi
+  add_exit_hook services_stop
+  services_start
+}
