@@ -47,7 +47,7 @@ public enum Compression {
       case GZIP:
         return new GZIPInputStream(blob, 64 * 1024);
       default:
-        throw new io.github.deltaimage.api.UserInputException(
+        throw new io.github.deltaimage.api.InvalidInputException(
             what + " is zstd-compressed, which deltaimage cannot decompress yet (nor can Docker 20.10); "
                 + "recompress it with gzip, e.g. skopeo copy --dest-compress-format gzip");
     }

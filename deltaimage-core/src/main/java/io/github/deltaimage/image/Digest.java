@@ -1,6 +1,6 @@
 package io.github.deltaimage.image;
 
-import io.github.deltaimage.api.UserInputException;
+import io.github.deltaimage.api.InvalidInputException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -19,15 +19,15 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         ("sha256".equals(algorithm) && SHA256.matcher(hex).matches())
             || ("sha512".equals(algorithm) && SHA512.matcher(hex).matches());
     if (!ok) {
-      throw new UserInputException("not a valid digest: " + algorithm + ":" + hex);
+      throw new InvalidInputException("not a valid digest: " + algorithm + ":" + hex);
     }
   }
 
-  /** Parses {@code ALGO:HEX}; throws {@link UserInputException} with the offending text otherwise. */
+  /** Parses {@code ALGO:HEX}; throws {@link InvalidInputException} with the offending text otherwise. */
   public static Digest parse(String text) {
     int colon = text == null ? -1 : text.indexOf(':');
     if (colon <= 0) {
-      throw new UserInputException("not a valid digest (want sha256:<64 hex digits>): " + text);
+      throw new InvalidInputException("not a valid digest (want sha256:<64 hex digits>): " + text);
     }
     return new Digest(text.substring(0, colon), text.substring(colon + 1));
   }

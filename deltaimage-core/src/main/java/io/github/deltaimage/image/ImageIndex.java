@@ -1,6 +1,6 @@
 package io.github.deltaimage.image;
 
-import io.github.deltaimage.api.UserInputException;
+import io.github.deltaimage.api.InvalidInputException;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -34,7 +34,7 @@ public record ImageIndex(byte[] bytes, String mediaType, List<Descriptor> manife
             .map(d -> d.platform().toString())
             .distinct()
             .collect(Collectors.joining(", "));
-    throw new UserInputException(
+    throw new InvalidInputException(
         where + " has no image for platform " + wanted + " (it offers: " + (offered.isEmpty() ? "none" : offered)
             + "); pass --platform with one of those");
   }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.deltaimage.api.UserInputException;
+import io.github.deltaimage.api.InvalidInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -18,16 +18,16 @@ public final class Json {
 
   private Json() {}
 
-  /** Parses {@code bytes}; a syntax error becomes a one-line {@link UserInputException} naming {@code what}. */
+  /** Parses {@code bytes}; a syntax error becomes a one-line {@link InvalidInputException} naming {@code what}. */
   public static JsonNode read(byte[] bytes, String what) {
     try {
       JsonNode node = MAPPER.readTree(bytes);
       if (node == null || node.isMissingNode()) {
-        throw new UserInputException(what + " is empty, not JSON");
+        throw new InvalidInputException(what + " is empty, not JSON");
       }
       return node;
     } catch (IOException e) {
-      throw new UserInputException(what + " is not valid JSON: " + firstLine(e.getMessage()));
+      throw new InvalidInputException(what + " is not valid JSON: " + firstLine(e.getMessage()));
     }
   }
 

@@ -3,7 +3,7 @@ package io.github.deltaimage.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.deltaimage.api.UserInputException;
+import io.github.deltaimage.api.InvalidInputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +23,7 @@ public final class Manifests {
   public static String mediaTypeOf(byte[] bytes, String declared, String what) {
     JsonNode root = Json.read(bytes, what);
     if (root.path("schemaVersion").asInt(0) == 1) {
-      throw new UserInputException(what + " is a Docker schema 1 manifest, which is deprecated and not supported; "
+      throw new InvalidInputException(what + " is a Docker schema 1 manifest, which is deprecated and not supported; "
           + "push the image again with a current Docker");
     }
     String own = root.path("mediaType").asText("");
@@ -39,7 +39,7 @@ public final class Manifests {
     if (root.has("config") && root.has("layers")) {
       return MediaTypes.OCI_MANIFEST;
     }
-    throw new UserInputException(what + " is neither an image manifest nor an image index");
+    throw new InvalidInputException(what + " is neither an image manifest nor an image index");
   }
 
   public static ImageIndex parseIndex(byte[] bytes, String mediaType, String what) {
@@ -55,7 +55,7 @@ public final class Manifests {
     JsonNode root = Json.read(bytes, what);
     JsonNode config = root.path("config");
     if (!config.isObject()) {
-      throw new UserInputException(what + " has no config descriptor");
+      throw new InvalidInputException(what + " has no config descriptor");
     }
     List<Descriptor> layers = new ArrayList<>();
     for (JsonNode l : root.path("layers")) {
@@ -79,7 +79,7 @@ public final class Manifests {
     ManifestContent content = parseManifest(manifest, what);
     List<Digest> diffIds = diffIds(config, what + " config");
     if (diffIds.size() != content.layers().size()) {
-      throw new UserInputException(what + " lists " + content.layers().size() + " layers but its config has "
+      throw new InvalidInputException(what + " lists " + content.layers().size() + " layers but its config has "
           + diffIds.size() + " diff_ids; the image is corrupt");
     }
     List<Layer> layers = new ArrayList<>();
@@ -138,7 +138,7 @@ public final class Manifests {
     String mt = n.path("mediaType").asText("");
     JsonNode digest = n.path("digest");
     if (!digest.isTextual()) {
-      throw new UserInputException(what + " has a descriptor without digest");
+      throw new InvalidInputException(what + " has a descriptor without digest");
     }
     Platform platform = null;
     JsonNode p = n.path("platform");

@@ -1,6 +1,6 @@
 package io.github.deltaimage.reference;
 
-import io.github.deltaimage.api.UserInputException;
+import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.image.Digest;
 import java.util.regex.Pattern;
 
@@ -26,7 +26,7 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
   /** Parses and normalises {@code text}; {@code transport} names the syntax in error messages. */
   public static DockerName parse(String text, String transport) {
     if (text == null || text.isEmpty()) {
-      throw new UserInputException(transport + " reference is empty; want NAME[:TAG] or NAME@sha256:DIGEST");
+      throw new InvalidInputException(transport + " reference is empty; want NAME[:TAG] or NAME@sha256:DIGEST");
     }
     String rest = text;
     Digest digest = null;
@@ -35,8 +35,8 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
       String d = rest.substring(at + 1);
       try {
         digest = Digest.parse(d);
-      } catch (UserInputException e) {
-        throw new UserInputException("malformed reference '" + text + "': '" + d + "' is not a digest (want sha256:<64 hex digits>)");
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("malformed reference '" + text + "': '" + d + "' is not a digest (want sha256:<64 hex digits>)");
       }
       rest = rest.substring(0, at);
     }
@@ -47,7 +47,7 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
       tag = rest.substring(colon + 1);
       rest = rest.substring(0, colon);
       if (!TAG.matcher(tag).matches()) {
-        throw new UserInputException("malformed reference '" + text + "': tag '" + tag + "' is not a valid tag");
+        throw new InvalidInputException("malformed reference '" + text + "': tag '" + tag + "' is not a valid tag");
       }
     }
     String domain;
@@ -58,7 +58,7 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
       domain = head;
       path = rest.substring(first + 1);
       if (!DOMAIN.matcher(domain).matches()) {
-        throw new UserInputException("malformed reference '" + text + "': '" + domain + "' is not a registry host");
+        throw new InvalidInputException("malformed reference '" + text + "': '" + domain + "' is not a registry host");
       }
     } else {
       domain = DOCKER_HUB;
@@ -68,12 +68,12 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
       domain = DOCKER_HUB;
     }
     if (path.isEmpty()) {
-      throw new UserInputException("malformed reference '" + text + "': no repository name");
+      throw new InvalidInputException("malformed reference '" + text + "': no repository name");
     }
     for (String component : path.split("/", -1)) {
       if (!COMPONENT.matcher(component).matches()) {
         String why = component.equals(component.toLowerCase()) ? "is not a valid name component" : "must be lowercase";
-        throw new UserInputException("malformed reference '" + text + "': repository part '" + component + "' " + why);
+        throw new InvalidInputException("malformed reference '" + text + "': repository part '" + component + "' " + why);
       }
     }
     if (DOCKER_HUB.equals(domain) && !path.contains("/")) {

@@ -1,6 +1,6 @@
 package io.github.deltaimage.reference;
 
-import io.github.deltaimage.api.UserInputException;
+import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.image.Digest;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -97,10 +97,10 @@ public sealed interface ImageReference
   Set<String> OTHER_KNOWN_TRANSPORTS =
       Set.of("dir", "containers-storage", "oci-archive", "ostree", "sif", "tarball", "docker-tarball");
 
-  /** Parses {@code text}; every malformed input gets one {@link UserInputException} line. */
+  /** Parses {@code text}; every malformed input gets one {@link InvalidInputException} line. */
   static ImageReference parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new UserInputException("empty image reference; want e.g. docker://HOST/REPO:TAG, docker-daemon:REPO:TAG, oci:DIR[:TAG] or docker-archive:FILE[:REPO:TAG]");
+      throw new InvalidInputException("empty image reference; want e.g. docker://HOST/REPO:TAG, docker-daemon:REPO:TAG, oci:DIR[:TAG] or docker-archive:FILE[:REPO:TAG]");
     }
     if (text.startsWith("docker://")) {
       DockerName n = DockerName.parse(text.substring("docker://".length()), "docker://");
@@ -111,7 +111,7 @@ public sealed interface ImageReference
     String rest = colon > 0 ? text.substring(colon + 1) : "";
     switch (prefix) {
       case "docker":
-        throw new UserInputException("malformed reference '" + text + "': the registry transport is written docker://HOST/REPO:TAG");
+        throw new InvalidInputException("malformed reference '" + text + "': the registry transport is written docker://HOST/REPO:TAG");
       case "docker-daemon":
         return daemon(rest, text);
       case "oci":
@@ -122,17 +122,17 @@ public sealed interface ImageReference
         break;
     }
     if (OTHER_KNOWN_TRANSPORTS.contains(prefix)) {
-      throw new UserInputException("transport '" + prefix + "' is not supported; use docker://, docker-daemon:, oci: or docker-archive:");
+      throw new InvalidInputException("transport '" + prefix + "' is not supported; use docker://, docker-daemon:, oci: or docker-archive:");
     }
     if (text.contains("://")) {
-      throw new UserInputException("unknown transport '" + text.substring(0, text.indexOf("://")) + "://' in '" + text
+      throw new InvalidInputException("unknown transport '" + text.substring(0, text.indexOf("://")) + "://' in '" + text
           + "'; use docker://, docker-daemon:, oci: or docker-archive:");
     }
     try {
       return new Registry(DockerName.parse(text, "image"));
-    } catch (UserInputException e) {
+    } catch (InvalidInputException e) {
       if (!prefix.isEmpty() && prefix.matches("[a-z][a-z0-9-]*") && !rest.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
-        throw new UserInputException("unknown transport '" + prefix + "' in '" + text
+        throw new InvalidInputException("unknown transport '" + prefix + "' in '" + text
             + "'; use docker://, docker-daemon:, oci: or docker-archive:");
       }
       throw e;
@@ -141,14 +141,14 @@ public sealed interface ImageReference
 
   private static ImageReference daemon(String rest, String text) {
     if (rest.isEmpty()) {
-      throw new UserInputException("malformed reference '" + text + "': want docker-daemon:REPO:TAG or docker-daemon:sha256:ID");
+      throw new InvalidInputException("malformed reference '" + text + "': want docker-daemon:REPO:TAG or docker-daemon:sha256:ID");
     }
     if (rest.toLowerCase(Locale.ROOT).startsWith("sha256:")) {
       return new Daemon(null, Digest.parse(rest));
     }
     DockerName n = DockerName.parse(rest, "docker-daemon:");
     if (n.digest() != null) {
-      throw new UserInputException("malformed reference '" + text + "': the daemon transport takes a tag or an image ID (docker-daemon:sha256:ID), not a manifest digest");
+      throw new InvalidInputException("malformed reference '" + text + "': the daemon transport takes a tag or an image ID (docker-daemon:sha256:ID), not a manifest digest");
     }
     return new Daemon(n, null);
   }
@@ -158,10 +158,10 @@ public sealed interface ImageReference
     String dir = c < 0 ? rest : rest.substring(0, c);
     String tag = c < 0 ? null : rest.substring(c + 1);
     if (dir.isEmpty()) {
-      throw new UserInputException("malformed reference '" + text + "': want oci:DIR[:TAG]");
+      throw new InvalidInputException("malformed reference '" + text + "': want oci:DIR[:TAG]");
     }
     if (tag != null && (tag.isEmpty() || !tag.matches("[A-Za-z0-9_.:/@+-]+"))) {
-      throw new UserInputException("malformed reference '" + text + "': '" + tag + "' is not a valid OCI ref name");
+      throw new InvalidInputException("malformed reference '" + text + "': '" + tag + "' is not a valid OCI ref name");
     }
     return new OciLayout(Path.of(dir), tag);
   }
@@ -171,7 +171,7 @@ public sealed interface ImageReference
     String file = c < 0 ? rest : rest.substring(0, c);
     String ref = c < 0 ? null : rest.substring(c + 1);
     if (file.isEmpty()) {
-      throw new UserInputException("malformed reference '" + text + "': want docker-archive:FILE[:REPO:TAG]");
+      throw new InvalidInputException("malformed reference '" + text + "': want docker-archive:FILE[:REPO:TAG]");
     }
     if (ref == null) {
       return new DockerArchive(Path.of(file), null, -1);
@@ -180,12 +180,12 @@ public sealed interface ImageReference
       try {
         return new DockerArchive(Path.of(file), null, Integer.parseInt(ref.substring(1)));
       } catch (NumberFormatException e) {
-        throw new UserInputException("malformed reference '" + text + "': ':@N' wants an image number");
+        throw new InvalidInputException("malformed reference '" + text + "': ':@N' wants an image number");
       }
     }
     DockerName n = DockerName.parse(ref, "docker-archive:");
     if (n.digest() != null) {
-      throw new UserInputException("malformed reference '" + text + "': a docker-archive name takes a tag, not a digest");
+      throw new InvalidInputException("malformed reference '" + text + "': a docker-archive name takes a tag, not a digest");
     }
     return new DockerArchive(Path.of(file), n, -1);
   }

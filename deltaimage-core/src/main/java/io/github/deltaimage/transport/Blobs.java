@@ -1,7 +1,7 @@
 package io.github.deltaimage.transport;
 
 import io.github.deltaimage.api.EnvironmentException;
-import io.github.deltaimage.api.UserInputException;
+import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.image.Digest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,15 +62,15 @@ public final class Blobs {
     try {
       long size = Files.size(file);
       if (size > MAX_METADATA_BYTES) {
-        throw new UserInputException(what + " is " + size + " bytes, too large for a manifest or config");
+        throw new InvalidInputException(what + " is " + size + " bytes, too large for a manifest or config");
       }
       byte[] bytes = Files.readAllBytes(file);
       if (!digest.matches(bytes)) {
-        throw new UserInputException(what + " at " + file + " does not match its digest " + digest + "; refused");
+        throw new InvalidInputException(what + " at " + file + " does not match its digest " + digest + "; refused");
       }
       return bytes;
     } catch (NoSuchFileException e) {
-      throw new UserInputException(what + " " + digest + " is missing (" + file + ")");
+      throw new InvalidInputException(what + " " + digest + " is missing (" + file + ")");
     } catch (IOException e) {
       throw new EnvironmentException("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -80,7 +80,7 @@ public final class Blobs {
   public static byte[] readSmall(InputStream in, String what) throws IOException {
     byte[] bytes = in.readNBytes(MAX_METADATA_BYTES + 1);
     if (bytes.length > MAX_METADATA_BYTES) {
-      throw new UserInputException(what + " is larger than " + MAX_METADATA_BYTES + " bytes, too large for a manifest or config");
+      throw new InvalidInputException(what + " is larger than " + MAX_METADATA_BYTES + " bytes, too large for a manifest or config");
     }
     return bytes;
   }

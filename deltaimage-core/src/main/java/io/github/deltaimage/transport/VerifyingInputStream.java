@@ -1,6 +1,6 @@
 package io.github.deltaimage.transport;
 
-import io.github.deltaimage.api.UserInputException;
+import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.image.Digest;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -51,7 +51,7 @@ public final class VerifyingInputStream extends FilterInputStream {
     hasher.update(b, off, n);
     count += n;
     if (expectedSize >= 0 && count > expectedSize) {
-      throw new UserInputException(what + " is longer than the " + expectedSize + " bytes its descriptor says; refused");
+      throw new InvalidInputException(what + " is longer than the " + expectedSize + " bytes its descriptor says; refused");
     }
     return n;
   }
@@ -81,11 +81,11 @@ public final class VerifyingInputStream extends FilterInputStream {
     }
     verified = true;
     if (expectedSize >= 0 && count != expectedSize) {
-      throw new UserInputException(what + " has " + count + " bytes, not the " + expectedSize + " its descriptor says; refused (truncated or corrupt)");
+      throw new InvalidInputException(what + " has " + count + " bytes, not the " + expectedSize + " its descriptor says; refused (truncated or corrupt)");
     }
     String got = HexFormat.of().formatHex(hasher.digest());
     if (!got.equals(expected.hex())) {
-      throw new UserInputException(what + " does not match its digest (got " + expected.algorithm() + ":" + got + "); refused");
+      throw new InvalidInputException(what + " does not match its digest (got " + expected.algorithm() + ":" + got + "); refused");
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.github.deltaimage.transport.archive;
 
 import io.github.deltaimage.api.EnvironmentException;
-import io.github.deltaimage.api.UserInputException;
+import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Layer;
@@ -34,13 +34,13 @@ public final class DockerArchiveSink implements ImageSink {
     this.ref = ref;
     this.target = ref.file().toAbsolutePath();
     if (ref.index() >= 0) {
-      throw new UserInputException(ref + ": ':@N' only selects an image when reading; name the image as :REPO:TAG, or leave it out");
+      throw new InvalidInputException(ref + ": ':@N' only selects an image when reading; name the image as :REPO:TAG, or leave it out");
     }
     if (Files.isDirectory(target)) {
-      throw new UserInputException(ref + ": " + target + " is a directory; docker-archive wants a file name");
+      throw new InvalidInputException(ref + ": " + target + " is a directory; docker-archive wants a file name");
     }
     if (target.getParent() != null && !Files.isDirectory(target.getParent())) {
-      throw new UserInputException(ref + ": directory " + target.getParent() + " does not exist");
+      throw new InvalidInputException(ref + ": directory " + target.getParent() + " does not exist");
     }
     this.tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
     try {

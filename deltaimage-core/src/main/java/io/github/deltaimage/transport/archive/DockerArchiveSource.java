@@ -2,7 +2,7 @@ package io.github.deltaimage.transport.archive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.deltaimage.api.EnvironmentException;
-import io.github.deltaimage.api.UserInputException;
+import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.image.Compression;
 import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
@@ -46,7 +46,7 @@ public final class DockerArchiveSource implements ImageSource {
     this.tar = TarIndex.read(file, where);
     TarIndex.Entry manifestEntry = tar.resolve("manifest.json");
     if (manifestEntry == null) {
-      throw new UserInputException(where + ": " + file + " has no manifest.json; it is not a docker-archive (docker save) file");
+      throw new InvalidInputException(where + ": " + file + " has no manifest.json; it is not a docker-archive (docker save) file");
     }
     try {
       JsonNode manifest;
@@ -57,7 +57,7 @@ public final class DockerArchiveSource implements ImageSource {
       String configPath = chosen.path("Config").asText("");
       TarIndex.Entry configEntry = tar.resolve(configPath);
       if (configEntry == null) {
-        throw new UserInputException(where + ": config " + configPath + " named in manifest.json is missing from the archive");
+        throw new InvalidInputException(where + ": config " + configPath + " named in manifest.json is missing from the archive");
       }
       byte[] config;
       try (InputStream in = tar.open(configEntry)) {
@@ -66,19 +66,19 @@ public final class DockerArchiveSource implements ImageSource {
       Digest configDigest = Digest.sha256(config);
       String expectedHex = hexFromPath(configPath);
       if (expectedHex != null && !expectedHex.equals(configDigest.hex())) {
-        throw new UserInputException(where + ": config " + configPath + " does not match its digest; refused");
+        throw new InvalidInputException(where + ": config " + configPath + " does not match its digest; refused");
       }
       List<Digest> diffIds = Manifests.diffIds(config, where + " config");
       JsonNode layerPaths = chosen.path("Layers");
       if (layerPaths.size() != diffIds.size()) {
-        throw new UserInputException(where + ": manifest.json lists " + layerPaths.size() + " layers but the config has " + diffIds.size() + " diff_ids; the archive is corrupt");
+        throw new InvalidInputException(where + ": manifest.json lists " + layerPaths.size() + " layers but the config has " + diffIds.size() + " diff_ids; the archive is corrupt");
       }
       List<Layer> layers = new ArrayList<>();
       for (int i = 0; i < diffIds.size(); i++) {
         String p = layerPaths.get(i).asText();
         TarIndex.Entry e = tar.resolve(p);
         if (e == null) {
-          throw new UserInputException(where + ": layer " + p + " named in manifest.json is missing from the archive (truncated?)");
+          throw new InvalidInputException(where + ": layer " + p + " named in manifest.json is missing from the archive (truncated?)");
         }
         byte[] head = tar.head(e, 4);
         Compression c = Compression.sniff(head, head.length);
@@ -101,7 +101,7 @@ public final class DockerArchiveSource implements ImageSource {
 
   private JsonNode choose(JsonNode manifest, DockerName name, int index) {
     if (!manifest.isArray() || manifest.isEmpty()) {
-      throw new UserInputException(where + ": manifest.json lists no image");
+      throw new InvalidInputException(where + ": manifest.json lists no image");
     }
     if (name != null) {
       List<String> all = new ArrayList<>();
@@ -113,21 +113,21 @@ public final class DockerArchiveSource implements ImageSource {
             if (n.repository().equals(name.repository()) && n.tag().equals(name.tag())) {
               return m;
             }
-          } catch (UserInputException ignored) {
+          } catch (InvalidInputException ignored) {
             // a RepoTag we cannot parse cannot be the one asked for
           }
         }
       }
-      throw new UserInputException(where + ": no image tagged " + name.familiarRepository() + ":" + name.tag() + " in the archive (it has: " + (all.isEmpty() ? "no tags" : String.join(", ", all)) + ")");
+      throw new InvalidInputException(where + ": no image tagged " + name.familiarRepository() + ":" + name.tag() + " in the archive (it has: " + (all.isEmpty() ? "no tags" : String.join(", ", all)) + ")");
     }
     if (index >= 0) {
       if (index >= manifest.size()) {
-        throw new UserInputException(where + ": the archive holds " + manifest.size() + " images; @" + index + " is out of range");
+        throw new InvalidInputException(where + ": the archive holds " + manifest.size() + " images; @" + index + " is out of range");
       }
       return manifest.get(index);
     }
     if (manifest.size() > 1) {
-      throw new UserInputException(where + ": the archive holds " + manifest.size() + " images; pick one with :REPO:TAG or :@N");
+      throw new InvalidInputException(where + ": the archive holds " + manifest.size() + " images; pick one with :REPO:TAG or :@N");
     }
     return manifest.get(0);
   }

@@ -1,7 +1,7 @@
 package io.github.deltaimage.transport.archive;
 
 import io.github.deltaimage.api.EnvironmentException;
-import io.github.deltaimage.api.UserInputException;
+import io.github.deltaimage.api.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -66,7 +66,7 @@ public final class TarIndex {
           break;
         }
         if (!checksumOk(h)) {
-          throw new UserInputException(what + ": " + file + " is not a tar archive, or is corrupt (bad header at byte " + pos + ")");
+          throw new InvalidInputException(what + ": " + file + " is not a tar archive, or is corrupt (bad header at byte " + pos + ")");
         }
         char type = (char) h[156];
         long size = number(h, 124, 12);
@@ -109,14 +109,14 @@ public final class TarIndex {
       }
       return new TarIndex(file, entries);
     } catch (NoSuchFileException e) {
-      throw new UserInputException(what + ": " + file + " does not exist");
+      throw new InvalidInputException(what + ": " + file + " does not exist");
     } catch (IOException e) {
       throw new EnvironmentException("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 
-  private static UserInputException truncated(String what, Path file) {
-    return new UserInputException(what + ": " + file + " is truncated (the tar ends in the middle of a member); copy or save it again");
+  private static InvalidInputException truncated(String what, Path file) {
+    return new InvalidInputException(what + ": " + file + " is truncated (the tar ends in the middle of a member); copy or save it again");
   }
 
   /** The regular-file member that {@code name} is or links to, or null. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.deltaimage.api.EnvironmentException;
-import io.github.deltaimage.api.UserInputException;
+import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Json;
@@ -38,13 +38,13 @@ public final class OciLayoutSink implements ImageSink {
     this.tag = ref.tag();
     try {
       if (Files.exists(dir) && !Files.isDirectory(dir)) {
-        throw new UserInputException(ref + ": " + dir + " exists and is not a directory");
+        throw new InvalidInputException(ref + ": " + dir + " exists and is not a directory");
       }
       boolean layout = Files.isRegularFile(dir.resolve("oci-layout"));
       if (!layout && Files.isDirectory(dir)) {
         try (var entries = Files.list(dir)) {
           if (entries.findAny().isPresent()) {
-            throw new UserInputException(ref + ": " + dir + " is neither empty nor an OCI image layout; pick a new directory");
+            throw new InvalidInputException(ref + ": " + dir + " is neither empty nor an OCI image layout; pick a new directory");
           }
         }
       }

@@ -2,7 +2,7 @@ package io.github.deltaimage.transport.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.deltaimage.api.EnvironmentException;
-import io.github.deltaimage.api.UserInputException;
+import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.image.Descriptor;
 import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
@@ -36,13 +36,13 @@ public final class OciLayoutSource implements ImageSource {
     this.dir = ref.directory();
     String where = ref.toString();
     if (!Files.isRegularFile(dir.resolve("oci-layout"))) {
-      throw new UserInputException(where + ": " + dir + (Files.isDirectory(dir) ? " is not an OCI image layout (no oci-layout file)" : " does not exist"));
+      throw new InvalidInputException(where + ": " + dir + (Files.isDirectory(dir) ? " is not an OCI image layout (no oci-layout file)" : " does not exist"));
     }
     byte[] indexBytes;
     try {
       indexBytes = Files.readAllBytes(dir.resolve("index.json"));
     } catch (NoSuchFileException e) {
-      throw new UserInputException(where + ": the layout has no index.json");
+      throw new InvalidInputException(where + ": the layout has no index.json");
     } catch (IOException e) {
       throw new EnvironmentException("cannot read " + dir.resolve("index.json") + ": " + e.getMessage(), e);
     }
@@ -56,7 +56,7 @@ public final class OciLayoutSource implements ImageSource {
     byte[] manifest = Blobs.readVerified(blobPath(chosen.digest()), chosen.digest(), where + " manifest");
     String mediaType = Manifests.mediaTypeOf(manifest, chosen.mediaType(), where + " manifest");
     if (!MediaTypes.isManifest(mediaType)) {
-      throw new UserInputException(where + ": manifest " + chosen.digest() + " has unsupported media type " + mediaType);
+      throw new InvalidInputException(where + ": manifest " + chosen.digest() + " has unsupported media type " + mediaType);
     }
     Descriptor config = Manifests.parseManifest(manifest, where + " manifest").config();
     byte[] configBytes = Blobs.readVerified(blobPath(config.digest()), config.digest(), where + " config");
@@ -70,15 +70,15 @@ public final class OciLayoutSource implements ImageSource {
           return d;
         }
       }
-      throw new UserInputException(where + ": no image tagged '" + tag + "' in the layout (tags there: " + tags(entries) + ")");
+      throw new InvalidInputException(where + ": no image tagged '" + tag + "' in the layout (tags there: " + tags(entries) + ")");
     }
     if (entries.size() == 1) {
       return entries.get(0);
     }
     if (entries.isEmpty()) {
-      throw new UserInputException(where + ": the layout holds no image");
+      throw new InvalidInputException(where + ": the layout holds no image");
     }
-    throw new UserInputException(where + ": the layout holds " + entries.size() + " images; name one as oci:DIR:TAG (tags there: " + tags(entries) + ")");
+    throw new InvalidInputException(where + ": the layout holds " + entries.size() + " images; name one as oci:DIR:TAG (tags there: " + tags(entries) + ")");
   }
 
   private static String tags(List<Descriptor> entries) {
@@ -106,7 +106,7 @@ public final class OciLayoutSource implements ImageSource {
     try {
       return new VerifyingInputStream(Files.newInputStream(p), layer.blobDigest(), layer.size(), "layer " + layer.blobDigest() + " in " + dir);
     } catch (NoSuchFileException e) {
-      throw new UserInputException("layer " + layer.blobDigest() + " is missing from the OCI layout " + dir);
+      throw new InvalidInputException("layer " + layer.blobDigest() + " is missing from the OCI layout " + dir);
     }
   }
 

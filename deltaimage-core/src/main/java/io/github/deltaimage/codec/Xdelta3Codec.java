@@ -1,0 +1,132 @@
+package io.github.deltaimage.codec;
+
+import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.InvalidInputException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The xdelta3 binary as a {@link DeltaCodec}. It reads and writes files itself, so nothing passes
+ * through the Java heap.
+ *
+ * <p>{@code -D} and {@code -R} are always given: without them xdelta3 silently gunzips (or unxz's,
+ * bunzip2's) compressed inputs before encoding and recompresses on decode, and the bytes it rebuilds
+ * are then not the bytes it was given.
+ */
+public final class Xdelta3Codec implements DeltaCodec {
+
+  static final String INSTALL_HINT =
+      "install it (Debian/Ubuntu: apt-get install xdelta3; Alpine: apk add xdelta3; macOS: brew install xdelta)"
+          + " or name the binary explicitly";
+
+  private final Path binary;
+  private final Xdelta3Settings settings;
+
+  private Xdelta3Codec(Path binary, Xdelta3Settings settings) {
+    this.binary = binary;
+    this.settings = settings;
+  }
+
+  /**
+   * Finds xdelta3: {@code explicit} when given, else {@code xdelta3} on {@code PATH}.
+   *
+   * @throws EnvironmentException when there is none, saying how to install it
+   */
+  public static Xdelta3Codec locate(Optional<Path> explicit, Xdelta3Settings settings) {
+    if (explicit.isPresent()) {
+      Path given = explicit.get();
+      if (!Files.isRegularFile(given) || !Files.isExecutable(given)) {
+        throw new EnvironmentException("xdelta3 not found at " + given + ": " + INSTALL_HINT);
+      }
+      return new Xdelta3Codec(given, settings);
+    }
+    String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+    for (String dir : path.split(File.pathSeparator)) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, "xdelta3");
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return new Xdelta3Codec(candidate, settings);
+      }
+    }
+    throw new EnvironmentException("xdelta3 not found on PATH: " + INSTALL_HINT);
+  }
+
+  public Path binary() {
+    return binary;
+  }
+
+  public Xdelta3Settings settings() {
+    return settings;
+  }
+
+  @Override
+  public String name() {
+    return "xdelta3";
+  }
+
+  @Override
+  public void encode(Path source, Path target, Path delta) {
+    List<String> command = new ArrayList<>(List.of(binary.toString(), "-e", "-f", "-D", "-R"));
+    command.add("-" + settings.level());
+    if (!settings.secondary().equals("none")) {
+      command.add("-S");
+      command.add(settings.secondary());
+    }
+    command.add("-B");
+    command.add(Long.toString(settings.windowFor(size(source))));
+    command.addAll(List.of("-s", source.toString(), target.toString(), delta.toString()));
+    String failure = run(command);
+    if (failure != null) {
+      throw new EnvironmentException("xdelta3 could not encode " + target + " against " + source + ": " + failure);
+    }
+  }
+
+  @Override
+  public void decode(Path source, Path delta, Path target) {
+    List<String> command = List.of(binary.toString(), "-d", "-f", "-D", "-R",
+        "-B", Long.toString(settings.windowFor(size(source))),
+        "-s", source.toString(), delta.toString(), target.toString());
+    String failure = run(command);
+    if (failure != null) {
+      throw new InvalidInputException("xdelta3 could not decode " + delta + " against " + source
+          + " (corrupt delta or wrong source): " + failure);
+    }
+  }
+
+  /** Runs xdelta3 and returns null on success, else what it said. */
+  private static String run(List<String> command) {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    try {
+      Process process = builder.start();
+      byte[] said = process.getInputStream().readAllBytes();
+      int exit = process.waitFor();
+      if (exit == 0) {
+        return null;
+      }
+      String text = new String(said, StandardCharsets.UTF_8).strip().replaceAll("\\s*\\n\\s*", "; ");
+      return text.isEmpty() ? "exit code " + exit : text;
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EnvironmentException("interrupted while running xdelta3", e);
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package io.github.deltaimage.event;
+
+/** Receives what deltaimage decides and does, for front ends to show as they see fit. Calls may come from several threads. */
+public interface DeltaListener {
+
+  /** A listener that ignores everything. */
+  DeltaListener NONE = new DeltaListener() {};
+
+  /** How one file of the target is stored in the delta. */
+  default void fileDecided(FileDecision decision) {}
+}
