@@ -8,8 +8,9 @@ import java.util.Optional;
 /**
  * A place an image is written to. The copy puts every layer and the config, then calls
  * {@link #commit}: a sink writes its manifest, index entry or tag only there, last, so that a
- * failed copy leaves nothing that points at partial content. Blobs are verified while written
- * and moved into place only when complete.
+ * failed copy leaves nothing that points at partial content. The streams a sink is handed come
+ * from an {@link ImageSource}, which verifies every stream against its digest before reporting
+ * end of stream; a sink moves a blob into place only after reading to the end.
  */
 public interface ImageSink extends AutoCloseable {
   /** Which form of layers the sink stores. */
@@ -42,8 +43,8 @@ public interface ImageSink extends AutoCloseable {
 
   /**
    * Stores one layer. For {@code BLOBS} sinks {@code opener} yields the blob as {@code layer}
-   * describes it; for {@code TARS} sinks it yields the uncompressed tar (verify against the
-   * diff_id). {@code mountFrom} names a registry repository that holds the blob, if any.
+   * describes it; for {@code TARS} sinks it yields the uncompressed tar of diff_id
+   * {@code layer.diffId()}. {@code mountFrom} names a registry repository that holds the blob, if any.
    *
    * @return true if the blob was moved, false if it was mounted instead
    */
