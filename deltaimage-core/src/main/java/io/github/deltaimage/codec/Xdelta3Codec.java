@@ -74,7 +74,8 @@ public final class Xdelta3Codec implements DeltaCodec {
 
   @Override
   public void encode(Path source, Path target, Path delta) {
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "-e", "-f", "-D", "-R"));
+    // -A: no application header; it would carry our temporary file names into every delta.
+    List<String> command = new ArrayList<>(List.of(binary.toString(), "-e", "-f", "-D", "-R", "-A"));
     command.add("-" + settings.level());
     if (!settings.secondary().equals("none")) {
       command.add("-S");
