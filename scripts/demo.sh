@@ -46,7 +46,7 @@ describe_tree() { # TREE OUTDIR
   local tree="$1" out="$2"
   mkdir -p "$out"
   (
-    cd "$tree"
+    cd "$tree" || exit 1
     # Path, type, mode, owner, group, mtime, size, link target, link count.
     # A directory's size is how much its file system block list ever grew
     # (ext4 never shrinks it), not content, and no layer format carries it.

@@ -36,7 +36,7 @@ FIXTURE_LABEL=io.github.deltaimage.test.fixture
 # ---------------------------------------------------------------------------
 
 stamp_get() { # FILE KEY
-  [ -f "$1" ] && sed -n "s/^$2=//p" "$1" | head -n 1
+  if [ -f "$1" ]; then sed -n "s/^$2=//p" "$1" | head -n 1; fi
 }
 
 # A rootfs is current when its tree and stamp exist and the stamp records the

@@ -15,13 +15,10 @@ maven_build() {
   fi
 }
 
-# Reports of an earlier run would be counted again (or mask a test that no
-# longer exists), so drop them before verify. Nothing else is cleaned: the
-# other build output stays for incremental compiles.
-remove_old_test_reports() {
-  rm -rf "$REPO_ROOT"/target/surefire-reports "$REPO_ROOT"/*/target/surefire-reports \
-         "$REPO_ROOT/$PLUGIN_MODULE/target/invoker-reports"
-}
+# Reports of an earlier run would be counted again (or stand in for a test
+# that no longer exists), so only reports written after this marker count.
+# Nothing is deleted: someone may be running Maven in this tree right now.
+MAVEN_TEST_MARKER="$REPO_ROOT/target/run-test.started"
 
 # Print Surefire's per-module "Tests run:" summary (not the per-class lines)
 # and the invoker's build summary from the Maven log.
@@ -47,10 +44,14 @@ print_maven_summaries() {
 # testsuites (tests - failures - errors - skipped pass) and invoker build
 # jobs (result "success" passes, "skipped" is neither). Prints "PASSED FAILED".
 count_test_results() {
-  local files=()
+  local files=() invoker=() f
   shopt -s nullglob
-  files=("$REPO_ROOT"/target/surefire-reports/TEST-*.xml "$REPO_ROOT"/*/target/surefire-reports/TEST-*.xml)
-  local invoker=("$REPO_ROOT/$PLUGIN_MODULE"/target/invoker-reports/BUILD-*.xml)
+  for f in "$REPO_ROOT"/target/surefire-reports/TEST-*.xml "$REPO_ROOT"/*/target/surefire-reports/TEST-*.xml; do
+    if [ "$f" -nt "$MAVEN_TEST_MARKER" ]; then files+=("$f"); fi
+  done
+  for f in "$REPO_ROOT/$PLUGIN_MODULE"/target/invoker-reports/BUILD-*.xml; do
+    if [ "$f" -nt "$MAVEN_TEST_MARKER" ]; then invoker+=("$f"); fi
+  done
   shopt -u nullglob
   perl -e '
     my ($passed, $failed) = (0, 0);
@@ -79,7 +80,9 @@ count_test_results() {
 maven_verify() {
   command -v mvn >/dev/null || die "mvn not found; install Maven 3.8+ and JDK 17"
   mkdir -p "$(dirname "$MAVEN_TEST_LOG")"
-  remove_old_test_reports
+  touch "$MAVEN_TEST_MARKER"
+  # -nt compares whole seconds on some file systems; start on a fresh one.
+  sleep 1
   step "mvn -B verify (full log: ${MAVEN_TEST_LOG#"$REPO_ROOT"/})"
   local rc=0
   mvn -B verify >"$MAVEN_TEST_LOG" 2>&1 || rc=$?
