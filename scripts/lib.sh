@@ -110,7 +110,7 @@ ensure_packages() {
       run_logged "$aptlog.update" apt-get update && APT_UPDATED=1
     fi &&
     DEBIAN_FRONTEND=noninteractive run_logged "$aptlog" \
-      apt-get install -y -qq --no-install-recommends "${missing[@]}"
+      apt-get install -y -qq "${missing[@]}"
   } || rc=$?
   [ "$added_policy" -eq 1 ] && rm -f /usr/sbin/policy-rc.d
   [ "$rc" -eq 0 ] || die "could not install ${missing[*]} (log above, full log in $aptlog); check the machine's apt sources"
@@ -120,6 +120,8 @@ ensure_packages() {
 }
 
 # Packages that ./run test needs (services, fixtures and the tests' own tools).
+# Recommends are wanted: skopeo, for one, reads its trust policy from the
+# containers-common package it only recommends.
 # iproute2 (ss) and curl are used by the service helpers themselves.
 TEST_PACKAGES=(xdelta3 docker.io docker-registry debootstrap skopeo apache2-utils
                umoci zstd attr time procps iproute2 curl)
