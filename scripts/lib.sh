@@ -133,12 +133,15 @@ DEMO_PACKAGES=(xdelta3 debootstrap time attr)
 # no host name is ever written into this repository.
 # ---------------------------------------------------------------------------
 
+# The apt configuration folder (overridable to test the parser below).
+APT_ETC="${DELTAIMAGE_APT_ETC:-/etc/apt}"
+
 # Print "URI<TAB>SUITE" for every enabled deb entry of the machine's apt
 # sources, in both the one-line format (sources.list, *.list) and deb822
 # (*.sources: Types/URIs/Suites/Enabled fields, stanzas split by blank lines).
 apt_source_entries() {
   local f
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+  for f in "$APT_ETC"/sources.list "$APT_ETC"/sources.list.d/*.list; do
     [ -f "$f" ] || continue
     # deb [options] URI SUITE COMPONENTS...
     sed -e 's/#.*//' "$f" | awk '
@@ -148,7 +151,7 @@ apt_source_entries() {
         if (i + 1 <= NF) printf "%s\t%s\n", $i, $(i + 1)
       }'
   done
-  for f in /etc/apt/sources.list.d/*.sources; do
+  for f in "$APT_ETC"/sources.list.d/*.sources; do
     [ -f "$f" ] || continue
     awk '
       function flush(   nu, ns, u, s, U, S) {
