@@ -20,7 +20,7 @@ SERVICE_WAIT_SECONDS=60
 test_docker() { DOCKER_HOST="unix://$DOCKER_SOCK" "$DOCKER_CLI" "$@"; }
 
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
-pid_from() { [ -f "$1" ] && tr -dc '0-9' <"$1" || true; }
+pid_from() { if [ -f "$1" ]; then tr -dc '0-9' <"$1"; fi; }
 
 # True when all three services recorded in $STATE_DIR are up and answering.
 services_running() {

@@ -74,7 +74,8 @@ public final class Xdelta3Codec implements DeltaCodec {
 
   @Override
   public void encode(Path source, Path target, Path delta) {
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "-e", "-f", "-D", "-R"));
+    // -A: no application header; it would carry our temporary file names into every delta.
+    List<String> command = new ArrayList<>(List.of(binary.toString(), "-e", "-f", "-D", "-R", "-A"));
     command.add("-" + settings.level());
     if (!settings.secondary().equals("none")) {
       command.add("-S");
@@ -82,8 +83,11 @@ public final class Xdelta3Codec implements DeltaCodec {
     }
     command.add("-B");
     command.add(Long.toString(settings.windowFor(size(source))));
-    command.addAll(List.of("-s", source.toString(), target.toString(), delta.toString()));
-    String failure = run(command);
+    String failure;
+    try (ProcessArguments files = new ProcessArguments()) {
+      command.addAll(List.of("-s", files.of(source), files.of(target), files.of(delta)));
+      failure = run(command);
+    }
     if (failure != null) {
       throw new EnvironmentException("xdelta3 could not encode " + target + " against " + source + ": " + failure);
     }
@@ -91,10 +95,13 @@ public final class Xdelta3Codec implements DeltaCodec {
 
   @Override
   public void decode(Path source, Path delta, Path target) {
-    List<String> command = List.of(binary.toString(), "-d", "-f", "-D", "-R",
-        "-B", Long.toString(settings.windowFor(size(source))),
-        "-s", source.toString(), delta.toString(), target.toString());
-    String failure = run(command);
+    String failure;
+    try (ProcessArguments files = new ProcessArguments()) {
+      List<String> command = List.of(binary.toString(), "-d", "-f", "-D", "-R",
+          "-B", Long.toString(settings.windowFor(size(source))),
+          "-s", files.of(source), files.of(delta), files.of(target));
+      failure = run(command);
+    }
     if (failure != null) {
       throw new InvalidInputException("xdelta3 could not decode " + delta + " against " + source
           + " (corrupt delta or wrong source): " + failure);
