@@ -210,16 +210,21 @@ ensure_rootfs() {
 # Images in the test daemon (needs services_start first)
 # ---------------------------------------------------------------------------
 
-# The label value every fixture image must carry: the images' version and the
-# ids of the root filesystems they were made from.
-fixture_label_value() {
-  printf 'v%s/%s/%s' "$IMAGES_VERSION" "$(stamp_get "$ROOTFS_OLD.stamp" id)" "$(stamp_get "$ROOTFS_NEW.stamp" id)"
+# The label value a fixture image must carry: the images' version and the id
+# of the root filesystem it was made from, so that an image is rebuilt exactly
+# when what it contains changed.
+fixture_label_value() { # IMAGE
+  case "$1" in
+    "$IMAGE_DEBIAN_OLD" | "$IMAGE_APP_OLD") printf 'v%s/%s' "$IMAGES_VERSION" "$(stamp_get "$ROOTFS_OLD.stamp" id)" ;;
+    "$IMAGE_DEBIAN_NEW" | "$IMAGE_APP_NEW") printf 'v%s/%s' "$IMAGES_VERSION" "$(stamp_get "$ROOTFS_NEW.stamp" id)" ;;
+    *) printf 'v%s' "$IMAGES_VERSION" ;;
+  esac
 }
 
 image_current() { # NAME
   local have
   have="$(test_docker image inspect -f "{{ index .Config.Labels \"$FIXTURE_LABEL\" }}" "$1" 2>/dev/null)" || return 1
-  [ "$have" = "$(fixture_label_value)" ]
+  [ "$have" = "$(fixture_label_value "$1")" ]
 }
 
 # True when every fixture image is in the daemon and current.
@@ -259,8 +264,8 @@ mutate_copy() {
 }
 
 # Build context of the multi-layer app image. VERSION is 1.0 or 1.1.
-write_app_context() { # DIR VERSION BASE_IMAGE
-  local dir="$1" version="$2" base="$3" KiB=1024
+write_app_context() { # DIR VERSION BASE_IMAGE IMAGE
+  local dir="$1" version="$2" base="$3" image="$4" KiB=1024
   mkdir -p "$dir/lib" "$dir/app/bin" "$dir/app/etc"
   # Dependencies: libfoo gets a point release, libbar is identical, libbaz is
   # replaced by libqux (a file that only exists in one version).
@@ -289,7 +294,7 @@ SCRIPT
 FROM $base
 LABEL org.opencontainers.image.title="deltaimage test app" \\
       org.opencontainers.image.version="$version" \\
-      $FIXTURE_LABEL="$(fixture_label_value)"
+      $FIXTURE_LABEL="$(fixture_label_value "$image")"
 ENV APP_HOME=/opt/app APP_VERSION=$version JAVA_TOOL_OPTIONS="-Xmx64m"
 WORKDIR /opt/app
 # Layer 1: third-party dependencies.
@@ -311,8 +316,8 @@ DOCKERFILE
 }
 
 # Build context of the shell-less FROM scratch image. VERSION is 1 or 2.
-write_noshell_context() { # DIR VERSION
-  local dir="$1" version="$2"
+write_noshell_context() { # DIR VERSION IMAGE
+  local dir="$1" version="$2" image="$3"
   mkdir -p "$dir/data" "$dir/etc"
   # Some real ELF bytes as plain data; version 2 is slightly different.
   cp "$(command -v xdelta3)" "$dir/data/tool"
@@ -325,7 +330,7 @@ write_noshell_context() { # DIR VERSION
 FROM scratch
 LABEL org.opencontainers.image.title="deltaimage test noshell" \\
       org.opencontainers.image.version="$version" \\
-      $FIXTURE_LABEL="$(fixture_label_value)"
+      $FIXTURE_LABEL="$(fixture_label_value "$image")"
 COPY data/ /data/
 COPY etc/ /etc/
 ENV NOSHELL_VERSION=$version
@@ -352,7 +357,7 @@ import_rootfs_image() { # ROOTFS NAME
   step "docker import $2"
   tar -C "$1" --numeric-owner -cf - . |
     run_logged "$DELTAIMAGE_CACHE/logs/import.log" test_docker import \
-      --change "LABEL $FIXTURE_LABEL=$(fixture_label_value)" --change 'CMD ["bash"]' - "$2" ||
+      --change "LABEL $FIXTURE_LABEL=$(fixture_label_value "$2")" --change 'CMD ["bash"]' - "$2" ||
     die "docker import of $1 as $2 failed (log: $DELTAIMAGE_CACHE/logs/import.log)"
 }
 
@@ -373,16 +378,16 @@ ensure_images() {
     import_rootfs_image "$ROOTFS_NEW" "$IMAGE_DEBIAN_NEW"; rebuilt=1
   fi
   if ! image_current "$IMAGE_APP_OLD"; then
-    build_image "$(generate_context app-1.0 write_app_context 1.0 "$IMAGE_DEBIAN_OLD")" "$IMAGE_APP_OLD"; rebuilt=1
+    build_image "$(generate_context app-1.0 write_app_context 1.0 "$IMAGE_DEBIAN_OLD" "$IMAGE_APP_OLD")" "$IMAGE_APP_OLD"; rebuilt=1
   fi
   if ! image_current "$IMAGE_APP_NEW"; then
-    build_image "$(generate_context app-1.1 write_app_context 1.1 "$IMAGE_DEBIAN_NEW")" "$IMAGE_APP_NEW"; rebuilt=1
+    build_image "$(generate_context app-1.1 write_app_context 1.1 "$IMAGE_DEBIAN_NEW" "$IMAGE_APP_NEW")" "$IMAGE_APP_NEW"; rebuilt=1
   fi
   if ! image_current "$IMAGE_NOSHELL_OLD"; then
-    build_image "$(generate_context noshell-1 write_noshell_context 1)" "$IMAGE_NOSHELL_OLD"; rebuilt=1
+    build_image "$(generate_context noshell-1 write_noshell_context 1 "$IMAGE_NOSHELL_OLD")" "$IMAGE_NOSHELL_OLD"; rebuilt=1
   fi
   if ! image_current "$IMAGE_NOSHELL_NEW"; then
-    build_image "$(generate_context noshell-2 write_noshell_context 2)" "$IMAGE_NOSHELL_NEW"; rebuilt=1
+    build_image "$(generate_context noshell-2 write_noshell_context 2 "$IMAGE_NOSHELL_NEW")" "$IMAGE_NOSHELL_NEW"; rebuilt=1
   fi
   if [ "$rebuilt" -eq 1 ]; then
     # Replaced fixture images linger untagged; vfs stores every layer in full.
