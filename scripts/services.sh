@@ -19,7 +19,13 @@ SERVICE_WAIT_SECONDS=60
 # docker against our daemon only, whatever DOCKER_HOST the caller has.
 test_docker() { DOCKER_HOST="unix://$DOCKER_SOCK" "$DOCKER_CLI" "$@"; }
 
-pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+# A pid counts as one of our services only while it runs and its command line
+# names our state folder: after a crash or reboot the number may belong to
+# some unrelated process, which we must never signal.
+pid_alive() {
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null &&
+    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF "$STATE_DIR/"
+}
 pid_from() { if [ -f "$1" ]; then tr -dc '0-9' <"$1"; fi; }
 
 # True when all three services recorded in $STATE_DIR are up and answering.
@@ -50,7 +56,9 @@ wait_until() {
   local seconds="$1" pid="$2" what="$3" logfile="$4"; shift 4
   local deadline=$((SECONDS + seconds))
   until "$@" >/dev/null 2>&1; do
-    if ! pid_alive "$pid"; then
+    # Just liveness here: right after the fork the child may not have
+    # exec'd yet, so its command line is still ours.
+    if ! kill -0 "$pid" 2>/dev/null; then
       tail -n 30 "$logfile" >&2 || true
       die "$what exited during startup (log: $logfile)"
     fi
