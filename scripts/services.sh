@@ -15,6 +15,8 @@ ENV_FILE="$STATE_DIR/env"
 # Ports are tried from here upward; each registry takes the first free one.
 REGISTRY_FIRST_PORT="${DELTAIMAGE_TEST_FIRST_PORT:-5055}"
 SERVICE_WAIT_SECONDS=60
+# Service logs outlive the state folder, so that a failed start can be read.
+SERVICE_LOG_DIR="$DELTAIMAGE_CACHE/logs"
 
 # docker against our daemon only, whatever DOCKER_HOST the caller has.
 test_docker() { DOCKER_HOST="unix://$DOCKER_SOCK" "$DOCKER_CLI" "$@"; }
@@ -101,8 +103,8 @@ start_dockerd() {
   # dockerd writes its pid file only once it is up (and refuses to start if
   # that file names a live process, so we cannot pre-fill it); we record the
   # pid at launch too, so that a daemon stuck in startup can still be stopped.
-  spawn "$DOCKER_LAUNCH_PIDFILE" "$STATE_DIR/dockerd.log" dockerd "${args[@]}"
-  wait_until "$SERVICE_WAIT_SECONDS" "$(pid_from "$DOCKER_LAUNCH_PIDFILE")" dockerd "$STATE_DIR/dockerd.log" \
+  spawn "$DOCKER_LAUNCH_PIDFILE" "$SERVICE_LOG_DIR/dockerd.log" dockerd "${args[@]}"
+  wait_until "$SERVICE_WAIT_SECONDS" "$(pid_from "$DOCKER_LAUNCH_PIDFILE")" dockerd "$SERVICE_LOG_DIR/dockerd.log" \
     test_docker version
 }
 
@@ -124,10 +126,10 @@ start_registry() {
     fi
   } >"$dir/config.yml"
   printf '%s\n' "$port" >"$dir/port"
-  spawn "$dir/pid" "$dir/registry.log" docker-registry serve "$dir/config.yml"
+  spawn "$dir/pid" "$SERVICE_LOG_DIR/registry-$name.log" docker-registry serve "$dir/config.yml"
   local want=200
   [ -n "$htpasswd" ] && want=401
-  wait_until "$SERVICE_WAIT_SECONDS" "$(pid_from "$dir/pid")" "registry $name" "$dir/registry.log" \
+  wait_until "$SERVICE_WAIT_SECONDS" "$(pid_from "$dir/pid")" "registry $name" "$SERVICE_LOG_DIR/registry-$name.log" \
     registry_answers "$port" "$want"
 }
 
@@ -148,8 +150,10 @@ services_start() {
     return 0
   fi
   services_stop quiet
-  mkdir -p "$STATE_DIR"
+  mkdir -p "$STATE_DIR" "$SERVICE_LOG_DIR"
   chmod 700 "$STATE_DIR"
+  # A service that fails to come up must not leave the others running.
+  add_exit_hook "services_stop quiet"
 
   step "starting dockerd (unix://$DOCKER_SOCK, data root $DOCKER_DATA_ROOT)"
   start_dockerd
@@ -173,6 +177,7 @@ services_start() {
     printf 'DELTAIMAGE_TEST_AUTH_PASSWORD=%s\n' "$password"
   } >"$ENV_FILE.tmp"
   mv "$ENV_FILE.tmp" "$ENV_FILE"
+  remove_exit_hook "services_stop quiet"
   log "services up: docker unix://$DOCKER_SOCK, registry 127.0.0.1:$plain_port, auth registry 127.0.0.1:$auth_port"
 }
 
@@ -181,7 +186,7 @@ services_start() {
 check_docker_clients() {
   local server other
   server="$(test_docker version --format '{{.Server.Version}}' 2>/dev/null)" ||
-    die "$DOCKER_CLI cannot talk to our dockerd (see $STATE_DIR/dockerd.log)"
+    die "$DOCKER_CLI cannot talk to our dockerd (see $SERVICE_LOG_DIR/dockerd.log)"
   other="$(command -v docker || true)"
   if [ -n "$other" ] && [ "$(readlink -f "$other")" != "$(readlink -f "$DOCKER_CLI")" ]; then
     DOCKER_HOST="unix://$DOCKER_SOCK" "$other" version >/dev/null 2>&1 ||
