@@ -36,7 +36,7 @@ FIXTURE_LABEL=io.github.deltaimage.test.fixture
 # ---------------------------------------------------------------------------
 
 stamp_get() { # FILE KEY
-  if [ -f "$1" ]; then sed -n "s/^$2=//p" "$1" | head -n 1; fi
+  if [ -f "$1" ]; then sed -n "/^$2=/{s/^$2=//;p;q}" "$1"; fi
 }
 
 # A rootfs is current when its tree and stamp exist and the stamp records the
@@ -113,9 +113,11 @@ host_apt_proxy_options() {
 
 # Add the -updates and -security suites in the chroot and upgrade from them.
 # Prints the number of upgraded packages on stdout. Caller mounts /proc.
+# Called as `x="$(upgrade_chroot ...)" || ...`, where set -e is off: every
+# step checks its own status.
 upgrade_chroot() {
   local root="$1" main security updates
-  main="$(sed -n 's/^deb \([^ ]*\) bookworm .*/\1/p' "$root/etc/apt/sources.list" | head -n 1)"
+  main="$(sed -n '/^deb [^ ]* bookworm /{s/^deb \([^ ]*\) .*/\1/;p;q}' "$root/etc/apt/sources.list")"
   [ -n "$main" ] || main="$(debian_main_mirror)"
   updates="$(apt_uri_for_suite bookworm-updates)"
   updates="${updates:-$main}"
@@ -125,13 +127,13 @@ upgrade_chroot() {
     if [ -n "$security" ]; then
       printf 'deb %s bookworm-security main\n' "$security"
     fi
-  } >>"$root/etc/apt/sources.list"
+  } >>"$root/etc/apt/sources.list" || return 1
   [ -n "$security" ] || warn "no bookworm-security source found; the new rootfs only gets bookworm-updates"
 
   # A snapshot mirror's Release files are past their Valid-Until; accept them.
   local apt=(apt-get -q -o Acquire::Check-Valid-Until=false -o Dpkg::Options::=--force-confold) opt
   while IFS= read -r opt; do apt+=("$opt"); done < <(host_apt_proxy_options)
-  chroot_run "$root" "${apt[@]}" update >&2
+  chroot_run "$root" "${apt[@]}" update >&2 || return 1
   local out upgraded
   out="$(chroot_run "$root" "${apt[@]}" -y upgrade 2>&1)" || { printf '%s\n' "$out" >&2; return 1; }
   printf '%s\n' "$out" >&2
@@ -139,9 +141,9 @@ upgrade_chroot() {
   upgraded="${upgraded:-0}"
   if [ "$upgraded" -eq 0 ]; then
     # Nothing pending: still make the pair differ, like a real app image would.
-    chroot_run "$root" "${apt[@]}" -y install --no-install-recommends less >&2
+    chroot_run "$root" "${apt[@]}" -y install --no-install-recommends less >&2 || return 1
   fi
-  chroot_run "$root" apt-get clean >&2
+  chroot_run "$root" apt-get clean >&2 || return 1
   printf '%s' "$upgraded"
 }
 

@@ -4,6 +4,10 @@
 # Conventions: every helper is quiet when things go well; a failure prints one
 # line that says what broke and what to do, and the full log where there is one.
 
+# `set -e` also inside $(...): a helper whose output we capture must not go
+# on after a failed step.
+shopt -s inherit_errexit
+
 # Repository root (the folder holding ./run), whichever script sourced us.
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCRIPTS_DIR="$REPO_ROOT/scripts"
@@ -176,7 +180,8 @@ apt_source_entries() {
 
 # URI serving suite $1 exactly, or nothing.
 apt_uri_for_suite() {
-  apt_source_entries | awk -F'\t' -v s="$1" '$2 == s { print $1; exit }'
+  # No early `exit` in awk: with pipefail, a writer cut off by SIGPIPE fails.
+  apt_source_entries | awk -F'\t' -v s="$1" '$2 == s && !done { print $1; done = 1 }'
 }
 
 # The Debian archive to debootstrap from: the machine's entry for bookworm,
@@ -186,7 +191,7 @@ debian_main_mirror() {
   local uri
   uri="$(apt_uri_for_suite bookworm)"
   if [ -z "$uri" ]; then
-    uri="$(apt_source_entries | awk -F'\t' '$1 ~ /\/debian\/?$/ { print $1; exit }')"
+    uri="$(apt_source_entries | awk -F'\t' '$1 ~ /\/debian\/?$/ && !done { print $1; done = 1 }')"
   fi
   printf '%s' "${uri%/}"
 }
@@ -197,7 +202,7 @@ debian_security_mirror() {
   local main="$1" uri
   uri="$(apt_uri_for_suite bookworm-security)"
   if [ -z "$uri" ]; then
-    uri="$(apt_source_entries | awk -F'\t' '$2 ~ /-security$/ { print $1; exit }')"
+    uri="$(apt_source_entries | awk -F'\t' '$2 ~ /-security$/ && !done { print $1; done = 1 }')"
   fi
   if [ -z "$uri" ] && [[ "$main" =~ /debian$ ]]; then
     uri="${main}-security"
