@@ -56,7 +56,10 @@ final class ImageCommand implements Runnable {
 
     @Override
     public void run() {
-      ImageDeltaSummary summary = DeltaImage.diffImages(source, target, delta, unlinked, tool.toOptions(), transport.toCopyOptions());
+      PrintWriter err = spec.commandLine().getErr();
+      ImageDeltaSummary summary = DeltaImage.diffImages(source, target, delta, unlinked,
+          tool.toOptions().withListener(TerminalStatus.forTerminal(err)), transport.toCopyOptions());
+      TerminalStatus.clear(err);
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "delta %s: %s -> %s%n", delta, summary.sourceImageId(), summary.targetImageId());
       out.printf(Locale.ROOT, "target layers to carry %s, delta layer %s (%.2f %%), %.1f s%n", bytes(summary.targetBytes()),
@@ -99,8 +102,10 @@ final class ImageCommand implements Runnable {
 
     @Override
     public void run() {
-      ImageDeltaSummary summary = DeltaImage.applyImages(delta, output, Optional.ofNullable(source), tool.toOptions(),
-          transport.toCopyOptions());
+      PrintWriter err = spec.commandLine().getErr();
+      ImageDeltaSummary summary = DeltaImage.applyImages(delta, output, Optional.ofNullable(source),
+          tool.toOptions().withListener(TerminalStatus.forTerminal(err)), transport.toCopyOptions());
+      TerminalStatus.clear(err);
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "restored %s into %s: %d layers, %s, %.1f s%n", summary.targetImageId(), output,
           summary.layers().size(), bytes(summary.targetBytes()), summary.elapsedNanos() / 1e9);
