@@ -1,0 +1,2 @@
+# shellcheck shell=bash
+run_demo_with_images() { run_demo; }
