@@ -116,6 +116,8 @@ target_image_id() { # REF
   local args=(inspect --raw --config)
   # Our CLI speaks plain HTTP to local registries; skopeo has to be told.
   [[ "$ref" =~ ^docker://(127\.0\.0\.1|localhost)[:/] ]] && args+=(--tls-verify=false)
+  # skopeo does not read DOCKER_HOST itself (our CLI, like docker, does).
+  [[ "$ref" == docker-daemon:* && -n "${DOCKER_HOST:-}" ]] && args+=(--daemon-host "$DOCKER_HOST")
   local config
   config="$(mktemp)"
   skopeo "${args[@]}" "$ref" >"$config" 2>"$config.err" ||
