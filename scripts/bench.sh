@@ -212,7 +212,8 @@ oci_config_digest() { # LAYOUT TAG
 # measure files' figures, whether the output equals the target, a note.
 # record PAIR CONTENDER TARGET_BYTES DELTA_BYTES VERIFIED NOTE
 record() {
-  local pair="$1" contender="$2" target="$3" delta="$4" verified="$5" note="$6" d a
+  # No commas inside a field: the CSV is read by awk -F, below.
+  local pair="$1" contender="$2" target="$3" delta="$4" verified="$5" note="${6//,/;}" d a
   d="$(cat "$BENCH_WORK/diff.m" 2>/dev/null || echo '- - - -')"
   a="$(cat "$BENCH_WORK/apply.m" 2>/dev/null || echo '- - - -')"
   printf '%s,%s,%s,%s,%s,%s,%s,%s\n' "$pair" "$contender" "$target" "$delta" \
@@ -272,7 +273,7 @@ contender_original() { # PAIR SRC TGT TARGET_BYTES
   else
     verified="TREE DIFFERS"
   fi
-  record "$pair" "$name" "$target" "$delta" "$verified" "tar of the delta tree, gzip -6"
+  record "$pair" "$name" "$target" "$delta" "$verified" "tar of the delta tree; gzip -6"
 }
 
 # A whole-file tool on the two `docker save` tars.
@@ -354,6 +355,12 @@ machine_line() {
 write_markdown() { # CSV WHAT_FILE
   awk -F, -v machine="$(machine_line)" '
     function mb(b) { return b == "" ? "-" : sprintf("%.2f MB", b / 1e6) }
+    function bytes(b,   s, out) {
+      if (b == "") return "-"
+      s = sprintf("%d", b); out = ""
+      while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) }
+      return s out
+    }
     function secs(s) { return (s == "" || s == "-") ? "-" : sprintf("%.1f s", s) }
     function mib(k) { return (k == "" || k == "-") ? "-" : sprintf("%.0f", k / 1024) }
     function rss(max, tree) { return (max == "" || max == "-") ? "-" : (tree - max > 10240 ? mib(max) " (tree " mib(tree) ")" : mib(max)) }
@@ -361,7 +368,7 @@ write_markdown() { # CSV WHAT_FILE
     FNR == 1 { next }
     {
       if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
-      key = $1 SUBSEP $2; rows[$1] = rows[$1] key "\034"
+      key = $1 SUBSEP $2; rows[$1] = rows[$1] key "\035"
       target[$1] = $3; delta[key] = $4
       dt[key] = $5; dr[key] = $6; dtr[key] = $7; at[key] = $8; ar[key] = $9; atr[key] = $10
       ok[key] = $11; note[key] = $12; load[key] = $13
@@ -372,14 +379,14 @@ write_markdown() { # CSV WHAT_FILE
       for (i = 1; i <= n; i++) {
         p = order[i]
         printf "### %s: %s\n\nTarget image as a registry stores it: %s (gzip'"'"'d layer blobs).\n\n", p, what[p], mb(target[p])
-        print "| contender | delta | % of target | diff | diff peak RSS MiB | apply | apply peak RSS MiB | restored | load | note |"
+        print "| contender | delta bytes | % of target | diff | diff peak RSS MiB | apply | apply peak RSS MiB | restored | load | note |"
         print "|---|---:|---:|---:|---:|---:|---:|---|---:|---|"
-        m = split(rows[p], keys, "\034")
+        m = split(rows[p], keys, "\035")
         best_peer = ""; ours = ""
         for (j = 1; j < m; j++) {
           k = keys[j]; split(k, parts, SUBSEP); c = parts[2]
           pct = delta[k] == "" ? "-" : sprintf("%.2f %%", 100 * delta[k] / target[p])
-          printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c, mb(delta[k]), pct, secs(dt[k]), rss(dr[k], dtr[k]), secs(at[k]), rss(ar[k], atr[k]), ok[k] == "" ? "-" : ok[k], load[k], note[k]
+          printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c, bytes(delta[k]), pct, secs(dt[k]), rss(dr[k], dtr[k]), secs(at[k]), rss(ar[k], atr[k]), ok[k] == "" ? "-" : ok[k], load[k], note[k]
           if (c == "deltaimage") { ours = k }
           else if (delta[k] != "" && (best_peer == "" || delta[k] + 0 < delta[best_peer] + 0)) best_peer = k
           if (c == "xdelta3 -9 -S lzma -B") xd = k
