@@ -103,7 +103,7 @@ def chart(csv_path, svg_path):
     hi = 10 ** math.ceil(math.log10(max(list(value.values()) + list(target.values())))) if value else 10
     width_group = 40 + 22 * len(contenders)
     left, top, plot_h = 90, 50, 320
-    width = left + width_group * max(1, len(pairs)) + 30
+    width = max(640, left + width_group * max(1, len(pairs)) + 30)
     height = top + plot_h + 70 + 18 * len(contenders)
 
     def y(v):
@@ -118,8 +118,8 @@ def chart(csv_path, svg_path):
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'font-family="sans-serif" font-size="12">',
            f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="{left}" y="24" font-size="15">Delta bytes per image pair (log scale; '
-           f'dashed line: the target image as a registry stores it)</text>']
+           f'<text x="{left}" y="20" font-size="15">Delta bytes per image pair and tool (log scale)</text>',
+           f'<text x="{left}" y="38">dashed line: the target image as a registry stores it (gzip\'d layers)</text>']
     decade = lo
     while decade <= hi:
         yy = y(decade)
