@@ -22,7 +22,7 @@ BENCH_IMAGES_VERSION=1
 # zstd --ultra -22 on top: DELTAIMAGE_BENCH_ULTRA=1 (adds minutes per pair).
 # Longest a single diff or apply may take before it is killed and reported as
 # timed out; keeps the whole bench to a few minutes per pair.
-BENCH_TIMEOUT="${DELTAIMAGE_BENCH_TIMEOUT:-420}"
+BENCH_TIMEOUT="${DELTAIMAGE_BENCH_TIMEOUT:-600}"
 BENCH_PACKAGES=(xdelta3 zstd bsdiff umoci jq time python3 procps)
 
 # The bench's own images, next to the fixtures (see ensure_bench_daemon_images).
@@ -315,29 +315,38 @@ bsdiff_diff()           { printf '%s\n' bsdiff "$1" "$2" "$3"; }
 bsdiff_apply()          { printf '%s\n' bspatch "$1" "$3" "$2"; }
 
 
+# DELTAIMAGE_BENCH_CONTENDERS="deltaimage,xdelta3 -9 -S lzma -B" runs only
+# those (comma-separated names as in the table); default: all of them.
+contender_wanted() { # NAME
+  [ -z "${DELTAIMAGE_BENCH_CONTENDERS:-}" ] || [[ ",$DELTAIMAGE_BENCH_CONTENDERS," == *",$1,"* ]]
+}
+
 bench_pair() { # NAME SOURCE TARGET WHAT
-  local pair="$1" src tgt target
+  local pair="$1" src tgt target name diff_fn apply_fn
   src="$(bench_image_dir "$2")"
   tgt="$(bench_image_dir "$3")"
   target="$(oci_layer_bytes "$tgt/oci" img)"
   step "pair $pair: $2 -> $3 ($4)"
-  contender_deltaimage "$pair" "$src" "$tgt" "$target"
-  contender_original "$pair" "$src" "$tgt" "$target"
-  contender_tar_tool "$pair" "$src" "$tgt" "$target" "xdelta3 (default)" xdelta3_default_diff xdelta3_default_apply
-  contender_tar_tool "$pair" "$src" "$tgt" "$target" "xdelta3 -9 -S lzma -B" xdelta3_best_diff xdelta3_best_apply
-  contender_tar_tool "$pair" "$src" "$tgt" "$target" "zstd -19 --long=31" zstd_19_diff zstd_apply
-  if [ "${DELTAIMAGE_BENCH_ULTRA:-0}" = 1 ]; then
-    contender_tar_tool "$pair" "$src" "$tgt" "$target" "zstd --ultra -22 --long=31" zstd_22_diff zstd_apply
-  else
-    reset_work
-    record "$pair" "zstd --ultra -22 --long=31" "$target" "" "" "not run: takes minutes more than -19; DELTAIMAGE_BENCH_ULTRA=1 runs it"
-  fi
-  if printf '%s\n' "${BSDIFF_PAIRS[@]}" | grep -qxF "$pair"; then
-    contender_tar_tool "$pair" "$src" "$tgt" "$target" bsdiff bsdiff_diff bsdiff_apply
-  else
-    reset_work
-    record "$pair" bsdiff "$target" "" "" "not run: ~17x the tar in RAM and minutes of suffix sorting; run on ${BSDIFF_PAIRS[*]} only"
-  fi
+  if contender_wanted deltaimage; then contender_deltaimage "$pair" "$src" "$tgt" "$target"; fi
+  if contender_wanted "original (dir mode)"; then contender_original "$pair" "$src" "$tgt" "$target"; fi
+  local tool
+  for tool in "xdelta3 (default)|xdelta3_default_diff|xdelta3_default_apply" \
+              "xdelta3 -9 -S lzma -B|xdelta3_best_diff|xdelta3_best_apply" \
+              "zstd -19 --long=31|zstd_19_diff|zstd_apply" \
+              "zstd --ultra -22 --long=31|zstd_22_diff|zstd_apply" \
+              "bsdiff|bsdiff_diff|bsdiff_apply"; do
+    IFS='|' read -r name diff_fn apply_fn <<<"$tool"
+    contender_wanted "$name" || continue
+    if [ "$name" = "zstd --ultra -22 --long=31" ] && [ "${DELTAIMAGE_BENCH_ULTRA:-0}" != 1 ]; then
+      reset_work
+      record "$pair" "$name" "$target" "" "" "not run: takes minutes more than -19; DELTAIMAGE_BENCH_ULTRA=1 runs it"
+    elif [ "$name" = bsdiff ] && ! printf '%s\n' "${BSDIFF_PAIRS[@]}" | grep -qxF "$pair"; then
+      reset_work
+      record "$pair" "$name" "$target" "" "" "not run: ~17x the tar in RAM and minutes of suffix sorting; run on ${BSDIFF_PAIRS[*]} only"
+    else
+      contender_tar_tool "$pair" "$src" "$tgt" "$target" "$name" "$diff_fn" "$apply_fn"
+    fi
+  done
   remove_tree "$BENCH_WORK"
 }
 
