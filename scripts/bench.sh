@@ -391,7 +391,7 @@ write_markdown() { # CSV WHAT_FILE
         print "| contender | delta bytes | % of target | diff | diff peak RSS MiB | apply | apply peak RSS MiB | restored | load | note |"
         print "|---|---:|---:|---:|---:|---:|---:|---|---:|---|"
         m = split(rows[p], keys, "\035")
-        best_peer = ""; ours = ""
+        best_peer = ""; ours = ""; xd = ""
         for (j = 1; j < m; j++) {
           k = keys[j]; split(k, parts, SUBSEP); c = parts[2]
           pct = delta[k] == "" ? "-" : sprintf("%.2f %%", 100 * delta[k] / target[p])
@@ -400,9 +400,9 @@ write_markdown() { # CSV WHAT_FILE
           else if (delta[k] != "" && (best_peer == "" || delta[k] + 0 < delta[best_peer] + 0)) best_peer = k
           if (c == "xdelta3 -9 -S lzma -B") xd = k
         }
-        if (ours != "" && delta[ours] != "" && best_peer != "") {
+        if (ours != "" && delta[ours] != "" && best_peer != "" && xd != "" && dt[xd] > 0 && at[xd] > 0) {
           split(best_peer, bp, SUBSEP)
-          printf "\nIssue 4 targets: delta %.2fx the smallest peer (%s; target <= 0.8x); diff %.1fx and apply %.1fx raw xdelta3'"'"'s (-9 -S lzma -B; targets <= 2x); peak RSS %s MiB diff, %s MiB apply (target < 512).\n", delta[ours] / delta[best_peer], bp[2], dt[ours] / (dt[xd] > 0 ? dt[xd] : 1), at[ours] / (at[xd] > 0 ? at[xd] : 1), mib(dtr[ours] > dr[ours] ? dtr[ours] : dr[ours]), mib(atr[ours] > ar[ours] ? atr[ours] : ar[ours])
+          printf "\nIssue 4 targets: delta %.2fx the smallest peer (%s; target <= 0.8x); diff %.1fx and apply %.1fx raw xdelta3'"'"'s (-9 -S lzma -B; targets <= 2x); peak RSS %s MiB diff, %s MiB apply (target < 512).\n", delta[ours] / delta[best_peer], bp[2], dt[ours] / dt[xd], at[ours] / at[xd], mib(dtr[ours] > dr[ours] ? dtr[ours] : dr[ours]), mib(atr[ours] > ar[ours] ? atr[ours] : ar[ours])
         }
         printf "\n"
       }
