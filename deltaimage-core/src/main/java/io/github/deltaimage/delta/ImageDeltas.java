@@ -167,18 +167,11 @@ public final class ImageDeltas {
     try (RunDirectory run = RunDirectory.create(tempParent);
         Transports transports = new Transports(copyOptions, run);
         ImageSource del = transports.openSource(delta)) {
-      Image d = del.image();
-      if (d.layers().isEmpty()) {
-        throw notADelta(delta);
-      }
-      Layer deltaLayer = d.layers().get(d.layers().size() - 1);
-      Path deltaTar = spool(del, List.of(deltaLayer), run, "delta").get(0);
-      Path parts = Files.createDirectories(run.path().resolve("delta-parts"));
-      Map<String, Path> files = TarFiles.extract(deltaTar, PREFIX, parts);
-      if (!files.containsKey("delta.json")) {
-        throw notADelta(delta);
-      }
-      DeltaDescriptor descriptor = DeltaDescriptor.parse(Files.readAllBytes(files.get("delta.json")));
+      DeltaLayer opened = openDeltaLayer(del, delta, run);
+      Image d = opened.image();
+      Layer deltaLayer = opened.layer();
+      Map<String, Path> files = opened.files();
+      DeltaDescriptor descriptor = opened.descriptor();
       byte[] targetConfig = read(files, "target-config.json");
       if (!Digest.sha256(targetConfig).equals(descriptor.targetImageId())) {
         throw new InvalidInputException("the delta is corrupt: its target config does not hash to the target image ID "
@@ -291,18 +284,11 @@ public final class ImageDeltas {
     try (RunDirectory run = RunDirectory.create(tempParent);
         Transports transports = new Transports(copyOptions, run);
         ImageSource del = transports.openSource(delta)) {
-      Image d = del.image();
-      if (d.layers().isEmpty()) {
-        throw notADelta(delta);
-      }
-      Layer deltaLayer = d.layers().get(d.layers().size() - 1);
-      Path deltaTar = spool(del, List.of(deltaLayer), run, "delta").get(0);
-      Path parts = Files.createDirectories(run.path().resolve("delta-parts"));
-      Map<String, Path> files = TarFiles.extract(deltaTar, PREFIX, parts);
-      if (!files.containsKey("delta.json")) {
-        throw notADelta(delta);
-      }
-      DeltaDescriptor descriptor = DeltaDescriptor.parse(Files.readAllBytes(files.get("delta.json")));
+      DeltaLayer opened = openDeltaLayer(del, delta, run);
+      Image d = opened.image();
+      Layer deltaLayer = opened.layer();
+      Map<String, Path> files = opened.files();
+      DeltaDescriptor descriptor = opened.descriptor();
       List<DeltaContents.LayerPart> layers = new ArrayList<>();
       for (int i = 0; i < descriptor.layers().size(); i++) {
         DeltaDescriptor.TargetLayer layer = descriptor.layers().get(i);
@@ -319,6 +305,24 @@ public final class ImageDeltas {
     } catch (IOException e) {
       throw new EnvironmentException("cannot read the delta: " + e.getMessage(), e);
     }
+  }
+
+  /** The delta layer of a delta image, unpacked: its parts by name, and its index. */
+  private record DeltaLayer(Image image, Layer layer, Map<String, Path> files, DeltaDescriptor descriptor) {}
+
+  private DeltaLayer openDeltaLayer(ImageSource del, ImageReference delta, RunDirectory run) throws IOException {
+    Image d = del.image();
+    if (d.layers().isEmpty()) {
+      throw notADelta(delta);
+    }
+    Layer deltaLayer = d.layers().get(d.layers().size() - 1);
+    Path deltaTar = spool(del, List.of(deltaLayer), run, "delta").get(0);
+    Path parts = Files.createDirectories(run.path().resolve("delta-parts"));
+    Map<String, Path> files = TarFiles.extract(deltaTar, PREFIX, parts);
+    if (!files.containsKey("delta.json")) {
+      throw notADelta(delta);
+    }
+    return new DeltaLayer(d, deltaLayer, files, DeltaDescriptor.parse(Files.readAllBytes(files.get("delta.json"))));
   }
 
   /** The java.util.zip level that reproduces this layer's gzip blob, or -1 (also when the blob cannot be read as stored). */

@@ -239,19 +239,4 @@ public record LayerRecipe(List<Op> ops, long literalLength, long tarSize) {
       return new LayerRecipe(ops, literals, total);
     }
   }
-
-  static void copyRange(java.nio.channels.FileChannel from, long offset, long length, OutputStream to) throws IOException {
-    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64 * 1024);
-    long done = 0;
-    while (done < length) {
-      buffer.clear();
-      buffer.limit((int) Math.min(buffer.capacity(), length - done));
-      int read = from.read(buffer, offset + done);
-      if (read < 0) {
-        throw new EOFException("range " + offset + "+" + length + " runs past the end");
-      }
-      to.write(buffer.array(), 0, read);
-      done += read;
-    }
-  }
 }
