@@ -200,8 +200,10 @@ public final class ImageDeltas {
         List<Path> sourceTars = spool(src, sourceLayers, run, "source");
         LayerCodec layers = new LayerCodec(codec, sourceTars, run, parallel);
         Map<Digest, Path> sourceByDiffId = new HashMap<>();
+        Map<Digest, Layer> sourceLayerByDiffId = new HashMap<>();
         for (int i = 0; i < sourceLayers.size(); i++) {
           sourceByDiffId.putIfAbsent(sourceLayers.get(i).diffId(), sourceTars.get(i));
+          sourceLayerByDiffId.putIfAbsent(sourceLayers.get(i).diffId(), sourceLayers.get(i));
         }
 
         Map<Digest, LocalImageSource.LocalLayer> local = new HashMap<>();
@@ -225,6 +227,13 @@ public final class ImageDeltas {
                 files.get("layer-" + i + ".deltas"), layer.diffId().hex(), "target layer " + (i + 1) + " (" + layer.diffId().shortHex() + ")");
           }
           targetBytes += size(tar);
+          Layer inSource = sourceLayerByDiffId.get(layer.diffId());
+          if (target.fromSource() && src.blobsArePortable() && inSource != null
+              && inSource.blobDigest().equals(layer.blobDigest())) {
+            // The very blob the target has: passed through from the source as it is.
+            summaries.add(new ImageDeltaSummary.LayerSummary(layer.diffId(), size(tar), 0, true, true));
+            continue;
+          }
           Path blob = null;
           if (layer.compression() == Compression.NONE && layer.blobDigest().equals(layer.diffId())) {
             blob = tar;
@@ -259,7 +268,7 @@ public final class ImageDeltas {
           exact = false;
         }
         Map<Digest, LocalImageSource.LocalLayer> byDiffId = new HashMap<>(local);
-        LocalImageSource out = new LocalImageSource(restored, byDiffId, null, exact);
+        LocalImageSource out = new LocalImageSource(restored, byDiffId, src, exact);
         listener.progress("writing " + output, 0, -1);
         Optional<Digest> written;
         try (ImageSink sink = transports.openSink(output)) {
