@@ -60,6 +60,7 @@ final class LayerDecoder {
       }
     }
     List<Path> decoded = parallel.map(deltas, delta -> decodeBody(delta, deltaPack, name));
+    List<Path> batches = parallel.map(recipe.batches(), batch -> decodeBatch(batch, deltaPack, name));
     Path tar = run.newFile("layer.tar");
     MessageDigest digest = sha256();
     try {
@@ -75,18 +76,32 @@ final class LayerDecoder {
           }
           long literalAt = 0;
           int next = 0;
+          List<FileChannel> batchOutputs = new ArrayList<>();
+          long[] batchAt = new long[batches.size()];
           for (LayerRecipe.Op op : recipe.ops()) {
             if (op instanceof LayerRecipe.Literal lit) {
               FileRanges.copy(literal, literalAt, lit.length(), out);
               literalAt += lit.length();
             } else if (op instanceof LayerRecipe.Copy copy) {
               FileRanges.copy(sources.get(copy.layer()), copy.offset(), copy.length(), out);
+            } else if (op instanceof LayerRecipe.Batched batched) {
+              while (batchOutputs.size() <= batched.batch()) {
+                Path output = batches.get(batchOutputs.size());
+                batchOutputs.add(output == null ? null : FileChannel.open(output, StandardOpenOption.READ));
+              }
+              FileRanges.copy(batchOutputs.get(batched.batch()), batchAt[batched.batch()], batched.length(), out);
+              batchAt[batched.batch()] += batched.length();
             } else {
               Path body = decoded.get(next++);
               try (FileChannel channel = FileChannel.open(body, StandardOpenOption.READ)) {
                 FileRanges.copy(channel, 0, op.length(), out);
               }
               Files.delete(body);
+            }
+          }
+          for (FileChannel channel : batchOutputs) {
+            if (channel != null) {
+              channel.close();
             }
           }
         } finally {
@@ -105,6 +120,54 @@ final class LayerDecoder {
           + " rebuilt to sha256:" + actual + " instead of its diff_id sha256:" + expectedSha256);
     }
     return tar;
+  }
+
+  /** Decodes one group of small files into a file of their bodies, back to back; null for an empty group. */
+  private Path decodeBatch(LayerRecipe.Batch batch, Path deltaPack, String name) {
+    if (batch.outputLength() == 0) {
+      return null;
+    }
+    Path source = run.newFile("group-source");
+    Path patch = run.newFile("group-patch");
+    Path output = run.newFile("group-output");
+    try {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(source), 1 << 16)) {
+        List<FileChannel> channels = new ArrayList<>();
+        try {
+          for (Path tar : sourceTars) {
+            channels.add(FileChannel.open(tar, StandardOpenOption.READ));
+          }
+          for (LayerRecipe.Range range : batch.sources()) {
+            FileRanges.copy(channels.get(range.layer()), range.offset(), range.length(), out);
+          }
+        } finally {
+          for (FileChannel channel : channels) {
+            channel.close();
+          }
+        }
+      }
+      FileRanges.extract(deltaPack, batch.deltaOffset(), batch.deltaLength(), patch);
+      try {
+        codec.decode(source, patch, output);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("the delta for " + name + " is corrupt or was made from another source: "
+            + e.getMessage(), e);
+      }
+      if (Files.size(output) != batch.outputLength()) {
+        throw new InvalidInputException("the delta for " + name + " is corrupt: a group of files rebuilt to "
+            + Files.size(output) + " bytes instead of " + batch.outputLength());
+      }
+      return output;
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot rebuild " + name + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(source);
+        Files.deleteIfExists(patch);
+      } catch (IOException e) {
+        // The run directory goes at the end anyway.
+      }
+    }
   }
 
   private Path decodeBody(LayerRecipe.Delta delta, Path deltaPack, String name) {
