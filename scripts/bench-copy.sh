@@ -23,17 +23,19 @@ fi
 heap="${DELTAIMAGE_BENCH_HEAP:-256m}"
 ours() { java "-Xmx$heap" -jar "$jar" copy -q "$@" >/dev/null; }
 theirs() {
+  # skopeo remembers which registry repositories hold which blobs and would mount instead of copy
+  # (deltaimage keeps no such cache): forget it before every run so both move the same bytes.
+  rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb
   skopeo copy -q --src-tls-verify=false --dest-tls-verify=false \
     --src-daemon-host "$DOCKER_HOST" --dest-daemon-host "$DOCKER_HOST" \
     --dest-creds "$DELTAIMAGE_TEST_AUTH_USER:$DELTAIMAGE_TEST_AUTH_PASSWORD" "$@" >/dev/null
 }
-seconds() { # CMD...: wall seconds of CMD
-  local start end
-  start="$(date +%s.%N)"
-  "$@"
-  end="$(date +%s.%N)"
-  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }'
+seconds() { # CMD...: "WALL CPU" seconds of CMD (CPU = user + system, children included)
+  /usr/bin/time -f '%e %U %S' -o "$work/time" "$@"
+  awk '{ printf "%.1f %.1f", $1, $2 + $3 }' "$work/time"
 }
+wall() { printf '%s' "${1%% *}"; }
+cpu() { printf '%s' "${1##* }"; }
 rate() { awk -v mb="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? mb / s : 0) }'; }
 
 work="$(mktemp -d "${TMPDIR:-/var/tmp}/deltaimage-bench.XXXXXX")"
@@ -59,13 +61,13 @@ if [ "${1:-}" = "--big" ]; then
   size_mb="$(du -m "$work/big.tar" | cut -f1)"
   printf '2 GiB layer, java -Xmx%s (archive %s MB)\n\n| pair | deltaimage s | MB/s |\n|---|---|---|\n' "$heap" "$size_mb"
   s="$(seconds ours --gzip-level 1 "docker-archive:$work/big.tar" "oci:$work/oci:big")"
-  printf '| docker-archive -> oci (gzip -1) | %s | %s |\n' "$s" "$(rate "$size_mb" "$s")"
+  printf '| docker-archive -> oci (gzip -1) | %s | %s |\n' "$(wall "$s")" "$(rate "$size_mb" "$(wall "$s")")"
   rm -f "$work/big.tar"
   s="$(seconds ours "oci:$work/oci:big" "docker://$reg/bench-$run_id/big:1")"
-  printf '| oci -> registry | %s | %s |\n' "$s" "$(rate "$size_mb" "$s")"
+  printf '| oci -> registry | %s | %s |\n' "$(wall "$s")" "$(rate "$size_mb" "$(wall "$s")")"
   rm -rf "$work/oci"
   s="$(seconds ours "docker://$reg/bench-$run_id/big:1" "docker-archive:$work/back.tar:bench/big:1")"
-  printf '| registry -> docker-archive | %s | %s |\n' "$s" "$(rate "$size_mb" "$s")"
+  printf '| registry -> docker-archive | %s | %s |\n' "$(wall "$s")" "$(rate "$size_mb" "$(wall "$s")")"
   got="$(tar -xOf "$work/back.tar" manifest.json | grep -o '"Config":"[0-9a-f]*' | cut -d'"' -f4)"
   [ "$got" = "$cfg" ] || die "image ID changed on the way: $got, not $cfg"
   exit 0
@@ -80,13 +82,15 @@ skopeo copy -q --src-daemon-host "$DOCKER_HOST" "docker-daemon:$image" "oci:$wor
 skopeo copy -q --dest-tls-verify=false "oci:$work/seed:1" "docker://$reg/bench-$run_id/seed:1"
 skopeo copy -q --src-daemon-host "$DOCKER_HOST" "docker-daemon:$image" "docker-archive:$work/seed.tar:bench/seed:1"
 
-printf '%s, %s MB uncompressed; wall seconds (MB/s of the uncompressed size), one run each\n\n' "$image" "$size_mb"
-printf '| pair | deltaimage | skopeo copy |\n|---|---|---|\n'
+printf '%s, %s MB uncompressed; seconds wall (MB/s of the uncompressed size) and CPU seconds, one run each; load average %s\n\n' \
+  "$image" "$size_mb" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '| pair | deltaimage wall | deltaimage CPU | skopeo wall | skopeo CPU |\n|---|---|---|---|---|\n'
 row() { # NAME OURS_SRC OURS_DST THEIRS_SRC THEIRS_DST
   local a b
   a="$(seconds ours --dest-creds "$creds" "$2" "$3")"
   b="$(seconds theirs "$4" "$5")"
-  printf '| %s | %s s (%s) | %s s (%s) |\n' "$1" "$a" "$(rate "$size_mb" "$a")" "$b" "$(rate "$size_mb" "$b")"
+  printf '| %s | %s s (%s) | %s s | %s s (%s) | %s s |\n' "$1" "$(wall "$a")" "$(rate "$size_mb" "$(wall "$a")")" "$(cpu "$a")" \
+    "$(wall "$b")" "$(rate "$size_mb" "$(wall "$b")")" "$(cpu "$b")"
 }
 row "daemon -> oci" "docker-daemon:$image" "oci:$work/o1:1" "docker-daemon:$image" "oci:$work/o2:1"
 row "daemon -> registry" "docker-daemon:$image" "docker://$reg/bench-$run_id/d1:1" "docker-daemon:$image" "docker://$reg/bench-$run_id/d2:1"
