@@ -30,8 +30,10 @@ theirs() {
     --src-daemon-host "$DOCKER_HOST" --dest-daemon-host "$DOCKER_HOST" \
     --dest-creds "$DELTAIMAGE_TEST_AUTH_USER:$DELTAIMAGE_TEST_AUTH_PASSWORD" "$@" >/dev/null
 }
+export -f ours theirs
+export jar heap
 seconds() { # CMD...: "WALL CPU" seconds of CMD (CPU = user + system, children included)
-  /usr/bin/time -f '%e %U %S' -o "$work/time" "$@"
+  /usr/bin/time -f '%e %U %S' -o "$work/time" bash -c '"$@"' _ "$@"
   awk '{ printf "%.1f %.1f", $1, $2 + $3 }' "$work/time"
 }
 wall() { printf '%s' "${1%% *}"; }
