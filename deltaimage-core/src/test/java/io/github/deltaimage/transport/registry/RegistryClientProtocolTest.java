@@ -169,6 +169,36 @@ class RegistryClientProtocolTest {
   }
 
   @Test
+  void aBlobRedirectToStorageIsFollowedWithoutOurCredentials() throws Exception {
+    byte[] blob = "layer bytes in object storage".getBytes(StandardCharsets.UTF_8);
+    Digest digest = Digest.sha256(blob);
+    HttpServer storage = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    storage.createContext("/", x -> {
+      log.add("storage auth=" + x.getRequestHeaders().getFirst("Authorization"));
+      send(x, 200, blob);
+    });
+    storage.start();
+    try {
+      String login = "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8));
+      server.createContext("/v2/", x -> {
+        if (!login.equals(x.getRequestHeaders().getFirst("Authorization"))) {
+          send(x, 401, new byte[0], "WWW-Authenticate", "Basic realm=\"test\"");
+          return;
+        }
+        send(x, 307, new byte[0], "Location", "http://localhost:" + storage.getAddress().getPort() + "/bucket/" + digest.hex() + "?sig=abc");
+      });
+      byte[] got;
+      try (InputStream in = client(new Credentials("alice", "pw", false, "test")).openBlob("team/app", digest, "test")) {
+        got = in.readAllBytes();
+      }
+      assertThat(got).isEqualTo(blob);
+      assertThat(log).containsExactly("storage auth=null");
+    } finally {
+      storage.stop(0);
+    }
+  }
+
+  @Test
   void registriesOtherThanLoopbackAreSpokenToOverHttpsUnlessAllowedPlain() {
     assertThat(RegistryClient.usesPlainHttp("127.0.0.1:5000", Set.of())).isTrue();
     assertThat(RegistryClient.usesPlainHttp("localhost:5000", Set.of())).isTrue();
