@@ -44,9 +44,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * removed at the end, on failure too.
  */
 public final class ImageCopy {
-  /** Compression threads: all cores, at most 8 (beyond that the disk or network limits). */
-  private static final int GZIP_THREADS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
-
   private ImageCopy() {}
 
   /** Parses both references (see {@link ImageReference} for the syntax) and copies. */
@@ -150,7 +147,7 @@ public final class ImageCopy {
       ProgressCounter counter = new ProgressCounter();
       try (InputStream in = counter.wrap(src.openTar(layer), layer.diffId(), layer.size(), listener, moved);
           OutputStream file = Files.newOutputStream(tmp);
-          OutputStream gz = new ParallelGzipOutputStream(new DigestOutputStream(new java.io.BufferedOutputStream(file, 256 * 1024), md), options.gzipLevel(), GZIP_THREADS)) {
+          OutputStream gz = Compression.gzip(new DigestOutputStream(new java.io.BufferedOutputStream(file, 256 * 1024), md), options.gzipLevel())) {
         in.transferTo(gz);
       }
       Digest digest = Digest.ofSha256(md.digest());

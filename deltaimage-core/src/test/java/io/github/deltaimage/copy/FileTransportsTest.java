@@ -67,6 +67,27 @@ class FileTransportsTest {
   }
 
   @Test
+  void layersCompressedOnTheWayAreJavaUtilZipGzipAtTheChosenLevelSoImageDeltasCanRebuildThem() throws Exception {
+    SyntheticImages.dockerArchive(tmp.resolve("a.tar"), "team/app:1", SyntheticImages.threeLayers());
+    ImageCopy.copy("docker-archive:" + tmp.resolve("a.tar"), "oci:" + tmp.resolve("layout") + ":1", options.withGzipLevel(6));
+    Image archived = new DockerArchiveSource(tmp.resolve("a.tar"), null, -1, "t").image();
+    Image written = new OciLayoutSource(new ImageReference.OciLayout(tmp.resolve("layout"), "1"), Platform.current()).image();
+    DockerArchiveSource src = new DockerArchiveSource(tmp.resolve("a.tar"), null, -1, "t");
+    for (int i = 0; i < archived.layers().size(); i++) {
+      java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+      try (java.io.InputStream in = src.openTar(archived.layers().get(i));
+          java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(plain) {
+            {
+              def.setLevel(6);
+            }
+          }) {
+        in.transferTo(gz);
+      }
+      assertThat(Digest.sha256(plain.toByteArray())).isEqualTo(written.layers().get(i).blobDigest());
+    }
+  }
+
+  @Test
   void anOciImageBecomesAnArchiveThatReadsBackWithTheSameIdAndTag() throws Exception {
     SyntheticImages.Built built = SyntheticImages.ociLayout(tmp.resolve("src"), "v1", "amd64", SyntheticImages.threeLayers());
     Path archive = tmp.resolve("out.tar");
