@@ -26,7 +26,7 @@ test_docker() { DOCKER_HOST="unix://$DOCKER_SOCK" "$DOCKER_CLI" "$@"; }
 # some unrelated process, which we must never signal.
 pid_alive() {
   [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF "$STATE_DIR/"
+    tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -qF "$STATE_DIR/"
 }
 pid_from() { if [ -f "$1" ]; then tr -dc '0-9' <"$1"; fi; }
 

@@ -10,6 +10,7 @@ import io.github.deltaimage.codec.DeltaCodec;
 import io.github.deltaimage.copy.CopyOptions;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.copy.Transports;
+import io.github.deltaimage.event.DeltaListener;
 import io.github.deltaimage.event.FileDecision;
 import io.github.deltaimage.format.image.LayerCodec;
 import io.github.deltaimage.fs.RunDirectory;
@@ -66,12 +67,14 @@ public final class ImageDeltas {
   private final Parallel parallel;
   private final CopyOptions copyOptions;
   private final Path tempParent;
+  private final DeltaListener listener;
 
-  public ImageDeltas(DeltaCodec codec, int threads, CopyOptions copyOptions, Path tempParent) {
+  public ImageDeltas(DeltaCodec codec, int threads, CopyOptions copyOptions, Path tempParent, DeltaListener listener) {
     this.codec = codec;
     this.parallel = new Parallel(threads);
     this.copyOptions = copyOptions;
     this.tempParent = tempParent;
+    this.listener = listener;
   }
 
   /** Makes the delta image {@code delta} that turns {@code source} into {@code target}. */
@@ -84,6 +87,7 @@ public final class ImageDeltas {
       Image s = src.image();
       Image t = tgt.image();
       List<Path> sourceTars = spool(src, s.layers(), run, "source");
+      listener.progress("indexing the source layers", 0, -1);
       LayerCodec layers = new LayerCodec(codec, sourceTars, run, parallel);
       Set<Digest> sourceDiffIds = new HashSet<>(s.diffIds());
 
@@ -103,7 +107,9 @@ public final class ImageDeltas {
         }
         Path tar = spool(tgt, List.of(layer), run, "target").get(0);
         targetBytes += size(tar);
+        listener.progress("encoding target layer " + (i + 1) + "/" + t.layers().size(), i, t.layers().size());
         LayerCodec.Encoded encoded = layers.encode(tar);
+        encoded.decisions().forEach(listener::fileDecided);
         members.put(PREFIX + "layer-" + i + ".recipe", encoded.recipe());
         members.put(PREFIX + "layer-" + i + ".literals", encoded.literals());
         members.put(PREFIX + "layer-" + i + ".deltas", encoded.deltaPack());
@@ -124,6 +130,7 @@ public final class ImageDeltas {
       members.put(PREFIX + "target-config.json", write(run, "target-config", t.config()));
       t.manifest().ifPresent(m -> members.put(PREFIX + "target-manifest.json", write(run, "target-manifest", m)));
 
+      listener.progress("writing " + delta, 0, -1);
       Path deltaTar = run.newFile("delta-layer.tar");
       TarFiles.write(members, deltaTar);
       Path deltaBlob = run.newFile("delta-layer.tar.gz");
@@ -160,18 +167,11 @@ public final class ImageDeltas {
     try (RunDirectory run = RunDirectory.create(tempParent);
         Transports transports = new Transports(copyOptions, run);
         ImageSource del = transports.openSource(delta)) {
-      Image d = del.image();
-      if (d.layers().isEmpty()) {
-        throw notADelta(delta);
-      }
-      Layer deltaLayer = d.layers().get(d.layers().size() - 1);
-      Path deltaTar = spool(del, List.of(deltaLayer), run, "delta").get(0);
-      Path parts = Files.createDirectories(run.path().resolve("delta-parts"));
-      Map<String, Path> files = TarFiles.extract(deltaTar, PREFIX, parts);
-      if (!files.containsKey("delta.json")) {
-        throw notADelta(delta);
-      }
-      DeltaDescriptor descriptor = DeltaDescriptor.parse(Files.readAllBytes(files.get("delta.json")));
+      DeltaLayer opened = openDeltaLayer(del, delta, run);
+      Image d = opened.image();
+      Layer deltaLayer = opened.layer();
+      Map<String, Path> files = opened.files();
+      DeltaDescriptor descriptor = opened.descriptor();
       byte[] targetConfig = read(files, "target-config.json");
       if (!Digest.sha256(targetConfig).equals(descriptor.targetImageId())) {
         throw new InvalidInputException("the delta is corrupt: its target config does not hash to the target image ID "
@@ -200,8 +200,10 @@ public final class ImageDeltas {
         List<Path> sourceTars = spool(src, sourceLayers, run, "source");
         LayerCodec layers = new LayerCodec(codec, sourceTars, run, parallel);
         Map<Digest, Path> sourceByDiffId = new HashMap<>();
+        Map<Digest, Layer> sourceLayerByDiffId = new HashMap<>();
         for (int i = 0; i < sourceLayers.size(); i++) {
           sourceByDiffId.putIfAbsent(sourceLayers.get(i).diffId(), sourceTars.get(i));
+          sourceLayerByDiffId.putIfAbsent(sourceLayers.get(i).diffId(), sourceLayers.get(i));
         }
 
         Map<Digest, LocalImageSource.LocalLayer> local = new HashMap<>();
@@ -219,10 +221,19 @@ public final class ImageDeltas {
               throw new InvalidInputException("the delta is corrupt: target layer " + layer.diffId() + " is said to be in the source, but is not");
             }
           } else {
+            listener.progress("rebuilding target layer " + (i + 1) + "/" + descriptor.layers().size(), i,
+                descriptor.layers().size());
             tar = layers.decode(files.get("layer-" + i + ".recipe"), files.get("layer-" + i + ".literals"),
                 files.get("layer-" + i + ".deltas"), layer.diffId().hex(), "target layer " + (i + 1) + " (" + layer.diffId().shortHex() + ")");
           }
           targetBytes += size(tar);
+          Layer inSource = sourceLayerByDiffId.get(layer.diffId());
+          if (target.fromSource() && src.blobsArePortable() && inSource != null
+              && inSource.blobDigest().equals(layer.blobDigest())) {
+            // The very blob the target has: passed through from the source as it is.
+            summaries.add(new ImageDeltaSummary.LayerSummary(layer.diffId(), size(tar), 0, true, true));
+            continue;
+          }
           Path blob = null;
           if (layer.compression() == Compression.NONE && layer.blobDigest().equals(layer.diffId())) {
             blob = tar;
@@ -257,7 +268,8 @@ public final class ImageDeltas {
           exact = false;
         }
         Map<Digest, LocalImageSource.LocalLayer> byDiffId = new HashMap<>(local);
-        LocalImageSource out = new LocalImageSource(restored, byDiffId, null, exact);
+        LocalImageSource out = new LocalImageSource(restored, byDiffId, src, exact);
+        listener.progress("writing " + output, 0, -1);
         Optional<Digest> written;
         try (ImageSink sink = transports.openSink(output)) {
           written = ImageCopy.transfer(out, sink, copyOptions, run);
@@ -281,18 +293,11 @@ public final class ImageDeltas {
     try (RunDirectory run = RunDirectory.create(tempParent);
         Transports transports = new Transports(copyOptions, run);
         ImageSource del = transports.openSource(delta)) {
-      Image d = del.image();
-      if (d.layers().isEmpty()) {
-        throw notADelta(delta);
-      }
-      Layer deltaLayer = d.layers().get(d.layers().size() - 1);
-      Path deltaTar = spool(del, List.of(deltaLayer), run, "delta").get(0);
-      Path parts = Files.createDirectories(run.path().resolve("delta-parts"));
-      Map<String, Path> files = TarFiles.extract(deltaTar, PREFIX, parts);
-      if (!files.containsKey("delta.json")) {
-        throw notADelta(delta);
-      }
-      DeltaDescriptor descriptor = DeltaDescriptor.parse(Files.readAllBytes(files.get("delta.json")));
+      DeltaLayer opened = openDeltaLayer(del, delta, run);
+      Image d = opened.image();
+      Layer deltaLayer = opened.layer();
+      Map<String, Path> files = opened.files();
+      DeltaDescriptor descriptor = opened.descriptor();
       List<DeltaContents.LayerPart> layers = new ArrayList<>();
       for (int i = 0; i < descriptor.layers().size(); i++) {
         DeltaDescriptor.TargetLayer layer = descriptor.layers().get(i);
@@ -309,6 +314,24 @@ public final class ImageDeltas {
     } catch (IOException e) {
       throw new EnvironmentException("cannot read the delta: " + e.getMessage(), e);
     }
+  }
+
+  /** The delta layer of a delta image, unpacked: its parts by name, and its index. */
+  private record DeltaLayer(Image image, Layer layer, Map<String, Path> files, DeltaDescriptor descriptor) {}
+
+  private DeltaLayer openDeltaLayer(ImageSource del, ImageReference delta, RunDirectory run) throws IOException {
+    Image d = del.image();
+    if (d.layers().isEmpty()) {
+      throw notADelta(delta);
+    }
+    Layer deltaLayer = d.layers().get(d.layers().size() - 1);
+    Path deltaTar = spool(del, List.of(deltaLayer), run, "delta").get(0);
+    Path parts = Files.createDirectories(run.path().resolve("delta-parts"));
+    Map<String, Path> files = TarFiles.extract(deltaTar, PREFIX, parts);
+    if (!files.containsKey("delta.json")) {
+      throw notADelta(delta);
+    }
+    return new DeltaLayer(d, deltaLayer, files, DeltaDescriptor.parse(Files.readAllBytes(files.get("delta.json"))));
   }
 
   /** The java.util.zip level that reproduces this layer's gzip blob, or -1 (also when the blob cannot be read as stored). */
@@ -343,9 +366,10 @@ public final class ImageDeltas {
     return Json.write(config);
   }
 
-  private static List<Path> spool(ImageSource image, List<Layer> layers, RunDirectory run, String role) throws IOException {
+  private List<Path> spool(ImageSource image, List<Layer> layers, RunDirectory run, String role) throws IOException {
     List<Path> tars = new ArrayList<>();
     for (Layer layer : layers) {
+      listener.progress("reading " + role + " layer " + layer.diffId().shortHex(), tars.size(), layers.size());
       Path tar = run.newFile(role + "-" + layer.diffId().shortHex() + ".tar");
       try (InputStream in = image.openTar(layer)) {
         Files.copy(in, tar);
