@@ -1,0 +1,79 @@
+package io.github.deltaimage.copy;
+
+import io.github.deltaimage.fs.RunDirectory;
+import io.github.deltaimage.reference.ImageReference;
+import io.github.deltaimage.transport.ImageSink;
+import io.github.deltaimage.transport.ImageSource;
+import io.github.deltaimage.transport.archive.DockerArchiveSink;
+import io.github.deltaimage.transport.archive.DockerArchiveSource;
+import io.github.deltaimage.transport.daemon.DaemonSink;
+import io.github.deltaimage.transport.daemon.DaemonSource;
+import io.github.deltaimage.transport.daemon.DockerEngine;
+import io.github.deltaimage.transport.oci.OciLayoutSink;
+import io.github.deltaimage.transport.oci.OciLayoutSource;
+import io.github.deltaimage.transport.registry.RegistryClient;
+import io.github.deltaimage.transport.registry.RegistrySink;
+import io.github.deltaimage.transport.registry.RegistrySource;
+import io.github.deltaimage.transport.registry.credentials.CredentialResolver;
+import io.github.deltaimage.transport.registry.credentials.Credentials;
+
+/**
+ * Opens the source or sink a reference names. Owns the Docker engine it creates (one per copy,
+ * created only when a daemon reference is used) and closes it.
+ */
+final class Transports implements AutoCloseable {
+  private final CopyOptions options;
+  private final RunDirectory run;
+  private DockerEngine engine;
+
+  Transports(CopyOptions options, RunDirectory run) {
+    this.options = options;
+    this.run = run;
+  }
+
+  ImageSource openSource(ImageReference ref) {
+    if (ref instanceof ImageReference.Registry r) {
+      return new RegistrySource(r, client(r.name().domain(), options.sourceCredentials(), "--src-creds"), options.platform());
+    }
+    if (ref instanceof ImageReference.OciLayout o) {
+      return new OciLayoutSource(o, options.platform());
+    }
+    if (ref instanceof ImageReference.DockerArchive a) {
+      return new DockerArchiveSource(a.file(), a.name(), a.index(), a.toString());
+    }
+    return new DaemonSource((ImageReference.Daemon) ref, engine(), run);
+  }
+
+  ImageSink openSink(ImageReference ref) {
+    if (ref instanceof ImageReference.Registry r) {
+      return new RegistrySink(r, client(r.name().domain(), options.destinationCredentials(), "--dest-creds"), options.chunkSize());
+    }
+    if (ref instanceof ImageReference.OciLayout o) {
+      return new OciLayoutSink(o);
+    }
+    if (ref instanceof ImageReference.DockerArchive a) {
+      return new DockerArchiveSink(a);
+    }
+    return new DaemonSink((ImageReference.Daemon) ref, engine(), run);
+  }
+
+  private RegistryClient client(String host, Credentials explicit, String flag) {
+    Credentials labelled = explicit == null ? null : new Credentials(explicit.username(), explicit.secret(), explicit.identityToken(), explicit.source());
+    CredentialResolver resolver = new CredentialResolver(labelled, options.environment(), options.home());
+    return new RegistryClient(host, resolver, options.plainHttpHosts(), options.retry());
+  }
+
+  private DockerEngine engine() {
+    if (engine == null) {
+      engine = options.engine().get();
+    }
+    return engine;
+  }
+
+  @Override
+  public void close() {
+    if (engine != null) {
+      engine.close();
+    }
+  }
+}

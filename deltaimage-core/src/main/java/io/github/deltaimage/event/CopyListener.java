@@ -1,0 +1,9 @@
+package io.github.deltaimage.event;
+
+/** Receives {@link CopyEvent}s, on the copying thread; must return quickly. */
+@FunctionalInterface
+public interface CopyListener {
+  CopyListener NONE = e -> {};
+
+  void onEvent(CopyEvent event);
+}

@@ -1,0 +1,55 @@
+package io.github.deltaimage.image;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
+
+/** How a layer blob is compressed. Decided from the media type, or sniffed from magic bytes for archives. */
+public enum Compression {
+  NONE,
+  GZIP,
+  ZSTD;
+
+  /** Compression named by a layer media type (Docker and OCI spellings). */
+  public static Compression ofMediaType(String mediaType) {
+    if (mediaType == null) {
+      return NONE;
+    }
+    if (mediaType.endsWith("gzip")) {
+      return GZIP;
+    }
+    if (mediaType.endsWith("zstd")) {
+      return ZSTD;
+    }
+    return NONE;
+  }
+
+  /** Compression given the first bytes of a blob (at least 4 bytes for a sure answer). */
+  public static Compression sniff(byte[] head, int length) {
+    if (length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+      return GZIP;
+    }
+    if (length >= 4
+        && (head[0] & 0xff) == 0x28
+        && (head[1] & 0xff) == 0xb5
+        && (head[2] & 0xff) == 0x2f
+        && (head[3] & 0xff) == 0xfd) {
+      return ZSTD;
+    }
+    return NONE;
+  }
+
+  /** Wraps a blob stream so it yields the uncompressed tar. */
+  public InputStream decompress(InputStream blob, String what) throws IOException {
+    switch (this) {
+      case NONE:
+        return blob;
+      case GZIP:
+        return new GZIPInputStream(blob, 64 * 1024);
+      default:
+        throw new io.github.deltaimage.api.InvalidInputException(
+            what + " is zstd-compressed, which deltaimage cannot decompress yet (nor can Docker 20.10); "
+                + "recompress it with gzip, e.g. skopeo copy --dest-compress-format gzip");
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.github.deltaimage.transport.registry;
+
+import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.image.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A blob download that survives dropped connections: on a read error it asks again from the byte
+ * it had reached ({@code Range: bytes=N-}); a registry that answers 200 instead of 206 is re-read
+ * and the first N bytes skipped. The digest is checked by the caller's verifying stream, so a
+ * resumed blob is still verified end to end.
+ */
+final class ResumingBlobStream extends InputStream {
+  private final RegistryClient client;
+  private final String repo;
+  private final Digest digest;
+  private final String where;
+  private RegistryClient.Response current;
+  private InputStream in;
+  private long position;
+  private int resumes;
+
+  ResumingBlobStream(RegistryClient client, String repo, Digest digest, String where) {
+    this.client = client;
+    this.repo = repo;
+    this.digest = digest;
+    this.where = where;
+    connect();
+  }
+
+  private void connect() {
+    current = client.getBlob(repo, digest, position, where);
+    in = current.body();
+    if (position > 0 && current.status() == 200) {
+      try {
+        long skipped = skip(in, position);
+        if (skipped != position) {
+          throw new EnvironmentException(where + ": blob " + digest + " got shorter while resuming");
+        }
+      } catch (IOException e) {
+        throw new EnvironmentException(where + ": cannot resume blob " + digest + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    while (true) {
+      try {
+        int n = in.read(b, off, len);
+        if (n > 0) {
+          position += n;
+        }
+        return n;
+      } catch (IOException e) {
+        current.close();
+        if (++resumes >= client.retryPolicy().attempts()) {
+          throw new EnvironmentException("registry " + client.host() + " dropped the connection while sending blob " + digest + " of " + where + " (" + resumes + " tries): " + e.getMessage(), e);
+        }
+        client.sleep(resumes);
+        connect();
+      }
+    }
+  }
+
+  private static long skip(InputStream in, long n) throws IOException {
+    long done = 0;
+    byte[] buf = new byte[64 * 1024];
+    while (done < n) {
+      int r = in.read(buf, 0, (int) Math.min(buf.length, n - done));
+      if (r < 0) {
+        break;
+      }
+      done += r;
+    }
+    return done;
+  }
+
+  @Override
+  public void close() {
+    current.close();
+  }
+}

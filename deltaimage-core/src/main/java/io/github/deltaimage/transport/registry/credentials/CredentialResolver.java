@@ -1,0 +1,202 @@
+package io.github.deltaimage.transport.registry.credentials;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.image.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Finds the credential for a registry host the way the docker CLI does: an explicit one first;
+ * then the Docker config file ({@code $DOCKER_CONFIG/config.json}, else
+ * {@code ~/.docker/config.json}): {@code credHelpers[host]}, else {@code credsStore}, else
+ * {@code auths[host]}. Helpers are run as {@code docker-credential-NAME get}.
+ *
+ * <p>Every source consulted is recorded, so that a 401 can say which ones were tried (never what
+ * they held).
+ */
+public final class CredentialResolver {
+  private final Credentials explicit;
+  private final Path configFile;
+
+  /** The outcome of a lookup: the credential (if any) and what was consulted to find it. */
+  public record Lookup(Optional<Credentials> credentials, List<String> tried) {}
+
+  /**
+   * @param explicit a credential given on the command line or in the build file, or null
+   * @param environment the process environment (for DOCKER_CONFIG)
+   * @param home the user's home directory
+   */
+  public CredentialResolver(Credentials explicit, Map<String, String> environment, Path home) {
+    this.explicit = explicit;
+    String dockerConfig = environment.get("DOCKER_CONFIG");
+    this.configFile =
+        dockerConfig != null && !dockerConfig.isEmpty()
+            ? Path.of(dockerConfig).resolve("config.json")
+            : home.resolve(".docker").resolve("config.json");
+  }
+
+  public static CredentialResolver fromEnvironment(Credentials explicit) {
+    return new CredentialResolver(explicit, System.getenv(), Path.of(System.getProperty("user.home")));
+  }
+
+  /** Looks up the credential for {@code host} (as in a reference, e.g. {@code 127.0.0.1:5000}). */
+  public Lookup lookup(String host) {
+    List<String> tried = new ArrayList<>();
+    if (explicit != null) {
+      tried.add(explicit.source());
+      return new Lookup(Optional.of(explicit), tried);
+    }
+    if (!Files.isRegularFile(configFile)) {
+      tried.add(configFile + " (not present)");
+      return new Lookup(Optional.empty(), tried);
+    }
+    JsonNode config;
+    try {
+      config = Json.read(Files.readAllBytes(configFile), configFile.toString());
+    } catch (IOException e) {
+      tried.add(configFile + " (unreadable: " + e.getMessage() + ")");
+      return new Lookup(Optional.empty(), tried);
+    }
+    List<String> keys = keysFor(host);
+    JsonNode helpers = config.path("credHelpers");
+    for (String k : keys) {
+      if (helpers.path(k).isTextual()) {
+        String helper = helpers.path(k).asText();
+        tried.add(configFile + " credHelpers (docker-credential-" + helper + ")");
+        Optional<Credentials> c = runHelper(helper, k);
+        if (c.isPresent()) {
+          return new Lookup(c, tried);
+        }
+      }
+    }
+    if (config.path("credsStore").isTextual() && !config.path("credsStore").asText().isEmpty()) {
+      String store = config.path("credsStore").asText();
+      tried.add(configFile + " credsStore (docker-credential-" + store + ")");
+      for (String k : keys) {
+        Optional<Credentials> c = runHelper(store, k);
+        if (c.isPresent()) {
+          return new Lookup(c, tried);
+        }
+      }
+    }
+    tried.add(configFile + " auths");
+    JsonNode auths = config.path("auths");
+    for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (keys.contains(normaliseKey(e.getKey()))) {
+        Optional<Credentials> c = fromAuthEntry(e.getValue(), configFile + " auths");
+        if (c.isPresent()) {
+          return new Lookup(c, tried);
+        }
+      }
+    }
+    return new Lookup(Optional.empty(), tried);
+  }
+
+  /** The names a host may be filed under in config.json; Docker Hub has its legacy index URL. */
+  static List<String> keysFor(String host) {
+    List<String> keys = new ArrayList<>();
+    keys.add(host);
+    if ("docker.io".equals(host) || "registry-1.docker.io".equals(host) || "index.docker.io".equals(host)) {
+      keys.add("https://index.docker.io/v1/");
+      keys.add("index.docker.io");
+      keys.add("docker.io");
+      keys.add("registry-1.docker.io");
+    }
+    return keys;
+  }
+
+  /** {@code https://host/v1/} and {@code host} are the same key; the Docker Hub URL stays whole. */
+  static String normaliseKey(String key) {
+    if ("https://index.docker.io/v1/".equals(key)) {
+      return key;
+    }
+    String k = key;
+    int scheme = k.indexOf("://");
+    if (scheme >= 0) {
+      k = k.substring(scheme + 3);
+    }
+    int slash = k.indexOf('/');
+    return slash >= 0 ? k.substring(0, slash) : k;
+  }
+
+  private static Optional<Credentials> fromAuthEntry(JsonNode entry, String source) {
+    if (entry.path("identitytoken").isTextual() && !entry.path("identitytoken").asText().isEmpty()) {
+      return Optional.of(new Credentials("<token>", entry.path("identitytoken").asText(), true, source));
+    }
+    String auth = entry.path("auth").asText("");
+    if (auth.isEmpty()) {
+      if (entry.path("username").isTextual() && entry.path("password").isTextual()) {
+        return Optional.of(new Credentials(entry.path("username").asText(), entry.path("password").asText(), false, source));
+      }
+      return Optional.empty();
+    }
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    int c = decoded.indexOf(':');
+    if (c <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new Credentials(decoded.substring(0, c), decoded.substring(c + 1), false, source));
+  }
+
+  /** Runs {@code docker-credential-NAME get} with the server on stdin; empty if it knows none. */
+  private Optional<Credentials> runHelper(String name, String server) {
+    String program = "docker-credential-" + name;
+    String source = configFile + " (" + program + ")";
+    Process p;
+    try {
+      p = new ProcessBuilder(program, "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      throw new EnvironmentException(configFile + " names credential helper " + program + ", which is not on PATH; install it or remove it from the file");
+    }
+    try {
+      try (OutputStream in = p.getOutputStream()) {
+        in.write(server.getBytes(StandardCharsets.UTF_8));
+      }
+      byte[] out;
+      try (InputStream o = p.getInputStream()) {
+        out = o.readNBytes(1 << 20);
+      }
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new EnvironmentException(program + " get did not answer within 30 s");
+      }
+      if (p.exitValue() != 0) {
+        // "credentials not found in native keychain": not an error, just no entry
+        return Optional.empty();
+      }
+      JsonNode n = Json.read(out, program + " output");
+      String user = n.path("Username").asText("");
+      String secret = n.path("Secret").asText("");
+      if (secret.isEmpty()) {
+        return Optional.empty();
+      }
+      if ("<token>".equals(user)) {
+        return Optional.of(new Credentials(user, secret, true, source));
+      }
+      return Optional.of(new Credentials(user, secret, false, source));
+    } catch (IOException e) {
+      throw new EnvironmentException(program + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EnvironmentException("interrupted while running " + program, e);
+    }
+  }
+}
