@@ -94,11 +94,21 @@ build_rootfs_old() {
   log "rootfs old: $ROOTFS_OLD ($(du -sb "$ROOTFS_OLD" | cut -f1) bytes)"
 }
 
-# chroot_run ROOT CMD...: run CMD inside ROOT with a plain environment.
+# chroot_run ROOT CMD...: run CMD inside ROOT with a plain environment (plus
+# the caller's proxy settings, which debootstrap used too).
 chroot_run() {
-  local root="$1"; shift
-  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C \
-    DEBIAN_FRONTEND=noninteractive HOME=/root "$@"
+  local root="$1" var env=(PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C DEBIAN_FRONTEND=noninteractive HOME=/root)
+  shift
+  for var in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
+    if [ -n "${!var:-}" ]; then env+=("$var=${!var}"); fi
+  done
+  chroot "$root" /usr/bin/env -i "${env[@]}" "$@"
+}
+
+# The host apt's proxy settings as -o options, for apt inside the chroot.
+host_apt_proxy_options() {
+  apt-config dump 2>/dev/null |
+    sed -n 's/^\(Acquire::https\{0,1\}::Proxy\(::[^ ]*\)\{0,1\}\) "\(..*\)";$/-o\n\1=\3/p'
 }
 
 # Add the -updates and -security suites in the chroot and upgrade from them.
@@ -119,7 +129,8 @@ upgrade_chroot() {
   [ -n "$security" ] || warn "no bookworm-security source found; the new rootfs only gets bookworm-updates"
 
   # A snapshot mirror's Release files are past their Valid-Until; accept them.
-  local apt=(apt-get -q -o Acquire::Check-Valid-Until=false -o Dpkg::Options::=--force-confold)
+  local apt=(apt-get -q -o Acquire::Check-Valid-Until=false -o Dpkg::Options::=--force-confold) opt
+  while IFS= read -r opt; do apt+=("$opt"); done < <(host_apt_proxy_options)
   chroot_run "$root" "${apt[@]}" update >&2
   local out upgraded
   out="$(chroot_run "$root" "${apt[@]}" -y upgrade 2>&1)" || { printf '%s\n' "$out" >&2; return 1; }

@@ -110,7 +110,7 @@ ensure_packages() {
       run_logged "$aptlog.update" apt-get update && APT_UPDATED=1
     fi &&
     DEBIAN_FRONTEND=noninteractive run_logged "$aptlog" \
-      apt-get install -y -qq --no-install-recommends "${missing[@]}"
+      apt-get install -y -qq "${missing[@]}"
   } || rc=$?
   [ "$added_policy" -eq 1 ] && rm -f /usr/sbin/policy-rc.d
   [ "$rc" -eq 0 ] || die "could not install ${missing[*]} (log above, full log in $aptlog); check the machine's apt sources"
@@ -120,6 +120,8 @@ ensure_packages() {
 }
 
 # Packages that ./run test needs (services, fixtures and the tests' own tools).
+# Recommends are wanted: skopeo, for one, reads its trust policy from the
+# containers-common package it only recommends.
 # iproute2 (ss) and curl are used by the service helpers themselves.
 TEST_PACKAGES=(xdelta3 docker.io docker-registry debootstrap skopeo apache2-utils
                umoci zstd attr time procps iproute2 curl)
@@ -131,12 +133,15 @@ DEMO_PACKAGES=(xdelta3 debootstrap time attr)
 # no host name is ever written into this repository.
 # ---------------------------------------------------------------------------
 
+# The apt configuration folder (overridable to test the parser below).
+APT_ETC="${DELTAIMAGE_APT_ETC:-/etc/apt}"
+
 # Print "URI<TAB>SUITE" for every enabled deb entry of the machine's apt
 # sources, in both the one-line format (sources.list, *.list) and deb822
 # (*.sources: Types/URIs/Suites/Enabled fields, stanzas split by blank lines).
 apt_source_entries() {
   local f
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+  for f in "$APT_ETC"/sources.list "$APT_ETC"/sources.list.d/*.list; do
     [ -f "$f" ] || continue
     # deb [options] URI SUITE COMPONENTS...
     sed -e 's/#.*//' "$f" | awk '
@@ -146,7 +151,7 @@ apt_source_entries() {
         if (i + 1 <= NF) printf "%s\t%s\n", $i, $(i + 1)
       }'
   done
-  for f in /etc/apt/sources.list.d/*.sources; do
+  for f in "$APT_ETC"/sources.list.d/*.sources; do
     [ -f "$f" ] || continue
     awk '
       function flush(   nu, ns, u, s, U, S) {

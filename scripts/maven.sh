@@ -84,6 +84,11 @@ maven_verify() {
   # -nt compares whole seconds on some file systems; start on a fresh one.
   sleep 1
   step "mvn -B verify (full log: ${MAVEN_TEST_LOG#"$REPO_ROOT"/})"
+  # Java takes its file-name encoding from the locale; tests use non-ASCII
+  # names. Give a bare environment (no locale at all) a UTF-8 one.
+  if [ -z "${LC_ALL:-}${LC_CTYPE:-}${LANG:-}" ]; then
+    export LANG=C.UTF-8
+  fi
   local rc=0
   mvn -B verify >"$MAVEN_TEST_LOG" 2>&1 || rc=$?
 

@@ -39,13 +39,52 @@ public enum Compression {
     return NONE;
   }
 
+  /**
+   * Turns a decompressor's complaint (bad trailer, early end) into the user-facing "corrupt, refused"
+   * it means; otherwise it would read like a local I/O failure.
+   */
+  private static final class CorruptionAsInput extends java.io.FilterInputStream {
+    private final String what;
+
+    CorruptionAsInput(InputStream in, String what) {
+      super(in);
+      this.what = what;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return in.read();
+      } catch (java.util.zip.ZipException | java.io.EOFException e) {
+        throw corrupt(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (java.util.zip.ZipException | java.io.EOFException e) {
+        throw corrupt(e);
+      }
+    }
+
+    private io.github.deltaimage.api.InvalidInputException corrupt(IOException e) {
+      return new io.github.deltaimage.api.InvalidInputException(what + " is corrupt (gzip: " + e.getMessage() + "); it does not match its digest; refused");
+    }
+  }
+
   /** Wraps a blob stream so it yields the uncompressed tar. */
   public InputStream decompress(InputStream blob, String what) throws IOException {
     switch (this) {
       case NONE:
         return blob;
       case GZIP:
-        return new GZIPInputStream(blob, 64 * 1024);
+        try {
+          return new CorruptionAsInput(new GZIPInputStream(blob, 64 * 1024), what);
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+          throw new io.github.deltaimage.api.InvalidInputException(what + " is not gzip data (" + e.getMessage() + ") though its media type says so; refused");
+        }
       default:
         throw new io.github.deltaimage.api.InvalidInputException(
             what + " is zstd-compressed, which deltaimage cannot decompress yet (nor can Docker 20.10); "

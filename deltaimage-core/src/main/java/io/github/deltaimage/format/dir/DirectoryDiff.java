@@ -10,6 +10,7 @@ import io.github.deltaimage.fs.FileState;
 import io.github.deltaimage.fs.InPlaceWriter;
 import io.github.deltaimage.fs.RelativePath;
 import io.github.deltaimage.fs.RunDirectory;
+import io.github.deltaimage.work.Parallel;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

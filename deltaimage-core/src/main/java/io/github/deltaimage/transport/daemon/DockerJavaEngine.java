@@ -36,7 +36,15 @@ public final class DockerJavaEngine implements DockerEngine {
   }
 
   public static DockerJavaEngine fromEnvironment() {
-    DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+    return create(DefaultDockerClientConfig.createDefaultConfigBuilder().build());
+  }
+
+  /** A daemon at an explicit address such as {@code unix:///run/docker.sock} or {@code tcp://127.0.0.1:2375}. */
+  public static DockerJavaEngine forHost(String dockerHost) {
+    return create(DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build());
+  }
+
+  private static DockerJavaEngine create(DockerClientConfig config) {
     ApacheDockerHttpClient http =
         new ApacheDockerHttpClient.Builder()
             .dockerHost(config.getDockerHost())

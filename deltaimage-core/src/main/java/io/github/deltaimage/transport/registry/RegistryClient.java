@@ -382,6 +382,12 @@ public final class RegistryClient {
       try {
         resp = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
       } catch (IOException e) {
+        // a request body stream that refused its content (digest mismatch) arrives wrapped: say that, not "unreachable"
+        for (Throwable t = e; t != null; t = t.getCause()) {
+          if (t instanceof io.github.deltaimage.api.DeltaImageException d) {
+            throw d;
+          }
+        }
         if (e.getCause() instanceof UncheckedIOException u) {
           throw u;
         }

@@ -1,4 +1,4 @@
-package io.github.deltaimage.format.dir;
+package io.github.deltaimage.work;
 
 import io.github.deltaimage.api.EnvironmentException;
 import java.util.ArrayList;
@@ -10,18 +10,18 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /** Runs independent per-file work on a fixed number of threads; results keep the input order, the first failure wins. */
-final class Parallel {
+public final class Parallel {
 
   private final int threads;
 
-  Parallel(int threads) {
+  public Parallel(int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, was " + threads);
     }
     this.threads = threads;
   }
 
-  <T, R> List<R> map(List<T> items, Function<T, R> work) {
+  public <T, R> List<R> map(List<T> items, Function<T, R> work) {
     if (threads == 1 || items.size() < 2) {
       return items.stream().map(work).toList();
     }

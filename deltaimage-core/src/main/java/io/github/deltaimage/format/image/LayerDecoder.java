@@ -1,0 +1,153 @@
+package io.github.deltaimage.format.image;
+
+import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.codec.DeltaCodec;
+import io.github.deltaimage.fs.RunDirectory;
+import io.github.deltaimage.work.Parallel;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Rebuilds a target layer tar from its {@link LayerRecipe}, the source layers and the delta files,
+ * and refuses the result unless its sha256 is the layer's diff_id.
+ */
+final class LayerDecoder {
+
+  private final DeltaCodec codec;
+  private final List<Path> sourceTars;
+  private final Path sourceHeaders;
+  private final RunDirectory run;
+  private final Parallel parallel;
+
+  LayerDecoder(DeltaCodec codec, List<Path> sourceTars, Path sourceHeaders, RunDirectory run, Parallel parallel) {
+    this.codec = codec;
+    this.sourceTars = sourceTars;
+    this.sourceHeaders = sourceHeaders;
+    this.run = run;
+    this.parallel = parallel;
+  }
+
+  /**
+   * @param expectedSha256 the layer's diff_id, hex
+   * @param name how to name the layer in messages
+   * @return the rebuilt tar, in the run directory
+   */
+  Path decode(LayerRecipe recipe, Path encodedLiterals, Path deltaPack, String expectedSha256, String name) {
+    Path literals = run.newFile("literals");
+    try {
+      codec.decode(sourceHeaders, encodedLiterals, literals);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("the delta for " + name + " is corrupt or was made from another source: "
+          + e.getMessage(), e);
+    }
+    List<LayerRecipe.Delta> deltas = new ArrayList<>();
+    for (LayerRecipe.Op op : recipe.ops()) {
+      if (op instanceof LayerRecipe.Delta delta) {
+        deltas.add(delta);
+      }
+    }
+    List<Path> decoded = parallel.map(deltas, delta -> decodeBody(delta, deltaPack, name));
+    Path tar = run.newFile("layer.tar");
+    MessageDigest digest = sha256();
+    try {
+      if (Files.size(literals) != recipe.literalLength()) {
+        throw LayerRecipe.corrupt(encodedLiterals, "literal stream has the wrong size");
+      }
+      try (FileChannel literal = FileChannel.open(literals, StandardOpenOption.READ);
+          OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), digest)) {
+        List<FileChannel> sources = new ArrayList<>();
+        try {
+          for (Path source : sourceTars) {
+            sources.add(FileChannel.open(source, StandardOpenOption.READ));
+          }
+          long literalAt = 0;
+          int next = 0;
+          for (LayerRecipe.Op op : recipe.ops()) {
+            if (op instanceof LayerRecipe.Literal lit) {
+              LayerRecipe.copyRange(literal, literalAt, lit.length(), out);
+              literalAt += lit.length();
+            } else if (op instanceof LayerRecipe.Copy copy) {
+              LayerRecipe.copyRange(sources.get(copy.layer()), copy.offset(), copy.length(), out);
+            } else {
+              Path body = decoded.get(next++);
+              try (FileChannel channel = FileChannel.open(body, StandardOpenOption.READ)) {
+                LayerRecipe.copyRange(channel, 0, op.length(), out);
+              }
+              Files.delete(body);
+            }
+          }
+        } finally {
+          for (FileChannel source : sources) {
+            source.close();
+          }
+        }
+      }
+      Files.delete(literals);
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot rebuild " + name + ": " + e.getMessage(), e);
+    }
+    String actual = HexFormat.of().formatHex(digest.digest());
+    if (!actual.equals(expectedSha256)) {
+      throw new InvalidInputException("the delta is corrupt or was made from another source: " + name
+          + " rebuilt to sha256:" + actual + " instead of its diff_id sha256:" + expectedSha256);
+    }
+    return tar;
+  }
+
+  private Path decodeBody(LayerRecipe.Delta delta, Path deltaPack, String name) {
+    Path source = run.newFile("source-body");
+    Path patch = run.newFile("patch");
+    Path body = run.newFile("body");
+    try {
+      copy(sourceTars.get(delta.layer()), delta.offset(), delta.sourceLength(), source);
+      copy(deltaPack, delta.deltaOffset(), delta.deltaLength(), patch);
+      try {
+        codec.decode(source, patch, body);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("the delta for " + name + " is corrupt or was made from another source: "
+            + e.getMessage(), e);
+      }
+      if (Files.size(body) != delta.length()) {
+        throw new InvalidInputException("the delta for " + name + " is corrupt: a file rebuilt to "
+            + Files.size(body) + " bytes instead of " + delta.length());
+      }
+      return body;
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot rebuild " + name + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(source);
+        Files.deleteIfExists(patch);
+      } catch (IOException e) {
+        // The run directory goes at the end anyway.
+      }
+    }
+  }
+
+  private static void copy(Path from, long offset, long length, Path to) throws IOException {
+    try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+        OutputStream out = new BufferedOutputStream(Files.newOutputStream(to), 1 << 16)) {
+      LayerRecipe.copyRange(in, offset, length, out);
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.github.deltaimage.format.image;
+
+import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.fs.RunDirectory;
+import io.github.deltaimage.tar.TarEntry;
+import io.github.deltaimage.tar.TarLayout;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the source layers offer a target layer: every file body by content digest, by path and by
+ * "rename key" (the path with its digit runs masked, so {@code libfoo-1.2.3.jar} meets
+ * {@code libfoo-1.2.4.jar}), and the concatenation of all their tar headers, against which the
+ * target's headers (mostly the same names, modes and owners) delta to almost nothing.
+ */
+final class SourceIndex {
+
+  /** A file body in a source layer. */
+  record Body(int layer, long offset, long length, byte[] path) {}
+
+  private final List<Path> tars;
+  private final List<Long> sizes;
+  private final Map<String, Body> byDigest = new HashMap<>();
+  private final Map<PathKey, Body> byPath = new HashMap<>();
+  private final Map<String, List<Body>> byRenameKey = new HashMap<>();
+  private final Path headers;
+
+  private SourceIndex(List<Path> tars, List<Long> sizes, Path headers) {
+    this.tars = tars;
+    this.sizes = sizes;
+    this.headers = headers;
+  }
+
+  /** Reads the source layers' layouts and hashes every file body. */
+  static SourceIndex build(List<Path> sourceTars, RunDirectory run) {
+    Path headers = run.newFile("source-headers");
+    List<Long> sizes = new ArrayList<>();
+    SourceIndex index;
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(headers), 1 << 16)) {
+      List<TarLayout> layouts = new ArrayList<>();
+      for (Path tar : sourceTars) {
+        TarLayout layout = TarLayout.read(tar);
+        layouts.add(layout);
+        sizes.add(layout.size());
+      }
+      index = new SourceIndex(List.copyOf(sourceTars), List.copyOf(sizes), headers);
+      for (int layer = 0; layer < sourceTars.size(); layer++) {
+        try (FileChannel channel = FileChannel.open(sourceTars.get(layer), StandardOpenOption.READ)) {
+          for (TarEntry entry : layouts.get(layer).entries()) {
+            LayerRecipe.copyRange(channel, entry.start(), entry.bodyOffset() - entry.start(), out);
+            if (entry.isRegularFile() && entry.bodyLength() > 0) {
+              Body body = new Body(layer, entry.bodyOffset(), entry.bodyLength(), entry.path());
+              index.byDigest.putIfAbsent(sha256(channel, entry.bodyOffset(), entry.bodyLength()), body);
+              index.byPath.put(new PathKey(entry.path()), body);
+              index.byRenameKey.computeIfAbsent(RenameKey.of(entry.path()), k -> new ArrayList<>()).add(body);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot index the source layers: " + e.getMessage(), e);
+    }
+    return index;
+  }
+
+  /** The concatenated headers of the source layers (the base the literal stream is encoded against). */
+  Path headers() {
+    return headers;
+  }
+
+  List<Path> tars() {
+    return tars;
+  }
+
+  List<Long> sizes() {
+    return sizes;
+  }
+
+  Body withContent(String sha256) {
+    return byDigest.get(sha256);
+  }
+
+  /**
+   * The source body a target file at {@code path} of {@code length} bytes most likely evolved from:
+   * the one at the same path, else a renamed one of similar size, else none.
+   */
+  Body similarTo(byte[] path, long length) {
+    Body same = byPath.get(new PathKey(path));
+    if (same != null) {
+      return same;
+    }
+    Body best = null;
+    for (Body candidate : byRenameKey.getOrDefault(RenameKey.of(path), List.of())) {
+      if (candidate.length() * 2 < length || candidate.length() > length * 2) {
+        continue;
+      }
+      if (best == null || Math.abs(candidate.length() - length) < Math.abs(best.length() - length)) {
+        best = candidate;
+      }
+    }
+    return best;
+  }
+
+  static String sha256(FileChannel channel, long offset, long length) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+    long done = 0;
+    while (done < length) {
+      buffer.clear();
+      buffer.limit((int) Math.min(buffer.capacity(), length - done));
+      int read = channel.read(buffer, offset + done);
+      if (read < 0) {
+        throw new IOException("unexpected end of file");
+      }
+      digest.update(buffer.array(), 0, read);
+      done += read;
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /** A path as a map key (byte arrays compare by identity). */
+  private record PathKey(String latin1) {
+    PathKey(byte[] path) {
+      this(new String(path, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+  }
+}
