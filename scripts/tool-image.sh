@@ -57,7 +57,7 @@ tool_cli_jar() {
 # Content of a jar without its timestamps: entry names and CRCs. Rebuilding the jar from the same
 # sources gives the same fingerprint, so the image is not rebuilt for nothing.
 jar_fingerprint() {
-  unzip -v "$1" | awk 'NR > 3 && $7 ~ /^[0-9a-f]{8}$/ { print $7, $8 }' | LC_ALL=C sort | sha256sum | cut -d' ' -f1
+  unzip -v "$1" | awk 'NR > 3 && length($7) == 8 && $7 ~ /^[0-9a-f]+$/ { print $7, $8 }' | LC_ALL=C sort | sha256sum | cut -d' ' -f1
 }
 
 # Every C library (resolved path) that the ELF files given need, per ldd, plus the loader.

@@ -91,16 +91,24 @@ public final class Dockerfiles {
         .append("RUN [\"").append(TOOL).append("\", \"apply\", \"/\", \"").append(DELTA_PATH).append("\"]\n")
         .append('\n')
         .append("# Make the original image from applied delta\n")
-        .append("FROM scratch\n")
-        .append("COPY --from=applied ").append(DELTA_PATH).append("/ /\n");
+        .append("FROM scratch\n");
     targetConfig.ifPresent(config -> appendConfig(out, config));
+    out.append("COPY --from=applied ").append(DELTA_PATH).append("/ /\n");
+    // After the COPY: steps after a VOLUME may lose what they write into it.
+    targetConfig.ifPresent(config -> appendVolumes(out, config));
     return out.toString();
   }
 
-  /* The config lines come after the COPY, so that WORKDIR finds its folder already there (with the
-   * target's owner, mode and mtime) instead of creating it. */
+  /*
+   * The config lines come before the COPY: the legacy builder runs a container for every
+   * instruction, and in a stage that is still empty that costs nothing, while after the COPY it is a
+   * full copy of the image each (vfs). For the same reason all variables go into one ENV and all
+   * labels into one LABEL. A folder WORKDIR creates gets the target's owner, mode and mtime from
+   * the COPY that follows, which sets them on folders that already exist.
+   */
   private static void appendConfig(StringBuilder out, TargetConfig config) {
     out.append("# The target image's config, recorded by docker-file diff\n");
+    List<String> variables = new java.util.ArrayList<>();
     for (String variable : config.env()) {
       int eq = variable.indexOf('=');
       if (eq <= 0) {
@@ -110,27 +118,20 @@ public final class Dockerfiles {
       if (!name.matches("[^\\s=\"'\\\\$]+")) {
         throw new InvalidInputException("the recorded ENV name '" + name + "' cannot be written in a Dockerfile");
       }
-      out.append("ENV ").append(name).append('=').append(quoted("ENV " + name, variable.substring(eq + 1))).append('\n');
+      variables.add(name + "=" + quoted("ENV " + name, variable.substring(eq + 1)));
     }
+    appendPairs(out, "ENV", variables);
+    List<String> labels = new java.util.ArrayList<>();
     for (Map.Entry<String, String> label : config.labels().entrySet()) {
       String key = label.getKey();
-      out.append("LABEL ").append(PLAIN_WORD.matcher(key).matches() ? key : quoted("LABEL key", key))
-          .append('=').append(quoted("LABEL " + key, label.getValue())).append('\n');
+      labels.add((PLAIN_WORD.matcher(key).matches() ? key : quoted("LABEL key", key)) + "=" + quoted("LABEL " + key, label.getValue()));
     }
+    appendPairs(out, "LABEL", labels);
     if (!config.exposedPorts().isEmpty()) {
       for (String port : config.exposedPorts()) {
         requirePlain("EXPOSE", port);
       }
       out.append("EXPOSE ").append(String.join(" ", config.exposedPorts())).append('\n');
-    }
-    if (!config.volumes().isEmpty()) {
-      for (String volume : config.volumes()) {
-        // VOLUME expands $ even in its JSON form.
-        if (volume.contains("$") || volume.contains("\n")) {
-          throw new InvalidInputException("the recorded VOLUME '" + volume + "' cannot be written in a Dockerfile");
-        }
-      }
-      out.append("VOLUME ").append(jsonArray(config.volumes())).append('\n');
     }
     if (!config.workingDir().isEmpty()) {
       out.append("WORKDIR ").append(escaped("WORKDIR", config.workingDir())).append('\n');
@@ -144,6 +145,25 @@ public final class Dockerfiles {
     }
     if (config.cmd() != null) {
       out.append("CMD ").append(jsonArray(config.cmd())).append('\n');
+    }
+  }
+
+  private static void appendVolumes(StringBuilder out, TargetConfig config) {
+    if (!config.volumes().isEmpty()) {
+      for (String volume : config.volumes()) {
+        // VOLUME expands $ even in its JSON form.
+        if (volume.contains("$") || volume.contains("\n")) {
+          throw new InvalidInputException("the recorded VOLUME '" + volume + "' cannot be written in a Dockerfile");
+        }
+      }
+      out.append("VOLUME ").append(jsonArray(config.volumes())).append('\n');
+    }
+  }
+
+  /** One instruction with one KEY=VALUE pair a line. */
+  private static void appendPairs(StringBuilder out, String instruction, List<String> pairs) {
+    if (!pairs.isEmpty()) {
+      out.append(instruction).append(' ').append(String.join(" \\\n    ", pairs)).append('\n');
     }
   }
 
