@@ -25,7 +25,9 @@ source "$SCRIPTS_DIR/tool-image.sh"
 cd "$REPO_ROOT"
 services_running || die "test services are not running; start them with ./run services start, then ./run fixtures"
 export DOCKER_HOST="unix://$DOCKER_SOCK" DOCKER_BUILDKIT=0
-fixture_images_ready || die "fixture images are not ready; run ./run fixtures"
+for image in "${FIXTURE_IMAGES[@]}"; do
+  "$DOCKER_CLI" image inspect "$image" >/dev/null 2>&1 || die "fixture image $image is missing; run ./run fixtures"
+done
 
 tool="$(build_tool_image)"
 pairs=("$@")
@@ -64,6 +66,7 @@ for pair in "${pairs[@]}"; do
   read -r old new <<<"$(pair_images "$pair")"
   src="deltaimage-measure/$pair:source" dst="deltaimage-measure/$pair:target"
   delta="deltaimage-measure/$pair:delta" restored="deltaimage-measure/$pair:restored"
+  # Our own tags: a fixture rebuilt meanwhile by another run on the same daemon cannot change the pair.
   "$DOCKER_CLI" tag "$old" "$src"
   "$DOCKER_CLI" tag "$new" "$dst"
   log="$REPO_ROOT/target/measure-$pair.log"

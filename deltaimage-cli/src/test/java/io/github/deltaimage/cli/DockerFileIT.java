@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class DockerFileIT {
 
-  private static final String PREFIX = "deltaimage-it/";
+  private static final String PREFIX = "deltaimage-it-dockerfile/";
   private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   private final List<String> built = new ArrayList<>();
   private String tool;

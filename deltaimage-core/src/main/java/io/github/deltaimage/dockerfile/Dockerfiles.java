@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>With a {@link TargetConfig}, the diff records it in a label of the delta image and the apply
- * sets it again on the restored image, which the original left with an empty config.
+ * sets it again on the restored image, which the original left with an empty config. The one thing
+ * no Dockerfile can do: the legacy builder gives every stage a default {@code PATH}, so a target
+ * without one comes back with it.
  */
 public final class Dockerfiles {
 
