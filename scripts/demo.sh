@@ -14,7 +14,7 @@ DELTAIMAGE_BIN="$REPO_ROOT/bin/deltaimage"
 # bin/deltaimage does not rebuild inside the timed runs.
 ensure_cli_built() {
   local jar
-  jar="$(find "$REPO_ROOT/deltaimage-cli/target" -maxdepth 1 -name 'deltaimage-cli-*-all.jar' 2>/dev/null | head -n 1)"
+  jar="$(find "$REPO_ROOT/deltaimage-cli/target" -maxdepth 1 -name 'deltaimage-cli-*-all.jar' 2>/dev/null | head -n 1 || true)"
   if [ -z "$jar" ] || [ -n "$(find "$REPO_ROOT"/deltaimage-*/src "$REPO_ROOT"/pom.xml "$REPO_ROOT"/deltaimage-*/pom.xml \
         -newer "$jar" -print -quit 2>/dev/null)" ]; then
     step "building the project (./run build)"
@@ -80,7 +80,9 @@ run_demo() {
   require_root "the demo (debootstrap, and trees with root-owned files)"
   ensure_packages "${DEMO_PACKAGES[@]}"
   ensure_cli_built
+  lock_fixtures
   ensure_rootfs
+  unlock_fixtures
 
   remove_tree "$DEMO_DIR"
   mkdir -p "$DEMO_DIR"

@@ -36,7 +36,7 @@ FIXTURE_LABEL=io.github.deltaimage.test.fixture
 # ---------------------------------------------------------------------------
 
 stamp_get() { # FILE KEY
-  if [ -f "$1" ]; then sed -n "s/^$2=//p" "$1" | head -n 1; fi
+  if [ -f "$1" ]; then sed -n "/^$2=/{s/^$2=//;p;q}" "$1"; fi
 }
 
 # A rootfs is current when its tree and stamp exist and the stamp records the
@@ -113,9 +113,11 @@ host_apt_proxy_options() {
 
 # Add the -updates and -security suites in the chroot and upgrade from them.
 # Prints the number of upgraded packages on stdout. Caller mounts /proc.
+# Called as `x="$(upgrade_chroot ...)" || ...`, where set -e is off: every
+# step checks its own status.
 upgrade_chroot() {
   local root="$1" main security updates
-  main="$(sed -n 's/^deb \([^ ]*\) bookworm .*/\1/p' "$root/etc/apt/sources.list" | head -n 1)"
+  main="$(sed -n '/^deb [^ ]* bookworm /{s/^deb \([^ ]*\) .*/\1/;p;q}' "$root/etc/apt/sources.list")"
   [ -n "$main" ] || main="$(debian_main_mirror)"
   updates="$(apt_uri_for_suite bookworm-updates)"
   updates="${updates:-$main}"
@@ -125,13 +127,13 @@ upgrade_chroot() {
     if [ -n "$security" ]; then
       printf 'deb %s bookworm-security main\n' "$security"
     fi
-  } >>"$root/etc/apt/sources.list"
+  } >>"$root/etc/apt/sources.list" || return 1
   [ -n "$security" ] || warn "no bookworm-security source found; the new rootfs only gets bookworm-updates"
 
   # A snapshot mirror's Release files are past their Valid-Until; accept them.
   local apt=(apt-get -q -o Acquire::Check-Valid-Until=false -o Dpkg::Options::=--force-confold) opt
   while IFS= read -r opt; do apt+=("$opt"); done < <(host_apt_proxy_options)
-  chroot_run "$root" "${apt[@]}" update >&2
+  chroot_run "$root" "${apt[@]}" update >&2 || return 1
   local out upgraded
   out="$(chroot_run "$root" "${apt[@]}" -y upgrade 2>&1)" || { printf '%s\n' "$out" >&2; return 1; }
   printf '%s\n' "$out" >&2
@@ -139,9 +141,9 @@ upgrade_chroot() {
   upgraded="${upgraded:-0}"
   if [ "$upgraded" -eq 0 ]; then
     # Nothing pending: still make the pair differ, like a real app image would.
-    chroot_run "$root" "${apt[@]}" -y install --no-install-recommends less >&2
+    chroot_run "$root" "${apt[@]}" -y install --no-install-recommends less >&2 || return 1
   fi
-  chroot_run "$root" apt-get clean >&2
+  chroot_run "$root" apt-get clean >&2 || return 1
   printf '%s' "$upgraded"
 }
 
@@ -191,7 +193,12 @@ build_rootfs_new() {
   log "rootfs new: $ROOTFS_NEW, $upgraded packages upgraded$([ "$upgraded" -eq 0 ] && echo ' (none pending: installed less instead)')"
 }
 
-# Build whichever rootfs is missing or out of date.
+FIXTURES_LOCK_FD=8
+lock_fixtures()   { take_lock "$FIXTURES_LOCK_FD" "$DELTAIMAGE_CACHE/.fixtures.lock" "building fixtures" 1800; }
+unlock_fixtures() { release_lock "$FIXTURES_LOCK_FD"; }
+
+# Build whichever rootfs is missing or out of date. Caller holds lock_fixtures
+# (scratch trees of a build in progress elsewhere would look stale).
 ensure_rootfs() {
   require_root "building the Debian root filesystems"
   mkdir -p "$ROOTFS_DIR"
@@ -210,16 +217,21 @@ ensure_rootfs() {
 # Images in the test daemon (needs services_start first)
 # ---------------------------------------------------------------------------
 
-# The label value every fixture image must carry: the images' version and the
-# ids of the root filesystems they were made from.
-fixture_label_value() {
-  printf 'v%s/%s/%s' "$IMAGES_VERSION" "$(stamp_get "$ROOTFS_OLD.stamp" id)" "$(stamp_get "$ROOTFS_NEW.stamp" id)"
+# The label value a fixture image must carry: the images' version and the id
+# of the root filesystem it was made from, so that an image is rebuilt exactly
+# when what it contains changed.
+fixture_label_value() { # IMAGE
+  case "$1" in
+    "$IMAGE_DEBIAN_OLD" | "$IMAGE_APP_OLD") printf 'v%s/%s' "$IMAGES_VERSION" "$(stamp_get "$ROOTFS_OLD.stamp" id)" ;;
+    "$IMAGE_DEBIAN_NEW" | "$IMAGE_APP_NEW") printf 'v%s/%s' "$IMAGES_VERSION" "$(stamp_get "$ROOTFS_NEW.stamp" id)" ;;
+    *) printf 'v%s' "$IMAGES_VERSION" ;;
+  esac
 }
 
 image_current() { # NAME
   local have
   have="$(test_docker image inspect -f "{{ index .Config.Labels \"$FIXTURE_LABEL\" }}" "$1" 2>/dev/null)" || return 1
-  [ "$have" = "$(fixture_label_value)" ]
+  [ "$have" = "$(fixture_label_value "$1")" ]
 }
 
 # True when every fixture image is in the daemon and current.
@@ -259,8 +271,8 @@ mutate_copy() {
 }
 
 # Build context of the multi-layer app image. VERSION is 1.0 or 1.1.
-write_app_context() { # DIR VERSION BASE_IMAGE
-  local dir="$1" version="$2" base="$3" KiB=1024
+write_app_context() { # DIR VERSION BASE_IMAGE IMAGE
+  local dir="$1" version="$2" base="$3" image="$4" KiB=1024
   mkdir -p "$dir/lib" "$dir/app/bin" "$dir/app/etc"
   # Dependencies: libfoo gets a point release, libbar is identical, libbaz is
   # replaced by libqux (a file that only exists in one version).
@@ -289,7 +301,7 @@ SCRIPT
 FROM $base
 LABEL org.opencontainers.image.title="deltaimage test app" \\
       org.opencontainers.image.version="$version" \\
-      $FIXTURE_LABEL="$(fixture_label_value)"
+      $FIXTURE_LABEL="$(fixture_label_value "$image")"
 ENV APP_HOME=/opt/app APP_VERSION=$version JAVA_TOOL_OPTIONS="-Xmx64m"
 WORKDIR /opt/app
 # Layer 1: third-party dependencies.
@@ -311,8 +323,8 @@ DOCKERFILE
 }
 
 # Build context of the shell-less FROM scratch image. VERSION is 1 or 2.
-write_noshell_context() { # DIR VERSION
-  local dir="$1" version="$2"
+write_noshell_context() { # DIR VERSION IMAGE
+  local dir="$1" version="$2" image="$3"
   mkdir -p "$dir/data" "$dir/etc"
   # Some real ELF bytes as plain data; version 2 is slightly different.
   cp "$(command -v xdelta3)" "$dir/data/tool"
@@ -325,7 +337,7 @@ write_noshell_context() { # DIR VERSION
 FROM scratch
 LABEL org.opencontainers.image.title="deltaimage test noshell" \\
       org.opencontainers.image.version="$version" \\
-      $FIXTURE_LABEL="$(fixture_label_value)"
+      $FIXTURE_LABEL="$(fixture_label_value "$image")"
 COPY data/ /data/
 COPY etc/ /etc/
 ENV NOSHELL_VERSION=$version
@@ -352,7 +364,7 @@ import_rootfs_image() { # ROOTFS NAME
   step "docker import $2"
   tar -C "$1" --numeric-owner -cf - . |
     run_logged "$DELTAIMAGE_CACHE/logs/import.log" test_docker import \
-      --change "LABEL $FIXTURE_LABEL=$(fixture_label_value)" --change 'CMD ["bash"]' - "$2" ||
+      --change "LABEL $FIXTURE_LABEL=$(fixture_label_value "$2")" --change 'CMD ["bash"]' - "$2" ||
     die "docker import of $1 as $2 failed (log: $DELTAIMAGE_CACHE/logs/import.log)"
 }
 
@@ -373,16 +385,16 @@ ensure_images() {
     import_rootfs_image "$ROOTFS_NEW" "$IMAGE_DEBIAN_NEW"; rebuilt=1
   fi
   if ! image_current "$IMAGE_APP_OLD"; then
-    build_image "$(generate_context app-1.0 write_app_context 1.0 "$IMAGE_DEBIAN_OLD")" "$IMAGE_APP_OLD"; rebuilt=1
+    build_image "$(generate_context app-1.0 write_app_context 1.0 "$IMAGE_DEBIAN_OLD" "$IMAGE_APP_OLD")" "$IMAGE_APP_OLD"; rebuilt=1
   fi
   if ! image_current "$IMAGE_APP_NEW"; then
-    build_image "$(generate_context app-1.1 write_app_context 1.1 "$IMAGE_DEBIAN_NEW")" "$IMAGE_APP_NEW"; rebuilt=1
+    build_image "$(generate_context app-1.1 write_app_context 1.1 "$IMAGE_DEBIAN_NEW" "$IMAGE_APP_NEW")" "$IMAGE_APP_NEW"; rebuilt=1
   fi
   if ! image_current "$IMAGE_NOSHELL_OLD"; then
-    build_image "$(generate_context noshell-1 write_noshell_context 1)" "$IMAGE_NOSHELL_OLD"; rebuilt=1
+    build_image "$(generate_context noshell-1 write_noshell_context 1 "$IMAGE_NOSHELL_OLD")" "$IMAGE_NOSHELL_OLD"; rebuilt=1
   fi
   if ! image_current "$IMAGE_NOSHELL_NEW"; then
-    build_image "$(generate_context noshell-2 write_noshell_context 2)" "$IMAGE_NOSHELL_NEW"; rebuilt=1
+    build_image "$(generate_context noshell-2 write_noshell_context 2 "$IMAGE_NOSHELL_NEW")" "$IMAGE_NOSHELL_NEW"; rebuilt=1
   fi
   if [ "$rebuilt" -eq 1 ]; then
     # Replaced fixture images linger untagged; vfs stores every layer in full.

@@ -4,6 +4,10 @@
 # Conventions: every helper is quiet when things go well; a failure prints one
 # line that says what broke and what to do, and the full log where there is one.
 
+# `set -e` also inside $(...): a helper whose output we capture must not go
+# on after a failed step.
+shopt -s inherit_errexit
+
 # Repository root (the folder holding ./run), whichever script sourced us.
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCRIPTS_DIR="$REPO_ROOT/scripts"
@@ -66,6 +70,21 @@ trap run_exit_hooks EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# take_lock FD FILE WHAT SECONDS: hold an exclusive flock on FILE through file
+# descriptor FD until release_lock FD (or exit). Several checkouts of this
+# repository on one machine share the cache and the services; the locks keep
+# their ./run invocations from building or starting the same thing at once.
+take_lock() {
+  local fd="$1" file="$2" what="$3" seconds="$4"
+  mkdir -p "$(dirname "$file")"
+  eval "exec $fd>>\"\$file\""
+  if ! flock -n "$fd"; then
+    log "waiting for another ./run that is $what (lock $file)"
+    flock -w "$seconds" "$fd" || die "gave up after ${seconds}s waiting for $file; is another ./run stuck?"
+  fi
+}
+release_lock() { flock -u "$1" 2>/dev/null || true; }
+
 require_root() {
   [ "$(id -u)" -eq 0 ] || die "$1 needs root (it installs packages, runs dockerd and chroot); rerun as root"
 }
@@ -107,10 +126,10 @@ ensure_packages() {
   local rc=0
   {
     if [ "$APT_UPDATED" -eq 0 ]; then
-      run_logged "$aptlog.update" apt-get update && APT_UPDATED=1
+      run_logged "$aptlog.update" apt-get -o DPkg::Lock::Timeout=300 update && APT_UPDATED=1
     fi &&
     DEBIAN_FRONTEND=noninteractive run_logged "$aptlog" \
-      apt-get install -y -qq "${missing[@]}"
+      apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}"
   } || rc=$?
   [ "$added_policy" -eq 1 ] && rm -f /usr/sbin/policy-rc.d
   [ "$rc" -eq 0 ] || die "could not install ${missing[*]} (log above, full log in $aptlog); check the machine's apt sources"
@@ -176,7 +195,8 @@ apt_source_entries() {
 
 # URI serving suite $1 exactly, or nothing.
 apt_uri_for_suite() {
-  apt_source_entries | awk -F'\t' -v s="$1" '$2 == s { print $1; exit }'
+  # No early `exit` in awk: with pipefail, a writer cut off by SIGPIPE fails.
+  apt_source_entries | awk -F'\t' -v s="$1" '$2 == s && !done { print $1; done = 1 }'
 }
 
 # The Debian archive to debootstrap from: the machine's entry for bookworm,
@@ -186,7 +206,7 @@ debian_main_mirror() {
   local uri
   uri="$(apt_uri_for_suite bookworm)"
   if [ -z "$uri" ]; then
-    uri="$(apt_source_entries | awk -F'\t' '$1 ~ /\/debian\/?$/ { print $1; exit }')"
+    uri="$(apt_source_entries | awk -F'\t' '$1 ~ /\/debian\/?$/ && !done { print $1; done = 1 }')"
   fi
   printf '%s' "${uri%/}"
 }
@@ -197,7 +217,7 @@ debian_security_mirror() {
   local main="$1" uri
   uri="$(apt_uri_for_suite bookworm-security)"
   if [ -z "$uri" ]; then
-    uri="$(apt_source_entries | awk -F'\t' '$2 ~ /-security$/ { print $1; exit }')"
+    uri="$(apt_source_entries | awk -F'\t' '$2 ~ /-security$/ && !done { print $1; done = 1 }')"
   fi
   if [ -z "$uri" ] && [[ "$main" =~ /debian$ ]]; then
     uri="${main}-security"

@@ -15,11 +15,19 @@ ENV_FILE="$STATE_DIR/env"
 # Ports are tried from here upward; each registry takes the first free one.
 REGISTRY_FIRST_PORT="${DELTAIMAGE_TEST_FIRST_PORT:-5055}"
 SERVICE_WAIT_SECONDS=60
+# Service logs outlive the state folder, so that a failed start can be read.
+SERVICE_LOG_DIR="$DELTAIMAGE_CACHE/logs"
 
 # docker against our daemon only, whatever DOCKER_HOST the caller has.
 test_docker() { DOCKER_HOST="unix://$DOCKER_SOCK" "$DOCKER_CLI" "$@"; }
 
-pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+# A pid counts as one of our services only while it runs and its command line
+# names our state folder: after a crash or reboot the number may belong to
+# some unrelated process, which we must never signal.
+pid_alive() {
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null &&
+    tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -qF "$STATE_DIR/"
+}
 pid_from() { if [ -f "$1" ]; then tr -dc '0-9' <"$1"; fi; }
 
 # True when all three services recorded in $STATE_DIR are up and answering.
@@ -50,7 +58,9 @@ wait_until() {
   local seconds="$1" pid="$2" what="$3" logfile="$4"; shift 4
   local deadline=$((SECONDS + seconds))
   until "$@" >/dev/null 2>&1; do
-    if ! pid_alive "$pid"; then
+    # Just liveness here: right after the fork the child may not have
+    # exec'd yet, so its command line is still ours.
+    if ! kill -0 "$pid" 2>/dev/null; then
       tail -n 30 "$logfile" >&2 || true
       die "$what exited during startup (log: $logfile)"
     fi
@@ -66,7 +76,9 @@ wait_until() {
 # `./run services start`, and record its pid.
 spawn() { # PIDFILE LOG CMD...
   local pidfile="$1" logfile="$2"; shift 2
-  setsid "$@" </dev/null >"$logfile" 2>&1 &
+  # The daemons must not inherit our lock descriptors: they would hold the
+  # locks for as long as they run.
+  setsid "$@" </dev/null >"$logfile" 2>&1 8>&- 9>&- &
   printf '%s\n' "$!" >"$pidfile"
 }
 
@@ -93,8 +105,8 @@ start_dockerd() {
   # dockerd writes its pid file only once it is up (and refuses to start if
   # that file names a live process, so we cannot pre-fill it); we record the
   # pid at launch too, so that a daemon stuck in startup can still be stopped.
-  spawn "$DOCKER_LAUNCH_PIDFILE" "$STATE_DIR/dockerd.log" dockerd "${args[@]}"
-  wait_until "$SERVICE_WAIT_SECONDS" "$(pid_from "$DOCKER_LAUNCH_PIDFILE")" dockerd "$STATE_DIR/dockerd.log" \
+  spawn "$DOCKER_LAUNCH_PIDFILE" "$SERVICE_LOG_DIR/dockerd.log" dockerd "${args[@]}"
+  wait_until "$SERVICE_WAIT_SECONDS" "$(pid_from "$DOCKER_LAUNCH_PIDFILE")" dockerd "$SERVICE_LOG_DIR/dockerd.log" \
     test_docker version
 }
 
@@ -116,10 +128,10 @@ start_registry() {
     fi
   } >"$dir/config.yml"
   printf '%s\n' "$port" >"$dir/port"
-  spawn "$dir/pid" "$dir/registry.log" docker-registry serve "$dir/config.yml"
+  spawn "$dir/pid" "$SERVICE_LOG_DIR/registry-$name.log" docker-registry serve "$dir/config.yml"
   local want=200
   [ -n "$htpasswd" ] && want=401
-  wait_until "$SERVICE_WAIT_SECONDS" "$(pid_from "$dir/pid")" "registry $name" "$dir/registry.log" \
+  wait_until "$SERVICE_WAIT_SECONDS" "$(pid_from "$dir/pid")" "registry $name" "$SERVICE_LOG_DIR/registry-$name.log" \
     registry_answers "$port" "$want"
 }
 
@@ -140,8 +152,10 @@ services_start() {
     return 0
   fi
   services_stop quiet
-  mkdir -p "$STATE_DIR"
+  mkdir -p "$STATE_DIR" "$SERVICE_LOG_DIR"
   chmod 700 "$STATE_DIR"
+  # A service that fails to come up must not leave the others running.
+  add_exit_hook "services_stop quiet"
 
   step "starting dockerd (unix://$DOCKER_SOCK, data root $DOCKER_DATA_ROOT)"
   start_dockerd
@@ -165,6 +179,7 @@ services_start() {
     printf 'DELTAIMAGE_TEST_AUTH_PASSWORD=%s\n' "$password"
   } >"$ENV_FILE.tmp"
   mv "$ENV_FILE.tmp" "$ENV_FILE"
+  remove_exit_hook "services_stop quiet"
   log "services up: docker unix://$DOCKER_SOCK, registry 127.0.0.1:$plain_port, auth registry 127.0.0.1:$auth_port"
 }
 
@@ -173,7 +188,7 @@ services_start() {
 check_docker_clients() {
   local server other
   server="$(test_docker version --format '{{.Server.Version}}' 2>/dev/null)" ||
-    die "$DOCKER_CLI cannot talk to our dockerd (see $STATE_DIR/dockerd.log)"
+    die "$DOCKER_CLI cannot talk to our dockerd (see $SERVICE_LOG_DIR/dockerd.log)"
   other="$(command -v docker || true)"
   if [ -n "$other" ] && [ "$(readlink -f "$other")" != "$(readlink -f "$DOCKER_CLI")" ]; then
     DOCKER_HOST="unix://$DOCKER_SOCK" "$other" version >/dev/null 2>&1 ||
@@ -249,14 +264,77 @@ export_services_env() {
   eval "$(services_env_lines)"
 }
 
-# Make sure services run for the rest of this ./run: reuse a developer's
-# running set (and leave it running), or start our own and stop exactly that
-# on exit, however we exit.
+# ---------------------------------------------------------------------------
+# Sharing the services between ./run invocations (several checkouts on one
+# machine, or a developer's own `./run services start`).
+#
+# Every ./run that uses them holds a lease ($STATE_DIR/leases/PID). Services
+# that `./run services start` started are the developer's: only
+# `./run services stop` ends them. Services that a ./run test started itself
+# are ended by the last ./run whose lease goes, so that no run pulls the
+# daemon from under another one's tests.
+# ---------------------------------------------------------------------------
+
+SERVICES_LOCK_FD=9
+lock_services()   { take_lock "$SERVICES_LOCK_FD" "$STATE_DIR.lock" "starting or stopping services" 300; }
+unlock_services() { release_lock "$SERVICES_LOCK_FD"; }
+
+# Leases of ./run processes that are gone no longer count.
+live_leases() {
+  local lease
+  for lease in "$STATE_DIR"/leases/*; do
+    [ -e "$lease" ] || continue
+    if kill -0 "${lease##*/}" 2>/dev/null; then
+      printf '%s\n' "${lease##*/}"
+    else
+      rm -f "$lease"
+    fi
+  done
+}
+
+# `./run services start`: start if needed and mark the services as the
+# developer's, so that test runs leave them running.
+services_start_manual() {
+  lock_services
+  services_start
+  printf 'manual\n' >"$STATE_DIR/owner"
+  unlock_services
+}
+
+# `./run services stop`: stop, whoever started them.
+services_stop_manual() {
+  lock_services
+  local others
+  others="$(live_leases | tr '\n' ' ')"
+  [ -z "$others" ] || warn "stopping services still leased by ./run pid(s) $others"
+  services_stop
+  unlock_services
+}
+
+# Make sure services run for the rest of this ./run, and give them up on exit.
 use_services_for_this_run() {
+  lock_services
   if services_running; then
     log "using the test services already running (state in $STATE_DIR)"
-    return 0
+  else
+    services_start
+    printf 'auto\n' >"$STATE_DIR/owner"
   fi
-  add_exit_hook services_stop
-  services_start
+  mkdir -p "$STATE_DIR/leases"
+  : >"$STATE_DIR/leases/$$"
+  add_exit_hook release_services
+  unlock_services
+}
+
+release_services() {
+  lock_services
+  rm -f "$STATE_DIR/leases/$$"
+  if [ "$(cat "$STATE_DIR/owner" 2>/dev/null || true)" = auto ]; then
+    if [ -n "$(live_leases)" ]; then
+      log "leaving the test services running for ./run pid(s) $(live_leases | tr '\n' ' ')"
+    else
+      services_stop
+    fi
+  fi
+  unlock_services
 }

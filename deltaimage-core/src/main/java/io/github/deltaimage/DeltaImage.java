@@ -1,12 +1,18 @@
 package io.github.deltaimage;
 
 import io.github.deltaimage.codec.Xdelta3Codec;
+import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.delta.DeltaContents;
+import io.github.deltaimage.delta.ImageDeltaSummary;
+import io.github.deltaimage.delta.ImageDeltas;
+import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.format.dir.DirectoryApply;
 import io.github.deltaimage.format.dir.DirectoryDiff;
 import io.github.deltaimage.format.dir.DirectorySummary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -38,6 +44,37 @@ public final class DeltaImage {
   public static DirectorySummary diffDirectories(Path source, Path target, DeltaOptions options) {
     Xdelta3Codec codec = Xdelta3Codec.locate(options.xdelta3(), options.xdelta3Settings());
     return new DirectoryDiff(codec, options.threads(), options.tempDirectory(), options.listener()).diff(source, target);
+  }
+
+  /**
+   * Makes the delta image {@code delta} (any transport) that turns {@code source} into {@code target}:
+   * the source's layers (none when {@code unlinked}) plus one delta layer.
+   */
+  public static ImageDeltaSummary diffImages(String source, String target, String delta, boolean unlinked,
+      DeltaOptions options, CopyOptions transports) {
+    return imageDeltas(options, transports)
+        .diff(ImageReference.parse(source), ImageReference.parse(target), ImageReference.parse(delta), unlinked);
+  }
+
+  /**
+   * Restores into {@code output} the target image of {@code delta}, identical to the original (image ID,
+   * config, layers; manifest digest where the blobs can be rebuilt). {@code source} only for unlinked deltas.
+   */
+  public static ImageDeltaSummary applyImages(String delta, String output, Optional<String> source,
+      DeltaOptions options, CopyOptions transports) {
+    return imageDeltas(options, transports)
+        .apply(ImageReference.parse(delta), ImageReference.parse(output), source.map(ImageReference::parse));
+  }
+
+  /** What the delta image {@code delta} holds. */
+  public static DeltaContents inspectImage(String delta, DeltaOptions options, CopyOptions transports) {
+    return imageDeltas(options, transports).inspect(ImageReference.parse(delta));
+  }
+
+  private static ImageDeltas imageDeltas(DeltaOptions options, CopyOptions transports) {
+    Xdelta3Codec codec = Xdelta3Codec.locate(options.xdelta3(), options.xdelta3Settings());
+    return new ImageDeltas(codec, options.threads(), transports.withTempParent(options.tempDirectory()), options.tempDirectory(),
+        options.listener());
   }
 
   /** Turns the delta tree {@code delta}, in place, back into the target tree, given {@code source}. */

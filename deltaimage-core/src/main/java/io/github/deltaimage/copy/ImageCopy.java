@@ -73,6 +73,20 @@ public final class ImageCopy {
     }
   }
 
+  /**
+   * Writes an image from an open source to an open sink, as {@link #copy} does: used for images made
+   * on the fly (delta images, restored images) that no reference names.
+   *
+   * @return the manifest digest at the destination, when it has one
+   */
+  public static Optional<Digest> transfer(ImageSource src, ImageSink sink, CopyOptions options, RunDirectory run) {
+    Image image = src.image();
+    AtomicLong moved = new AtomicLong();
+    return sink.layerForm() == ImageSink.LayerForm.TARS
+        ? copyAsTars(src, sink, image, options.listener(), moved)
+        : copyAsBlobs(src, sink, image, options, run, options.listener(), moved);
+  }
+
   private static Optional<Digest> copyAsTars(ImageSource src, ImageSink sink, Image image, CopyListener listener, AtomicLong moved) {
     for (Layer layer : image.layers()) {
       Layer tar = new Layer(layer.diffId(), layer.diffId(), -1, MediaTypes.DOCKER_LAYER_TAR, Compression.NONE);

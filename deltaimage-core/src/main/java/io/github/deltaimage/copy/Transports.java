@@ -21,17 +21,17 @@ import io.github.deltaimage.transport.registry.credentials.Credentials;
  * Opens the source or sink a reference names. Owns the Docker engine it creates (one per copy,
  * created only when a daemon reference is used) and closes it.
  */
-final class Transports implements AutoCloseable {
+public final class Transports implements AutoCloseable {
   private final CopyOptions options;
   private final RunDirectory run;
   private DockerEngine engine;
 
-  Transports(CopyOptions options, RunDirectory run) {
+  public Transports(CopyOptions options, RunDirectory run) {
     this.options = options;
     this.run = run;
   }
 
-  ImageSource openSource(ImageReference ref) {
+  public ImageSource openSource(ImageReference ref) {
     if (ref instanceof ImageReference.Registry r) {
       return new RegistrySource(r, client(r.name().domain(), options.sourceCredentials(), "--src-creds"), options.platform());
     }
@@ -44,7 +44,7 @@ final class Transports implements AutoCloseable {
     return new DaemonSource((ImageReference.Daemon) ref, engine(), run);
   }
 
-  ImageSink openSink(ImageReference ref) {
+  public ImageSink openSink(ImageReference ref) {
     if (ref instanceof ImageReference.Registry r) {
       return new RegistrySink(r, client(r.name().domain(), options.destinationCredentials(), "--dest-creds"), options.chunkSize());
     }

@@ -3,6 +3,7 @@ package io.github.deltaimage.format.image;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.codec.DeltaCodec;
+import io.github.deltaimage.fs.FileRanges;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.work.Parallel;
 import java.io.BufferedOutputStream;
@@ -76,14 +77,14 @@ final class LayerDecoder {
           int next = 0;
           for (LayerRecipe.Op op : recipe.ops()) {
             if (op instanceof LayerRecipe.Literal lit) {
-              LayerRecipe.copyRange(literal, literalAt, lit.length(), out);
+              FileRanges.copy(literal, literalAt, lit.length(), out);
               literalAt += lit.length();
             } else if (op instanceof LayerRecipe.Copy copy) {
-              LayerRecipe.copyRange(sources.get(copy.layer()), copy.offset(), copy.length(), out);
+              FileRanges.copy(sources.get(copy.layer()), copy.offset(), copy.length(), out);
             } else {
               Path body = decoded.get(next++);
               try (FileChannel channel = FileChannel.open(body, StandardOpenOption.READ)) {
-                LayerRecipe.copyRange(channel, 0, op.length(), out);
+                FileRanges.copy(channel, 0, op.length(), out);
               }
               Files.delete(body);
             }
@@ -111,8 +112,8 @@ final class LayerDecoder {
     Path patch = run.newFile("patch");
     Path body = run.newFile("body");
     try {
-      copy(sourceTars.get(delta.layer()), delta.offset(), delta.sourceLength(), source);
-      copy(deltaPack, delta.deltaOffset(), delta.deltaLength(), patch);
+      FileRanges.extract(sourceTars.get(delta.layer()), delta.offset(), delta.sourceLength(), source);
+      FileRanges.extract(deltaPack, delta.deltaOffset(), delta.deltaLength(), patch);
       try {
         codec.decode(source, patch, body);
       } catch (InvalidInputException e) {
@@ -133,13 +134,6 @@ final class LayerDecoder {
       } catch (IOException e) {
         // The run directory goes at the end anyway.
       }
-    }
-  }
-
-  private static void copy(Path from, long offset, long length, Path to) throws IOException {
-    try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(to), 1 << 16)) {
-      LayerRecipe.copyRange(in, offset, length, out);
     }
   }
 

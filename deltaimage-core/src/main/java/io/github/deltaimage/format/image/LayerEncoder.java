@@ -4,6 +4,7 @@ import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.codec.DeltaCodec;
 import io.github.deltaimage.event.FileDecision;
 import io.github.deltaimage.event.FileDecision.Outcome;
+import io.github.deltaimage.fs.FileRanges;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.tar.TarEntry;
 import io.github.deltaimage.tar.TarLayout;
@@ -61,7 +62,7 @@ final class LayerEncoder {
           plan.add(entry);
           continue;
         }
-        SourceIndex.Body same = sources.withContent(SourceIndex.sha256(target, entry.bodyOffset(), entry.bodyLength()));
+        SourceIndex.Body same = sources.withContent(FileRanges.sha256(target, entry.bodyOffset(), entry.bodyLength()));
         if (same != null) {
           plan.add(new LayerRecipe.Copy(same.layer(), same.offset(), same.length()));
           continue;
@@ -94,7 +95,7 @@ final class LayerEncoder {
         int index = 0;
         for (TarEntry entry : layout.entries()) {
           Object step = plan.get(index++);
-          LayerRecipe.copyRange(target, entry.start(), entry.bodyOffset() - entry.start(), literal);
+          FileRanges.copy(target, entry.start(), entry.bodyOffset() - entry.start(), literal);
           recipe.literal(entry.bodyOffset() - entry.start());
           if (step instanceof LayerRecipe.Copy copy) {
             recipe.add(copy);
@@ -103,7 +104,7 @@ final class LayerEncoder {
             Tried result = tried.get(next++);
             if (result.delta() != null) {
               try (FileChannel delta = FileChannel.open(result.delta(), StandardOpenOption.READ)) {
-                LayerRecipe.copyRange(delta, 0, result.size(), pack);
+                FileRanges.copy(delta, 0, result.size(), pack);
               }
               Files.delete(result.delta());
               SourceIndex.Body base = candidate.base();
@@ -113,22 +114,22 @@ final class LayerEncoder {
               decisions.add(decision(entry, Outcome.DELTA, result.size(),
                   "against " + new String(base.path(), StandardCharsets.UTF_8)));
             } else {
-              LayerRecipe.copyRange(target, entry.bodyOffset(), entry.bodyLength(), literal);
+              FileRanges.copy(target, entry.bodyOffset(), entry.bodyLength(), literal);
               recipe.literal(entry.bodyLength());
               decisions.add(decision(entry, Outcome.STORED_WHOLE, entry.bodyLength(), "delta not smaller"));
             }
           } else {
-            LayerRecipe.copyRange(target, entry.bodyOffset(), entry.bodyLength(), literal);
+            FileRanges.copy(target, entry.bodyOffset(), entry.bodyLength(), literal);
             recipe.literal(entry.bodyLength());
             if (entry.isRegularFile() && entry.bodyLength() > 0) {
               decisions.add(decision(entry, Outcome.NEW, entry.bodyLength(), null));
             }
           }
           long bodyEnd = entry.bodyOffset() + entry.bodyLength();
-          LayerRecipe.copyRange(target, bodyEnd, entry.end() - bodyEnd, literal);
+          FileRanges.copy(target, bodyEnd, entry.end() - bodyEnd, literal);
           recipe.literal(entry.end() - bodyEnd);
         }
-        LayerRecipe.copyRange(target, layout.trailerOffset(), layout.size() - layout.trailerOffset(), literal);
+        FileRanges.copy(target, layout.trailerOffset(), layout.size() - layout.trailerOffset(), literal);
         recipe.literal(layout.size() - layout.trailerOffset());
       }
       Path encodedLiterals = run.newFile("literals.vcdiff");
@@ -184,7 +185,7 @@ final class LayerEncoder {
 
   private static byte[] head(FileChannel channel, long offset, long length, int max) throws IOException {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    LayerRecipe.copyRange(channel, offset, Math.min(length, max), out);
+    FileRanges.copy(channel, offset, Math.min(length, max), out);
     return out.toByteArray();
   }
 
@@ -195,8 +196,8 @@ final class LayerEncoder {
     Path targetBody = run.newFile("target-body");
     Path delta = run.newFile("delta");
     try {
-      extract(sources.tars().get(base.layer()), base.offset(), base.length(), sourceBody);
-      extract(targetTar, entry.bodyOffset(), entry.bodyLength(), targetBody);
+      FileRanges.extract(sources.tars().get(base.layer()), base.offset(), base.length(), sourceBody);
+      FileRanges.extract(targetTar, entry.bodyOffset(), entry.bodyLength(), targetBody);
       codec.encode(sourceBody, targetBody, delta);
       long size = Files.size(delta);
       // A delta must beat the body by a margin: the literal stream compresses bodies too.
@@ -210,13 +211,6 @@ final class LayerEncoder {
     } finally {
       deleteQuietly(sourceBody);
       deleteQuietly(targetBody);
-    }
-  }
-
-  private static void extract(Path tar, long offset, long length, Path to) throws IOException {
-    try (FileChannel from = FileChannel.open(tar, StandardOpenOption.READ);
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(to), 1 << 16)) {
-      LayerRecipe.copyRange(from, offset, length, out);
     }
   }
 

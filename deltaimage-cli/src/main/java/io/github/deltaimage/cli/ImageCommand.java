@@ -1,0 +1,175 @@
+package io.github.deltaimage.cli;
+
+import io.github.deltaimage.DeltaImage;
+import io.github.deltaimage.delta.DeltaContents;
+import io.github.deltaimage.delta.ImageDeltaSummary;
+import io.github.deltaimage.event.FileDecision;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code deltaimage image diff|apply|inspect}: exact deltas between images, in any transport. */
+@Command(name = "image", mixinStandardHelpOptions = true,
+    description = {"Exact image deltas: the restored image is the target itself (image ID, config, layers, timestamps).",
+        "References: docker://HOST/REPO:TAG, docker-daemon:REPO:TAG, oci:DIR[:TAG], docker-archive:FILE[:REPO:TAG];"
+            + " a bare NAME[:TAG] is a registry image, as docker pull reads it."},
+    subcommands = {ImageCommand.Diff.class, ImageCommand.Apply.class, ImageCommand.Inspect.class})
+final class ImageCommand implements Runnable {
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.ParentCommand
+  Main main;
+
+  /** What the image commands report to: every step and file under --debug, else a status line on a terminal. */
+  io.github.deltaimage.event.DeltaListener listener(PrintWriter err) {
+    return main != null && main.debug ? new DecisionLog(err) : TerminalStatus.forTerminal(err);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "image needs a command: diff, apply or inspect");
+  }
+
+  /** What the image commands share: tool and transport options, output, progress. */
+  abstract static class ImageSubcommand implements Runnable {
+    @Mixin
+    ToolOptions tool;
+
+    @Mixin
+    TransportOptions transport;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.ParentCommand
+    ImageCommand image;
+
+    io.github.deltaimage.DeltaOptions options() {
+      return tool.toOptions().withListener(image.listener(err()));
+    }
+
+    io.github.deltaimage.copy.CopyOptions copyOptions() {
+      return transport.toCopyOptions();
+    }
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+      return spec.commandLine().getErr();
+    }
+  }
+
+  @Command(name = "diff", mixinStandardHelpOptions = true,
+      description = "Make DELTA: SRC's layers (unless --unlinked) plus one small layer that turns SRC into TGT.")
+  static final class Diff extends ImageSubcommand {
+    @Parameters(index = "0", paramLabel = "SRC", description = "The image the delta is made against.")
+    String source;
+
+    @Parameters(index = "1", paramLabel = "TGT", description = "The image the delta restores.")
+    String target;
+
+    @Parameters(index = "2", paramLabel = "DELTA", description = "Where the delta image is written.")
+    String delta;
+
+    @Option(names = "--unlinked", description = "Leave SRC's layers out; apply then needs --source.")
+    boolean unlinked;
+
+    @Override
+    public void run() {
+      ImageDeltaSummary summary = DeltaImage.diffImages(source, target, delta, unlinked, options(), copyOptions());
+      TerminalStatus.clear(err());
+      PrintWriter out = out();
+      out.printf(Locale.ROOT, "delta %s: %s -> %s%n", delta, summary.sourceImageId(), summary.targetImageId());
+      out.printf(Locale.ROOT, "target layers to carry %s, delta layer %s (%.2f %%), %.1f s%n", bytes(summary.targetBytes()),
+          bytes(summary.deltaBytes()), summary.ratio() * 100, summary.elapsedNanos() / 1e9);
+      for (ImageDeltaSummary.LayerSummary layer : summary.layers()) {
+        out.printf(Locale.ROOT, "  layer %s  %s%n", layer.diffId().shortHex(), layer.fromSource() ? "in the source"
+            : bytes(layer.tarBytes()) + " -> " + bytes(layer.storedBytes()) + (layer.blobExact() ? "" : "  (blob not reproducible)"));
+      }
+      if (!summary.topFiles().isEmpty()) {
+        out.println("top files by delta bytes:");
+        for (FileDecision file : summary.topFiles()) {
+          out.printf(Locale.ROOT, "  %10s  %-16s %s%n", bytes(file.storedSize()), file.outcome(), file.path());
+        }
+      }
+      summary.notes().forEach(note -> out.println("note: " + note));
+      out.flush();
+    }
+  }
+
+  @Command(name = "apply", mixinStandardHelpOptions = true,
+      description = "Restore into OUT the target image of DELTA, identical to the original; checked before anything is written.")
+  static final class Apply extends ImageSubcommand {
+    @Parameters(index = "0", paramLabel = "DELTA", description = "The delta image.")
+    String delta;
+
+    @Parameters(index = "1", paramLabel = "OUT", description = "Where the restored image is written.")
+    String output;
+
+    @Option(names = "--source", paramLabel = "SRC", description = "The source image, for an unlinked delta.")
+    String source;
+
+    @Override
+    public void run() {
+      ImageDeltaSummary summary = DeltaImage.applyImages(delta, output, Optional.ofNullable(source), options(), copyOptions());
+      TerminalStatus.clear(err());
+      PrintWriter out = out();
+      out.printf(Locale.ROOT, "restored %s into %s: %d layers, %s, %.1f s%n", summary.targetImageId(), output,
+          summary.layers().size(), bytes(summary.targetBytes()), summary.elapsedNanos() / 1e9);
+      if (summary.manifestDigest() != null) {
+        out.printf(Locale.ROOT, "manifest %s (%s)%n", summary.manifestDigest(),
+            summary.manifestExact() ? "the target's own" : "new: " + String.join("; ", summary.notes()));
+      }
+      out.flush();
+    }
+  }
+
+  @Command(name = "inspect", mixinStandardHelpOptions = true, description = "Show what a delta image holds.")
+  static final class Inspect extends ImageSubcommand {
+    @Parameters(index = "0", paramLabel = "DELTA", description = "The delta image.")
+    String delta;
+
+    @Override
+    public void run() {
+      DeltaContents contents = DeltaImage.inspectImage(delta, options(), copyOptions());
+      PrintWriter out = out();
+      out.printf(Locale.ROOT, "delta made by deltaimage %s, %s%n", contents.tool(),
+          contents.linked() ? "linked (carries the source's " + contents.sourceLayers() + " layers)" : "unlinked");
+      out.printf(Locale.ROOT, "source %s%ntarget %s%ndelta layer %s%n", contents.sourceImageId(), contents.targetImageId(),
+          bytes(contents.deltaBlobBytes()));
+      long targetBlobs = 0;
+      for (DeltaContents.LayerPart layer : contents.layers()) {
+        targetBlobs += layer.blobBytes() > 0 ? layer.blobBytes() : 0;
+        out.printf(Locale.ROOT, "  layer %s  %s%n", layer.diffId().shortHex(), layer.fromSource() ? "in the source"
+            : "blob " + bytes(layer.blobBytes()) + " carried in " + bytes(layer.deltaBytes()) + (layer.blobExact() ? "" : " (blob not reproducible)"));
+      }
+      if (targetBlobs > 0) {
+        out.printf(Locale.ROOT, "saves %s of %s target blob bytes%n", bytes(targetBlobs - contents.deltaBlobBytes()), bytes(targetBlobs));
+      }
+      out.flush();
+    }
+  }
+
+  static String bytes(long n) {
+    if (n < 0) {
+      return "?";
+    }
+    if (n < 10_000) {
+      return n + " B";
+    }
+    if (n < 10_000_000) {
+      return String.format(Locale.ROOT, "%.1f kB", n / 1e3);
+    }
+    return String.format(Locale.ROOT, "%.1f MB", n / 1e6);
+  }
+}

@@ -1,0 +1,101 @@
+package io.github.deltaimage.delta;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.image.Compression;
+import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.image.Json;
+import io.github.deltaimage.image.Layer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code delta.json}, the index of a delta layer: which source it needs (image ID and diff_ids),
+ * and, per target layer, where it comes from (a source layer, or a recipe in the delta) and how its
+ * blob was stored, so that the restored image is the target itself.
+ *
+ * @param tool the deltaimage version that wrote it
+ * @param linked whether the delta image carries the source layers
+ * @param sourceImageId the source's config digest
+ * @param sourceDiffIds the source's layers, in order
+ * @param targetImageId the target's config digest
+ * @param targetConfigMediaType the target config's media type
+ * @param targetManifestMediaType the target manifest's media type, when it had a manifest
+ * @param layers the target's layers, in order
+ */
+record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<Digest> sourceDiffIds, Digest targetImageId,
+    String targetConfigMediaType, String targetManifestMediaType, List<TargetLayer> layers) {
+
+  static final String FORMAT = "io.github.deltaimage/image-delta/1";
+
+  /**
+   * One target layer.
+   *
+   * @param layer the layer as the target lists it
+   * @param fromSource whether a source layer has it (same diff_id)
+   * @param gzipLevel the java.util.zip level that reproduces its blob, or -1 when none does (or it is not gzip)
+   */
+  record TargetLayer(Layer layer, boolean fromSource, int gzipLevel) {}
+
+  byte[] toJson() {
+    ObjectNode root = Json.object();
+    root.put("format", FORMAT);
+    root.put("tool", tool);
+    root.put("linked", linked);
+    ObjectNode source = root.putObject("source");
+    source.put("imageId", sourceImageId.toString());
+    ArrayNode diffIds = source.putArray("diffIds");
+    sourceDiffIds.forEach(d -> diffIds.add(d.toString()));
+    ObjectNode target = root.putObject("target");
+    target.put("imageId", targetImageId.toString());
+    target.put("configMediaType", targetConfigMediaType);
+    if (targetManifestMediaType != null) {
+      target.put("manifestMediaType", targetManifestMediaType);
+    }
+    ArrayNode list = target.putArray("layers");
+    for (TargetLayer t : layers) {
+      ObjectNode node = list.addObject();
+      node.put("diffId", t.layer().diffId().toString());
+      node.put("blobDigest", t.layer().blobDigest().toString());
+      node.put("size", t.layer().size());
+      node.put("mediaType", t.layer().mediaType());
+      node.put("compression", t.layer().compression().name());
+      node.put("from", t.fromSource() ? "source" : "recipe");
+      if (t.gzipLevel() >= 0) {
+        node.put("gzipLevel", t.gzipLevel());
+      }
+    }
+    return Json.write(root);
+  }
+
+  static DeltaDescriptor parse(byte[] json) {
+    JsonNode root = Json.read(json, "delta.json");
+    if (!FORMAT.equals(root.path("format").asText())) {
+      throw new InvalidInputException("not a deltaimage delta, or one of another format version (format "
+          + root.path("format").asText("missing") + ", this tool reads " + FORMAT + ")");
+    }
+    try {
+      JsonNode source = root.get("source");
+      List<Digest> sourceDiffIds = new ArrayList<>();
+      source.get("diffIds").forEach(d -> sourceDiffIds.add(Digest.parse(d.asText())));
+      JsonNode target = root.get("target");
+      List<TargetLayer> layers = new ArrayList<>();
+      for (JsonNode node : target.get("layers")) {
+        Layer layer = new Layer(Digest.parse(node.get("diffId").asText()), Digest.parse(node.get("blobDigest").asText()),
+            node.get("size").asLong(), node.get("mediaType").asText(), Compression.valueOf(node.get("compression").asText()));
+        layers.add(new TargetLayer(layer, "source".equals(node.get("from").asText()), node.path("gzipLevel").asInt(-1)));
+      }
+      return new DeltaDescriptor(root.path("tool").asText(), root.get("linked").asBoolean(),
+          Digest.parse(source.get("imageId").asText()), sourceDiffIds, Digest.parse(target.get("imageId").asText()),
+          target.get("configMediaType").asText(),
+          target.hasNonNull("manifestMediaType") ? target.get("manifestMediaType").asText() : null, layers);
+    } catch (RuntimeException e) {
+      if (e instanceof InvalidInputException) {
+        throw e;
+      }
+      throw new InvalidInputException("the delta is corrupt: delta.json is malformed (" + e + ")", e);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.github.deltaimage.delta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.deltaimage.DeltaImage;
+import io.github.deltaimage.DeltaOptions;
+import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.copy.ImageCopy;
+import io.github.deltaimage.testing.Processes;
+import io.github.deltaimage.testing.TestServices;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exact image deltas on real images (built by ./run fixtures on the real engine), through every transport. */
+class ImageDeltaTest {
+
+  private static final String APP_OLD = "deltaimage-test/app:1.0";
+  private static final String APP_NEW = "deltaimage-test/app:1.1";
+  private static final DeltaOptions OPTIONS = DeltaOptions.defaults();
+  private static final CopyOptions COPY = CopyOptions.defaults();
+
+  @TempDir
+  static Path shared;
+
+  @TempDir
+  Path temp;
+
+  private static String oldOci;
+  private static String newOci;
+
+  @BeforeAll
+  static void copyTheFixturePairIntoOciLayouts() {
+    TestServices.imagesInDaemon();
+    oldOci = "oci:" + shared.resolve("app") + ":1.0";
+    newOci = "oci:" + shared.resolve("app") + ":1.1";
+    ImageCopy.copy("docker-daemon:" + APP_OLD, oldOci, COPY);
+    ImageCopy.copy("docker-daemon:" + APP_NEW, newOci, COPY);
+  }
+
+  private static String imageId(String daemonRef) {
+    return Processes.ok(null, "docker", "image", "inspect", "--format", "{{.Id}}", daemonRef).strip();
+  }
+
+  @Test
+  void throughTheDaemonTheRestoredImageHasTheTargetsImageIdAndRunsTheSame() {
+    String delta = "oci:" + temp.resolve("delta") + ":d";
+    ImageDeltaSummary diff = DeltaImage.diffImages("docker-daemon:" + APP_OLD, "docker-daemon:" + APP_NEW, delta, false, OPTIONS, COPY);
+    assertThat(diff.deltaBytes()).as("delta layer much smaller than the target layers").isLessThan(diff.targetBytes() / 20);
+    assertThat(diff.targetImageId().toString()).isEqualTo(imageId(APP_NEW));
+
+    Processes.run(null, java.util.List.of("docker", "rmi", "-f", "deltaimage-test/restored:app"));
+    ImageDeltaSummary apply = DeltaImage.applyImages(delta, "docker-daemon:deltaimage-test/restored:app", Optional.empty(), OPTIONS, COPY);
+    assertThat(apply.targetImageId()).isEqualTo(diff.targetImageId());
+    assertThat(imageId("deltaimage-test/restored:app")).isEqualTo(imageId(APP_NEW));
+    String inspect = "{{json .Config.Env}} {{json .Config.Cmd}} {{.Config.User}} {{.Config.WorkingDir}} {{json .Config.Labels}}";
+    assertThat(Processes.ok(null, "docker", "image", "inspect", "--format", inspect, "deltaimage-test/restored:app"))
+        .isEqualTo(Processes.ok(null, "docker", "image", "inspect", "--format", inspect, APP_NEW));
+  }
+
+  @Test
+  void throughTheRegistryTheManifestDigestIsTheTargetsToo() {
+    String registry = TestServices.registry();
+    String oldRef = "docker://" + registry + "/deltaimage-test/app:1.0";
+    String newRef = "docker://" + registry + "/deltaimage-test/app:1.1";
+    ImageCopy.copy(oldOci, oldRef, COPY);
+    var target = ImageCopy.copy(newOci, newRef, COPY);
+    String delta = "docker://" + registry + "/deltaimage-test/app:1.0-to-1.1";
+    DeltaImage.diffImages(oldRef, newRef, delta, false, OPTIONS, COPY);
+
+    String restored = "docker://" + registry + "/deltaimage-test/restored:1.1";
+    ImageDeltaSummary apply = DeltaImage.applyImages(delta, restored, Optional.empty(), OPTIONS, COPY);
+    assertThat(apply.manifestExact()).as("java.util.zip layers are rebuilt blob for blob").isTrue();
+    assertThat(apply.manifestDigest()).isEqualTo(target.manifestDigest().orElseThrow());
+    String digest = Processes.ok(null, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}",
+        "docker://" + registry + "/deltaimage-test/restored:1.1").strip();
+    assertThat(digest).isEqualTo(target.manifestDigest().orElseThrow().toString());
+  }
+
+  @Test
+  void anUnlinkedDeltaNeedsItsSourceAndRefusesAnother() throws IOException {
+    String delta = "oci:" + temp.resolve("unlinked") + ":d";
+    DeltaImage.diffImages(oldOci, newOci, delta, true, OPTIONS, COPY);
+    DeltaContents contents = DeltaImage.inspectImage(delta, OPTIONS, COPY);
+    assertThat(contents.linked()).isFalse();
+    assertThat(contents.sourceLayers()).isZero();
+
+    Path out = temp.resolve("out");
+    assertThatThrownBy(() -> DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.empty(), OPTIONS, COPY))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("--source").hasMessageContaining(contents.sourceImageId().toString());
+    assertThatThrownBy(() -> DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.of(newOci), OPTIONS, COPY))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("wrong source image: this delta was made from "
+            + contents.sourceImageId());
+    assertThat(out).doesNotExist();
+
+    ImageDeltaSummary apply = DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.of(oldOci), OPTIONS, COPY);
+    assertThat(apply.targetImageId()).isEqualTo(contents.targetImageId());
+  }
+
+  @Test
+  void aCorruptDeltaLayerIsRefusedEveryTimeAndNothingIsWritten() throws IOException {
+    Path layout = temp.resolve("delta");
+    DeltaImage.diffImages(oldOci, newOci, "oci:" + layout + ":d", true, OPTIONS, COPY);
+    Path blob;
+    try (Stream<Path> blobs = Files.list(layout.resolve("blobs/sha256"))) {
+      blob = blobs.max(java.util.Comparator.comparingLong(ImageDeltaTest::size)).orElseThrow();
+    }
+    byte[] good = Files.readAllBytes(blob);
+    Path out = temp.resolve("out");
+    int trials = 0;
+    for (int at = 0; at < good.length; at += good.length / 12) {
+      byte[] bad = good.clone();
+      bad[at] ^= 0x01;
+      Files.write(blob, bad);
+      assertThatThrownBy(() -> DeltaImage.applyImages("oci:" + layout + ":d", "oci:" + out + ":x", Optional.of(oldOci), OPTIONS, COPY))
+          .isInstanceOf(InvalidInputException.class);
+      assertThat(out).doesNotExist();
+      trials++;
+    }
+    Files.write(blob, java.util.Arrays.copyOf(good, good.length / 2));
+    assertThatThrownBy(() -> DeltaImage.applyImages("oci:" + layout + ":d", "oci:" + out + ":x", Optional.of(oldOci), OPTIONS, COPY))
+        .isInstanceOf(InvalidInputException.class);
+    assertThat(out).doesNotExist();
+    assertThat(trials).isGreaterThanOrEqualTo(12);
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
