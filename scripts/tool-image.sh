@@ -48,7 +48,8 @@ tool_cli_jar() {
   local jar="${1:-}"
   if [ -z "$jar" ]; then
     maven_build
-    jar="$(ls "$REPO_ROOT"/deltaimage-cli/target/deltaimage-cli-*-all.jar 2>/dev/null | head -n 1 || true)"
+    local found
+    for found in "$REPO_ROOT"/deltaimage-cli/target/deltaimage-cli-*-all.jar; do jar="$found"; break; done
   fi
   [ -f "$jar" ] || die "CLI jar ${jar:-deltaimage-cli/target/deltaimage-cli-*-all.jar} not found; run ./run build"
   printf '%s' "$jar"

@@ -97,6 +97,19 @@ class DockerFileIT {
     assertThat(result.err().lines()).singleElement().asString().startsWith("deltaimage: warning: no Docker daemon");
   }
 
+  @Test
+  void the_tool_image_records_the_target_config_when_the_daemon_socket_is_mounted() {
+    String host = System.getenv("DOCKER_HOST");
+    org.junit.jupiter.api.Assumptions.assumeTrue(host.startsWith("unix://"), "DOCKER_HOST is not a unix socket");
+    String target = pinned("deltaimage-test/noshell:2", "socket:target");
+    Docker.Result result = Docker.exec(List.of(Docker.CLI, "run", "--rm", "--network=none",
+        "-v", host.substring("unix://".length()) + ":/var/run/docker.sock", tool,
+        "docker-file", "diff", "deltaimage-test/noshell:1", target), null, null);
+    assertThat(result.exit()).as(result.err()).isZero();
+    assertThat(result.err()).isEmpty();
+    assertThat(result.out()).isEqualTo(Dockerfiles.diff("deltaimage-test/noshell:1", target, false, tool, Optional.of(config(target))));
+  }
+
   static Stream<Arguments> pairs() {
     return Stream.of(
         Arguments.of("debian", "deltaimage-test/debian:old", "deltaimage-test/debian:new"),

@@ -3,6 +3,7 @@ package io.github.deltaimage.dockerfile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.deltaimage.api.InvalidInputException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -110,7 +111,7 @@ public final class Dockerfiles {
    */
   private static void appendConfig(StringBuilder out, TargetConfig config) {
     out.append("# The target image's config, recorded by docker-file diff\n");
-    List<String> variables = new java.util.ArrayList<>();
+    List<String> variables = new ArrayList<>();
     for (String variable : config.env()) {
       int eq = variable.indexOf('=');
       if (eq <= 0) {
@@ -123,7 +124,7 @@ public final class Dockerfiles {
       variables.add(name + "=" + quoted("ENV " + name, variable.substring(eq + 1)));
     }
     appendPairs(out, "ENV", variables);
-    List<String> labels = new java.util.ArrayList<>();
+    List<String> labels = new ArrayList<>();
     for (Map.Entry<String, String> label : config.labels().entrySet()) {
       String key = label.getKey();
       labels.add((PLAIN_WORD.matcher(key).matches() ? key : quoted("LABEL key", key)) + "=" + quoted("LABEL " + key, label.getValue()));

@@ -9,6 +9,7 @@ import io.github.deltaimage.api.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,7 +48,7 @@ public record TargetConfig(
     user = user == null ? "" : user;
     exposedPorts = exposedPorts == null ? List.of() : sorted(exposedPorts);
     volumes = volumes == null ? List.of() : sorted(volumes);
-    labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
+    labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
   }
 
   /** The same config without {@code key} among its labels (the delta image's own label, for one). */
