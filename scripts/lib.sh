@@ -143,7 +143,8 @@ ensure_packages() {
 # containers-common package it only recommends.
 # iproute2 (ss) and curl are used by the service helpers themselves.
 TEST_PACKAGES=(xdelta3 docker.io docker-registry debootstrap skopeo apache2-utils
-               umoci zstd attr time procps iproute2 curl)
+               umoci zstd attr time procps iproute2 curl
+               gcc libc6-dev unzip)  # the last three build the tool image (docker-file ITs)
 # Packages that ./run demo needs.
 DEMO_PACKAGES=(xdelta3 debootstrap time attr)
 

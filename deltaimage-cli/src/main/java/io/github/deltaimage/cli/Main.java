@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Binary deltas between container images and directory trees, and their exact restoration.",
-    subcommands = {DiffCommand.class, ApplyCommand.class, CopyCommand.class, ImageCommand.class})
+    subcommands = {DiffCommand.class, ApplyCommand.class, CopyCommand.class, ImageCommand.class, DockerFileCommand.class})
 public final class Main implements Runnable {
 
   /** Exit code when the work failed (bad input, missing tool, ...). */
