@@ -59,7 +59,7 @@ public final class Transports implements AutoCloseable {
 
   private RegistryClient client(String host, Credentials explicit, String flag) {
     Credentials labelled = explicit == null ? null : new Credentials(explicit.username(), explicit.secret(), explicit.identityToken(), explicit.source());
-    CredentialResolver resolver = new CredentialResolver(labelled, options.environment(), options.home());
+    CredentialResolver resolver = new CredentialResolver(labelled, options.credentialProvider(), options.environment(), options.home());
     return new RegistryClient(host, resolver, options.plainHttpHosts(), options.retry());
   }
 
