@@ -1,0 +1,64 @@
+package io.github.deltaimage.maven;
+
+import io.github.deltaimage.event.CopyEvent;
+import io.github.deltaimage.event.CopyListener;
+import java.io.PrintStream;
+import java.util.Locale;
+import org.apache.maven.plugin.logging.Log;
+
+/**
+ * Shows how the image being written moves. On an interactive console one line is redrawn in place
+ * (at most five times a second); in batch mode ({@code -B}, CI) every blob gets plain log lines, as
+ * a redrawn line would only litter the log.
+ */
+final class ProgressListener implements CopyListener {
+
+  private static final long REDRAW_NANOS = 200_000_000L;
+
+  private final Log log;
+  private final PrintStream console;
+  private long lastDraw;
+  private boolean lineOpen;
+
+  /** @param console where the redrawn line goes, or null in batch mode */
+  ProgressListener(Log log, PrintStream console) {
+    this.log = log;
+    this.console = console;
+  }
+
+  @Override
+  public synchronized void onEvent(CopyEvent event) {
+    if (event instanceof CopyEvent.BlobProgress p) {
+      if (console != null && System.nanoTime() - lastDraw > REDRAW_NANOS) {
+        lastDraw = System.nanoTime();
+        String of = p.size() > 0 ? String.format(Locale.ROOT, " of %s (%d %%)", Sizes.format(p.size()), 100 * p.done() / p.size()) : "";
+        console.print("\r  " + p.digest().shortHex() + " " + Sizes.format(p.done()) + of + "      ");
+        console.flush();
+        lineOpen = true;
+      }
+      return;
+    }
+    endLine();
+    if (event instanceof CopyEvent.SourceResolved r) {
+      log.info("Writing " + r.layers() + " layers of image " + r.imageId().shortHex());
+    } else if (event instanceof CopyEvent.BlobStarted s) {
+      if (console == null) {
+        log.info("  " + s.kind() + " " + s.digest().shortHex() + (s.size() >= 0 ? " (" + Sizes.format(s.size()) + ")" : ""));
+      }
+    } else if (event instanceof CopyEvent.BlobSkipped s) {
+      log.info("  " + s.digest().shortHex() + " " + s.reason());
+    } else if (event instanceof CopyEvent.BlobDone d) {
+      log.info("  " + d.digest().shortHex() + " done, " + Sizes.format(d.bytes()));
+    } else if (event instanceof CopyEvent.Committed c) {
+      log.info("Wrote " + c.destination() + (c.manifestDigest() != null ? " (manifest " + c.manifestDigest() + ")" : ""));
+    }
+  }
+
+  /** Ends a redrawn line, so the next log line starts on its own. */
+  synchronized void endLine() {
+    if (lineOpen) {
+      console.println();
+      lineOpen = false;
+    }
+  }
+}
