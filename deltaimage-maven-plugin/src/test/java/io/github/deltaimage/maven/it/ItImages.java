@@ -59,6 +59,20 @@ public final class ItImages {
     }
   }
 
+  /** Tags a daemon image (docker tag), e.g. to pin a fixture that another test run may rebuild meanwhile. */
+  public static void daemonTag(String image, String repository, String tag) {
+    try (DockerEngine engine = DockerJavaEngine.fromEnvironment()) {
+      engine.tag(image, repository, tag);
+    }
+  }
+
+  /** Removes a daemon image (tag), so that a check cannot pass on an earlier run's result. */
+  public static void daemonRemove(String reference) {
+    try (DockerEngine engine = DockerJavaEngine.fromEnvironment()) {
+      engine.remove(reference);
+    }
+  }
+
   /** The manifest descriptor of {@code tag} in an OCI layout's index.json, or null. */
   private static JsonNode ociManifest(File layout, String tag) throws IOException {
     JsonNode index = JSON.readTree(layout.toPath().resolve("index.json").toFile());
