@@ -88,6 +88,7 @@ public class DiffMojo extends AbstractDeltaImageMojo {
     getLog().info("Making the " + (unlinked ? "unlinked " : "") + "delta " + sourceImage + " -> " + targetImage + " into " + deltaImage);
     ImageDeltaSummary summary = DeltaImage.diffImages(sourceImage.toString(), targetImage.toString(), deltaImage.toString(),
         unlinked, deltaOptions(), copyOptions(List.of(sourceImage, targetImage, deltaImage)));
+    getLog().info("Wrote " + deltaImage + (summary.manifestDigest() == null ? "" : " (manifest " + summary.manifestDigest() + ")"));
 
     Map<String, String> images = new LinkedHashMap<>();
     images.put("source", sourceImage.toString());

@@ -8,8 +8,8 @@ import org.apache.maven.plugin.logging.Log;
 
 /**
  * Shows how the image being written moves. On an interactive console one line is redrawn in place
- * (at most five times a second); in batch mode ({@code -B}, CI) every blob gets plain log lines, as
- * a redrawn line would only litter the log.
+ * (at most five times a second) while a blob moves; in batch mode ({@code -B}, CI) only a plain line
+ * per finished blob, as a redrawn line would only litter the log.
  */
 final class ProgressListener implements CopyListener {
 
@@ -41,14 +41,10 @@ final class ProgressListener implements CopyListener {
     endLine();
     if (event instanceof CopyEvent.SourceResolved r) {
       log.info("Writing " + r.layers() + " layers of image " + r.imageId().shortHex());
-    } else if (event instanceof CopyEvent.BlobStarted s) {
-      if (console == null) {
-        log.info("  " + s.kind() + " " + s.digest().shortHex() + (s.size() >= 0 ? " (" + Sizes.format(s.size()) + ")" : ""));
-      }
     } else if (event instanceof CopyEvent.BlobSkipped s) {
-      log.info("  " + s.digest().shortHex() + " " + s.reason());
+      log.info("  blob " + s.digest().shortHex() + ": " + s.reason());
     } else if (event instanceof CopyEvent.BlobDone d) {
-      log.info("  " + d.digest().shortHex() + " done, " + Sizes.format(d.bytes()));
+      log.info("  blob " + d.digest().shortHex() + ": " + Sizes.format(d.bytes()) + " written");
     } else if (event instanceof CopyEvent.Committed c) {
       log.info("Wrote " + c.destination() + (c.manifestDigest() != null ? " (manifest " + c.manifestDigest() + ")" : ""));
     }
