@@ -22,6 +22,7 @@ import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
 import org.apache.maven.settings.Settings;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
 
@@ -108,12 +109,16 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
 
   /**
    * Where the JSON and HTML reports go ({@code diff-report.json}, {@code diff-report.html},
-   * {@code apply-report.*}).
+   * {@code apply-report.*}). Default: {@code deltaimage} in the project's build directory
+   * ({@code target/deltaimage}); without a project, {@code target/deltaimage} in the current directory.
    *
    * @since 0.2.0
    */
-  @Parameter(property = UserProperties.REPORT_DIRECTORY, defaultValue = "${project.build.directory}/deltaimage")
+  @Parameter(property = UserProperties.REPORT_DIRECTORY)
   File reportDirectory;
+
+  @Parameter(defaultValue = "${project}", readonly = true)
+  MavenProject project;
 
   @Parameter(defaultValue = "${session}", readonly = true)
   MavenSession session;
@@ -231,9 +236,24 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
     return interactive && System.console() != null ? System.out : null;
   }
 
+  /**
+   * The report directory. Without a pom Maven runs a stand-in project whose build directory is the
+   * unresolved {@code ${project.basedir}/target}, so that case uses the current directory's {@code target}.
+   */
+  Path reportPath() {
+    if (reportDirectory != null) {
+      return reportDirectory.toPath();
+    }
+    if (project != null && project.getFile() != null) {
+      return Path.of(project.getBuild().getDirectory(), "deltaimage");
+    }
+    String root = session != null && session.getExecutionRootDirectory() != null ? session.getExecutionRootDirectory() : ".";
+    return Path.of(root, "target", "deltaimage");
+  }
+
   /** Logs the summary and writes the reports. */
   void report(DeltaReports.Run run, ImageDeltaSummary summary) {
-    Path json = DeltaReports.write(reportDirectory.toPath(), run, summary);
+    Path json = DeltaReports.write(reportPath(), run, summary);
     getLog().info(String.format(Locale.ROOT, "Source %s, target %s, delta %s (%.2f %% of the target), %.1f s",
         Sizes.format(summary.sourceBytes()), Sizes.format(summary.targetBytes()), Sizes.format(summary.deltaBytes()),
         summary.ratio() * 100, summary.elapsedNanos() / 1e9));
