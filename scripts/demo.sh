@@ -80,7 +80,9 @@ run_demo() {
   require_root "the demo (debootstrap, and trees with root-owned files)"
   ensure_packages "${DEMO_PACKAGES[@]}"
   ensure_cli_built
+  lock_fixtures
   ensure_rootfs
+  unlock_fixtures
 
   remove_tree "$DEMO_DIR"
   mkdir -p "$DEMO_DIR"

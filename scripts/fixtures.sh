@@ -193,7 +193,12 @@ build_rootfs_new() {
   log "rootfs new: $ROOTFS_NEW, $upgraded packages upgraded$([ "$upgraded" -eq 0 ] && echo ' (none pending: installed less instead)')"
 }
 
-# Build whichever rootfs is missing or out of date.
+FIXTURES_LOCK_FD=8
+lock_fixtures()   { take_lock "$FIXTURES_LOCK_FD" "$DELTAIMAGE_CACHE/.fixtures.lock" "building fixtures" 1800; }
+unlock_fixtures() { release_lock "$FIXTURES_LOCK_FD"; }
+
+# Build whichever rootfs is missing or out of date. Caller holds lock_fixtures
+# (scratch trees of a build in progress elsewhere would look stale).
 ensure_rootfs() {
   require_root "building the Debian root filesystems"
   mkdir -p "$ROOTFS_DIR"

@@ -70,6 +70,21 @@ trap run_exit_hooks EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# take_lock FD FILE WHAT SECONDS: hold an exclusive flock on FILE through file
+# descriptor FD until release_lock FD (or exit). Several checkouts of this
+# repository on one machine share the cache and the services; the locks keep
+# their ./run invocations from building or starting the same thing at once.
+take_lock() {
+  local fd="$1" file="$2" what="$3" seconds="$4"
+  mkdir -p "$(dirname "$file")"
+  eval "exec $fd>>\"\$file\""
+  if ! flock -n "$fd"; then
+    log "waiting for another ./run that is $what (lock $file)"
+    flock -w "$seconds" "$fd" || die "gave up after ${seconds}s waiting for $file; is another ./run stuck?"
+  fi
+}
+release_lock() { flock -u "$1" 2>/dev/null || true; }
+
 require_root() {
   [ "$(id -u)" -eq 0 ] || die "$1 needs root (it installs packages, runs dockerd and chroot); rerun as root"
 }
@@ -111,10 +126,10 @@ ensure_packages() {
   local rc=0
   {
     if [ "$APT_UPDATED" -eq 0 ]; then
-      run_logged "$aptlog.update" apt-get update && APT_UPDATED=1
+      run_logged "$aptlog.update" apt-get -o DPkg::Lock::Timeout=300 update && APT_UPDATED=1
     fi &&
     DEBIAN_FRONTEND=noninteractive run_logged "$aptlog" \
-      apt-get install -y -qq "${missing[@]}"
+      apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}"
   } || rc=$?
   [ "$added_policy" -eq 1 ] && rm -f /usr/sbin/policy-rc.d
   [ "$rc" -eq 0 ] || die "could not install ${missing[*]} (log above, full log in $aptlog); check the machine's apt sources"

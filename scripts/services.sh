@@ -26,7 +26,7 @@ test_docker() { DOCKER_HOST="unix://$DOCKER_SOCK" "$DOCKER_CLI" "$@"; }
 # some unrelated process, which we must never signal.
 pid_alive() {
   [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF "$STATE_DIR/"
+    tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -qF "$STATE_DIR/"
 }
 pid_from() { if [ -f "$1" ]; then tr -dc '0-9' <"$1"; fi; }
 
@@ -76,7 +76,9 @@ wait_until() {
 # `./run services start`, and record its pid.
 spawn() { # PIDFILE LOG CMD...
   local pidfile="$1" logfile="$2"; shift 2
-  setsid "$@" </dev/null >"$logfile" 2>&1 &
+  # The daemons must not inherit our lock descriptors: they would hold the
+  # locks for as long as they run.
+  setsid "$@" </dev/null >"$logfile" 2>&1 8>&- 9>&- &
   printf '%s\n' "$!" >"$pidfile"
 }
 
@@ -262,14 +264,77 @@ export_services_env() {
   eval "$(services_env_lines)"
 }
 
-# Make sure services run for the rest of this ./run: reuse a developer's
-# running set (and leave it running), or start our own and stop exactly that
-# on exit, however we exit.
+# ---------------------------------------------------------------------------
+# Sharing the services between ./run invocations (several checkouts on one
+# machine, or a developer's own `./run services start`).
+#
+# Every ./run that uses them holds a lease ($STATE_DIR/leases/PID). Services
+# that `./run services start` started are the developer's: only
+# `./run services stop` ends them. Services that a ./run test started itself
+# are ended by the last ./run whose lease goes, so that no run pulls the
+# daemon from under another one's tests.
+# ---------------------------------------------------------------------------
+
+SERVICES_LOCK_FD=9
+lock_services()   { take_lock "$SERVICES_LOCK_FD" "$STATE_DIR.lock" "starting or stopping services" 300; }
+unlock_services() { release_lock "$SERVICES_LOCK_FD"; }
+
+# Leases of ./run processes that are gone no longer count.
+live_leases() {
+  local lease
+  for lease in "$STATE_DIR"/leases/*; do
+    [ -e "$lease" ] || continue
+    if kill -0 "${lease##*/}" 2>/dev/null; then
+      printf '%s\n' "${lease##*/}"
+    else
+      rm -f "$lease"
+    fi
+  done
+}
+
+# `./run services start`: start if needed and mark the services as the
+# developer's, so that test runs leave them running.
+services_start_manual() {
+  lock_services
+  services_start
+  printf 'manual\n' >"$STATE_DIR/owner"
+  unlock_services
+}
+
+# `./run services stop`: stop, whoever started them.
+services_stop_manual() {
+  lock_services
+  local others
+  others="$(live_leases | tr '\n' ' ')"
+  [ -z "$others" ] || warn "stopping services still leased by ./run pid(s) $others"
+  services_stop
+  unlock_services
+}
+
+# Make sure services run for the rest of this ./run, and give them up on exit.
 use_services_for_this_run() {
+  lock_services
   if services_running; then
     log "using the test services already running (state in $STATE_DIR)"
-    return 0
+  else
+    services_start
+    printf 'auto\n' >"$STATE_DIR/owner"
   fi
-  add_exit_hook services_stop
-  services_start
+  mkdir -p "$STATE_DIR/leases"
+  : >"$STATE_DIR/leases/$$"
+  add_exit_hook release_services
+  unlock_services
+}
+
+release_services() {
+  lock_services
+  rm -f "$STATE_DIR/leases/$$"
+  if [ "$(cat "$STATE_DIR/owner" 2>/dev/null || true)" = auto ]; then
+    if [ -n "$(live_leases)" ]; then
+      log "leaving the test services running for ./run pid(s) $(live_leases | tr '\n' ' ')"
+    else
+      services_stop
+    fi
+  fi
+  unlock_services
 }

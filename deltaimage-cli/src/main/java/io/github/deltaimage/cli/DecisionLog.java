@@ -10,9 +10,15 @@ import java.io.PrintWriter;
 final class DecisionLog implements DeltaListener {
 
   private final PrintWriter err;
+  private final long started = System.nanoTime();
 
   DecisionLog(PrintWriter err) {
     this.err = err;
+  }
+
+  @Override
+  public synchronized void progress(String step, long done, long total) {
+    err.printf("[%7.1f s] %s%n", (System.nanoTime() - started) / 1e9, step);
   }
 
   @Override

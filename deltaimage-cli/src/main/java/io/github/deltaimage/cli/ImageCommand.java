@@ -25,6 +25,14 @@ final class ImageCommand implements Runnable {
   @Spec
   CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.ParentCommand
+  Main main;
+
+  /** What the image commands report to: every step and file under --debug, else a status line on a terminal. */
+  io.github.deltaimage.event.DeltaListener listener(PrintWriter err) {
+    return main != null && main.debug ? new DecisionLog(err) : TerminalStatus.forTerminal(err);
+  }
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "image needs a command: diff, apply or inspect");
@@ -54,9 +62,15 @@ final class ImageCommand implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.ParentCommand
+    ImageCommand image;
+
     @Override
     public void run() {
-      ImageDeltaSummary summary = DeltaImage.diffImages(source, target, delta, unlinked, tool.toOptions(), transport.toCopyOptions());
+      PrintWriter err = spec.commandLine().getErr();
+      ImageDeltaSummary summary = DeltaImage.diffImages(source, target, delta, unlinked,
+          tool.toOptions().withListener(image.listener(err)), transport.toCopyOptions());
+      TerminalStatus.clear(err);
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "delta %s: %s -> %s%n", delta, summary.sourceImageId(), summary.targetImageId());
       out.printf(Locale.ROOT, "target layers to carry %s, delta layer %s (%.2f %%), %.1f s%n", bytes(summary.targetBytes()),
@@ -97,10 +111,15 @@ final class ImageCommand implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.ParentCommand
+    ImageCommand image;
+
     @Override
     public void run() {
-      ImageDeltaSummary summary = DeltaImage.applyImages(delta, output, Optional.ofNullable(source), tool.toOptions(),
-          transport.toCopyOptions());
+      PrintWriter err = spec.commandLine().getErr();
+      ImageDeltaSummary summary = DeltaImage.applyImages(delta, output, Optional.ofNullable(source),
+          tool.toOptions().withListener(image.listener(err)), transport.toCopyOptions());
+      TerminalStatus.clear(err);
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "restored %s into %s: %d layers, %s, %.1f s%n", summary.targetImageId(), output,
           summary.layers().size(), bytes(summary.targetBytes()), summary.elapsedNanos() / 1e9);

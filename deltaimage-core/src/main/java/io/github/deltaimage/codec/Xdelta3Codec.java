@@ -83,6 +83,9 @@ public final class Xdelta3Codec implements DeltaCodec {
     }
     command.add("-B");
     command.add(Long.toString(settings.windowFor(size(source))));
+    // The input window: xdelta3 allocates 8 MiB by default, which dominates the cost of a small file.
+    command.add("-W");
+    command.add(Long.toString(Xdelta3Settings.inputWindowFor(size(target))));
     String failure;
     try (ProcessArguments files = new ProcessArguments()) {
       command.addAll(List.of("-s", files.of(source), files.of(target), files.of(delta)));

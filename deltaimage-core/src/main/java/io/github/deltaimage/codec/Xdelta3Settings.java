@@ -33,6 +33,15 @@ public record Xdelta3Settings(int level, String secondary, long maxWindow) {
     }
   }
 
+  /** The {@code -W} value for a target of {@code targetSize} bytes: a power of two covering it, 64 KiB to xdelta3's 16 MiB. */
+  static long inputWindowFor(long targetSize) {
+    long window = 64L << 10;
+    while (window < targetSize && window < (16L << 20)) {
+      window <<= 1;
+    }
+    return window;
+  }
+
   /** The {@code -B} value for a source of {@code sourceSize} bytes: the next power of two that covers it. */
   long windowFor(long sourceSize) {
     long window = MIN_WINDOW;

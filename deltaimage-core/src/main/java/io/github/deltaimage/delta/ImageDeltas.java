@@ -10,6 +10,7 @@ import io.github.deltaimage.codec.DeltaCodec;
 import io.github.deltaimage.copy.CopyOptions;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.copy.Transports;
+import io.github.deltaimage.event.DeltaListener;
 import io.github.deltaimage.event.FileDecision;
 import io.github.deltaimage.format.image.LayerCodec;
 import io.github.deltaimage.fs.RunDirectory;
@@ -66,12 +67,14 @@ public final class ImageDeltas {
   private final Parallel parallel;
   private final CopyOptions copyOptions;
   private final Path tempParent;
+  private final DeltaListener listener;
 
-  public ImageDeltas(DeltaCodec codec, int threads, CopyOptions copyOptions, Path tempParent) {
+  public ImageDeltas(DeltaCodec codec, int threads, CopyOptions copyOptions, Path tempParent, DeltaListener listener) {
     this.codec = codec;
     this.parallel = new Parallel(threads);
     this.copyOptions = copyOptions;
     this.tempParent = tempParent;
+    this.listener = listener;
   }
 
   /** Makes the delta image {@code delta} that turns {@code source} into {@code target}. */
@@ -84,6 +87,7 @@ public final class ImageDeltas {
       Image s = src.image();
       Image t = tgt.image();
       List<Path> sourceTars = spool(src, s.layers(), run, "source");
+      listener.progress("indexing the source layers", 0, -1);
       LayerCodec layers = new LayerCodec(codec, sourceTars, run, parallel);
       Set<Digest> sourceDiffIds = new HashSet<>(s.diffIds());
 
@@ -103,7 +107,9 @@ public final class ImageDeltas {
         }
         Path tar = spool(tgt, List.of(layer), run, "target").get(0);
         targetBytes += size(tar);
+        listener.progress("encoding target layer " + (i + 1) + "/" + t.layers().size(), i, t.layers().size());
         LayerCodec.Encoded encoded = layers.encode(tar);
+        encoded.decisions().forEach(listener::fileDecided);
         members.put(PREFIX + "layer-" + i + ".recipe", encoded.recipe());
         members.put(PREFIX + "layer-" + i + ".literals", encoded.literals());
         members.put(PREFIX + "layer-" + i + ".deltas", encoded.deltaPack());
@@ -124,6 +130,7 @@ public final class ImageDeltas {
       members.put(PREFIX + "target-config.json", write(run, "target-config", t.config()));
       t.manifest().ifPresent(m -> members.put(PREFIX + "target-manifest.json", write(run, "target-manifest", m)));
 
+      listener.progress("writing " + delta, 0, -1);
       Path deltaTar = run.newFile("delta-layer.tar");
       TarFiles.write(members, deltaTar);
       Path deltaBlob = run.newFile("delta-layer.tar.gz");
@@ -219,6 +226,8 @@ public final class ImageDeltas {
               throw new InvalidInputException("the delta is corrupt: target layer " + layer.diffId() + " is said to be in the source, but is not");
             }
           } else {
+            listener.progress("rebuilding target layer " + (i + 1) + "/" + descriptor.layers().size(), i,
+                descriptor.layers().size());
             tar = layers.decode(files.get("layer-" + i + ".recipe"), files.get("layer-" + i + ".literals"),
                 files.get("layer-" + i + ".deltas"), layer.diffId().hex(), "target layer " + (i + 1) + " (" + layer.diffId().shortHex() + ")");
           }
@@ -258,6 +267,7 @@ public final class ImageDeltas {
         }
         Map<Digest, LocalImageSource.LocalLayer> byDiffId = new HashMap<>(local);
         LocalImageSource out = new LocalImageSource(restored, byDiffId, null, exact);
+        listener.progress("writing " + output, 0, -1);
         Optional<Digest> written;
         try (ImageSink sink = transports.openSink(output)) {
           written = ImageCopy.transfer(out, sink, copyOptions, run);
@@ -343,9 +353,10 @@ public final class ImageDeltas {
     return Json.write(config);
   }
 
-  private static List<Path> spool(ImageSource image, List<Layer> layers, RunDirectory run, String role) throws IOException {
+  private List<Path> spool(ImageSource image, List<Layer> layers, RunDirectory run, String role) throws IOException {
     List<Path> tars = new ArrayList<>();
     for (Layer layer : layers) {
+      listener.progress("reading " + role + " layer " + layer.diffId().shortHex(), tars.size(), layers.size());
       Path tar = run.newFile(role + "-" + layer.diffId().shortHex() + ".tar");
       try (InputStream in = image.openTar(layer)) {
         Files.copy(in, tar);

@@ -8,4 +8,11 @@ public interface DeltaListener {
 
   /** How one file of the target is stored in the delta. */
   default void fileDecided(FileDecision decision) {}
+
+  /**
+   * Progress of a long step: {@code done} of {@code total} units ({@code total} is -1 when unknown).
+   *
+   * @param step what is being done, e.g. "reading source layer 2/5"
+   */
+  default void progress(String step, long done, long total) {}
 }

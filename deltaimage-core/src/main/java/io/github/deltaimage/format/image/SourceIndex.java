@@ -23,8 +23,8 @@ import java.util.Map;
 /**
  * What the source layers offer a target layer: every file body by content digest, by path and by
  * "rename key" (the path with its digit runs masked, so {@code libfoo-1.2.3.jar} meets
- * {@code libfoo-1.2.4.jar}), and the concatenation of all their tar headers, against which the
- * target's headers (mostly the same names, modes and owners) delta to almost nothing.
+ * {@code libfoo-1.2.4.jar}), and the concatenation of all their tar headers and padding, against
+ * which the target's (mostly the same names, modes and owners) delta to almost nothing.
  */
 final class SourceIndex {
 
@@ -60,7 +60,11 @@ final class SourceIndex {
       for (int layer = 0; layer < sourceTars.size(); layer++) {
         try (FileChannel channel = FileChannel.open(sourceTars.get(layer), StandardOpenOption.READ)) {
           for (TarEntry entry : layouts.get(layer).entries()) {
+            // Headers and padding, laid out as a target's literal stream lays them out, so that
+            // an unchanged run of members matches as one long copy.
             LayerRecipe.copyRange(channel, entry.start(), entry.bodyOffset() - entry.start(), out);
+            long bodyEnd = entry.bodyOffset() + entry.bodyLength();
+            LayerRecipe.copyRange(channel, bodyEnd, entry.end() - bodyEnd, out);
             if (entry.isRegularFile() && entry.bodyLength() > 0) {
               Body body = new Body(layer, entry.bodyOffset(), entry.bodyLength(), entry.path());
               index.byDigest.putIfAbsent(sha256(channel, entry.bodyOffset(), entry.bodyLength()), body);
