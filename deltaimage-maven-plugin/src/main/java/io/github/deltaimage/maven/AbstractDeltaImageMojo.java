@@ -149,6 +149,11 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
       throw new MojoExecutionException("deltaimage:" + goal() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new MojoExecutionException("deltaimage:" + goal() + " failed unexpectedly: " + e, e);
+    } finally {
+      // Maven's [ERROR] lines must not start on a redrawn progress line.
+      if (progress != null) {
+        progress.endLine();
+      }
     }
   }
 
@@ -176,9 +181,19 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
     }
   }
 
+  /** Core's options: xdelta3 and the progress listener (the same one the transports report to). */
   DeltaOptions deltaOptions() {
-    DeltaOptions options = DeltaOptions.defaults();
+    DeltaOptions options = DeltaOptions.defaults().withListener(progress());
     return xdelta3 == null ? options : options.withXdelta3(xdelta3.toPath());
+  }
+
+  private ProgressListener progress;
+
+  private ProgressListener progress() {
+    if (progress == null) {
+      progress = new ProgressListener(getLog(), interactiveConsole());
+    }
+    return progress;
   }
 
   /** Transport options for these images: platform, plain HTTP, logins, progress. */
@@ -216,7 +231,7 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
     List<org.apache.maven.settings.Server> servers = settings == null ? List.of() : settings.getServers();
     options = options.withCredentialProvider(SettingsCredentialProvider.of(servers, settingsDecrypter, options.environment(),
         options.home(), getLog()));
-    return options.withListener(new ProgressListener(getLog(), interactiveConsole()));
+    return options.withListener(progress());
   }
 
   private static Credentials explicitLogin(String username, String password, String prefix) throws MojoFailureException {
@@ -253,6 +268,7 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
 
   /** Logs the summary and writes the reports. */
   void report(DeltaReports.Run run, ImageDeltaSummary summary) {
+    progress().endLine();
     Path json = DeltaReports.write(reportPath(), run, summary);
     getLog().info(String.format(Locale.ROOT, "Source %s, target %s, delta %s (%.2f %% of the target), %.1f s",
         Sizes.format(summary.sourceBytes()), Sizes.format(summary.targetBytes()), Sizes.format(summary.deltaBytes()),
