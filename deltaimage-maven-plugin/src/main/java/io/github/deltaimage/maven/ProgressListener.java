@@ -33,7 +33,8 @@ final class ProgressListener implements CopyListener, DeltaListener {
   @Override
   public synchronized void progress(String step, long done, long total) {
     if (console != null) {
-      console.print("\r  " + step + (total > 0 ? " (" + done + "/" + total + ")" : "") + "\u001b[K");
+      boolean counted = total > 0 && !step.matches(".*\\d+/\\d+.*");
+      console.print("\r  " + step + (counted ? " (" + done + " of " + total + " done)" : "") + "\u001b[K");
       console.flush();
       lineOpen = true;
     } else if (!step.equals(lastStep)) {
