@@ -20,7 +20,6 @@ import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.settings.Settings;
@@ -126,8 +125,12 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
   @Parameter(defaultValue = "${settings}", readonly = true)
   Settings settings;
 
-  @Component
-  SettingsDecrypter settingsDecrypter;
+  final SettingsDecrypter settingsDecrypter;
+
+  /** @param settingsDecrypter Maven's, injected (JSR-330); decrypts settings.xml server passwords */
+  AbstractDeltaImageMojo(SettingsDecrypter settingsDecrypter) {
+    this.settingsDecrypter = settingsDecrypter;
+  }
 
   /** The goal's name, for messages: {@code diff}, {@code apply}. */
   abstract String goal();

@@ -9,11 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.inject.Inject;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
  * Restores the target image of a delta image, identical to the original (image ID, config, layers;
@@ -50,6 +52,11 @@ public class ApplyMojo extends AbstractDeltaImageMojo {
    */
   @Parameter(property = UserProperties.SOURCE)
   String source;
+
+  @Inject
+  public ApplyMojo(SettingsDecrypter settingsDecrypter) {
+    super(settingsDecrypter);
+  }
 
   @Override
   String goal() {

@@ -7,11 +7,13 @@ import io.github.deltaimage.reference.ImageReference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.inject.Inject;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
  * Makes a delta image: the source image's layers plus one small layer that turns the source into
@@ -64,6 +66,11 @@ public class DiffMojo extends AbstractDeltaImageMojo {
    */
   @Parameter(property = UserProperties.UNLINKED, defaultValue = "false")
   boolean unlinked;
+
+  @Inject
+  public DiffMojo(SettingsDecrypter settingsDecrypter) {
+    super(settingsDecrypter);
+  }
 
   @Override
   String goal() {

@@ -33,7 +33,7 @@ class MojoParametersTest {
 
   @Test
   void skipSaysWhyInOneLineAndNeedsNoOtherParameter() throws Exception {
-    DiffMojo diff = quiet(new DiffMojo());
+    DiffMojo diff = quiet(new DiffMojo(null));
     diff.skip = true;
 
     diff.execute();
@@ -43,7 +43,7 @@ class MojoParametersTest {
 
   @Test
   void missingTargetNamesTheElementAndTheProperty() {
-    DiffMojo diff = quiet(new DiffMojo());
+    DiffMojo diff = quiet(new DiffMojo(null));
     diff.source = "oci:/x:1";
 
     assertThatThrownBy(diff::execute).isInstanceOf(MojoFailureException.class)
@@ -53,7 +53,7 @@ class MojoParametersTest {
 
   @Test
   void missingOutputOfApplyNamesTheElementAndTheProperty() {
-    ApplyMojo apply = quiet(new ApplyMojo());
+    ApplyMojo apply = quiet(new ApplyMojo(null));
     apply.delta = "oci:/x:1";
 
     assertThatThrownBy(apply::execute).isInstanceOf(MojoFailureException.class)
@@ -62,7 +62,7 @@ class MojoParametersTest {
 
   @Test
   void malformedReferenceNamesItsParameter() {
-    DiffMojo diff = quiet(new DiffMojo());
+    DiffMojo diff = quiet(new DiffMojo(null));
     diff.source = "oci:/x:1";
     diff.target = "ftp://nope";
 
@@ -73,7 +73,7 @@ class MojoParametersTest {
 
   @Test
   void passwordWithoutUserIsRefused() {
-    DiffMojo diff = quiet(new DiffMojo());
+    DiffMojo diff = quiet(new DiffMojo(null));
     diff.pullPassword = "x";
 
     assertThatThrownBy(() -> diff.copyOptions(List.of())).isInstanceOf(MojoFailureException.class)
@@ -82,7 +82,7 @@ class MojoParametersTest {
 
   @Test
   void explicitLoginsPlatformAndInsecureHostsReachCore() throws Exception {
-    DiffMojo diff = quiet(new DiffMojo());
+    DiffMojo diff = quiet(new DiffMojo(null));
     diff.pullUsername = "reader";
     diff.pullPassword = "pull-secret";
     diff.pushUsername = "writer";
@@ -103,7 +103,7 @@ class MojoParametersTest {
 
   @Test
   void badPlatformNamesItsParameter() {
-    DiffMojo diff = quiet(new DiffMojo());
+    DiffMojo diff = quiet(new DiffMojo(null));
     diff.platform = "arm64";
 
     assertThatThrownBy(() -> diff.copyOptions(List.of())).isInstanceOf(MojoFailureException.class)
