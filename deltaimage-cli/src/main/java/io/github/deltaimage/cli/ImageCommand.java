@@ -38,21 +38,8 @@ final class ImageCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "image needs a command: diff, apply or inspect");
   }
 
-  @Command(name = "diff", mixinStandardHelpOptions = true,
-      description = "Make DELTA: SRC's layers (unless --unlinked) plus one small layer that turns SRC into TGT.")
-  static final class Diff implements Runnable {
-    @Parameters(index = "0", paramLabel = "SRC", description = "The image the delta is made against.")
-    String source;
-
-    @Parameters(index = "1", paramLabel = "TGT", description = "The image the delta restores.")
-    String target;
-
-    @Parameters(index = "2", paramLabel = "DELTA", description = "Where the delta image is written.")
-    String delta;
-
-    @Option(names = "--unlinked", description = "Leave SRC's layers out; apply then needs --source.")
-    boolean unlinked;
-
+  /** What the image commands share: tool and transport options, output, progress. */
+  abstract static class ImageSubcommand implements Runnable {
     @Mixin
     ToolOptions tool;
 
@@ -65,13 +52,43 @@ final class ImageCommand implements Runnable {
     @CommandLine.ParentCommand
     ImageCommand image;
 
+    io.github.deltaimage.DeltaOptions options() {
+      return tool.toOptions().withListener(image.listener(err()));
+    }
+
+    io.github.deltaimage.copy.CopyOptions copyOptions() {
+      return transport.toCopyOptions();
+    }
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+      return spec.commandLine().getErr();
+    }
+  }
+
+  @Command(name = "diff", mixinStandardHelpOptions = true,
+      description = "Make DELTA: SRC's layers (unless --unlinked) plus one small layer that turns SRC into TGT.")
+  static final class Diff extends ImageSubcommand {
+    @Parameters(index = "0", paramLabel = "SRC", description = "The image the delta is made against.")
+    String source;
+
+    @Parameters(index = "1", paramLabel = "TGT", description = "The image the delta restores.")
+    String target;
+
+    @Parameters(index = "2", paramLabel = "DELTA", description = "Where the delta image is written.")
+    String delta;
+
+    @Option(names = "--unlinked", description = "Leave SRC's layers out; apply then needs --source.")
+    boolean unlinked;
+
     @Override
     public void run() {
-      PrintWriter err = spec.commandLine().getErr();
-      ImageDeltaSummary summary = DeltaImage.diffImages(source, target, delta, unlinked,
-          tool.toOptions().withListener(image.listener(err)), transport.toCopyOptions());
-      TerminalStatus.clear(err);
-      PrintWriter out = spec.commandLine().getOut();
+      ImageDeltaSummary summary = DeltaImage.diffImages(source, target, delta, unlinked, options(), copyOptions());
+      TerminalStatus.clear(err());
+      PrintWriter out = out();
       out.printf(Locale.ROOT, "delta %s: %s -> %s%n", delta, summary.sourceImageId(), summary.targetImageId());
       out.printf(Locale.ROOT, "target layers to carry %s, delta layer %s (%.2f %%), %.1f s%n", bytes(summary.targetBytes()),
           bytes(summary.deltaBytes()), summary.ratio() * 100, summary.elapsedNanos() / 1e9);
@@ -92,7 +109,7 @@ final class ImageCommand implements Runnable {
 
   @Command(name = "apply", mixinStandardHelpOptions = true,
       description = "Restore into OUT the target image of DELTA, identical to the original; checked before anything is written.")
-  static final class Apply implements Runnable {
+  static final class Apply extends ImageSubcommand {
     @Parameters(index = "0", paramLabel = "DELTA", description = "The delta image.")
     String delta;
 
@@ -102,25 +119,11 @@ final class ImageCommand implements Runnable {
     @Option(names = "--source", paramLabel = "SRC", description = "The source image, for an unlinked delta.")
     String source;
 
-    @Mixin
-    ToolOptions tool;
-
-    @Mixin
-    TransportOptions transport;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.ParentCommand
-    ImageCommand image;
-
     @Override
     public void run() {
-      PrintWriter err = spec.commandLine().getErr();
-      ImageDeltaSummary summary = DeltaImage.applyImages(delta, output, Optional.ofNullable(source),
-          tool.toOptions().withListener(image.listener(err)), transport.toCopyOptions());
-      TerminalStatus.clear(err);
-      PrintWriter out = spec.commandLine().getOut();
+      ImageDeltaSummary summary = DeltaImage.applyImages(delta, output, Optional.ofNullable(source), options(), copyOptions());
+      TerminalStatus.clear(err());
+      PrintWriter out = out();
       out.printf(Locale.ROOT, "restored %s into %s: %d layers, %s, %.1f s%n", summary.targetImageId(), output,
           summary.layers().size(), bytes(summary.targetBytes()), summary.elapsedNanos() / 1e9);
       if (summary.manifestDigest() != null) {
@@ -132,23 +135,14 @@ final class ImageCommand implements Runnable {
   }
 
   @Command(name = "inspect", mixinStandardHelpOptions = true, description = "Show what a delta image holds.")
-  static final class Inspect implements Runnable {
+  static final class Inspect extends ImageSubcommand {
     @Parameters(index = "0", paramLabel = "DELTA", description = "The delta image.")
     String delta;
 
-    @Mixin
-    ToolOptions tool;
-
-    @Mixin
-    TransportOptions transport;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public void run() {
-      DeltaContents contents = DeltaImage.inspectImage(delta, tool.toOptions(), transport.toCopyOptions());
-      PrintWriter out = spec.commandLine().getOut();
+      DeltaContents contents = DeltaImage.inspectImage(delta, options(), copyOptions());
+      PrintWriter out = out();
       out.printf(Locale.ROOT, "delta made by deltaimage %s, %s%n", contents.tool(),
           contents.linked() ? "linked (carries the source's " + contents.sourceLayers() + " layers)" : "unlinked");
       out.printf(Locale.ROOT, "source %s%ntarget %s%ndelta layer %s%n", contents.sourceImageId(), contents.targetImageId(),

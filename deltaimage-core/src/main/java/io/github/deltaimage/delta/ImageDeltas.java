@@ -167,18 +167,11 @@ public final class ImageDeltas {
     try (RunDirectory run = RunDirectory.create(tempParent);
         Transports transports = new Transports(copyOptions, run);
         ImageSource del = transports.openSource(delta)) {
-      Image d = del.image();
-      if (d.layers().isEmpty()) {
-        throw notADelta(delta);
-      }
-      Layer deltaLayer = d.layers().get(d.layers().size() - 1);
-      Path deltaTar = spool(del, List.of(deltaLayer), run, "delta").get(0);
-      Path parts = Files.createDirectories(run.path().resolve("delta-parts"));
-      Map<String, Path> files = TarFiles.extract(deltaTar, PREFIX, parts);
-      if (!files.containsKey("delta.json")) {
-        throw notADelta(delta);
-      }
-      DeltaDescriptor descriptor = DeltaDescriptor.parse(Files.readAllBytes(files.get("delta.json")));
+      DeltaLayer opened = openDeltaLayer(del, delta, run);
+      Image d = opened.image();
+      Layer deltaLayer = opened.layer();
+      Map<String, Path> files = opened.files();
+      DeltaDescriptor descriptor = opened.descriptor();
       byte[] targetConfig = read(files, "target-config.json");
       if (!Digest.sha256(targetConfig).equals(descriptor.targetImageId())) {
         throw new InvalidInputException("the delta is corrupt: its target config does not hash to the target image ID "
@@ -207,8 +200,10 @@ public final class ImageDeltas {
         List<Path> sourceTars = spool(src, sourceLayers, run, "source");
         LayerCodec layers = new LayerCodec(codec, sourceTars, run, parallel);
         Map<Digest, Path> sourceByDiffId = new HashMap<>();
+        Map<Digest, Layer> sourceLayerByDiffId = new HashMap<>();
         for (int i = 0; i < sourceLayers.size(); i++) {
           sourceByDiffId.putIfAbsent(sourceLayers.get(i).diffId(), sourceTars.get(i));
+          sourceLayerByDiffId.putIfAbsent(sourceLayers.get(i).diffId(), sourceLayers.get(i));
         }
 
         Map<Digest, LocalImageSource.LocalLayer> local = new HashMap<>();
@@ -232,6 +227,13 @@ public final class ImageDeltas {
                 files.get("layer-" + i + ".deltas"), layer.diffId().hex(), "target layer " + (i + 1) + " (" + layer.diffId().shortHex() + ")");
           }
           targetBytes += size(tar);
+          Layer inSource = sourceLayerByDiffId.get(layer.diffId());
+          if (target.fromSource() && src.blobsArePortable() && inSource != null
+              && inSource.blobDigest().equals(layer.blobDigest())) {
+            // The very blob the target has: passed through from the source as it is.
+            summaries.add(new ImageDeltaSummary.LayerSummary(layer.diffId(), size(tar), 0, true, true));
+            continue;
+          }
           Path blob = null;
           if (layer.compression() == Compression.NONE && layer.blobDigest().equals(layer.diffId())) {
             blob = tar;
@@ -266,7 +268,7 @@ public final class ImageDeltas {
           exact = false;
         }
         Map<Digest, LocalImageSource.LocalLayer> byDiffId = new HashMap<>(local);
-        LocalImageSource out = new LocalImageSource(restored, byDiffId, null, exact);
+        LocalImageSource out = new LocalImageSource(restored, byDiffId, src, exact);
         listener.progress("writing " + output, 0, -1);
         Optional<Digest> written;
         try (ImageSink sink = transports.openSink(output)) {
@@ -291,18 +293,11 @@ public final class ImageDeltas {
     try (RunDirectory run = RunDirectory.create(tempParent);
         Transports transports = new Transports(copyOptions, run);
         ImageSource del = transports.openSource(delta)) {
-      Image d = del.image();
-      if (d.layers().isEmpty()) {
-        throw notADelta(delta);
-      }
-      Layer deltaLayer = d.layers().get(d.layers().size() - 1);
-      Path deltaTar = spool(del, List.of(deltaLayer), run, "delta").get(0);
-      Path parts = Files.createDirectories(run.path().resolve("delta-parts"));
-      Map<String, Path> files = TarFiles.extract(deltaTar, PREFIX, parts);
-      if (!files.containsKey("delta.json")) {
-        throw notADelta(delta);
-      }
-      DeltaDescriptor descriptor = DeltaDescriptor.parse(Files.readAllBytes(files.get("delta.json")));
+      DeltaLayer opened = openDeltaLayer(del, delta, run);
+      Image d = opened.image();
+      Layer deltaLayer = opened.layer();
+      Map<String, Path> files = opened.files();
+      DeltaDescriptor descriptor = opened.descriptor();
       List<DeltaContents.LayerPart> layers = new ArrayList<>();
       for (int i = 0; i < descriptor.layers().size(); i++) {
         DeltaDescriptor.TargetLayer layer = descriptor.layers().get(i);
@@ -319,6 +314,24 @@ public final class ImageDeltas {
     } catch (IOException e) {
       throw new EnvironmentException("cannot read the delta: " + e.getMessage(), e);
     }
+  }
+
+  /** The delta layer of a delta image, unpacked: its parts by name, and its index. */
+  private record DeltaLayer(Image image, Layer layer, Map<String, Path> files, DeltaDescriptor descriptor) {}
+
+  private DeltaLayer openDeltaLayer(ImageSource del, ImageReference delta, RunDirectory run) throws IOException {
+    Image d = del.image();
+    if (d.layers().isEmpty()) {
+      throw notADelta(delta);
+    }
+    Layer deltaLayer = d.layers().get(d.layers().size() - 1);
+    Path deltaTar = spool(del, List.of(deltaLayer), run, "delta").get(0);
+    Path parts = Files.createDirectories(run.path().resolve("delta-parts"));
+    Map<String, Path> files = TarFiles.extract(deltaTar, PREFIX, parts);
+    if (!files.containsKey("delta.json")) {
+      throw notADelta(delta);
+    }
+    return new DeltaLayer(d, deltaLayer, files, DeltaDescriptor.parse(Files.readAllBytes(files.get("delta.json"))));
   }
 
   /** The java.util.zip level that reproduces this layer's gzip blob, or -1 (also when the blob cannot be read as stored). */

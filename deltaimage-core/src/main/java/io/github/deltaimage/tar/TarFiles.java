@@ -2,6 +2,7 @@ package io.github.deltaimage.tar;
 
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.fs.FileRanges;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -59,7 +60,7 @@ public final class TarFiles {
         }
         Path file = dir.resolve("member-" + count++);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-          copy(channel, entry.bodyOffset(), entry.bodyLength(), out);
+          FileRanges.copy(channel, entry.bodyOffset(), entry.bodyLength(), out);
         }
         if (files.put(name.substring(prefix.length()), file) != null) {
           throw new InvalidInputException(tar + " holds " + name + " twice");
@@ -69,21 +70,6 @@ public final class TarFiles {
       throw new EnvironmentException("cannot read " + tar + ": " + e.getMessage(), e);
     }
     return files;
-  }
-
-  private static void copy(FileChannel channel, long offset, long length, OutputStream out) throws IOException {
-    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 16);
-    long done = 0;
-    while (done < length) {
-      buffer.clear();
-      buffer.limit((int) Math.min(buffer.capacity(), length - done));
-      int read = channel.read(buffer, offset + done);
-      if (read < 0) {
-        throw new IOException("unexpected end of file");
-      }
-      out.write(buffer.array(), 0, read);
-      done += read;
-    }
   }
 
   private static byte[] header(String name, long size, boolean directory) {

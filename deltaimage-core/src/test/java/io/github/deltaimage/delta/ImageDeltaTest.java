@@ -85,6 +85,23 @@ class ImageDeltaTest {
   }
 
   @Test
+  void aLayerTheTargetSharesWithTheSourceIsPassedThroughBlobForBlob() {
+    String registry = TestServices.registry();
+    String baseRef = "docker://" + registry + "/deltaimage-test/base:new";
+    String appRef = "docker://" + registry + "/deltaimage-test/app-on-base:1.1";
+    ImageCopy.copy("docker-daemon:deltaimage-test/debian:new", baseRef, COPY);
+    var target = ImageCopy.copy(newOci, appRef, COPY);
+    String delta = "docker://" + registry + "/deltaimage-test/app-on-base:delta";
+    ImageDeltaSummary diff = DeltaImage.diffImages(baseRef, appRef, delta, false, OPTIONS, COPY);
+    assertThat(diff.layers().get(0).fromSource()).as("app:1.1 is built FROM debian:new").isTrue();
+
+    ImageDeltaSummary apply = DeltaImage.applyImages(delta, "docker://" + registry + "/deltaimage-test/app-on-base:restored",
+        Optional.empty(), OPTIONS, COPY);
+    assertThat(apply.manifestExact()).isTrue();
+    assertThat(apply.manifestDigest()).isEqualTo(target.manifestDigest().orElseThrow());
+  }
+
+  @Test
   void anUnlinkedDeltaNeedsItsSourceAndRefusesAnother() throws IOException {
     String delta = "oci:" + temp.resolve("unlinked") + ":d";
     DeltaImage.diffImages(oldOci, newOci, delta, true, OPTIONS, COPY);

@@ -3,6 +3,7 @@ package io.github.deltaimage.format.image;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.codec.DeltaCodec;
+import io.github.deltaimage.fs.FileRanges;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.work.Parallel;
 import java.io.BufferedOutputStream;
@@ -59,6 +60,7 @@ final class LayerDecoder {
       }
     }
     List<Path> decoded = parallel.map(deltas, delta -> decodeBody(delta, deltaPack, name));
+    List<Path> batches = parallel.map(recipe.batches(), batch -> decodeBatch(batch, deltaPack, name));
     Path tar = run.newFile("layer.tar");
     MessageDigest digest = sha256();
     try {
@@ -74,18 +76,32 @@ final class LayerDecoder {
           }
           long literalAt = 0;
           int next = 0;
+          List<FileChannel> batchOutputs = new ArrayList<>();
+          long[] batchAt = new long[batches.size()];
           for (LayerRecipe.Op op : recipe.ops()) {
             if (op instanceof LayerRecipe.Literal lit) {
-              LayerRecipe.copyRange(literal, literalAt, lit.length(), out);
+              FileRanges.copy(literal, literalAt, lit.length(), out);
               literalAt += lit.length();
             } else if (op instanceof LayerRecipe.Copy copy) {
-              LayerRecipe.copyRange(sources.get(copy.layer()), copy.offset(), copy.length(), out);
+              FileRanges.copy(sources.get(copy.layer()), copy.offset(), copy.length(), out);
+            } else if (op instanceof LayerRecipe.Batched batched) {
+              while (batchOutputs.size() <= batched.batch()) {
+                Path output = batches.get(batchOutputs.size());
+                batchOutputs.add(output == null ? null : FileChannel.open(output, StandardOpenOption.READ));
+              }
+              FileRanges.copy(batchOutputs.get(batched.batch()), batchAt[batched.batch()], batched.length(), out);
+              batchAt[batched.batch()] += batched.length();
             } else {
               Path body = decoded.get(next++);
               try (FileChannel channel = FileChannel.open(body, StandardOpenOption.READ)) {
-                LayerRecipe.copyRange(channel, 0, op.length(), out);
+                FileRanges.copy(channel, 0, op.length(), out);
               }
               Files.delete(body);
+            }
+          }
+          for (FileChannel channel : batchOutputs) {
+            if (channel != null) {
+              channel.close();
             }
           }
         } finally {
@@ -106,13 +122,61 @@ final class LayerDecoder {
     return tar;
   }
 
+  /** Decodes one group of small files into a file of their bodies, back to back; null for an empty group. */
+  private Path decodeBatch(LayerRecipe.Batch batch, Path deltaPack, String name) {
+    if (batch.outputLength() == 0) {
+      return null;
+    }
+    Path source = run.newFile("group-source");
+    Path patch = run.newFile("group-patch");
+    Path output = run.newFile("group-output");
+    try {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(source), 1 << 16)) {
+        List<FileChannel> channels = new ArrayList<>();
+        try {
+          for (Path tar : sourceTars) {
+            channels.add(FileChannel.open(tar, StandardOpenOption.READ));
+          }
+          for (LayerRecipe.Range range : batch.sources()) {
+            FileRanges.copy(channels.get(range.layer()), range.offset(), range.length(), out);
+          }
+        } finally {
+          for (FileChannel channel : channels) {
+            channel.close();
+          }
+        }
+      }
+      FileRanges.extract(deltaPack, batch.deltaOffset(), batch.deltaLength(), patch);
+      try {
+        codec.decode(source, patch, output);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("the delta for " + name + " is corrupt or was made from another source: "
+            + e.getMessage(), e);
+      }
+      if (Files.size(output) != batch.outputLength()) {
+        throw new InvalidInputException("the delta for " + name + " is corrupt: a group of files rebuilt to "
+            + Files.size(output) + " bytes instead of " + batch.outputLength());
+      }
+      return output;
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot rebuild " + name + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(source);
+        Files.deleteIfExists(patch);
+      } catch (IOException e) {
+        // The run directory goes at the end anyway.
+      }
+    }
+  }
+
   private Path decodeBody(LayerRecipe.Delta delta, Path deltaPack, String name) {
     Path source = run.newFile("source-body");
     Path patch = run.newFile("patch");
     Path body = run.newFile("body");
     try {
-      copy(sourceTars.get(delta.layer()), delta.offset(), delta.sourceLength(), source);
-      copy(deltaPack, delta.deltaOffset(), delta.deltaLength(), patch);
+      FileRanges.extract(sourceTars.get(delta.layer()), delta.offset(), delta.sourceLength(), source);
+      FileRanges.extract(deltaPack, delta.deltaOffset(), delta.deltaLength(), patch);
       try {
         codec.decode(source, patch, body);
       } catch (InvalidInputException e) {
@@ -133,13 +197,6 @@ final class LayerDecoder {
       } catch (IOException e) {
         // The run directory goes at the end anyway.
       }
-    }
-  }
-
-  private static void copy(Path from, long offset, long length, Path to) throws IOException {
-    try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(to), 1 << 16)) {
-      LayerRecipe.copyRange(in, offset, length, out);
     }
   }
 

@@ -4,6 +4,7 @@ import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.codec.DeltaCodec;
 import io.github.deltaimage.event.FileDecision;
 import io.github.deltaimage.event.FileDecision.Outcome;
+import io.github.deltaimage.fs.FileRanges;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.tar.TarEntry;
 import io.github.deltaimage.tar.TarLayout;
@@ -37,6 +38,19 @@ final class LayerEncoder {
 
   private record Tried(Path delta, long size) {}
 
+  /** Small candidates delta'd in one xdelta3 run; {@code tried.delta()} is null when that did not pay. */
+  private record Group(List<Candidate> members, Tried tried) {
+    long targetLength() {
+      return members.stream().mapToLong(c -> c.entry().bodyLength()).sum();
+    }
+  }
+
+  /** Files up to this size are delta'd in groups: for them, starting xdelta3 costs more than the delta. */
+  static final long SMALL_FILE = 64 * 1024;
+
+  /** How much target content one group gathers. */
+  static final long GROUP_TARGET = 4L << 20;
+
   private final DeltaCodec codec;
   private final SourceIndex sources;
   private final RunDirectory run;
@@ -61,7 +75,7 @@ final class LayerEncoder {
           plan.add(entry);
           continue;
         }
-        SourceIndex.Body same = sources.withContent(SourceIndex.sha256(target, entry.bodyOffset(), entry.bodyLength()));
+        SourceIndex.Body same = sources.withContent(FileRanges.sha256(target, entry.bodyOffset(), entry.bodyLength()));
         if (same != null) {
           plan.add(new LayerRecipe.Copy(same.layer(), same.offset(), same.length()));
           continue;
@@ -80,7 +94,26 @@ final class LayerEncoder {
           plan.add(entry);
         }
       }
-      List<Tried> tried = parallel.map(candidates, candidate -> tryDelta(targetTar, candidate));
+      List<Candidate> single = new ArrayList<>();
+      List<List<Candidate>> grouped = new ArrayList<>();
+      Map<Candidate, Integer> groupOf = new HashMap<>();
+      long gathered = 0;
+      for (Candidate candidate : candidates) {
+        if (candidate.entry().bodyLength() > SMALL_FILE || candidate.base().length() > SMALL_FILE) {
+          single.add(candidate);
+          continue;
+        }
+        if (grouped.isEmpty() || gathered >= GROUP_TARGET) {
+          grouped.add(new ArrayList<>());
+          gathered = 0;
+        }
+        grouped.get(grouped.size() - 1).add(candidate);
+        groupOf.put(candidate, grouped.size() - 1);
+        gathered += candidate.entry().bodyLength();
+      }
+      List<Tried> tried = parallel.map(single, candidate -> tryDelta(targetTar, candidate));
+      List<Group> groups = parallel.map(grouped, members -> new Group(members, tryGroup(targetTar, members)));
+      List<LayerRecipe.Batch> batches = new ArrayList<>();
 
       // Second pass: write the literal stream and the delta pack in tar order.
       Path literals = run.newFile("literals");
@@ -94,16 +127,27 @@ final class LayerEncoder {
         int index = 0;
         for (TarEntry entry : layout.entries()) {
           Object step = plan.get(index++);
-          LayerRecipe.copyRange(target, entry.start(), entry.bodyOffset() - entry.start(), literal);
+          FileRanges.copy(target, entry.start(), entry.bodyOffset() - entry.start(), literal);
           recipe.literal(entry.bodyOffset() - entry.start());
           if (step instanceof LayerRecipe.Copy copy) {
             recipe.add(copy);
             decisions.add(decision(entry, Outcome.KEPT_FROM_SOURCE, 0, null));
+          } else if (step instanceof Candidate candidate && groupOf.containsKey(candidate)
+              && groups.get(groupOf.get(candidate)).tried().delta() != null) {
+            Group group = groups.get(groupOf.get(candidate));
+            recipe.add(new LayerRecipe.Batched(groupOf.get(candidate), entry.bodyLength()));
+            long share = Math.max(1, group.tried().size() * entry.bodyLength() / Math.max(1, group.targetLength()));
+            decisions.add(decision(entry, Outcome.DELTA, share, "grouped with " + group.members().size()
+                + " small files, against " + new String(candidate.base().path(), StandardCharsets.UTF_8)));
+          } else if (step instanceof Candidate candidate && groupOf.containsKey(candidate)) {
+            FileRanges.copy(target, entry.bodyOffset(), entry.bodyLength(), literal);
+            recipe.literal(entry.bodyLength());
+            decisions.add(decision(entry, Outcome.STORED_WHOLE, entry.bodyLength(), "delta not smaller"));
           } else if (step instanceof Candidate candidate) {
             Tried result = tried.get(next++);
             if (result.delta() != null) {
               try (FileChannel delta = FileChannel.open(result.delta(), StandardOpenOption.READ)) {
-                LayerRecipe.copyRange(delta, 0, result.size(), pack);
+                FileRanges.copy(delta, 0, result.size(), pack);
               }
               Files.delete(result.delta());
               SourceIndex.Body base = candidate.base();
@@ -113,28 +157,48 @@ final class LayerEncoder {
               decisions.add(decision(entry, Outcome.DELTA, result.size(),
                   "against " + new String(base.path(), StandardCharsets.UTF_8)));
             } else {
-              LayerRecipe.copyRange(target, entry.bodyOffset(), entry.bodyLength(), literal);
+              FileRanges.copy(target, entry.bodyOffset(), entry.bodyLength(), literal);
               recipe.literal(entry.bodyLength());
               decisions.add(decision(entry, Outcome.STORED_WHOLE, entry.bodyLength(), "delta not smaller"));
             }
           } else {
-            LayerRecipe.copyRange(target, entry.bodyOffset(), entry.bodyLength(), literal);
+            FileRanges.copy(target, entry.bodyOffset(), entry.bodyLength(), literal);
             recipe.literal(entry.bodyLength());
             if (entry.isRegularFile() && entry.bodyLength() > 0) {
               decisions.add(decision(entry, Outcome.NEW, entry.bodyLength(), null));
             }
           }
           long bodyEnd = entry.bodyOffset() + entry.bodyLength();
-          LayerRecipe.copyRange(target, bodyEnd, entry.end() - bodyEnd, literal);
+          FileRanges.copy(target, bodyEnd, entry.end() - bodyEnd, literal);
           recipe.literal(entry.end() - bodyEnd);
         }
-        LayerRecipe.copyRange(target, layout.trailerOffset(), layout.size() - layout.trailerOffset(), literal);
+        FileRanges.copy(target, layout.trailerOffset(), layout.size() - layout.trailerOffset(), literal);
         recipe.literal(layout.size() - layout.trailerOffset());
+        // Group deltas follow every per-file delta in the pack, in group order; a group that did not
+        // pay keeps its number but holds nothing, so batch numbers stay group numbers.
+        for (Group group : groups) {
+          long length = 0;
+          long output = 0;
+          List<LayerRecipe.Range> ranges = new ArrayList<>();
+          if (group.tried().delta() != null) {
+            try (FileChannel delta = FileChannel.open(group.tried().delta(), StandardOpenOption.READ)) {
+              FileRanges.copy(delta, 0, group.tried().size(), pack);
+            }
+            Files.delete(group.tried().delta());
+            length = group.tried().size();
+            output = group.targetLength();
+            for (Candidate member : group.members()) {
+              ranges.add(new LayerRecipe.Range(member.base().layer(), member.base().offset(), member.base().length()));
+            }
+          }
+          batches.add(new LayerRecipe.Batch(ranges, packed, length, output));
+          packed += length;
+        }
       }
       Path encodedLiterals = run.newFile("literals.vcdiff");
       codec.encode(sources.headers(), literals, encodedLiterals);
       Files.delete(literals);
-      return new Encoded(recipe.build(), encodedLiterals, deltaPack, decisions);
+      return new Encoded(recipe.build(batches), encodedLiterals, deltaPack, decisions);
     } catch (IOException e) {
       throw new EnvironmentException("cannot encode layer " + targetTar + ": " + e.getMessage(), e);
     }
@@ -184,8 +248,52 @@ final class LayerEncoder {
 
   private static byte[] head(FileChannel channel, long offset, long length, int max) throws IOException {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    LayerRecipe.copyRange(channel, offset, Math.min(length, max), out);
+    FileRanges.copy(channel, offset, Math.min(length, max), out);
     return out.toByteArray();
+  }
+
+  /** One xdelta3 run over the concatenated bodies of {@code members} against their sources, concatenated likewise. */
+  private Tried tryGroup(Path targetTar, List<Candidate> members) {
+    Path sourceBodies = run.newFile("group-source");
+    Path targetBodies = run.newFile("group-target");
+    Path delta = run.newFile("group-delta");
+    long targetLength = 0;
+    try {
+      try (FileChannel targetChannel = FileChannel.open(targetTar, StandardOpenOption.READ);
+          OutputStream sourceOut = new BufferedOutputStream(Files.newOutputStream(sourceBodies), 1 << 16);
+          OutputStream targetOut = new BufferedOutputStream(Files.newOutputStream(targetBodies), 1 << 16)) {
+        Map<Integer, FileChannel> sourceChannels = new HashMap<>();
+        try {
+          for (Candidate member : members) {
+            SourceIndex.Body base = member.base();
+            FileChannel source = sourceChannels.get(base.layer());
+            if (source == null) {
+              source = FileChannel.open(sources.tars().get(base.layer()), StandardOpenOption.READ);
+              sourceChannels.put(base.layer(), source);
+            }
+            FileRanges.copy(source, base.offset(), base.length(), sourceOut);
+            FileRanges.copy(targetChannel, member.entry().bodyOffset(), member.entry().bodyLength(), targetOut);
+            targetLength += member.entry().bodyLength();
+          }
+        } finally {
+          for (FileChannel channel : sourceChannels.values()) {
+            channel.close();
+          }
+        }
+      }
+      codec.encode(sourceBodies, targetBodies, delta);
+      long size = Files.size(delta);
+      if (size >= targetLength * 9 / 10) {
+        Files.delete(delta);
+        return new Tried(null, 0);
+      }
+      return new Tried(delta, size);
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot encode a group of small files: " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(sourceBodies);
+      deleteQuietly(targetBodies);
+    }
   }
 
   private Tried tryDelta(Path targetTar, Candidate candidate) {
@@ -195,8 +303,8 @@ final class LayerEncoder {
     Path targetBody = run.newFile("target-body");
     Path delta = run.newFile("delta");
     try {
-      extract(sources.tars().get(base.layer()), base.offset(), base.length(), sourceBody);
-      extract(targetTar, entry.bodyOffset(), entry.bodyLength(), targetBody);
+      FileRanges.extract(sources.tars().get(base.layer()), base.offset(), base.length(), sourceBody);
+      FileRanges.extract(targetTar, entry.bodyOffset(), entry.bodyLength(), targetBody);
       codec.encode(sourceBody, targetBody, delta);
       long size = Files.size(delta);
       // A delta must beat the body by a margin: the literal stream compresses bodies too.
@@ -210,13 +318,6 @@ final class LayerEncoder {
     } finally {
       deleteQuietly(sourceBody);
       deleteQuietly(targetBody);
-    }
-  }
-
-  private static void extract(Path tar, long offset, long length, Path to) throws IOException {
-    try (FileChannel from = FileChannel.open(tar, StandardOpenOption.READ);
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(to), 1 << 16)) {
-      LayerRecipe.copyRange(from, offset, length, out);
     }
   }
 

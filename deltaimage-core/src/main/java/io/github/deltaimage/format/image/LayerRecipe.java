@@ -29,16 +29,17 @@ import java.util.zip.InflaterInputStream;
  * @param literalLength total bytes of the literal stream
  * @param tarSize the size of the rebuilt tar
  */
-public record LayerRecipe(List<Op> ops, long literalLength, long tarSize) {
+public record LayerRecipe(List<Op> ops, List<Batch> batches, long literalLength, long tarSize) {
 
-  private static final int MAGIC = 0x44495232; // "DIR2"
+  private static final int MAGIC = 0x44495233; // "DIR3"
 
   public LayerRecipe {
     ops = List.copyOf(ops);
+    batches = List.copyOf(batches);
   }
 
   /** One operation. */
-  public sealed interface Op permits Literal, Copy, Delta {
+  public sealed interface Op permits Literal, Copy, Delta, Batched {
     /** Bytes this operation appends. */
     long length();
   }
@@ -62,6 +63,32 @@ public record LayerRecipe(List<Op> ops, long literalLength, long tarSize) {
    * previous copy ended (consecutive files of a layer mostly follow each other), all deflated. A
    * layer of 100k unchanged files then costs a few hundred kilobytes, not one record each.
    */
+  /** The next {@code length} bytes of what batch {@code batch} decodes to. */
+  public record Batched(int batch, long length) implements Op {}
+
+  /** A byte range of a source layer. */
+  public record Range(int layer, long offset, long length) {}
+
+  /**
+   * Small files delta'd together: one xdelta3 run (a process per small file costs more than its
+   * delta) rebuilds the concatenated bodies of several target files from the concatenated bodies of
+   * the source files they resemble.
+   *
+   * @param sources the source ranges, concatenated in this order, that the delta is made against
+   * @param deltaOffset where its delta starts in the layer's delta pack (after every per-file delta)
+   * @param deltaLength its delta's length
+   * @param outputLength the length of what it decodes to
+   */
+  public record Batch(List<Range> sources, long deltaOffset, long deltaLength, long outputLength) {
+    public Batch {
+      sources = List.copyOf(sources);
+    }
+
+    public long sourceLength() {
+      return sources.stream().mapToLong(Range::length).sum();
+    }
+  }
+
   public void write(Path file) {
     try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(
         new BufferedOutputStream(Files.newOutputStream(file)), new Deflater(Deflater.BEST_COMPRESSION, true), 1 << 16))) {
@@ -80,7 +107,20 @@ public record LayerRecipe(List<Op> ops, long literalLength, long tarSize) {
           numbers.source(out, delta.layer(), delta.offset(), delta.sourceLength());
           numbers.unsigned(out, delta.deltaLength());
           numbers.unsigned(out, delta.length());
+        } else if (op instanceof Batched batched) {
+          out.writeByte('B');
+          numbers.unsigned(out, batched.batch());
+          numbers.unsigned(out, batched.length());
         }
+      }
+      numbers.unsigned(out, batches.size());
+      for (Batch batch : batches) {
+        numbers.unsigned(out, batch.sources().size());
+        for (Range range : batch.sources()) {
+          numbers.source(out, range.layer(), range.offset(), range.length());
+        }
+        numbers.unsigned(out, batch.deltaLength());
+        numbers.unsigned(out, batch.outputLength());
       }
       numbers.unsigned(out, literalLength);
       numbers.unsigned(out, tarSize);
@@ -128,6 +168,13 @@ public record LayerRecipe(List<Op> ops, long literalLength, long tarSize) {
             }
             op = delta;
           }
+          case 'B' -> {
+            long batch = numbers.readUnsigned(in);
+            if (batch > Integer.MAX_VALUE) {
+              throw corrupt(file, "impossible batch number");
+            }
+            op = new Batched((int) batch, numbers.readUnsigned(in));
+          }
           default -> throw corrupt(file, "unknown operation " + kind);
         }
         total += op.length();
@@ -135,6 +182,41 @@ public record LayerRecipe(List<Op> ops, long literalLength, long tarSize) {
           throw corrupt(file, "sizes overflow");
         }
         ops.add(op);
+      }
+      long batchCount = numbers.readUnsigned(in);
+      List<Batch> batches = new ArrayList<>();
+      long[] batchedLengths = new long[(int) Math.min(batchCount, ops.size() + 1L)];
+      if (batchCount > ops.size()) {
+        throw corrupt(file, "more batches than operations");
+      }
+      for (Op op : ops) {
+        if (op instanceof Batched batched) {
+          if (batched.batch() >= batchCount) {
+            throw corrupt(file, "an operation names a batch that is not there");
+          }
+          batchedLengths[batched.batch()] += batched.length();
+        }
+      }
+      for (int b = 0; b < batchCount; b++) {
+        long rangeCount = numbers.readUnsigned(in);
+        if (rangeCount > Files.size(file) * 8) {
+          throw corrupt(file, "impossible source range count");
+        }
+        List<Range> ranges = new ArrayList<>();
+        for (long r = 0; r < rangeCount; r++) {
+          long[] source = numbers.readSource(in, sourceLayerSizes, file);
+          ranges.add(new Range((int) source[0], source[1], source[2]));
+        }
+        long deltaLength = numbers.readUnsigned(in);
+        long outputLength = numbers.readUnsigned(in);
+        if (outputLength != batchedLengths[b]) {
+          throw corrupt(file, "a batch's length does not match its files");
+        }
+        batches.add(new Batch(ranges, packed, deltaLength, outputLength));
+        packed += deltaLength;
+        if (packed > deltaPackSize || packed < 0) {
+          throw corrupt(file, "a batch delta lies outside the delta pack");
+        }
       }
       long literalLength = numbers.readUnsigned(in);
       long tarSize = numbers.readUnsigned(in);
@@ -144,7 +226,7 @@ public record LayerRecipe(List<Op> ops, long literalLength, long tarSize) {
       if (literalLength != literals || tarSize != total || packed != deltaPackSize) {
         throw corrupt(file, "totals do not add up");
       }
-      return new LayerRecipe(ops, literalLength, tarSize);
+      return new LayerRecipe(ops, batches, literalLength, tarSize);
     } catch (EOFException e) {
       throw corrupt(file, "truncated");
     } catch (java.util.zip.ZipException e) {
@@ -235,23 +317,8 @@ public record LayerRecipe(List<Op> ops, long literalLength, long tarSize) {
       total += op.length();
     }
 
-    LayerRecipe build() {
-      return new LayerRecipe(ops, literals, total);
-    }
-  }
-
-  static void copyRange(java.nio.channels.FileChannel from, long offset, long length, OutputStream to) throws IOException {
-    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64 * 1024);
-    long done = 0;
-    while (done < length) {
-      buffer.clear();
-      buffer.limit((int) Math.min(buffer.capacity(), length - done));
-      int read = from.read(buffer, offset + done);
-      if (read < 0) {
-        throw new EOFException("range " + offset + "+" + length + " runs past the end");
-      }
-      to.write(buffer.array(), 0, read);
-      done += read;
+    LayerRecipe build(List<Batch> batches) {
+      return new LayerRecipe(ops, batches, literals, total);
     }
   }
 }

@@ -1,22 +1,19 @@
 package io.github.deltaimage.format.image;
 
 import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.fs.FileRanges;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.tar.TarEntry;
 import io.github.deltaimage.tar.TarLayout;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -62,12 +59,12 @@ final class SourceIndex {
           for (TarEntry entry : layouts.get(layer).entries()) {
             // Headers and padding, laid out as a target's literal stream lays them out, so that
             // an unchanged run of members matches as one long copy.
-            LayerRecipe.copyRange(channel, entry.start(), entry.bodyOffset() - entry.start(), out);
+            FileRanges.copy(channel, entry.start(), entry.bodyOffset() - entry.start(), out);
             long bodyEnd = entry.bodyOffset() + entry.bodyLength();
-            LayerRecipe.copyRange(channel, bodyEnd, entry.end() - bodyEnd, out);
+            FileRanges.copy(channel, bodyEnd, entry.end() - bodyEnd, out);
             if (entry.isRegularFile() && entry.bodyLength() > 0) {
               Body body = new Body(layer, entry.bodyOffset(), entry.bodyLength(), entry.path());
-              index.byDigest.putIfAbsent(sha256(channel, entry.bodyOffset(), entry.bodyLength()), body);
+              index.byDigest.putIfAbsent(FileRanges.sha256(channel, entry.bodyOffset(), entry.bodyLength()), body);
               index.byPath.put(new PathKey(entry.path()), body);
               index.byRenameKey.computeIfAbsent(RenameKey.of(entry.path()), k -> new ArrayList<>()).add(body);
             }
@@ -116,28 +113,6 @@ final class SourceIndex {
       }
     }
     return best;
-  }
-
-  static String sha256(FileChannel channel, long offset, long length) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-    long done = 0;
-    while (done < length) {
-      buffer.clear();
-      buffer.limit((int) Math.min(buffer.capacity(), length - done));
-      int read = channel.read(buffer, offset + done);
-      if (read < 0) {
-        throw new IOException("unexpected end of file");
-      }
-      digest.update(buffer.array(), 0, read);
-      done += read;
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** A path as a map key (byte arrays compare by identity). */

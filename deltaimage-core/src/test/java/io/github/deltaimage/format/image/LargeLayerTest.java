@@ -49,6 +49,9 @@ class LargeLayerTest {
       assertThat(encoded.decisions()).hasSize(100_000);
       assertThat(encoded.decisions().stream().filter(d -> d.outcome() == Outcome.KEPT_FROM_SOURCE).count()).isEqualTo(99_800);
       assertThat(encoded.storedBytes()).isLessThan(Files.size(targetTar) / 50);
+      assertThat(encoded.decisions().stream().filter(d -> d.outcome() == Outcome.DELTA))
+          .as("the 200 changed small files are delta'd in groups, not one xdelta3 run each")
+          .hasSize(200).allMatch(d -> d.reason().startsWith("grouped with"));
       Path rebuilt = layers.decode(encoded.recipe(), encoded.literals(), encoded.deltaPack(),
           LayerRoundTripTest.sha256(targetTar), "layer");
       assertThat(Files.mismatch(rebuilt, targetTar)).isEqualTo(-1L);

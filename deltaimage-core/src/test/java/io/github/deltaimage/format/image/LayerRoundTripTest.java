@@ -56,6 +56,9 @@ class LayerRoundTripTest {
       encoded.recipe().write(recipeFile);
       LayerRecipe recipe = LayerRecipe.read(recipeFile, index.sizes(), Files.size(encoded.deltaPack()));
       assertThat(recipe).isEqualTo(encoded.recipe());
+      assertThat(recipe.ops()).as("small changed files go in a group").anyMatch(op -> op instanceof LayerRecipe.Batched);
+      assertThat(encoded.decisions()).anyMatch(d -> d.path().equals("usr/lib/libfoo.so") && d.outcome() == Outcome.DELTA
+          && d.reason().startsWith("against"));
 
       assertThat(encoded.decisions()).anyMatch(d -> d.path().equals("opt/app/lib/libfoo-1.2.4.jar") && d.outcome() == Outcome.DELTA
           && d.reason().contains("libfoo-1.2.3.jar"));

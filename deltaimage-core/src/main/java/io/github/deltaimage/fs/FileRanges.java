@@ -1,0 +1,68 @@
+package io.github.deltaimage.fs;
+
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Byte ranges of files, streamed: how members of a tar are read in place without extracting them. */
+public final class FileRanges {
+
+  private static final int BUFFER = 64 * 1024;
+
+  private FileRanges() {}
+
+  /** Writes {@code length} bytes of {@code from} starting at {@code offset} to {@code to}. */
+  public static void copy(FileChannel from, long offset, long length, OutputStream to) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER, Math.max(1, length)));
+    long done = 0;
+    while (done < length) {
+      buffer.clear();
+      buffer.limit((int) Math.min(buffer.capacity(), length - done));
+      int read = from.read(buffer, offset + done);
+      if (read < 0) {
+        throw new EOFException("range " + offset + "+" + length + " runs past the end of the file");
+      }
+      to.write(buffer.array(), 0, read);
+      done += read;
+    }
+  }
+
+  /** Writes {@code length} bytes of {@code from} starting at {@code offset} into the new file {@code to}. */
+  public static void extract(Path from, long offset, long length, Path to) throws IOException {
+    try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+        OutputStream out = new BufferedOutputStream(Files.newOutputStream(to), BUFFER)) {
+      copy(in, offset, length, out);
+    }
+  }
+
+  /** The sha256, hex, of {@code length} bytes of {@code from} starting at {@code offset}. */
+  public static String sha256(FileChannel from, long offset, long length) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    copy(from, offset, length, new OutputStream() {
+      @Override
+      public void write(int b) {
+        digest.update((byte) b);
+      }
+
+      @Override
+      public void write(byte[] bytes, int off, int len) {
+        digest.update(bytes, off, len);
+      }
+    });
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}
