@@ -5,15 +5,12 @@ import io.github.deltaimage.copy.CopyResult;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.event.CopyEvent;
 import io.github.deltaimage.event.CopyListener;
-import io.github.deltaimage.image.Platform;
-import io.github.deltaimage.transport.registry.credentials.Credentials;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -35,18 +32,8 @@ final class CopyCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "DST", description = "Where to write it.")
   String destination;
 
-  @Option(names = "--src-creds", paramLabel = "USER:PASSWORD", description = "Login for the source registry (default: Docker config).")
-  String sourceCreds;
-
-  @Option(names = "--dest-creds", paramLabel = "USER:PASSWORD", description = "Login for the destination registry (default: Docker config).")
-  String destinationCreds;
-
-  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Platform to take from a multi-platform image (default: this machine's).")
-  String platform;
-
-  @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
-      description = "Allow plain HTTP to this registry (repeatable). localhost and 127.0.0.1 always use plain HTTP.")
-  List<String> insecure = List.of();
+  @Mixin
+  TransportOptions transport;
 
   @Option(names = "--tmp-dir", paramLabel = "DIR", description = "Where temporary files go (default: java.io.tmpdir).")
   Path tmpDir;
@@ -65,19 +52,7 @@ final class CopyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CopyOptions options = CopyOptions.defaults();
-    if (sourceCreds != null) {
-      options = options.withSourceCredentials(Credentials.parse(sourceCreds, "--src-creds"));
-    }
-    if (destinationCreds != null) {
-      options = options.withDestinationCredentials(Credentials.parse(destinationCreds, "--dest-creds"));
-    }
-    if (platform != null) {
-      options = options.withPlatform(Platform.parse(platform));
-    }
-    if (!insecure.isEmpty()) {
-      options = options.withPlainHttpHosts(new HashSet<>(insecure));
-    }
+    CopyOptions options = transport.toCopyOptions();
     if (tmpDir != null) {
       options = options.withTempParent(tmpDir);
     }

@@ -10,10 +10,10 @@ import picocli.CommandLine.Option;
 /** How images are reached: registry logins, platform, plain-HTTP registries. Shared by the image commands. */
 final class TransportOptions {
 
-  @Option(names = "--src-creds", paramLabel = "USER:PASSWORD", description = "Login for the registry images are read from (default: Docker config).")
+  @Option(names = "--src-creds", paramLabel = "USER:PASSWORD", description = "Login for the registry images are read from (default: Docker config and its credential helpers).")
   String sourceCreds;
 
-  @Option(names = "--dest-creds", paramLabel = "USER:PASSWORD", description = "Login for the registry the result is written to (default: Docker config).")
+  @Option(names = "--dest-creds", paramLabel = "USER:PASSWORD", description = "Login for the registry the result is written to (default: Docker config and its credential helpers).")
   String destinationCreds;
 
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Platform to take from multi-platform images (default: this machine's).")

@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Copies one image between any two transports: {@code ImageCopy.copy("docker-daemon:app:1",
@@ -149,7 +147,7 @@ public final class ImageCopy {
       ProgressCounter counter = new ProgressCounter();
       try (InputStream in = counter.wrap(src.openTar(layer), layer.diffId(), layer.size(), listener, moved);
           OutputStream file = Files.newOutputStream(tmp);
-          OutputStream gz = new LevelGzipOutputStream(new DigestOutputStream(new java.io.BufferedOutputStream(file, 256 * 1024), md), options.gzipLevel())) {
+          OutputStream gz = Compression.gzip(new DigestOutputStream(new java.io.BufferedOutputStream(file, 256 * 1024), md), options.gzipLevel())) {
         in.transferTo(gz);
       }
       Digest digest = Digest.ofSha256(md.digest());
@@ -174,14 +172,6 @@ public final class ImageCopy {
       } catch (IOException ignored) {
         // the run directory is removed at the end anyway
       }
-    }
-  }
-
-  /** GZIPOutputStream with a chosen level: the JDK's default (6) is slow for multi-GB layers. */
-  private static final class LevelGzipOutputStream extends GZIPOutputStream {
-    LevelGzipOutputStream(OutputStream out, int level) throws IOException {
-      super(out, 256 * 1024);
-      def.setLevel(level < 0 || level > 9 ? Deflater.DEFAULT_COMPRESSION : level);
     }
   }
 

@@ -33,7 +33,7 @@ public final class Transports implements AutoCloseable {
 
   public ImageSource openSource(ImageReference ref) {
     if (ref instanceof ImageReference.Registry r) {
-      return new RegistrySource(r, client(r.name().domain(), options.sourceCredentials(), "--src-creds"), options.platform());
+      return new RegistrySource(r, client(r.name().domain(), options.sourceCredentials()), options.platform());
     }
     if (ref instanceof ImageReference.OciLayout o) {
       return new OciLayoutSource(o, options.platform());
@@ -46,7 +46,7 @@ public final class Transports implements AutoCloseable {
 
   public ImageSink openSink(ImageReference ref) {
     if (ref instanceof ImageReference.Registry r) {
-      return new RegistrySink(r, client(r.name().domain(), options.destinationCredentials(), "--dest-creds"), options.chunkSize());
+      return new RegistrySink(r, client(r.name().domain(), options.destinationCredentials()), options.chunkSize());
     }
     if (ref instanceof ImageReference.OciLayout o) {
       return new OciLayoutSink(o);
@@ -57,9 +57,8 @@ public final class Transports implements AutoCloseable {
     return new DaemonSink((ImageReference.Daemon) ref, engine(), run);
   }
 
-  private RegistryClient client(String host, Credentials explicit, String flag) {
-    Credentials labelled = explicit == null ? null : new Credentials(explicit.username(), explicit.secret(), explicit.identityToken(), explicit.source());
-    CredentialResolver resolver = new CredentialResolver(labelled, options.credentialProvider(), options.environment(), options.home());
+  private RegistryClient client(String host, Credentials explicit) {
+    CredentialResolver resolver = new CredentialResolver(explicit, options.credentialProvider(), options.environment(), options.home());
     return new RegistryClient(host, resolver, options.plainHttpHosts(), options.retry());
   }
 

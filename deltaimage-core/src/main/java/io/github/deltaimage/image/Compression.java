@@ -40,6 +40,19 @@ public enum Compression {
   }
 
   /**
+   * The gzip stream deltaimage writes layers with: java.util.zip at {@code level} (0-9, -1 for
+   * zlib's default). Its bytes depend on the input and the level only, which image deltas rely on
+   * to rebuild a compressed blob exactly (so do not swap it for a parallel compressor without them).
+   */
+  public static java.io.OutputStream gzip(java.io.OutputStream out, int level) throws IOException {
+    return new java.util.zip.GZIPOutputStream(out, 256 * 1024) {
+      {
+        def.setLevel(level < -1 || level > 9 ? java.util.zip.Deflater.DEFAULT_COMPRESSION : level);
+      }
+    };
+  }
+
+  /**
    * Turns a decompressor's complaint (bad trailer, early end) into the user-facing "corrupt, refused"
    * it means; otherwise it would read like a local I/O failure.
    */

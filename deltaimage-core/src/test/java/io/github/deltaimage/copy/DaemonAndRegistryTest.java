@@ -135,6 +135,32 @@ class DaemonAndRegistryTest {
   }
 
   @Test
+  void aMultiPlatformIndexInTheRegistryYieldsTheWantedPlatform() throws Exception {
+    String registry = TestServices.registry();
+    String repo = "multi-" + run + "/app";
+    SyntheticImages.Built amd = SyntheticImages.ociLayout(tmp.resolve("amd"), "x", "amd64", SyntheticImages.threeLayers());
+    SyntheticImages.Built arm = SyntheticImages.ociLayout(tmp.resolve("arm"), "x", "arm64", SyntheticImages.threeLayers());
+    ImageCopy.copy("oci:" + tmp.resolve("amd") + ":x", "docker://" + registry + "/" + repo + ":amd64", options);
+    ImageCopy.copy("oci:" + tmp.resolve("arm") + ":x", "docker://" + registry + "/" + repo + ":arm64", options);
+    String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+        + entry(tmp.resolve("amd"), amd.manifestDigest(), "amd64") + "," + entry(tmp.resolve("arm"), arm.manifestDigest(), "arm64") + "]}";
+    RegistryClient client = new RegistryClient(registry, new io.github.deltaimage.transport.registry.credentials.CredentialResolver(null, Map.of(), tmp), java.util.Set.of(), RegistryClient.RetryPolicy.DEFAULT);
+    client.putManifest(repo, "multi", index.getBytes(StandardCharsets.UTF_8), "application/vnd.oci.image.index.v1+json", "test");
+
+    CopyResult r = ImageCopy.copy("docker://" + registry + "/" + repo + ":multi", "oci:" + tmp.resolve("out") + ":arm", options.withPlatform(Platform.parse("linux/arm64")));
+    assertThat(r.imageId()).isEqualTo(arm.imageId());
+    assertThat(r.sourceManifestDigest()).contains(arm.manifestDigest());
+    CopyResult def = ImageCopy.copy("docker://" + registry + "/" + repo + ":multi", "oci:" + tmp.resolve("out") + ":amd", options.withPlatform(Platform.parse("linux/amd64")));
+    assertThat(def.imageId()).isEqualTo(amd.imageId());
+  }
+
+  private static String entry(Path layout, Digest manifest, String arch) throws Exception {
+    long size = Files.size(layout.resolve("blobs/sha256").resolve(manifest.hex()));
+    return "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + manifest + "\",\"size\":" + size
+        + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"" + arch + "\"}}";
+  }
+
+  @Test
   void theHtpasswdRegistryTakesExplicitCredentialsAndDockerConfigAndChunkedUploads() throws Exception {
     TestServices.AuthRegistry auth = TestServices.authRegistry();
     SyntheticImages.Built built = SyntheticImages.ociLayout(tmp.resolve("src"), "v1", "amd64", SyntheticImages.threeLayers());

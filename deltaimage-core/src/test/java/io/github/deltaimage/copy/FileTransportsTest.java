@@ -67,6 +67,27 @@ class FileTransportsTest {
   }
 
   @Test
+  void layersCompressedOnTheWayAreJavaUtilZipGzipAtTheChosenLevelSoImageDeltasCanRebuildThem() throws Exception {
+    SyntheticImages.dockerArchive(tmp.resolve("a.tar"), "team/app:1", SyntheticImages.threeLayers());
+    ImageCopy.copy("docker-archive:" + tmp.resolve("a.tar"), "oci:" + tmp.resolve("layout") + ":1", options.withGzipLevel(6));
+    Image archived = new DockerArchiveSource(tmp.resolve("a.tar"), null, -1, "t").image();
+    Image written = new OciLayoutSource(new ImageReference.OciLayout(tmp.resolve("layout"), "1"), Platform.current()).image();
+    DockerArchiveSource src = new DockerArchiveSource(tmp.resolve("a.tar"), null, -1, "t");
+    for (int i = 0; i < archived.layers().size(); i++) {
+      java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+      try (java.io.InputStream in = src.openTar(archived.layers().get(i));
+          java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(plain) {
+            {
+              def.setLevel(6);
+            }
+          }) {
+        in.transferTo(gz);
+      }
+      assertThat(Digest.sha256(plain.toByteArray())).isEqualTo(written.layers().get(i).blobDigest());
+    }
+  }
+
+  @Test
   void anOciImageBecomesAnArchiveThatReadsBackWithTheSameIdAndTag() throws Exception {
     SyntheticImages.Built built = SyntheticImages.ociLayout(tmp.resolve("src"), "v1", "amd64", SyntheticImages.threeLayers());
     Path archive = tmp.resolve("out.tar");
@@ -80,6 +101,37 @@ class FileTransportsTest {
     String skopeo = Processes.ok(null, TestServices.tool("skopeo"), "inspect", "--config", "docker-archive:" + archive);
     assertThat(skopeo).contains("SYNTHETIC=1");
     assertThat(Files.list(tmp).filter(p -> p.getFileName().toString().contains(".tmp-")).toList()).isEmpty();
+  }
+
+  @Test
+  void anArchiveInDocker25sOciBasedLayoutReads() throws Exception {
+    // what docker save writes since 25: an OCI layout plus manifest.json naming blobs/sha256/<hex>
+    Path root = Files.createDirectories(tmp.resolve("root/blobs/sha256"));
+    Path layerDir = Files.createDirectories(tmp.resolve("l/etc"));
+    Files.writeString(layerDir.resolve("os-release"), "ID=synthetic\n");
+    Processes.ok(tmp.resolve("l"), "tar", "-cf", tmp.resolve("layer.tar").toString(), "--mtime=@0", ".");
+    Digest diffId = Digest.sha256(Files.readAllBytes(tmp.resolve("layer.tar")));
+    Files.move(tmp.resolve("layer.tar"), root.resolve(diffId.hex()));
+    byte[] config = SyntheticImages.config("amd64", List.of(diffId));
+    Digest id = Digest.sha256(config);
+    Files.write(root.resolve(id.hex()), config);
+    String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+        + id + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + diffId + "\",\"size\":"
+        + Files.size(root.resolve(diffId.hex())) + "}]}";
+    Digest manifestDigest = Digest.sha256(manifest.getBytes(StandardCharsets.UTF_8));
+    Files.writeString(root.resolve(manifestDigest.hex()), manifest);
+    Files.writeString(tmp.resolve("root/index.json"), "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
+        + manifestDigest + "\",\"size\":" + manifest.length() + ",\"annotations\":{\"io.containerd.image.name\":\"docker.io/team/new:25\",\"org.opencontainers.image.ref.name\":\"25\"}}]}");
+    Files.writeString(tmp.resolve("root/oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+    Files.writeString(tmp.resolve("root/manifest.json"), "[{\"Config\":\"blobs/sha256/" + id.hex() + "\",\"RepoTags\":[\"team/new:25\"],\"Layers\":[\"blobs/sha256/" + diffId.hex()
+        + "\"],\"LayerSources\":{}}]");
+    Processes.ok(tmp.resolve("root"), "tar", "-cf", tmp.resolve("d25.tar").toString(), ".");
+
+    CopyResult r = ImageCopy.copy("docker-archive:" + tmp.resolve("d25.tar") + ":team/new:25", "oci:" + tmp.resolve("o") + ":25", options);
+    assertThat(r.imageId()).isEqualTo(id);
+    assertThat(r.diffIds()).containsExactly(diffId);
+    CopyResult back = ImageCopy.copy("oci:" + tmp.resolve("o") + ":25", "docker-archive:" + tmp.resolve("classic.tar"), options);
+    assertThat(back.imageId()).isEqualTo(id);
   }
 
   @Test

@@ -35,14 +35,20 @@ class ImageDeltaTest {
 
   private static String oldOci;
   private static String newOci;
+  private static String debianOldOci;
+  private static String debianNewOci;
 
   @BeforeAll
-  static void copyTheFixturePairIntoOciLayouts() {
+  static void copyTheFixturePairsIntoOciLayouts() {
     TestServices.imagesInDaemon();
     oldOci = "oci:" + shared.resolve("app") + ":1.0";
     newOci = "oci:" + shared.resolve("app") + ":1.1";
+    debianOldOci = "oci:" + shared.resolve("debian") + ":old";
+    debianNewOci = "oci:" + shared.resolve("debian") + ":new";
     ImageCopy.copy("docker-daemon:" + APP_OLD, oldOci, COPY);
     ImageCopy.copy("docker-daemon:" + APP_NEW, newOci, COPY);
+    ImageCopy.copy("docker-daemon:deltaimage-test/debian:old", debianOldOci, COPY);
+    ImageCopy.copy("docker-daemon:deltaimage-test/debian:new", debianNewOci, COPY);
   }
 
   private static String imageId(String daemonRef) {
@@ -63,6 +69,10 @@ class ImageDeltaTest {
     String inspect = "{{json .Config.Env}} {{json .Config.Cmd}} {{.Config.User}} {{.Config.WorkingDir}} {{json .Config.Labels}}";
     assertThat(Processes.ok(null, "docker", "image", "inspect", "--format", inspect, "deltaimage-test/restored:app"))
         .isEqualTo(Processes.ok(null, "docker", "image", "inspect", "--format", inspect, APP_NEW));
+    String probe = "id -u; pwd; env | grep -v ^HOSTNAME= | sort; ls -l --time-style=full-iso /opt/app/lib";
+    assertThat(Processes.ok(null, "docker", "run", "--rm", "--network=none", "deltaimage-test/restored:app", "sh", "-c", probe))
+        .as("the restored image runs as the original does")
+        .isEqualTo(Processes.ok(null, "docker", "run", "--rm", "--network=none", APP_NEW, "sh", "-c", probe));
   }
 
   @Test
@@ -116,15 +126,25 @@ class ImageDeltaTest {
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("wrong source image: this delta was made from "
             + contents.sourceImageId());
     assertThat(out).doesNotExist();
+    assertThatThrownBy(() -> DeltaImage.applyImages(delta, "docker-daemon:deltaimage-test/never:tagged", Optional.of(newOci),
+        OPTIONS, COPY)).isInstanceOf(InvalidInputException.class);
+    assertThat(Processes.run(null, java.util.List.of("docker", "image", "inspect", "deltaimage-test/never:tagged")).exit())
+        .as("no tag on failure").isNotZero();
 
     ImageDeltaSummary apply = DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.of(oldOci), OPTIONS, COPY);
     assertThat(apply.targetImageId()).isEqualTo(contents.targetImageId());
   }
 
   @Test
-  void aCorruptDeltaLayerIsRefusedEveryTimeAndNothingIsWritten() throws IOException {
+  void onTheDebianPairACorruptDeltaLayerIsRefusedEveryTimeAndNothingIsWritten() throws IOException {
     Path layout = temp.resolve("delta");
-    DeltaImage.diffImages(oldOci, newOci, "oci:" + layout + ":d", true, OPTIONS, COPY);
+    ImageDeltaSummary diff = DeltaImage.diffImages(debianOldOci, debianNewOci, "oci:" + layout + ":d", true, OPTIONS, COPY);
+    assertThat(diff.deltaBytes()).isLessThan(diff.targetBytes() / 20);
+    Path restored = temp.resolve("restored");
+    ImageDeltaSummary apply = DeltaImage.applyImages("oci:" + layout + ":d", "oci:" + restored + ":new", Optional.of(debianOldOci),
+        OPTIONS, COPY);
+    assertThat(apply.targetImageId()).isEqualTo(diff.targetImageId());
+    assertThat(apply.manifestExact()).isTrue();
     Path blob;
     try (Stream<Path> blobs = Files.list(layout.resolve("blobs/sha256"))) {
       blob = blobs.max(java.util.Comparator.comparingLong(ImageDeltaTest::size)).orElseThrow();
@@ -136,13 +156,13 @@ class ImageDeltaTest {
       byte[] bad = good.clone();
       bad[at] ^= 0x01;
       Files.write(blob, bad);
-      assertThatThrownBy(() -> DeltaImage.applyImages("oci:" + layout + ":d", "oci:" + out + ":x", Optional.of(oldOci), OPTIONS, COPY))
+      assertThatThrownBy(() -> DeltaImage.applyImages("oci:" + layout + ":d", "oci:" + out + ":x", Optional.of(debianOldOci), OPTIONS, COPY))
           .isInstanceOf(InvalidInputException.class);
       assertThat(out).doesNotExist();
       trials++;
     }
     Files.write(blob, java.util.Arrays.copyOf(good, good.length / 2));
-    assertThatThrownBy(() -> DeltaImage.applyImages("oci:" + layout + ":d", "oci:" + out + ":x", Optional.of(oldOci), OPTIONS, COPY))
+    assertThatThrownBy(() -> DeltaImage.applyImages("oci:" + layout + ":d", "oci:" + out + ":x", Optional.of(debianOldOci), OPTIONS, COPY))
         .isInstanceOf(InvalidInputException.class);
     assertThat(out).doesNotExist();
     assertThat(trials).isGreaterThanOrEqualTo(12);

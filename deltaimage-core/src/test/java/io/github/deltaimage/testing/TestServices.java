@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The one rule for tests that need outside services: read the environment contract of
- * {@code ./run services env}; when a variable is missing, skip the test, unless
- * {@code DELTAIMAGE_TEST_REQUIRE_ALL=1} (CI), where a missing service is a failure.
+ * The services of {@code ./run services env} by name, for image tests. The skip-or-fail rule is
+ * {@link TestEnvironment}'s: skip when missing, fail under {@code DELTAIMAGE_TEST_REQUIRE_ALL=1}.
  */
 public final class TestServices {
   private TestServices() {}
@@ -50,18 +49,14 @@ public final class TestServices {
   }
 
   private static String require(String variable, String what) {
-    String v = System.getenv(variable);
-    if (v == null || v.isBlank()) {
-      missing(what + " (" + variable + ")");
-    }
-    return v;
+    return TestEnvironment.require(variable);
   }
 
   private static void missing(String what) {
-    String message = "needs " + what + "; start them with ./run services start && ./run fixtures, then eval \"$(./run services env)\"";
+    String why = "needs " + what + "; install it (./run test does)";
     if ("1".equals(System.getenv("DELTAIMAGE_TEST_REQUIRE_ALL"))) {
-      fail(message);
+      fail(why);
     }
-    assumeTrue(false, message);
+    assumeTrue(false, why);
   }
 }

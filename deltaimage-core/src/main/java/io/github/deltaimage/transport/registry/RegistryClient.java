@@ -166,7 +166,9 @@ public final class RegistryClient {
         throw new EnvironmentException("registry " + host + " redirected blob " + digest + " without a Location");
       }
       URI next = uri.resolve(location);
-      Request redirected = new Request("GET", next, null, null, true);
+      // our token goes only back to the registry itself, never to the storage host it redirects to
+      boolean sameOrigin = next.getHost() != null && next.getHost().equals(base.getHost()) && next.getPort() == base.getPort();
+      Request redirected = new Request("GET", next, null, sameOrigin ? pullScope(repo) : null, true);
       if (offset > 0) {
         redirected.header("Range", "bytes=" + offset + "-");
       }

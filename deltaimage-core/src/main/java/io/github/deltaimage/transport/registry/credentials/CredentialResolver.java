@@ -30,6 +30,7 @@ public final class CredentialResolver {
   private final Credentials explicit;
   private final CredentialProvider provider;
   private final Path configFile;
+  private final String path;
 
   /** The outcome of a lookup: the credential (if any) and what was consulted to find it. */
   public record Lookup(Optional<Credentials> credentials, List<String> tried) {}
@@ -52,6 +53,7 @@ public final class CredentialResolver {
   public CredentialResolver(Credentials explicit, CredentialProvider provider, Map<String, String> environment, Path home) {
     this.explicit = explicit;
     this.provider = provider == null ? CredentialProvider.NONE : provider;
+    this.path = environment.getOrDefault("PATH", "");
     String dockerConfig = environment.get("DOCKER_CONFIG");
     this.configFile =
         dockerConfig != null && !dockerConfig.isEmpty()
@@ -173,13 +175,23 @@ public final class CredentialResolver {
     return Optional.of(new Credentials(decoded.substring(0, c), decoded.substring(c + 1), false, source));
   }
 
+  /** The helper on the PATH of the environment we were given (not necessarily the JVM's). */
+  private String locate(String program) {
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+        return Path.of(dir, program).toString();
+      }
+    }
+    return program;
+  }
+
   /** Runs {@code docker-credential-NAME get} with the server on stdin; empty if it knows none. */
   private Optional<Credentials> runHelper(String name, String server) {
     String program = "docker-credential-" + name;
     String source = configFile + " (" + program + ")";
     Process p;
     try {
-      p = new ProcessBuilder(program, "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      p = new ProcessBuilder(locate(program), "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
     } catch (IOException e) {
       throw new EnvironmentException(configFile + " names credential helper " + program + ", which is not on PATH; install it or remove it from the file");
     }
