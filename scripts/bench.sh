@@ -1,0 +1,443 @@
+# shellcheck shell=bash
+# ./run bench: delta sizes, times and memory of deltaimage and of its peers on
+# real image pairs. Sourced by ./run after lib.sh, fixtures.sh, services.sh,
+# maven.sh and demo.sh. A benchmark, not a test: it never fails on a figure.
+#
+# Every image is cached under $DELTAIMAGE_CACHE/bench/images in the three
+# shapes the contenders read: an OCI layout (deltaimage), a `docker save` tar
+# (xdelta3, zstd, bsdiff on whole images) and the flattened root filesystem
+# (the original's directory mode). Each cache entry records what it was made
+# from (the fixture label value), so a warm cache needs no daemon at all.
+#
+# Output: target/bench/results.md, results.csv, chart.svg (and the table on
+# stdout). Scratch files live in target/bench/work and are removed as soon as
+# a contender is done, and on any exit.
+
+BENCH_DIR="$REPO_ROOT/target/bench"
+BENCH_WORK="$BENCH_DIR/work"
+BENCH_CACHE="$DELTAIMAGE_CACHE/bench"
+BENCH_TOOLS="$SCRIPTS_DIR/bench-tools.py"
+# Bump to rebuild every cached bench image.
+BENCH_IMAGES_VERSION=1
+# zstd --ultra -22 on top: DELTAIMAGE_BENCH_ULTRA=1 (adds minutes per pair).
+# Longest a single diff or apply may take before it is killed and reported as
+# timed out; keeps the whole bench to a few minutes per pair.
+BENCH_TIMEOUT="${DELTAIMAGE_BENCH_TIMEOUT:-600}"
+BENCH_PACKAGES=(xdelta3 zstd bsdiff umoci jq time python3 procps)
+
+# The bench's own images, next to the fixtures (see ensure_bench_daemon_images).
+IMAGE_BENCH_REBUILT=deltaimage-bench/debian:rebuilt
+IMAGE_BENCH_UNRELATED=deltaimage-bench/jdk:17
+# Every mtime of the rebuilt base is set to this (2026-01-01T00:00:00Z), later
+# than anything debootstrap wrote: the same files, rebuilt on another day.
+BENCH_REBUILT_MTIME=1767225600
+
+# NAME|SOURCE|TARGET|WHAT, in the order of the report.
+BENCH_PAIRS=(
+  "debian-updates|$IMAGE_DEBIAN_OLD|$IMAGE_DEBIAN_NEW|Debian bookworm minbase -> the same with its pending updates"
+  "debian-rebuilt|$IMAGE_DEBIAN_OLD|$IMAGE_BENCH_REBUILT|the same base rebuilt: identical content, every mtime later"
+  "app-deps|$IMAGE_APP_OLD|$IMAGE_APP_NEW|5-layer app image, base updated and jars moved to new versions"
+  "unrelated|$IMAGE_DEBIAN_OLD|$IMAGE_BENCH_UNRELATED|Debian base -> an image of a JDK's files (nothing shared)"
+)
+# bsdiff holds ~17x the file in memory and sorts it all; one pair shows what it does.
+BSDIFF_PAIRS=(debian-updates)
+
+BENCH_LOCK_FD=7
+lock_bench_cache()   { take_lock "$BENCH_LOCK_FD" "$BENCH_CACHE/.lock" "using the bench image cache" 1800; }
+unlock_bench_cache() { release_lock "$BENCH_LOCK_FD"; }
+
+# ---------------------------------------------------------------------------
+# Images
+# ---------------------------------------------------------------------------
+
+# The JDK that runs our CLI: its files are the "unrelated" image's content.
+bench_jdk_home() { dirname "$(dirname "$(readlink -f "$(command -v java)")")"; }
+
+# What an image is made of, as a label value: a cache entry or daemon image
+# with another value is stale. Fixture images use the fixtures' own values.
+bench_label_value() { # IMAGE
+  case "$1" in
+    "$IMAGE_BENCH_REBUILT")
+      printf 'bench-v%s/%s/%s' "$BENCH_IMAGES_VERSION" "$(stamp_get "$ROOTFS_OLD.stamp" id)" "$BENCH_REBUILT_MTIME" ;;
+    "$IMAGE_BENCH_UNRELATED")
+      printf 'bench-v%s/%s' "$BENCH_IMAGES_VERSION" "$(sha256sum <"$(bench_jdk_home)/release" | cut -c1-16)" ;;
+    *) printf 'bench-v%s/%s' "$BENCH_IMAGES_VERSION" "$(fixture_label_value "$1")" ;;
+  esac
+}
+
+bench_image_dir() { printf '%s/images/%s' "$BENCH_CACHE" "$(printf '%s' "$1" | tr '/:' '__')"; }
+
+bench_image_cached() { # IMAGE
+  local dir
+  dir="$(bench_image_dir "$1")"
+  [ -f "$dir/label" ] && [ "$(cat "$dir/label")" = "$(bench_label_value "$1")" ]
+}
+
+bench_daemon_image_current() { # IMAGE
+  local have
+  have="$(test_docker image inspect -f "{{ index .Config.Labels \"$FIXTURE_LABEL\" }}" "$1" 2>/dev/null)" || return 1
+  [ "$have" = "$(bench_label_value "$1")" ]
+}
+
+# tar a tree (as root, numeric owners) into `docker import` as IMAGE.
+import_tree_image() { # DIR IMAGE
+  step "docker import $2"
+  tar -C "$1" --numeric-owner -cf - . |
+    run_logged "$DELTAIMAGE_CACHE/logs/bench-import.log" test_docker import \
+      --change "LABEL $FIXTURE_LABEL=$(bench_label_value "$2")" --change 'CMD ["bash"]' - "$2" ||
+    die "docker import of $1 as $2 failed (log: $DELTAIMAGE_CACHE/logs/bench-import.log)"
+}
+
+# The bench's own two images, in the test daemon like the fixtures.
+ensure_bench_daemon_images() {
+  local scratch
+  if ! bench_daemon_image_current "$IMAGE_BENCH_REBUILT"; then
+    # The old base byte for byte, every timestamp moved: what a no-change
+    # rebuild of a base image looks like to a delta tool.
+    scratch="$(mktemp -d "$BENCH_CACHE/.build-rebuilt.XXXXXX")"
+    add_exit_hook "remove_tree '$scratch'"
+    cp -a "$ROOTFS_OLD" "$scratch/root"
+    find "$scratch/root" -exec touch -h -d "@$BENCH_REBUILT_MTIME" {} +
+    import_tree_image "$scratch/root" "$IMAGE_BENCH_REBUILT"
+    remove_tree "$scratch"
+    remove_exit_hook "remove_tree '$scratch'"
+  fi
+  if ! bench_daemon_image_current "$IMAGE_BENCH_UNRELATED"; then
+    # A JDK's runtime and jmods, without the 128 MB lib/modules jimage, comes
+    # to about the size of the Debian base, and shares none of its bytes.
+    scratch="$(mktemp -d "$BENCH_CACHE/.build-unrelated.XXXXXX")"
+    add_exit_hook "remove_tree '$scratch'"
+    mkdir -p "$scratch/root/opt"
+    cp -a "$(bench_jdk_home)" "$scratch/root/opt/jdk"
+    rm -rf "$scratch/root/opt/jdk/lib/modules" "$scratch/root/opt/jdk/lib/src.zip" "$scratch/root/opt/jdk/docs"
+    import_tree_image "$scratch/root" "$IMAGE_BENCH_UNRELATED"
+    remove_tree "$scratch"
+    remove_exit_hook "remove_tree '$scratch'"
+  fi
+}
+
+# Cache IMAGE as oci/ (tag img), image.tar (docker save) and rootfs/ (flattened
+# by umoci from the OCI layout, whiteouts applied). Built aside, then renamed.
+cache_bench_image() { # IMAGE
+  local image="$1" dir scratch
+  dir="$(bench_image_dir "$image")"
+  step "caching $image for the bench (OCI layout, docker save tar, flattened rootfs)"
+  mkdir -p "$BENCH_CACHE/images"
+  scratch="$(mktemp -d "$BENCH_CACHE/images/.build.XXXXXX")"
+  add_exit_hook "remove_tree '$scratch'"
+  local logs="$DELTAIMAGE_CACHE/logs/bench-cache.log"
+  run_logged "$logs" env DOCKER_HOST="unix://$DOCKER_SOCK" \
+    "$DELTAIMAGE_BIN" copy "docker-daemon:$image" "oci:$scratch/oci:img" ||
+    die "copying $image to an OCI layout failed (log: $logs)"
+  run_logged "$logs" test_docker save -o "$scratch/image.tar" "$image" ||
+    die "docker save $image failed (log: $logs)"
+  run_logged "$logs" umoci unpack --image "$scratch/oci:img" "$scratch/bundle" ||
+    die "umoci unpack of $image failed (log: $logs)"
+  mv "$scratch/bundle/rootfs" "$scratch/rootfs"
+  rm -rf "$scratch/bundle"
+  bench_label_value "$image" >"$scratch/label"
+  remove_tree "$dir"
+  mv "$scratch" "$dir"
+  remove_exit_hook "remove_tree '$scratch'"
+}
+
+# Every image of every pair cached; the daemon is started only if one is not.
+ensure_bench_images() {
+  local all=() entry image src tgt missing=()
+  for entry in "${BENCH_PAIRS[@]}"; do
+    IFS='|' read -r _ src tgt _ <<<"$entry"
+    all+=("$src" "$tgt")
+  done
+  mapfile -t all < <(printf '%s\n' "${all[@]}" | sort -u)
+  for image in "${all[@]}"; do
+    bench_image_cached "$image" || missing+=("$image")
+  done
+  [ "${#missing[@]}" -eq 0 ] && { log "bench images cached in $BENCH_CACHE/images"; return 0; }
+  use_services_for_this_run
+  ensure_images
+  ensure_bench_daemon_images
+  for image in "${missing[@]}"; do
+    cache_bench_image "$image"
+  done
+}
+
+# ---------------------------------------------------------------------------
+# Measuring
+# ---------------------------------------------------------------------------
+
+# measure NAME CMD...: run CMD (killed after $BENCH_TIMEOUT s); leaves
+# "wall_s max_rss_kib tree_rss_kib rc" in $BENCH_WORK/NAME.m, output in NAME.log.
+# Succeeds only if CMD did.
+measure() {
+  local name="$1"; shift
+  /usr/bin/python3 "$BENCH_TOOLS" measure "$BENCH_WORK/$name.m" "$BENCH_TIMEOUT" "$@" \
+    >"$BENCH_WORK/$name.log" 2>&1 || die "bench helper failed on $name (see $BENCH_WORK/$name.log)"
+  [ "$(cut -d' ' -f4 "$BENCH_WORK/$name.m")" = 0 ]
+}
+
+# Why a measured step failed, in a few words, for the note column.
+failure_note() { # NAME
+  local rc
+  rc="$(cut -d' ' -f4 "$BENCH_WORK/$1.m")"
+  if [ "$rc" = 124 ]; then
+    printf '%s timed out after %s s' "$1" "$BENCH_TIMEOUT"
+  else
+    printf '%s failed (rc %s): %s' "$1" "$rc" "$(tail -n 1 "$BENCH_WORK/$1.log" | tr -d ',' | cut -c1-80)"
+  fi
+}
+
+file_bytes() { stat -c %s "$1"; }
+
+# Total size of an OCI image's layer blobs as its manifest lists them (what a
+# registry stores); LAST=1 gives the last layer's only (a delta's delta layer).
+oci_layer_bytes() { # LAYOUT TAG [LAST]
+  local manifest
+  manifest="$(jq -r --arg t "$2" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $t) | .digest' \
+    "$1/index.json")"
+  if [ "${3:-0}" = 1 ]; then
+    jq '.layers[-1].size' "$1/blobs/${manifest/://}"
+  else
+    jq '[.layers[].size] | add' "$1/blobs/${manifest/://}"
+  fi
+}
+
+oci_config_digest() { # LAYOUT TAG
+  local manifest
+  manifest="$(jq -r --arg t "$2" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $t) | .digest' \
+    "$1/index.json")"
+  jq -r '.config.digest' "$1/blobs/${manifest/://}"
+}
+
+# Append one CSV row. Fields: pair contender target_bytes delta_bytes, the two
+# measure files' figures, whether the output equals the target, a note.
+# record PAIR CONTENDER TARGET_BYTES DELTA_BYTES VERIFIED NOTE
+record() {
+  # No commas inside a field: the CSV is read by awk -F, below.
+  local pair="$1" contender="$2" target="$3" delta="$4" verified="$5" note="${6//,/;}" d a
+  d="$(cat "$BENCH_WORK/diff.m" 2>/dev/null || echo '- - - -')"
+  a="$(cat "$BENCH_WORK/apply.m" 2>/dev/null || echo '- - - -')"
+  printf '%s,%s,%s,%s,%s,%s,%s,%s\n' "$pair" "$contender" "$target" "$delta" \
+    "$(awk '{ print $1 "," $2 "," $3 }' <<<"$d")" "$(awk '{ print $1 "," $2 "," $3 }' <<<"$a")" \
+    "$verified" "$note,$BENCH_LOAD" >>"$BENCH_CSV"
+  log "    $contender: delta $delta bytes; diff $(cut -d' ' -f1 <<<"$d") s; apply $(cut -d' ' -f1 <<<"$a") s; $verified${note:+; $note}"
+}
+
+# Fresh scratch folder for one contender.
+reset_work() {
+  remove_tree "$BENCH_WORK"
+  mkdir -p "$BENCH_WORK"
+  BENCH_LOAD="$(cut -d' ' -f1 /proc/loadavg)"
+}
+
+# ---------------------------------------------------------------------------
+# Contenders: each diffs SRC to TGT (cache dirs), applies, checks, records.
+# ---------------------------------------------------------------------------
+
+contender_deltaimage() { # PAIR SRC TGT TARGET_BYTES
+  local pair="$1" src="$2" tgt="$3" target="$4" delta verified
+  reset_work
+  if ! measure diff "$DELTAIMAGE_BIN" image diff "oci:$src/oci:img" "oci:$tgt/oci:img" "oci:$BENCH_WORK/delta:delta"; then
+    record "$pair" deltaimage "$target" "" "" "$(failure_note diff)"; return
+  fi
+  delta="$(oci_layer_bytes "$BENCH_WORK/delta" delta 1)"
+  if ! measure apply "$DELTAIMAGE_BIN" image apply "oci:$BENCH_WORK/delta:delta" "oci:$BENCH_WORK/out:out"; then
+    record "$pair" deltaimage "$target" "$delta" "" "$(failure_note apply)"; return
+  fi
+  if [ "$(oci_config_digest "$BENCH_WORK/out" out)" = "$(oci_config_digest "$tgt/oci" img)" ]; then
+    verified="same image ID"
+  else
+    verified="IMAGE ID DIFFERS"
+  fi
+  record "$pair" deltaimage "$target" "$delta" "$verified" "delta layer blob"
+}
+
+# The original deltaimage's approach: flattened trees, directory mode, its
+# xdelta3 settings; the delta tree shipped as a gzip'd tar layer.
+contender_original() { # PAIR SRC TGT TARGET_BYTES
+  local pair="$1" src="$2" tgt="$3" target="$4" delta verified name="original (dir mode)"
+  reset_work
+  cp -a "$tgt/rootfs" "$BENCH_WORK/tree"
+  if ! measure diff "$DELTAIMAGE_BIN" diff --level 3 --secondary none --max-window 64 "$src/rootfs" "$BENCH_WORK/tree"; then
+    record "$pair" "$name" "$target" "" "" "$(failure_note diff)"; return
+  fi
+  delta="$(tar -C "$BENCH_WORK/tree" --numeric-owner -cf - . | gzip -6 | wc -c)"
+  if ! measure apply "$DELTAIMAGE_BIN" apply "$src/rootfs" "$BENCH_WORK/tree"; then
+    record "$pair" "$name" "$target" "$delta" "" "$(failure_note apply)"; return
+  fi
+  # The flattened tree carries no image ID to compare: the demo's description
+  # (find, sha256sum, getfattr: types, modes, owners, mtimes, links, contents).
+  describe_tree "$tgt/rootfs" "$BENCH_WORK/expected"
+  describe_tree "$BENCH_WORK/tree" "$BENCH_WORK/restored"
+  if compare_descriptions "$BENCH_WORK/expected" "$BENCH_WORK/restored" 2>/dev/null; then
+    verified="same tree"
+  else
+    verified="TREE DIFFERS"
+  fi
+  record "$pair" "$name" "$target" "$delta" "$verified" "tar of the delta tree; gzip -6"
+}
+
+# A whole-file tool on the two `docker save` tars.
+# contender_tar_tool PAIR SRC TGT TARGET_BYTES NAME DIFF_FN APPLY_FN
+# DIFF_FN SRC_TAR TGT_TAR DELTA and APPLY_FN SRC_TAR DELTA OUT_TAR print the command.
+contender_tar_tool() {
+  local pair="$1" src="$2/image.tar" tgt="$3/image.tar" target="$4" name="$5" delta verified cmd=()
+  reset_work
+  mapfile -t cmd < <("$6" "$src" "$tgt" "$BENCH_WORK/delta")
+  if ! measure diff "${cmd[@]}"; then
+    record "$pair" "$name" "$target" "" "" "$(failure_note diff)"; return
+  fi
+  delta="$(file_bytes "$BENCH_WORK/delta")"
+  mapfile -t cmd < <("$7" "$src" "$BENCH_WORK/delta" "$BENCH_WORK/out.tar")
+  if ! measure apply "${cmd[@]}"; then
+    record "$pair" "$name" "$target" "$delta" "" "$(failure_note apply)"; return
+  fi
+  if cmp -s "$tgt" "$BENCH_WORK/out.tar"; then verified="same tar"; else verified="TAR DIFFERS"; fi
+  record "$pair" "$name" "$target" "$delta" "$verified" "delta file as is"
+}
+
+# xdelta3's -B: the source window, the source's size rounded up to whole MiB, at most 2 GiB.
+source_window_bytes() {
+  local mib=$((1024 * 1024)) size
+  size="$(file_bytes "$1")"
+  size=$(((size + mib - 1) / mib * mib))
+  [ "$size" -le $((2048 * mib)) ] || size=$((2048 * mib))
+  printf '%s' "$size"
+}
+
+xdelta3_default_diff()  { printf '%s\n' xdelta3 -e -f -s "$1" "$2" "$3"; }
+xdelta3_default_apply() { printf '%s\n' xdelta3 -d -f -s "$1" "$2" "$3"; }
+xdelta3_best_diff()     { printf '%s\n' xdelta3 -e -f -9 -S lzma -D -R -B "$(source_window_bytes "$1")" -s "$1" "$2" "$3"; }
+xdelta3_best_apply()    { printf '%s\n' xdelta3 -d -f -B "$(source_window_bytes "$1")" -s "$1" "$2" "$3"; }
+zstd_19_diff()          { printf '%s\n' zstd -q -f -19 --long=31 "--patch-from=$1" "$2" -o "$3"; }
+zstd_22_diff()          { printf '%s\n' zstd -q -f --ultra -22 --long=31 "--patch-from=$1" "$2" -o "$3"; }
+zstd_apply()            { printf '%s\n' zstd -q -f -d --long=31 "--patch-from=$1" "$2" -o "$3"; }
+bsdiff_diff()           { printf '%s\n' bsdiff "$1" "$2" "$3"; }
+bsdiff_apply()          { printf '%s\n' bspatch "$1" "$3" "$2"; }
+
+
+# DELTAIMAGE_BENCH_CONTENDERS="deltaimage,xdelta3 -9 -S lzma -B" runs only
+# those (comma-separated names as in the table); default: all of them.
+contender_wanted() { # NAME
+  [ -z "${DELTAIMAGE_BENCH_CONTENDERS:-}" ] || [[ ",$DELTAIMAGE_BENCH_CONTENDERS," == *",$1,"* ]]
+}
+
+bench_pair() { # NAME SOURCE TARGET WHAT
+  local pair="$1" src tgt target name diff_fn apply_fn
+  src="$(bench_image_dir "$2")"
+  tgt="$(bench_image_dir "$3")"
+  target="$(oci_layer_bytes "$tgt/oci" img)"
+  step "pair $pair: $2 -> $3 ($4)"
+  if contender_wanted deltaimage; then contender_deltaimage "$pair" "$src" "$tgt" "$target"; fi
+  if contender_wanted "original (dir mode)"; then contender_original "$pair" "$src" "$tgt" "$target"; fi
+  local tool
+  for tool in "xdelta3 (default)|xdelta3_default_diff|xdelta3_default_apply" \
+              "xdelta3 -9 -S lzma -B|xdelta3_best_diff|xdelta3_best_apply" \
+              "zstd -19 --long=31|zstd_19_diff|zstd_apply" \
+              "zstd --ultra -22 --long=31|zstd_22_diff|zstd_apply" \
+              "bsdiff|bsdiff_diff|bsdiff_apply"; do
+    IFS='|' read -r name diff_fn apply_fn <<<"$tool"
+    contender_wanted "$name" || continue
+    if [ "$name" = "zstd --ultra -22 --long=31" ] && [ "${DELTAIMAGE_BENCH_ULTRA:-0}" != 1 ]; then
+      reset_work
+      record "$pair" "$name" "$target" "" "" "not run: takes minutes more than -19; DELTAIMAGE_BENCH_ULTRA=1 runs it"
+    elif [ "$name" = bsdiff ] && ! printf '%s\n' "${BSDIFF_PAIRS[@]}" | grep -qxF "$pair"; then
+      reset_work
+      record "$pair" "$name" "$target" "" "" "not run: ~17x the tar in RAM and minutes of suffix sorting; run on ${BSDIFF_PAIRS[*]} only"
+    else
+      contender_tar_tool "$pair" "$src" "$tgt" "$target" "$name" "$diff_fn" "$apply_fn"
+    fi
+  done
+  remove_tree "$BENCH_WORK"
+}
+
+# ---------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------
+
+machine_line() {
+  printf '%s cores, %s GiB RAM, load average %s at the start and %s at the end (1/5/15 min); %s' \
+    "$(nproc)" "$(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)" \
+    "$BENCH_LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(date -u '+%Y-%m-%d %H:%M UTC')"
+}
+
+# results.csv -> one Markdown table per pair, plus how we stand against issue 4's targets.
+write_markdown() { # CSV WHAT_FILE
+  awk -F, -v machine="$(machine_line)" '
+    function mb(b) { return b == "" ? "-" : sprintf("%.2f MB", b / 1e6) }
+    function bytes(b,   s, out) {
+      if (b == "") return "-"
+      s = sprintf("%d", b); out = ""
+      while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) }
+      return s out
+    }
+    function secs(s) { return (s == "" || s == "-") ? "-" : sprintf("%.1f s", s) }
+    function mib(k) { return (k == "" || k == "-") ? "-" : sprintf("%.0f", k / 1024) }
+    function rss(max, tree) { return (max == "" || max == "-") ? "-" : (tree - max > 10240 ? mib(max) " (tree " mib(tree) ")" : mib(max)) }
+    FNR == NR { what[$1] = substr($0, length($1) + 2); next }
+    FNR == 1 { next }
+    {
+      if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
+      key = $1 SUBSEP $2; rows[$1] = rows[$1] key "\035"
+      target[$1] = $3; delta[key] = $4
+      dt[key] = $5; dr[key] = $6; dtr[key] = $7; at[key] = $8; ar[key] = $9; atr[key] = $10
+      ok[key] = $11; note[key] = $12; load[key] = $13
+    }
+    END {
+      printf "Measured %s.\n\n", machine
+      printf "Delta: what a registry would store (our delta layer blob; the original'"'"'s delta tree as a gzip -6 tar; the peers'"'"' delta files as they are). Peak RSS: the largest process (`/usr/bin/time`), for deltaimage the JVM; \"tree\" adds the sampled sum of the JVM and its xdelta3 processes where that is >10 MiB more. Load: the 1-minute load average when the contender started.\n\n"
+      for (i = 1; i <= n; i++) {
+        p = order[i]
+        printf "### %s: %s\n\nTarget image as a registry stores it: %s (gzip'"'"'d layer blobs).\n\n", p, what[p], mb(target[p])
+        print "| contender | delta bytes | % of target | diff | diff peak RSS MiB | apply | apply peak RSS MiB | restored | load | note |"
+        print "|---|---:|---:|---:|---:|---:|---:|---|---:|---|"
+        m = split(rows[p], keys, "\035")
+        best_peer = ""; ours = ""; xd = ""
+        for (j = 1; j < m; j++) {
+          k = keys[j]; split(k, parts, SUBSEP); c = parts[2]
+          pct = delta[k] == "" ? "-" : sprintf("%.2f %%", 100 * delta[k] / target[p])
+          printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c, bytes(delta[k]), pct, secs(dt[k]), rss(dr[k], dtr[k]), secs(at[k]), rss(ar[k], atr[k]), ok[k] == "" ? "-" : ok[k], load[k], note[k]
+          if (c == "deltaimage") { ours = k }
+          else if (delta[k] != "" && (best_peer == "" || delta[k] + 0 < delta[best_peer] + 0)) best_peer = k
+          if (c == "xdelta3 -9 -S lzma -B") xd = k
+        }
+        if (ours != "" && delta[ours] != "" && best_peer != "" && xd != "" && dt[xd] > 0 && at[xd] > 0) {
+          split(best_peer, bp, SUBSEP)
+          printf "\nIssue 4 targets: delta %.2fx the smallest peer (%s; target <= 0.8x); diff %.1fx and apply %.1fx raw xdelta3'"'"'s (-9 -S lzma -B; targets <= 2x); peak RSS %s MiB diff, %s MiB apply (target < 512).\n", delta[ours] / delta[best_peer], bp[2], dt[ours] / dt[xd], at[ours] / at[xd], mib(dtr[ours] > dr[ours] ? dtr[ours] : dr[ours]), mib(atr[ours] > ar[ours] ? atr[ours] : ar[ours])
+        }
+        printf "\n"
+      }
+    }' "$2" "$1"
+}
+
+run_bench() {
+  require_root "the bench (debootstrap, dockerd, trees with root-owned files)"
+  ensure_packages "${BENCH_PACKAGES[@]}"
+  ensure_cli_built
+  local wanted=("$@") entry name src tgt what
+  BENCH_LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+  mkdir -p "$BENCH_CACHE" "$BENCH_DIR"
+  lock_fixtures
+  ensure_rootfs
+  lock_bench_cache
+  ensure_bench_images
+  unlock_fixtures
+
+  add_exit_hook "remove_tree '$BENCH_WORK'"
+  BENCH_CSV="$BENCH_DIR/results.csv.tmp"
+  printf 'pair,contender,target_bytes,delta_bytes,diff_s,diff_max_rss_kib,diff_tree_rss_kib,apply_s,apply_max_rss_kib,apply_tree_rss_kib,restored,note,load1\n' >"$BENCH_CSV"
+  : >"$BENCH_DIR/pairs.txt"
+  for entry in "${BENCH_PAIRS[@]}"; do
+    IFS='|' read -r name src tgt what <<<"$entry"
+    if [ "${#wanted[@]}" -gt 0 ] && ! printf '%s\n' "${wanted[@]}" | grep -qxF "$name"; then continue; fi
+    printf '%s,%s\n' "$name" "$what" >>"$BENCH_DIR/pairs.txt"
+    bench_pair "$name" "$src" "$tgt" "$what"
+  done
+  unlock_bench_cache
+  mv "$BENCH_CSV" "$BENCH_DIR/results.csv"
+  write_markdown "$BENCH_DIR/results.csv" "$BENCH_DIR/pairs.txt" >"$BENCH_DIR/results.md"
+  rm -f "$BENCH_DIR/pairs.txt"
+  /usr/bin/python3 "$BENCH_TOOLS" chart "$BENCH_DIR/results.csv" "$BENCH_DIR/chart.svg" ||
+    die "writing the chart failed; results are in ${BENCH_DIR#"$REPO_ROOT"/}/results.csv"
+  cat "$BENCH_DIR/results.md"
+  log "written: ${BENCH_DIR#"$REPO_ROOT"/}/results.md, results.csv, chart.svg"
+}
