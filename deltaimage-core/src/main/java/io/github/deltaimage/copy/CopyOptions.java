@@ -4,6 +4,7 @@ import io.github.deltaimage.event.CopyListener;
 import io.github.deltaimage.image.Platform;
 import io.github.deltaimage.transport.daemon.DockerEngine;
 import io.github.deltaimage.transport.registry.RegistryClient;
+import io.github.deltaimage.transport.registry.credentials.CredentialProvider;
 import io.github.deltaimage.transport.registry.credentials.Credentials;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,6 +27,8 @@ import java.util.function.Supplier;
  * @param environment environment used to find DOCKER_CONFIG (tests pass their own)
  * @param home the home directory used to find ~/.docker/config.json
  * @param engine how to reach the Docker daemon (default: docker-java from DOCKER_HOST)
+ * @param credentialProvider logins per registry host, consulted after the explicit ones and before
+ *     the Docker config (default: none)
  */
 public record CopyOptions(
     Credentials sourceCredentials,
@@ -39,11 +42,13 @@ public record CopyOptions(
     RegistryClient.RetryPolicy retry,
     Map<String, String> environment,
     Path home,
-    Supplier<DockerEngine> engine) {
+    Supplier<DockerEngine> engine,
+    CredentialProvider credentialProvider) {
 
   public CopyOptions {
     plainHttpHosts = Set.copyOf(plainHttpHosts);
     environment = Map.copyOf(environment);
+    credentialProvider = credentialProvider == null ? CredentialProvider.NONE : credentialProvider;
   }
 
   public static CopyOptions defaults() {
@@ -59,50 +64,55 @@ public record CopyOptions(
         RegistryClient.RetryPolicy.DEFAULT,
         System.getenv(),
         Path.of(System.getProperty("user.home")),
-        io.github.deltaimage.transport.daemon.DockerJavaEngine::fromEnvironment);
+        io.github.deltaimage.transport.daemon.DockerJavaEngine::fromEnvironment,
+        CredentialProvider.NONE);
   }
 
   public CopyOptions withSourceCredentials(Credentials c) {
-    return new CopyOptions(c, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine);
+    return new CopyOptions(c, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider);
   }
 
   public CopyOptions withDestinationCredentials(Credentials c) {
-    return new CopyOptions(sourceCredentials, c, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine);
+    return new CopyOptions(sourceCredentials, c, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider);
   }
 
   public CopyOptions withPlatform(Platform p) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, p, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine);
+    return new CopyOptions(sourceCredentials, destinationCredentials, p, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider);
   }
 
   public CopyOptions withPlainHttpHosts(Set<String> hosts) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, hosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, hosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider);
   }
 
   public CopyOptions withTempParent(Path p) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, p, listener, chunkSize, gzipLevel, retry, environment, home, engine);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, p, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider);
   }
 
   public CopyOptions withListener(CopyListener l) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, l, chunkSize, gzipLevel, retry, environment, home, engine);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, l, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider);
   }
 
   public CopyOptions withChunkSize(long size) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, size, gzipLevel, retry, environment, home, engine);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, size, gzipLevel, retry, environment, home, engine, credentialProvider);
   }
 
   public CopyOptions withGzipLevel(int level) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, level, retry, environment, home, engine);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, level, retry, environment, home, engine, credentialProvider);
   }
 
   public CopyOptions withRetry(RegistryClient.RetryPolicy r) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, r, environment, home, engine);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, r, environment, home, engine, credentialProvider);
   }
 
   public CopyOptions withDockerConfigLookup(Map<String, String> env, Path homeDir) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, env, homeDir, engine);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, env, homeDir, engine, credentialProvider);
   }
 
   public CopyOptions withEngine(Supplier<DockerEngine> e) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, e);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, e, credentialProvider);
+  }
+
+  public CopyOptions withCredentialProvider(CredentialProvider p) {
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, p);
   }
 }

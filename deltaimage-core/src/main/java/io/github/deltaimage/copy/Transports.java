@@ -58,7 +58,7 @@ public final class Transports implements AutoCloseable {
   }
 
   private RegistryClient client(String host, Credentials explicit) {
-    CredentialResolver resolver = new CredentialResolver(explicit, options.environment(), options.home());
+    CredentialResolver resolver = new CredentialResolver(explicit, options.credentialProvider(), options.environment(), options.home());
     return new RegistryClient(host, resolver, options.plainHttpHosts(), options.retry());
   }
 

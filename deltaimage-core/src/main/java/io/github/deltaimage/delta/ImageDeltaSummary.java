@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param sourceImageId the source's image ID
  * @param targetImageId the target's image ID (for apply: the restored image's, equal by check)
+ * @param sourceBytes the source layers' uncompressed size (the layers read from the source image)
  * @param targetBytes the target layers' uncompressed size
  * @param deltaBytes the delta layer's blob size, as a registry stores it
  * @param layers per target layer: how it is carried
@@ -18,7 +19,7 @@ import java.util.List;
  * @param notes why some layers' blobs could not be reproduced, and other remarks
  * @param elapsedNanos wall time
  */
-public record ImageDeltaSummary(Digest sourceImageId, Digest targetImageId, long targetBytes, long deltaBytes,
+public record ImageDeltaSummary(Digest sourceImageId, Digest targetImageId, long sourceBytes, long targetBytes, long deltaBytes,
     List<LayerSummary> layers, List<FileDecision> topFiles, Digest manifestDigest, boolean manifestExact,
     List<String> notes, long elapsedNanos) {
 

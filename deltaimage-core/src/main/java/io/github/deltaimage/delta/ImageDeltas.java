@@ -150,7 +150,7 @@ public final class ImageDeltas {
         written = ImageCopy.transfer(out, sink, copyOptions, run);
       }
       decisions.sort(Comparator.comparingLong(FileDecision::storedSize).reversed());
-      return new ImageDeltaSummary(s.configDigest(), t.configDigest(), targetBytes, size(deltaBlob), summaries,
+      return new ImageDeltaSummary(s.configDigest(), t.configDigest(), sizes(sourceTars), targetBytes, size(deltaBlob), summaries,
           List.copyOf(decisions.subList(0, Math.min(TOP_FILES, decisions.size()))), written.orElse(null), false, notes,
           System.nanoTime() - started);
     } catch (IOException e) {
@@ -276,7 +276,7 @@ public final class ImageDeltas {
         }
         boolean manifestExact = exact && written.isPresent()
             && written.get().equals(Digest.sha256(manifest.get()));
-        return new ImageDeltaSummary(descriptor.sourceImageId(), descriptor.targetImageId(), targetBytes,
+        return new ImageDeltaSummary(descriptor.sourceImageId(), descriptor.targetImageId(), sizes(sourceTars), targetBytes,
             deltaLayer.size(), summaries, List.of(), written.orElse(null), manifestExact, notes, System.nanoTime() - started);
       } finally {
         if (src != null && src != del) {
@@ -430,6 +430,14 @@ public final class ImageDeltas {
 
   private static long size(Path file) throws IOException {
     return Files.size(file);
+  }
+
+  private static long sizes(List<Path> files) throws IOException {
+    long total = 0;
+    for (Path file : files) {
+      total += size(file);
+    }
+    return total;
   }
 
   private static String shortList(List<Digest> digests) {

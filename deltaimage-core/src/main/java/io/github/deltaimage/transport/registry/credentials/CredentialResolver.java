@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Finds the credential for a registry host the way the docker CLI does: an explicit one first;
- * then the Docker config file ({@code $DOCKER_CONFIG/config.json}, else
+ * then the front end's own {@link CredentialProvider}; then the Docker config file ({@code $DOCKER_CONFIG/config.json}, else
  * {@code ~/.docker/config.json}): {@code credHelpers[host]}, else {@code credsStore}, else
  * {@code auths[host]}. Helpers are run as {@code docker-credential-NAME get}.
  *
@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CredentialResolver {
   private final Credentials explicit;
+  private final CredentialProvider provider;
   private final Path configFile;
   private final String path;
 
@@ -40,7 +41,18 @@ public final class CredentialResolver {
    * @param home the user's home directory
    */
   public CredentialResolver(Credentials explicit, Map<String, String> environment, Path home) {
+    this(explicit, CredentialProvider.NONE, environment, home);
+  }
+
+  /**
+   * @param explicit a credential given on the command line or in the build file, or null
+   * @param provider the front end's logins per host, asked when there is no explicit one
+   * @param environment the process environment (for DOCKER_CONFIG)
+   * @param home the user's home directory
+   */
+  public CredentialResolver(Credentials explicit, CredentialProvider provider, Map<String, String> environment, Path home) {
     this.explicit = explicit;
+    this.provider = provider == null ? CredentialProvider.NONE : provider;
     this.path = environment.getOrDefault("PATH", "");
     String dockerConfig = environment.get("DOCKER_CONFIG");
     this.configFile =
@@ -59,6 +71,11 @@ public final class CredentialResolver {
     if (explicit != null) {
       tried.add(explicit.source());
       return new Lookup(Optional.of(explicit), tried);
+    }
+    Optional<Credentials> provided = provider.find(host);
+    if (provided.isPresent()) {
+      tried.add(provided.get().source());
+      return new Lookup(provided, tried);
     }
     if (!Files.isRegularFile(configFile)) {
       tried.add(configFile + " (not present)");

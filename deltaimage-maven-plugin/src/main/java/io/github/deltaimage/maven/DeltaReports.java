@@ -1,0 +1,185 @@
+package io.github.deltaimage.maven;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.deltaimage.DeltaImage;
+import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.delta.ImageDeltaSummary;
+import io.github.deltaimage.event.FileDecision;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The reports a goal leaves in {@code target/deltaimage/}: {@code GOAL-report.json} for machines
+ * (release pipelines read sizes and digests from it) and {@code GOAL-report.html} for people, with a
+ * bar chart of where the delta bytes go (per layer, then the costliest files).
+ */
+final class DeltaReports {
+
+  /** What was asked, in the user's words; the summary says what came of it. */
+  record Run(String goal, Map<String, String> images, boolean unlinked) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private DeltaReports() {}
+
+  /** Writes both reports; returns the JSON one's path. */
+  static Path write(Path directory, Run run, ImageDeltaSummary summary) {
+    try {
+      Files.createDirectories(directory);
+      Path json = directory.resolve(run.goal() + "-report.json");
+      Files.write(json, JSON.writeValueAsBytes(toJson(run, summary)));
+      Files.writeString(directory.resolve(run.goal() + "-report.html"), toHtml(run, summary), StandardCharsets.UTF_8);
+      return json;
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot write the reports to " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  static ObjectNode toJson(Run run, ImageDeltaSummary summary) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("goal", run.goal());
+    root.put("deltaimageVersion", DeltaImage.version());
+    ObjectNode images = root.putObject("images");
+    run.images().forEach(images::put);
+    root.put("unlinked", run.unlinked());
+    root.put("sourceImageId", String.valueOf(summary.sourceImageId()));
+    root.put("targetImageId", String.valueOf(summary.targetImageId()));
+    root.put("sourceBytes", summary.sourceBytes());
+    root.put("targetBytes", summary.targetBytes());
+    root.put("deltaBytes", summary.deltaBytes());
+    root.put("ratio", summary.ratio());
+    root.put("elapsedSeconds", summary.elapsedNanos() / 1e9);
+    if (summary.manifestDigest() != null) {
+      root.put("manifestDigest", summary.manifestDigest().toString());
+    }
+    root.put("manifestExact", summary.manifestExact());
+    ArrayNode layers = root.putArray("layers");
+    for (ImageDeltaSummary.LayerSummary layer : summary.layers()) {
+      ObjectNode l = layers.addObject();
+      l.put("diffId", layer.diffId().toString());
+      l.put("tarBytes", layer.tarBytes());
+      l.put("storedBytes", layer.storedBytes());
+      l.put("fromSource", layer.fromSource());
+      l.put("blobExact", layer.blobExact());
+    }
+    ArrayNode files = root.putArray("topFiles");
+    for (FileDecision file : summary.topFiles()) {
+      ObjectNode f = files.addObject();
+      f.put("path", file.path());
+      f.put("outcome", file.outcome().name());
+      f.put("targetBytes", file.targetSize());
+      f.put("storedBytes", file.storedSize());
+      if (file.reason() != null) {
+        f.put("reason", file.reason());
+      }
+    }
+    ArrayNode notes = root.putArray("notes");
+    summary.notes().forEach(notes::add);
+    return root;
+  }
+
+  /** One bar of the chart. */
+  private record Bar(String label, long value, String detail) {}
+
+  static String toHtml(Run run, ImageDeltaSummary summary) {
+    StringBuilder h = new StringBuilder(8192);
+    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>deltaimage:")
+        .append(run.goal()).append("</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
+            + "table{border-collapse:collapse}td,th{padding:.2em .8em;text-align:left;border-bottom:1px solid #ddd}"
+            + "td.n{text-align:right;font-variant-numeric:tabular-nums}code{font-size:90%}</style></head><body>\n");
+    h.append("<h1>deltaimage:").append(run.goal()).append("</h1>\n<table>\n");
+    run.images().forEach((role, ref) -> row(h, role, "<code>" + esc(ref) + "</code>"));
+    row(h, "source image ID", "<code>" + esc(String.valueOf(summary.sourceImageId())) + "</code>");
+    row(h, "target image ID", "<code>" + esc(String.valueOf(summary.targetImageId())) + "</code>");
+    row(h, "source layers", Sizes.format(summary.sourceBytes()));
+    row(h, "diff".equals(run.goal()) ? "target layers the source lacks" : "target layers", Sizes.format(summary.targetBytes()));
+    row(h, "delta layer", Sizes.format(summary.deltaBytes()) + String.format(Locale.ROOT, " (%.2f %%)", summary.ratio() * 100));
+    row(h, "time", String.format(Locale.ROOT, "%.1f s", summary.elapsedNanos() / 1e9));
+    if (summary.manifestDigest() != null) {
+      row(h, "manifest", "<code>" + esc(summary.manifestDigest().toString()) + "</code>"
+          + ("apply".equals(run.goal()) ? (summary.manifestExact() ? " (the target's own)" : " (new)") : ""));
+    }
+    h.append("</table>\n");
+
+    List<Bar> layerBars = new ArrayList<>();
+    int n = 0;
+    for (ImageDeltaSummary.LayerSummary layer : summary.layers()) {
+      n++;
+      String label = "layer " + n + " " + layer.diffId().shortHex();
+      if (layer.fromSource()) {
+        layerBars.add(new Bar(label, 0, "in the source: nothing stored"));
+      } else if (layer.storedBytes() >= 0) {
+        layerBars.add(new Bar(label, layer.storedBytes(), Sizes.format(layer.storedBytes()) + " stored for "
+            + Sizes.format(layer.tarBytes()) + (layer.blobExact() ? "" : ", blob not reproducible")));
+      } else {
+        layerBars.add(new Bar(label, layer.tarBytes(), Sizes.format(layer.tarBytes()) + " restored"));
+      }
+    }
+    h.append("diff".equals(run.goal()) ? "<h2>Where the delta bytes go, per target layer</h2>\n" : "<h2>Restored layers</h2>\n");
+    chart(h, layerBars);
+    if (!summary.topFiles().isEmpty()) {
+      List<Bar> fileBars = new ArrayList<>();
+      for (FileDecision file : summary.topFiles()) {
+        fileBars.add(new Bar(file.path(), file.storedSize(), Sizes.format(file.storedSize()) + " for "
+            + Sizes.format(file.targetSize()) + ", " + file.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
+      }
+      h.append("<h2>The files that cost the most delta bytes</h2>\n");
+      chart(h, fileBars);
+    }
+    if (!summary.notes().isEmpty()) {
+      h.append("<h2>Notes</h2>\n<ul>\n");
+      summary.notes().forEach(note -> h.append("<li>").append(esc(note)).append("</li>\n"));
+      h.append("</ul>\n");
+    }
+    h.append("<p><small>deltaimage ").append(esc(DeltaImage.version())).append("</small></p>\n</body></html>\n");
+    return h.toString();
+  }
+
+  private static void row(StringBuilder h, String name, String valueHtml) {
+    h.append("<tr><th>").append(esc(name)).append("</th><td>").append(valueHtml).append("</td></tr>\n");
+  }
+
+  /** A horizontal bar chart as inline SVG: no script, no external resource, opens anywhere. */
+  private static void chart(StringBuilder h, List<Bar> bars) {
+    long max = Math.max(1, bars.stream().mapToLong(Bar::value).max().orElse(1));
+    int labelWidth = 320;
+    int barWidth = 460;
+    int rowHeight = 22;
+    h.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n",
+        labelWidth + barWidth + 260, bars.size() * rowHeight + 4));
+    for (int i = 0; i < bars.size(); i++) {
+      Bar bar = bars.get(i);
+      int y = i * rowHeight + 2;
+      long width = bar.value() <= 0 ? 0 : Math.max(1, bar.value() * barWidth / max);
+      String label = bar.label().length() > 48 ? "…" + bar.label().substring(bar.label().length() - 47) : bar.label();
+      h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"12\">%s</text>", labelWidth - 6, y + 15, esc(label)));
+      h.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#3b7dd8\"><title>%s</title></rect>",
+          labelWidth, y + 2, width, esc(bar.label() + ": " + bar.detail())));
+      h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#555\">%s</text>\n", labelWidth + width + 6, y + 15, esc(bar.detail())));
+    }
+    h.append("</svg>\n");
+  }
+
+  static String esc(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,112 @@
+package io.github.deltaimage.maven;
+
+import io.github.deltaimage.DeltaImage;
+import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.delta.ImageDeltaSummary;
+import io.github.deltaimage.reference.ImageReference;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.inject.Inject;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+
+/**
+ * Makes a delta image: the source image's layers plus one small layer that turns the source into
+ * the target. {@code deltaimage:apply} restores the target from it, identical to the original
+ * (same image ID). Bound to {@code deploy} by default, as release pipelines make the delta once
+ * the new image is pushed.
+ *
+ * <p>Image references are those of containers-transports: {@code docker://HOST/REPO:TAG} or a bare
+ * {@code HOST/REPO:TAG} (a registry), {@code docker-daemon:REPO:TAG}, {@code oci:DIR[:TAG]},
+ * {@code docker-archive:FILE[:REPO:TAG]}.
+ *
+ * @since 0.2.0
+ */
+@Mojo(name = "diff", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true, requiresProject = false)
+public class DiffMojo extends AbstractDeltaImageMojo {
+
+  /**
+   * The image the delta is made against: the one your users already have, e.g.
+   * {@code registry.example.com/app:1.0}.
+   *
+   * @since 0.2.0
+   */
+  @Parameter(property = UserProperties.SOURCE)
+  String source;
+
+  /**
+   * The image the delta restores, e.g. {@code registry.example.com/app:1.1}.
+   *
+   * @since 0.2.0
+   */
+  @Parameter(property = UserProperties.TARGET)
+  String target;
+
+  /**
+   * Where the delta image is written. When omitted: next to the target, in the same transport,
+   * under the target's tag with {@code -delta} appended ({@code registry.example.com/app:1.1}
+   * gives {@code registry.example.com/app:1.1-delta}; {@code oci:DIR:1.1} gives
+   * {@code oci:DIR:1.1-delta}; {@code docker-archive:app.tar} gives {@code docker-archive:app-delta.tar}).
+   *
+   * @since 0.2.0
+   */
+  @Parameter(property = UserProperties.DELTA)
+  String delta;
+
+  /**
+   * Leave the source's layers out of the delta image: it then holds only the delta layer, and
+   * {@code deltaimage:apply} needs {@code <source>}.
+   *
+   * @since 0.2.0
+   */
+  @Parameter(property = UserProperties.UNLINKED, defaultValue = "false")
+  boolean unlinked;
+
+  @Inject
+  public DiffMojo(SettingsDecrypter settingsDecrypter) {
+    super(settingsDecrypter);
+  }
+
+  @Override
+  String goal() {
+    return "diff";
+  }
+
+  @Override
+  void doExecute() throws MojoFailureException, MojoExecutionException {
+    String sourceText = required(source, "source", UserProperties.SOURCE, "registry.example.com/app:1.0");
+    String targetText = required(target, "target", UserProperties.TARGET, "registry.example.com/app:1.1");
+    ImageReference sourceImage = reference(sourceText, "source", UserProperties.SOURCE);
+    ImageReference targetImage = reference(targetText, "target", UserProperties.TARGET);
+    String deltaText = delta != null && !delta.isBlank() ? delta.trim() : DefaultDelta.forTarget(targetImage);
+    if (deltaText == null) {
+      required(null, "delta", UserProperties.DELTA, "docker-daemon:app:delta");
+    }
+    ImageReference deltaImage = reference(deltaText, "delta", UserProperties.DELTA);
+    if (delta == null || delta.isBlank()) {
+      getLog().info("No " + UserProperties.describe("delta", UserProperties.DELTA) + " given: writing the delta to " + deltaImage);
+    }
+
+    getLog().info("Making the " + (unlinked ? "unlinked " : "") + "delta " + sourceImage + " -> " + targetImage + " into " + deltaImage);
+    ImageDeltaSummary summary = DeltaImage.diffImages(sourceImage.toString(), targetImage.toString(), deltaImage.toString(),
+        unlinked, deltaOptions(), copyOptions(List.of(sourceImage, targetImage, deltaImage)));
+    getLog().info("Wrote " + deltaImage + (summary.manifestDigest() == null ? "" : " (manifest " + summary.manifestDigest() + ")"));
+
+    Map<String, String> images = new LinkedHashMap<>();
+    images.put("source", sourceImage.toString());
+    images.put("target", targetImage.toString());
+    images.put("delta", deltaImage.toString());
+    report(new DeltaReports.Run(goal(), images, unlinked), summary);
+  }
+
+  @Override
+  String hintFor(InvalidInputException e) {
+    return " (check " + UserProperties.describe("source", UserProperties.SOURCE) + " and "
+        + UserProperties.describe("target", UserProperties.TARGET) + ")";
+  }
+}

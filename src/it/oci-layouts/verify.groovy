@@ -1,0 +1,17 @@
+import io.github.deltaimage.maven.it.ItImages
+import groovy.json.JsonSlurper
+
+def app = new File(fixtures, 'oci/app')
+def restored = new File(basedir, 'target/restored')
+assert ItImages.ociImageId(restored, '1.1') == ItImages.ociImageId(app, '1.1') : 'the restored image ID is the target\'s'
+assert ItImages.ociManifestDigest(restored, '1.1') == ItImages.ociManifestDigest(app, '1.1') : 'and so is its manifest'
+assert ItImages.ociLayerCount(new File(basedir, 'target/delta'), '1.1') == ItImages.ociLayerCount(app, '1.0') + 1
+def diff = new JsonSlurper().parse(new File(basedir, 'target/deltaimage/diff-report.json'))
+assert diff.images.delta == "oci:${basedir}/target/delta:1.1".toString()
+assert diff.layers.size() == ItImages.ociLayerCount(app, '1.1')
+def html = new File(basedir, 'target/deltaimage/diff-report.html').text
+assert html.contains('<svg') && html.contains('Where the delta bytes go')
+assert new File(basedir, 'target/deltaimage/apply-report.json').isFile()
+def apply = new JsonSlurper().parse(new File(basedir, 'target/deltaimage/apply-report.json'))
+assert apply.manifestExact == true
+return true
