@@ -128,8 +128,6 @@ final class LayerDecoder {
       return null;
     }
     Path source = run.newFile("group-source");
-    Path patch = run.newFile("group-patch");
-    Path output = run.newFile("group-output");
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(source), 1 << 16)) {
         List<FileChannel> channels = new ArrayList<>();
@@ -146,57 +144,59 @@ final class LayerDecoder {
           }
         }
       }
-      FileRanges.extract(deltaPack, batch.deltaOffset(), batch.deltaLength(), patch);
+    } catch (IOException e) {
+      deleteQuietly(source);
+      throw new EnvironmentException("cannot rebuild " + name + ": " + e.getMessage(), e);
+    }
+    return decodeAgainst(source, deltaPack, batch.deltaOffset(), batch.deltaLength(), batch.outputLength(),
+        "a group of files", name);
+  }
+
+  private Path decodeBody(LayerRecipe.Delta delta, Path deltaPack, String name) {
+    Path source = run.newFile("source-body");
+    try {
+      FileRanges.extract(sourceTars.get(delta.layer()), delta.offset(), delta.sourceLength(), source);
+    } catch (IOException e) {
+      deleteQuietly(source);
+      throw new EnvironmentException("cannot rebuild " + name + ": " + e.getMessage(), e);
+    }
+    return decodeAgainst(source, deltaPack, delta.deltaOffset(), delta.deltaLength(), delta.length(), "a file", name);
+  }
+
+  /**
+   * Decodes the delta bytes {@code [offset, offset + length)} of the pack against {@code source} (which it
+   * deletes), and refuses the result unless it is {@code expected} bytes long.
+   */
+  private Path decodeAgainst(Path source, Path deltaPack, long offset, long length, long expected, String what,
+      String name) {
+    Path patch = run.newFile("patch");
+    Path output = run.newFile("body");
+    try {
+      FileRanges.extract(deltaPack, offset, length, patch);
       try {
         codec.decode(source, patch, output);
       } catch (InvalidInputException e) {
         throw new InvalidInputException("the delta for " + name + " is corrupt or was made from another source: "
             + e.getMessage(), e);
       }
-      if (Files.size(output) != batch.outputLength()) {
-        throw new InvalidInputException("the delta for " + name + " is corrupt: a group of files rebuilt to "
-            + Files.size(output) + " bytes instead of " + batch.outputLength());
+      if (Files.size(output) != expected) {
+        throw new InvalidInputException("the delta for " + name + " is corrupt: " + what + " rebuilt to "
+            + Files.size(output) + " bytes instead of " + expected);
       }
       return output;
     } catch (IOException e) {
       throw new EnvironmentException("cannot rebuild " + name + ": " + e.getMessage(), e);
     } finally {
-      try {
-        Files.deleteIfExists(source);
-        Files.deleteIfExists(patch);
-      } catch (IOException e) {
-        // The run directory goes at the end anyway.
-      }
+      deleteQuietly(source);
+      deleteQuietly(patch);
     }
   }
 
-  private Path decodeBody(LayerRecipe.Delta delta, Path deltaPack, String name) {
-    Path source = run.newFile("source-body");
-    Path patch = run.newFile("patch");
-    Path body = run.newFile("body");
+  private static void deleteQuietly(Path file) {
     try {
-      FileRanges.extract(sourceTars.get(delta.layer()), delta.offset(), delta.sourceLength(), source);
-      FileRanges.extract(deltaPack, delta.deltaOffset(), delta.deltaLength(), patch);
-      try {
-        codec.decode(source, patch, body);
-      } catch (InvalidInputException e) {
-        throw new InvalidInputException("the delta for " + name + " is corrupt or was made from another source: "
-            + e.getMessage(), e);
-      }
-      if (Files.size(body) != delta.length()) {
-        throw new InvalidInputException("the delta for " + name + " is corrupt: a file rebuilt to "
-            + Files.size(body) + " bytes instead of " + delta.length());
-      }
-      return body;
+      Files.deleteIfExists(file);
     } catch (IOException e) {
-      throw new EnvironmentException("cannot rebuild " + name + ": " + e.getMessage(), e);
-    } finally {
-      try {
-        Files.deleteIfExists(source);
-        Files.deleteIfExists(patch);
-      } catch (IOException e) {
-        // The run directory goes at the end anyway.
-      }
+      // The run directory goes at the end anyway.
     }
   }
 
