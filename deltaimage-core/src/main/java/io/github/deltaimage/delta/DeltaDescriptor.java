@@ -30,6 +30,9 @@ record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<D
 
   static final String FORMAT = "io.github.deltaimage/image-delta/1";
 
+  /** Far above any real image (Docker stops at 127 layers); keeps a hostile descriptor small. */
+  static final int MAX_LAYERS = 10_000;
+
   /**
    * One target layer.
    *
@@ -82,10 +85,19 @@ record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<D
       source.get("diffIds").forEach(d -> sourceDiffIds.add(Digest.parse(d.asText())));
       JsonNode target = root.get("target");
       List<TargetLayer> layers = new ArrayList<>();
+      if (target.get("layers").size() > MAX_LAYERS || source.get("diffIds").size() > MAX_LAYERS) {
+        throw corrupt("it lists more than " + MAX_LAYERS + " layers");
+      }
       for (JsonNode node : target.get("layers")) {
         Layer layer = new Layer(Digest.parse(node.get("diffId").asText()), Digest.parse(node.get("blobDigest").asText()),
             node.get("size").asLong(), node.get("mediaType").asText(), Compression.valueOf(node.get("compression").asText()));
-        layers.add(new TargetLayer(layer, "source".equals(node.get("from").asText()), node.path("gzipLevel").asInt(-1)));
+        String from = node.get("from").asText();
+        int level = node.path("gzipLevel").asInt(-1);
+        if (layer.size() < 0 || level < -1 || level > 9 || !(from.equals("source") || from.equals("recipe"))) {
+          throw corrupt("layer " + layer.diffId() + " has out-of-range values (size " + layer.size() + ", gzipLevel "
+              + level + ", from " + from + ")");
+        }
+        layers.add(new TargetLayer(layer, "source".equals(from), level));
       }
       return new DeltaDescriptor(root.path("tool").asText(), root.get("linked").asBoolean(),
           Digest.parse(source.get("imageId").asText()), sourceDiffIds, Digest.parse(target.get("imageId").asText()),
@@ -97,5 +109,9 @@ record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<D
       }
       throw new InvalidInputException("the delta is corrupt: delta.json is malformed (" + e + ")", e);
     }
+  }
+
+  private static InvalidInputException corrupt(String why) {
+    return new InvalidInputException("the delta is corrupt: delta.json " + why + "; it cannot be applied");
   }
 }

@@ -2,6 +2,7 @@ package io.github.deltaimage.maven;
 
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.api.SourceRequiredException;
 import io.github.deltaimage.delta.ImageDeltaSummary;
 import io.github.deltaimage.reference.ImageReference;
 import java.util.ArrayList;
@@ -92,6 +93,9 @@ public class ApplyMojo extends AbstractDeltaImageMojo {
 
   @Override
   String hintFor(InvalidInputException e) {
+    if (e instanceof SourceRequiredException) {
+      return " with " + UserProperties.describe("source", UserProperties.SOURCE);
+    }
     return " (check " + UserProperties.describe("delta", UserProperties.DELTA) + " and "
         + UserProperties.describe("source", UserProperties.SOURCE) + ")";
   }
