@@ -128,8 +128,9 @@ final class ImageCommand implements Runnable {
           summary.layers().size(), bytes(summary.targetBytes()), summary.elapsedNanos() / 1e9);
       if (summary.manifestDigest() != null) {
         out.printf(Locale.ROOT, "manifest %s (%s)%n", summary.manifestDigest(),
-            summary.manifestExact() ? "the target's own" : "new: " + String.join("; ", summary.notes()));
+            summary.manifestExact() ? "the target's own" : "new");
       }
+      summary.notes().forEach(note -> out.println("note: " + note));
       out.flush();
     }
   }

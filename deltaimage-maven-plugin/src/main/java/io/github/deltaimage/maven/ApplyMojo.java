@@ -77,7 +77,8 @@ public class ApplyMojo extends AbstractDeltaImageMojo {
     List<ImageReference> images = new ArrayList<>(List.of(deltaImage, outputImage));
     sourceImage.ifPresent(images::add);
 
-    getLog().info("Restoring " + deltaImage + " into " + outputImage + sourceImage.map(s -> " with source " + s).orElse(""));
+    // Whether a given source is read or only checked (a linked delta carries its own) is core's call; its notes say which.
+    getLog().info("Restoring " + deltaImage + " into " + outputImage);
     ImageDeltaSummary summary = DeltaImage.applyImages(deltaImage.toString(), outputImage.toString(),
         sourceImage.map(ImageReference::toString), deltaOptions(), copyOptions(images));
     getLog().info("Restored image " + summary.targetImageId() + " into " + outputImage
