@@ -203,6 +203,19 @@ class HostileDeltaTest {
     assertRefused(InvalidInputException.class, "delta.json");
   }
 
+  @Test
+  void aSourceGivenForALinkedDeltaIsCheckedAndSaidNotToBeRead() {
+    ImageDeltaSummary apply = DeltaImage.applyImages("oci:" + delta + ":d", "oci:" + out + ":2", Optional.of(source),
+        DeltaOptions.defaults().withTempDirectory(tmp), CopyOptions.defaults());
+    assertThat(apply.notes()).anyMatch(n -> n.contains("carries its source layers") && n.contains("not read"));
+
+    Path other = temp.resolve("other");
+    Throwable thrown = catchThrowable(() -> DeltaImage.applyImages("oci:" + delta + ":d", "oci:" + other + ":2",
+        Optional.of(target), DeltaOptions.defaults().withTempDirectory(tmp), CopyOptions.defaults()));
+    assertThat(thrown).isInstanceOf(InvalidInputException.class).hasMessageContaining("wrong source image");
+    assertThat(other).doesNotExist();
+  }
+
   // ---------------------------------------------------------------------------
 
   private ImageDeltaSummary apply() {
