@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Huffman code lengths and codes built the way Go's compress/flate builds them (huffman_code.go,
- * before Go 1.27): symbols sorted by (frequency, symbol), lengths from the package-merge style
+ * before Go 1.27; klauspost's flate builds the same codes): symbols sorted by (frequency, symbol), lengths from the package-merge style
  * {@code bitCounts}, codes assigned per length in symbol order. Which of several optimal codes a
  * compressor picks changes its output bytes, so this follows Go step by step. See NOTICE.
  */
@@ -23,11 +23,30 @@ final class GoHuffmanEncoder {
   private final int[] bitCount = new int[17];
 
   GoHuffmanEncoder(int size) {
-    code = new int[size];
-    length = new int[size];
+    // Room past `size`: klauspost's writer reads (zero) codes up to index 288 and 31.
+    code = new int[Math.max(size, 320)];
+    length = new int[Math.max(size, 320)];
     sortKeys = new long[size];
     listSymbols = new int[size + 1];
     listFreqs = new int[size + 1];
+  }
+
+  /**
+   * Like {@link #bitLength} but {@link Integer#MAX_VALUE} when a symbol in use has no code
+   * (klauspost's canReuseBits).
+   */
+  int canReuseBits(int[] freq, int n) {
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+      int f = freq[i];
+      if (f != 0) {
+        if (length[i] == 0) {
+          return Integer.MAX_VALUE;
+        }
+        total += f * length[i];
+      }
+    }
+    return total;
   }
 
   /** Total bits these codes spend on {@code freq}. */
