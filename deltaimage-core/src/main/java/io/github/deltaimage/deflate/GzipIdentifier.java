@@ -87,19 +87,30 @@ public final class GzipIdentifier {
   }
 
   /**
-   * Models worth trying for a file with this header, likeliest first. The extra-flags byte (XFL)
-   * and the OS byte narrow the choice: Go's gzip writes XFL 2 only at level 9 and 4 only at level
-   * 1, and OS 255 unless told otherwise.
+   * The MTIME pgzip writes when not told one: Go's zero time.Time, -62135596800 s, cut to 32 bits.
+   */
+  private static final int PGZIP_ZERO_MTIME = 0x886e0900;
+
+  /**
+   * Models worth trying for a file with this header, likeliest first. The header narrows the
+   * choice: Go's gzip and pgzip write XFL 2 only at level 9 and 4 only at level 1, OS 255 unless
+   * told otherwise, and pgzip a tell-tale MTIME when none is set (Go's gzip writes 0).
    */
   public static List<DeflateModel> candidates(byte[] header) {
+    int mtime = (header[4] & 0xff) | (header[5] & 0xff) << 8 | (header[6] & 0xff) << 16 | (header[7] & 0xff) << 24;
     int xfl = header[8] & 0xff;
+    DeflateModel pgzip = new DeflateModel(DeflateModel.Family.PGZIP, 5);
     LinkedHashSet<DeflateModel> ordered = new LinkedHashSet<>();
+    if (mtime == PGZIP_ZERO_MTIME && xfl == 0) {
+      ordered.add(pgzip);
+    }
     switch (xfl) {
       case 2 -> ordered.add(new DeflateModel(DeflateModel.Family.GO_FLATE, 9));
       case 4 -> ordered.add(new DeflateModel(DeflateModel.Family.GO_FLATE, 1));
       default -> {
         // Go's default level first: docker push writes it.
         ordered.add(new DeflateModel(DeflateModel.Family.GO_FLATE, 6));
+        ordered.add(pgzip);
         for (int level = 2; level <= 8; level++) {
           ordered.add(new DeflateModel(DeflateModel.Family.GO_FLATE, level));
         }
