@@ -129,34 +129,18 @@ final class GoFastEncoder {
   private int matchLen(int s, int t, byte[] src, int n) {
     int s1 = Math.min(s + MAX_MATCH_LENGTH - 4, n);
     if (t >= 0) {
-      int len = s1 - s;
-      for (int i = 0; i < len; i++) {
-        if (src[s + i] != src[t + i]) {
-          return i;
-        }
-      }
-      return len;
+      return MatchLength.of(src, s, src, t, s1 - s);
     }
     int tp = prevLen + t;
     if (tp < 0) {
       return 0;
     }
     int len = Math.min(s1 - s, prevLen - tp);
-    for (int i = 0; i < len; i++) {
-      if (src[s + i] != prev[tp + i]) {
-        return i;
-      }
+    int common = MatchLength.of(src, s, prev, tp, len);
+    if (common < len || s + len == s1) {
+      return common;
     }
-    if (s + len == s1) {
-      return len;
-    }
-    int rest = s1 - (s + len);
-    for (int i = 0; i < rest; i++) {
-      if (src[s + len + i] != src[i]) {
-        return i + len;
-      }
-    }
-    return rest + len;
+    return len + MatchLength.of(src, s + len, src, 0, s1 - (s + len));
   }
 
   /** Forgets the previous block, as Go does after a small block written without matching. */

@@ -247,12 +247,7 @@ final class GoFlateOutputStream extends OutputStream {
   }
 
   private static int matchLen(byte[] win, int a, int b, int max) {
-    for (int i = 0; i < max; i++) {
-      if (win[a + i] != win[b + i]) {
-        return i;
-      }
-    }
-    return max;
+    return MatchLength.of(win, a, win, b, max);
   }
 
   private void deflate() throws IOException {

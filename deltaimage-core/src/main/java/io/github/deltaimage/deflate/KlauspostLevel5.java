@@ -93,12 +93,7 @@ final class KlauspostLevel5 {
   }
 
   private static int matchLen(byte[] b, int s, int t, int max) {
-    for (int i = 0; i < max; i++) {
-      if (b[s + i] != b[t + i]) {
-        return i;
-      }
-    }
-    return max;
+    return MatchLength.of(b, s, b, t, max);
   }
 
   /** Matches up to 254 bytes from s (klauspost's matchlen, applied at s+4). */
