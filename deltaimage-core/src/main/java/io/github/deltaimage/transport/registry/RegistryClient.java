@@ -591,7 +591,7 @@ public final class RegistryClient {
     String why = status == 429 ? "is rate-limiting (429 Too Many Requests)" : "is unavailable (" + status + ")";
     return new GiveUp("registry " + host + " " + why + " and asks to retry " + what + " after " + RegistryTimeouts.describe(retryAfter)
         + ", longer than the " + RegistryTimeouts.describe(retry.maxWait()) + " deltaimage waits; try again later, or allow the wait with -D"
-        + RetryPolicy.MAX_WAIT + "=" + Math.max(1, retryAfter.toSeconds() + 1) + "s");
+        + RetryPolicy.MAX_WAIT + "=" + Math.max(1, retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0)) + "s");
   }
 
   private GiveUp outOfTime(Request req) {
