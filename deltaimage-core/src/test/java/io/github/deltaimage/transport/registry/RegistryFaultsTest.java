@@ -135,7 +135,7 @@ class RegistryFaultsTest {
     Throwable t = catchThrowable(() -> readVerified(client(registry), blob));
     assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("stalled").hasMessageContaining("300 ms")
         .hasMessageContaining(RegistryTimeouts.READ);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
     assertThat(registry.blobGets()).isEqualTo(RETRY.attempts());
     assertNoSecret(t);
   }
@@ -147,7 +147,7 @@ class RegistryFaultsTest {
     Throwable t = catchThrowable(() -> client(registry).ping());
     assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("did not answer within 500 ms")
         .hasMessageContaining(RETRY.attempts() + " tries").hasMessageContaining(RegistryTimeouts.RESPONSE);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
     assertThat(registry.requests()).hasSize(RETRY.attempts());
     assertNoSecret(t);
   }
@@ -169,7 +169,7 @@ class RegistryFaultsTest {
     long start = System.nanoTime();
     Throwable t = catchThrowable(() -> readVerified(client(registry, tight), blob));
     assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("within its time limit").hasMessageContaining(RegistryTimeouts.MIN_RATE);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
     assertNoSecret(t);
   }
 
@@ -323,7 +323,7 @@ class RegistryFaultsTest {
     long start = System.nanoTime();
     Throwable t = catchThrowable(() -> client(registry, tight).pushBlob("team/app", Digest.sha256(blob), blob.length, () -> new ByteArrayInputStream(blob), null, 0, "docker://test/team/app"));
     assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("time limit");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
     assertNoSecret(t);
   }
 
@@ -383,8 +383,44 @@ class RegistryFaultsTest {
         s.out.write(junk);
       }
     });
-    Throwable t = catchThrowable(() -> client(registry, SHORT.withBlob(Duration.ofSeconds(10), 64L * 1024 * 1024)).getManifest("team/app", "1.0", "docker://test/team/app:1.0"));
+    Throwable t = catchThrowable(() -> client(registry, SHORT.withBlob(Duration.ofSeconds(60), 64L * 1024 * 1024)).getManifest("team/app", "1.0", "docker://test/team/app:1.0"));
     assertThat(t).isInstanceOf(InvalidInputException.class).hasMessageContaining("too large for a manifest");
+  }
+
+  // ---------------------------------------------------------------- logins from a credential helper
+
+  /** A client whose login comes from a docker-credential helper named in a Docker config, as on a developer's machine. */
+  private RegistryClient clientWithHelperLogin(FakeRegistry r) throws IOException {
+    Path bin = java.nio.file.Files.createDirectories(home.resolve("bin"));
+    Path helper = bin.resolve("docker-credential-test");
+    java.nio.file.Files.writeString(helper, "#!/bin/sh\nread server\nprintf '{\"ServerURL\":\"%s\",\"Username\":\"" + USER + "\",\"Secret\":\"" + PASSWORD + "\"}' \"$server\"\n");
+    java.nio.file.Files.setPosixFilePermissions(helper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path config = java.nio.file.Files.createDirectories(home.resolve("docker"));
+    java.nio.file.Files.writeString(config.resolve("config.json"), "{\"credHelpers\":{\"" + r.host() + "\":\"test\"}}");
+    CredentialResolver resolver = new CredentialResolver(null, Map.of("DOCKER_CONFIG", config.toString(), "PATH", bin.toString()), home);
+    return new RegistryClient(r.host(), resolver, Set.of(), RETRY, SHORT);
+  }
+
+  @Test
+  void aLoginFromAHelperThatTheRegistryRefusesIsNamedByItsSourceOnly() throws Exception {
+    registry = new FakeRegistry((n, req, s) -> s.head(401, 0), false);
+    Throwable t = catchThrowable(() -> clientWithHelperLogin(registry).ping());
+    assertThat(t).isInstanceOf(InvalidInputException.class).hasMessageContaining("docker-credential-test").hasMessageContaining("user '" + USER + "'");
+    assertNoSecret(t);
+  }
+
+  @Test
+  void aStallWithALoginFromAHelperShowsNoSecret() throws Exception {
+    byte[] blob = blob(50_000);
+    registry = new FakeRegistry((n, req, s) -> {
+      s.head(200, blob.length);
+      s.stall();
+    });
+    RegistryClient c = clientWithHelperLogin(registry);
+    Throwable t = catchThrowable(() -> readVerified(c, blob));
+    assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("stalled");
+    assertThat(registry.blobGets()).isEqualTo(RETRY.attempts());
+    assertNoSecret(t);
   }
 
   // ---------------------------------------------------------------- settings
