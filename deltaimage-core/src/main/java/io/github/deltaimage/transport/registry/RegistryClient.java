@@ -163,7 +163,7 @@ public final class RegistryClient {
       } catch (IOException e) {
         if (e instanceof TimedBody.DeadlineExceeded || attempt >= retry.attempts()) {
           throw new EnvironmentException("registry " + host + " " + brokeOff(e) + " while sending the manifest of " + where + " ("
-              + attempt + " tries); " + TIMEOUT_HINT, e);
+              + tries(attempt) + "); " + TIMEOUT_HINT, e);
         }
         pause(backoff(attempt), deadline);
       }
@@ -296,7 +296,7 @@ public final class RegistryClient {
         }
         return "uploaded";
       } catch (RetryableUploadFailure e) {
-        last = new EnvironmentException(e.getMessage() + " (" + (attempt + 1) + " tries)", e.getCause());
+        last = new EnvironmentException(e.getMessage() + " (upload " + tries(attempt + 1) + ")", e.getCause());
         nextPause = e.retryAfter;
       }
     }
@@ -561,6 +561,11 @@ public final class RegistryClient {
     }
   }
 
+  /** "1 try", "3 tries". */
+  static String tries(int n) {
+    return n == 1 ? "1 try" : n + " tries";
+  }
+
   /** Worth another try: the registry is overloaded, rate-limiting or briefly broken. */
   static boolean isTransient(int status) {
     return status >= 500 || status == 429 || status == 408;
@@ -637,14 +642,14 @@ public final class RegistryClient {
   private String unreachable(IOException e, Duration answer, int tries) {
     if (e instanceof HttpConnectTimeoutException) {
       return "registry " + host + " is unreachable at " + base + " (connect timed out after " + RegistryTimeouts.describe(timeouts.connect())
-          + ", " + tries + " tries); check the host name and the network, or raise -D" + RegistryTimeouts.CONNECT;
+          + ", " + tries(tries) + "); check the host name and the network, or raise -D" + RegistryTimeouts.CONNECT;
     }
     if (e instanceof java.net.http.HttpTimeoutException) {
-      return "registry " + host + " accepted the connection but did not answer within " + RegistryTimeouts.describe(answer) + " (" + tries
-          + " tries); it may be overloaded; try again later or raise -D" + RegistryTimeouts.RESPONSE;
+      return "registry " + host + " accepted the connection but did not answer within " + RegistryTimeouts.describe(answer) + " (" + tries(tries)
+          + "); it may be overloaded; try again later or raise -D" + RegistryTimeouts.RESPONSE;
     }
     String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
-    return "registry " + host + " is unreachable at " + base + " (" + why + ", " + tries + " tries); check the host name and that the registry runs";
+    return "registry " + host + " is unreachable at " + base + " (" + why + ", " + tries(tries) + "); check the host name and that the registry runs";
   }
 
   private static boolean isTls(Throwable e) {
@@ -692,7 +697,7 @@ public final class RegistryClient {
     if (status == 429) {
       // the registry's limit, not the user's input: an environment problem that waiting fixes
       return new EnvironmentException(where + ": registry " + host + " is rate-limiting (429 Too Many Requests) " + what
-          + " and still was after " + retry.attempts() + " tries" + (text.isEmpty() ? "" : " (" + text + ")") + "; try again later");
+          + " and still was after " + tries(retry.attempts()) + (text.isEmpty() ? "" : " (" + text + ")") + "; try again later");
     }
     if (status == 408) {
       return new EnvironmentException(where + ": registry " + host + " timed out " + what + " (408" + (text.isEmpty() ? "" : ": " + text) + ")");

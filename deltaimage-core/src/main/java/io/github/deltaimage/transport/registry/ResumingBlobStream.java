@@ -83,11 +83,11 @@ final class ResumingBlobStream extends InputStream {
         ++resumes;
         if (e instanceof TimedBody.DeadlineExceeded || RegistryClient.remaining(deadline).isZero()) {
           throw new EnvironmentException("registry " + client.host() + " did not deliver blob " + digest + " of " + where + " within its time limit ("
-              + position + " bytes in, " + resumes + " tries); " + RegistryClient.TIMEOUT_HINT + " (the limit grows with -D" + RegistryTimeouts.MIN_RATE + ")", e);
+              + position + " bytes in, " + RegistryClient.tries(resumes) + "); " + RegistryClient.TIMEOUT_HINT + " (the limit grows with -D" + RegistryTimeouts.MIN_RATE + ")", e);
         }
         if (resumes >= client.retryPolicy().attempts()) {
           throw new EnvironmentException("registry " + client.host() + " " + RegistryClient.brokeOff(e) + " while sending blob " + digest + " of " + where
-              + " (" + resumes + " tries); " + RegistryClient.TIMEOUT_HINT, e);
+              + " (" + RegistryClient.tries(resumes) + "); " + RegistryClient.TIMEOUT_HINT, e);
         }
         client.pause(client.backoff(resumes), deadline);
         connect();
