@@ -2,8 +2,8 @@ package io.github.deltaimage.transport.registry.credentials;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.deltaimage.api.EnvironmentException;
-import io.github.deltaimage.image.Json;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.image.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.time.Duration;
 
 /**
  * Finds the credential for a registry host the way the docker CLI does: an explicit one first;
@@ -35,6 +35,8 @@ public final class CredentialResolver {
   private final Path configFile;
   private final String path;
   private final Duration helperTimeout;
+  private final Map<String, String> environment;
+  private final Path home;
 
   /** The system property that sets how long a credential helper may take, e.g. {@code -Ddeltaimage.credentialHelperTimeout=1m}. */
   public static final String HELPER_TIMEOUT = "deltaimage.credentialHelperTimeout";
@@ -77,9 +79,6 @@ public final class CredentialResolver {
             : home.resolve(".docker").resolve("config.json");
   }
 
-  private final Map<String, String> environment;
-  private final Path home;
-
   /** The same lookup with another limit on each credential helper run (counted from its start). */
   public CredentialResolver withHelperTimeout(Duration timeout) {
     return new CredentialResolver(explicit, provider, environment, home, timeout);
@@ -90,11 +89,17 @@ public final class CredentialResolver {
     if (v == null || v.isBlank()) {
       return DEFAULT_HELPER_TIMEOUT;
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})\\s*(ms|s|m)?").matcher(v.trim());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?").matcher(v.trim());
     Duration d = null;
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
-      d = "ms".equals(m.group(2)) ? Duration.ofMillis(n) : "m".equals(m.group(2)) ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
+      String unit = m.group(2) == null ? "s" : m.group(2);
+      d = switch (unit) {
+        case "ms" -> Duration.ofMillis(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofSeconds(n);
+      };
     }
     if (d == null || d.isZero()) {
       throw new InvalidInputException("-D" + HELPER_TIMEOUT + "=" + v + " is not a positive duration; write e.g. 30s, 2m or 500ms");
