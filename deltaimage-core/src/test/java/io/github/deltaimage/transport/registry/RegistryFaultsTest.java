@@ -245,6 +245,57 @@ class RegistryFaultsTest {
   }
 
   @Test
+  void a503WithRetryAfterAsAnHttpDateIsWaitedFor() throws Exception {
+    List<Long> at = new CopyOnWriteArrayList<>();
+    registry = new FakeRegistry((n, req, s) -> {
+      at.add(System.nanoTime());
+      if (at.size() == 1) {
+        String when = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(2));
+        s.head(503, 0, "Retry-After", when);
+      } else {
+        s.head(200, 2, "Content-Type", "application/json");
+        s.out.write("{}".getBytes(StandardCharsets.UTF_8));
+      }
+    });
+    client(registry).ping();
+    assertThat(at).hasSize(2);
+    // the date has whole seconds: two seconds ahead is at least one second away
+    assertThat(Duration.ofNanos(at.get(1) - at.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+  }
+
+  @Test
+  void aRegistryThatNeverCompletesTheConnectionFailsAfterTheConnectTimeout() throws Exception {
+    // a listening socket nobody accepts from: once its backlog is full the kernel ignores new SYNs
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      List<Socket> fillers = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 8; i++) {
+          Socket f = new Socket();
+          try {
+            f.connect(new java.net.InetSocketAddress("127.0.0.1", full.getLocalPort()), 200);
+            fillers.add(f);
+          } catch (IOException backlogFull) {
+            f.close();
+            break;
+          }
+        }
+        String host = "127.0.0.1:" + full.getLocalPort();
+        RegistryClient c = new RegistryClient(host, new CredentialResolver(null, Map.of(), home), Set.of(), RETRY,
+            SHORT.withConnect(Duration.ofMillis(400)));
+        long start = System.nanoTime();
+        Throwable t = catchThrowable(c::ping);
+        assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("connect timed out after 400 ms")
+            .hasMessageContaining(RegistryTimeouts.CONNECT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+      } finally {
+        for (Socket f : fillers) {
+          f.close();
+        }
+      }
+    }
+  }
+
+  @Test
   void a429AskingForMoreThanTheCapFailsAtOnceSayingHowToAllowIt() throws Exception {
     registry = new FakeRegistry((n, req, s) -> s.head(429, 0, "Retry-After", "3600"));
     long start = System.nanoTime();
