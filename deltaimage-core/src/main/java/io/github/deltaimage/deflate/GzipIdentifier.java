@@ -93,26 +93,37 @@ public final class GzipIdentifier {
 
   /**
    * Models worth trying for a file with this header, likeliest first. The header narrows the
-   * choice: Go's gzip and pgzip write XFL 2 only at level 9 and 4 only at level 1, OS 255 unless
-   * told otherwise, and pgzip a tell-tale MTIME when none is set (Go's gzip writes 0).
+   * choice: Go's gzip, pgzip and GNU gzip write XFL 2 only at level 9 and 4 only at level 1; Go
+   * and pgzip write OS 255 unless told otherwise, GNU gzip 3 (Unix); pgzip writes a tell-tale
+   * MTIME when none is set (Go's gzip writes 0).
    */
   public static List<DeflateModel> candidates(byte[] header) {
     int mtime = (header[4] & 0xff) | (header[5] & 0xff) << 8 | (header[6] & 0xff) << 16 | (header[7] & 0xff) << 24;
     int xfl = header[8] & 0xff;
+    int os = header[9] & 0xff;
     DeflateModel pgzip = new DeflateModel(DeflateModel.Family.PGZIP, 5);
     LinkedHashSet<DeflateModel> ordered = new LinkedHashSet<>();
     if (mtime == PGZIP_ZERO_MTIME && xfl == 0) {
       ordered.add(pgzip);
     }
-    switch (xfl) {
-      case 2 -> ordered.add(new DeflateModel(DeflateModel.Family.GO_FLATE, 9));
-      case 4 -> ordered.add(new DeflateModel(DeflateModel.Family.GO_FLATE, 1));
-      default -> {
-        // Go's default level first: docker push writes it.
-        ordered.add(new DeflateModel(DeflateModel.Family.GO_FLATE, 6));
-        ordered.add(pgzip);
-        for (int level = 2; level <= 8; level++) {
-          ordered.add(new DeflateModel(DeflateModel.Family.GO_FLATE, level));
+    // GNU gzip writes the OS it was built for (3 on Unix); Go and pgzip write 255.
+    List<DeflateModel.Family> families = os == 255
+        ? List.of(DeflateModel.Family.GO_FLATE, DeflateModel.Family.GNU_GZIP)
+        : List.of(DeflateModel.Family.GNU_GZIP, DeflateModel.Family.GO_FLATE);
+    for (DeflateModel.Family family : families) {
+      // All of them write XFL 2 only at level 9 and 4 only at level 1.
+      switch (xfl) {
+        case 2 -> ordered.add(new DeflateModel(family, 9));
+        case 4 -> ordered.add(new DeflateModel(family, 1));
+        default -> {
+          // The default level first: docker push and plain gzip write it.
+          ordered.add(new DeflateModel(family, 6));
+          if (family == DeflateModel.Family.GO_FLATE) {
+            ordered.add(pgzip);
+          }
+          for (int level = 2; level <= 8; level++) {
+            ordered.add(new DeflateModel(family, level));
+          }
         }
       }
     }
