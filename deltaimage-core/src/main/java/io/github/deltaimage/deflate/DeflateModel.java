@@ -27,7 +27,12 @@ public record DeflateModel(Family family, int level) {
      */
     PGZIP("pgzip"),
     /** GNU gzip 1.x compressing a regular file ({@code gzip -9n} makes Debian's .gz files). */
-    GNU_GZIP("gnu-gzip");
+    GNU_GZIP("gnu-gzip"),
+    /**
+     * zlib 1.2.x with its default settings, fed input then Z_FINISH: what java.util.zip writes on
+     * platforms whose zlib is zlib (Jib's layers, for one).
+     */
+    ZLIB("zlib");
 
     private final String id;
 
@@ -71,6 +76,7 @@ public record DeflateModel(Family family, int level) {
       case GO_FLATE -> new GoFlateOutputStream(out, level);
       case PGZIP -> new PgzipOutputStream(out, level, PgzipOutputStream.DEFAULT_BLOCK_SIZE);
       case GNU_GZIP -> new GnuGzipOutputStream(out, level);
+      case ZLIB -> new ZlibOutputStream(out, level);
     };
   }
 
@@ -82,6 +88,8 @@ public record DeflateModel(Family family, int level) {
       pgzip.finish();
     } else if (deflateStream instanceof GnuGzipOutputStream gnu) {
       gnu.finish();
+    } else if (deflateStream instanceof ZlibOutputStream zlib) {
+      zlib.finish();
     } else {
       throw new IllegalArgumentException("not a model stream: " + deflateStream.getClass());
     }

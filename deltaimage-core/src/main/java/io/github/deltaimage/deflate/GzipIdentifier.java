@@ -106,24 +106,32 @@ public final class GzipIdentifier {
     if (mtime == PGZIP_ZERO_MTIME && xfl == 0) {
       ordered.add(pgzip);
     }
-    // GNU gzip writes the OS it was built for (3 on Unix); Go and pgzip write 255.
+    // GNU gzip writes the OS it was built for (3 on Unix); Go, pgzip and java.util.zip write 255.
     List<DeflateModel.Family> families = os == 255
-        ? List.of(DeflateModel.Family.GO_FLATE, DeflateModel.Family.GNU_GZIP)
-        : List.of(DeflateModel.Family.GNU_GZIP, DeflateModel.Family.GO_FLATE);
-    for (DeflateModel.Family family : families) {
-      // All of them write XFL 2 only at level 9 and 4 only at level 1.
-      switch (xfl) {
-        case 2 -> ordered.add(new DeflateModel(family, 9));
-        case 4 -> ordered.add(new DeflateModel(family, 1));
-        default -> {
-          // The default level first: docker push and plain gzip write it.
-          ordered.add(new DeflateModel(family, 6));
-          if (family == DeflateModel.Family.GO_FLATE) {
-            ordered.add(pgzip);
-          }
-          for (int level = 2; level <= 8; level++) {
-            ordered.add(new DeflateModel(family, level));
-          }
+        ? List.of(DeflateModel.Family.GO_FLATE, DeflateModel.Family.ZLIB, DeflateModel.Family.GNU_GZIP)
+        : List.of(DeflateModel.Family.GNU_GZIP, DeflateModel.Family.ZLIB, DeflateModel.Family.GO_FLATE);
+    if (xfl == 2 || xfl == 4) {
+      // Go, pgzip, GNU gzip and zlib's own gzip writer set XFL 2 only at level 9, 4 only at 1.
+      int level = xfl == 2 ? 9 : 1;
+      for (DeflateModel.Family family : families) {
+        ordered.add(new DeflateModel(family, level));
+      }
+    } else {
+      // Each tool's default level first: docker push, skopeo, gzip and Jib use them.
+      for (DeflateModel.Family family : families) {
+        ordered.add(new DeflateModel(family, 6));
+        if (family == DeflateModel.Family.GO_FLATE) {
+          ordered.add(pgzip);
+        }
+      }
+      for (DeflateModel.Family family : families) {
+        for (int level = 2; level <= 8; level++) {
+          ordered.add(new DeflateModel(family, level));
+        }
+        if (family == DeflateModel.Family.ZLIB) {
+          // java.util.zip's GZIPOutputStream writes XFL 0 whatever the level.
+          ordered.add(new DeflateModel(family, 1));
+          ordered.add(new DeflateModel(family, 9));
         }
       }
     }

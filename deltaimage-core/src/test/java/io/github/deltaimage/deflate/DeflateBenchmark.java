@@ -28,7 +28,10 @@ public final class DeflateBenchmark {
         new DeflateModel(DeflateModel.Family.GO_FLATE, 1),
         new DeflateModel(DeflateModel.Family.GO_FLATE, 6),
         new DeflateModel(DeflateModel.Family.GO_FLATE, 9),
-        new DeflateModel(DeflateModel.Family.PGZIP, 5));
+        new DeflateModel(DeflateModel.Family.PGZIP, 5),
+        new DeflateModel(DeflateModel.Family.GNU_GZIP, 1),
+        new DeflateModel(DeflateModel.Family.GNU_GZIP, 6),
+        new DeflateModel(DeflateModel.Family.GNU_GZIP, 9));
     for (DeflateModel model : models) {
       double ours = mbPerSecond(input, () -> model.newDeflateStream(OutputStream.nullOutputStream()));
       long size = compressedSize(input, model);
