@@ -92,6 +92,34 @@ public final class GzipIdentifier {
   private static final int PGZIP_ZERO_MTIME = 0x886e0900;
 
   /**
+   * The model that rebuilds a raw deflate stream (a zip or jar entry, say) exactly from its
+   * content, trying {@code candidates} in order; empty when none does.
+   */
+  public static Optional<DeflateModel> identifyDeflate(ContentSource content, ContentSource compressed,
+      List<DeflateModel> candidates) throws IOException {
+    for (DeflateModel model : candidates) {
+      try (InputStream expected = new BufferedInputStream(compressed.open(), 64 * 1024);
+          InputStream in = content.open()) {
+        ComparingOutputStream comparer = new ComparingOutputStream(expected);
+        OutputStream deflate = model.newDeflateStream(comparer);
+        in.transferTo(deflate);
+        deflate.close();
+        if (comparer.atEndOfExpected()) {
+          return Optional.of(model);
+        }
+      } catch (ComparingOutputStream.Mismatch e) {
+        // next candidate
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Every model, defaults first: the candidates when nothing narrows the choice (raw deflate). */
+  public static List<DeflateModel> allModels() {
+    return candidates(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
+  }
+
+  /**
    * Models worth trying for a file with this header, likeliest first. The header narrows the
    * choice: Go's gzip, pgzip and GNU gzip write XFL 2 only at level 9 and 4 only at level 1; Go
    * and pgzip write OS 255 unless told otherwise, GNU gzip 3 (Unix); pgzip writes a tell-tale
