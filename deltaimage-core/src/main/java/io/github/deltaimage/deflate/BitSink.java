@@ -7,7 +7,8 @@ import java.io.OutputStream;
 final class BitSink {
 
   private final OutputStream out;
-  private final byte[] buffer = new byte[64 * 1024];
+  // Small enough that a wrong model guess shows within a few KiB of output.
+  private final byte[] buffer = new byte[16 * 1024];
   private int used;
   private long bits;
   private int count;

@@ -25,7 +25,14 @@ public record DeflateModel(Family family, int level) {
      * klauspost's pgzip (1.2) over klauspost's flate (compress 1.15), default 1 MiB blocks: what
      * skopeo, podman and buildah write. Only level 5, their default, is modelled.
      */
-    PGZIP("pgzip");
+    PGZIP("pgzip"),
+    /** GNU gzip 1.x compressing a regular file ({@code gzip -9n} makes Debian's .gz files). */
+    GNU_GZIP("gnu-gzip"),
+    /**
+     * zlib 1.2.x with its default settings, fed input then Z_FINISH: what java.util.zip writes on
+     * platforms whose zlib is zlib (Jib's layers, for one).
+     */
+    ZLIB("zlib");
 
     private final String id;
 
@@ -68,6 +75,8 @@ public record DeflateModel(Family family, int level) {
     return switch (family) {
       case GO_FLATE -> new GoFlateOutputStream(out, level);
       case PGZIP -> new PgzipOutputStream(out, level, PgzipOutputStream.DEFAULT_BLOCK_SIZE);
+      case GNU_GZIP -> new GnuGzipOutputStream(out, level);
+      case ZLIB -> new ZlibOutputStream(out, level);
     };
   }
 
@@ -77,6 +86,10 @@ public record DeflateModel(Family family, int level) {
       go.finish();
     } else if (deflateStream instanceof PgzipOutputStream pgzip) {
       pgzip.finish();
+    } else if (deflateStream instanceof GnuGzipOutputStream gnu) {
+      gnu.finish();
+    } else if (deflateStream instanceof ZlibOutputStream zlib) {
+      zlib.finish();
     } else {
       throw new IllegalArgumentException("not a model stream: " + deflateStream.getClass());
     }

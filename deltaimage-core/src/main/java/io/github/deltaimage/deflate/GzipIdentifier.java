@@ -92,27 +92,74 @@ public final class GzipIdentifier {
   private static final int PGZIP_ZERO_MTIME = 0x886e0900;
 
   /**
+   * The model that rebuilds a raw deflate stream (a zip or jar entry, say) exactly from its
+   * content, trying {@code candidates} in order; empty when none does.
+   */
+  public static Optional<DeflateModel> identifyDeflate(ContentSource content, ContentSource compressed,
+      List<DeflateModel> candidates) throws IOException {
+    for (DeflateModel model : candidates) {
+      try (InputStream expected = new BufferedInputStream(compressed.open(), 64 * 1024);
+          InputStream in = content.open()) {
+        ComparingOutputStream comparer = new ComparingOutputStream(expected);
+        OutputStream deflate = model.newDeflateStream(comparer);
+        in.transferTo(deflate);
+        deflate.close();
+        if (comparer.atEndOfExpected()) {
+          return Optional.of(model);
+        }
+      } catch (ComparingOutputStream.Mismatch e) {
+        // next candidate
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Every model, defaults first: the candidates when nothing narrows the choice (raw deflate). */
+  public static List<DeflateModel> allModels() {
+    return candidates(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
+  }
+
+  /**
    * Models worth trying for a file with this header, likeliest first. The header narrows the
-   * choice: Go's gzip and pgzip write XFL 2 only at level 9 and 4 only at level 1, OS 255 unless
-   * told otherwise, and pgzip a tell-tale MTIME when none is set (Go's gzip writes 0).
+   * choice: Go's gzip, pgzip and GNU gzip write XFL 2 only at level 9 and 4 only at level 1; Go
+   * and pgzip write OS 255 unless told otherwise, GNU gzip 3 (Unix); pgzip writes a tell-tale
+   * MTIME when none is set (Go's gzip writes 0).
    */
   public static List<DeflateModel> candidates(byte[] header) {
     int mtime = (header[4] & 0xff) | (header[5] & 0xff) << 8 | (header[6] & 0xff) << 16 | (header[7] & 0xff) << 24;
     int xfl = header[8] & 0xff;
+    int os = header[9] & 0xff;
     DeflateModel pgzip = new DeflateModel(DeflateModel.Family.PGZIP, 5);
     LinkedHashSet<DeflateModel> ordered = new LinkedHashSet<>();
     if (mtime == PGZIP_ZERO_MTIME && xfl == 0) {
       ordered.add(pgzip);
     }
-    switch (xfl) {
-      case 2 -> ordered.add(new DeflateModel(DeflateModel.Family.GO_FLATE, 9));
-      case 4 -> ordered.add(new DeflateModel(DeflateModel.Family.GO_FLATE, 1));
-      default -> {
-        // Go's default level first: docker push writes it.
-        ordered.add(new DeflateModel(DeflateModel.Family.GO_FLATE, 6));
-        ordered.add(pgzip);
+    // GNU gzip writes the OS it was built for (3 on Unix); Go, pgzip and java.util.zip write 255.
+    List<DeflateModel.Family> families = os == 255
+        ? List.of(DeflateModel.Family.GO_FLATE, DeflateModel.Family.ZLIB, DeflateModel.Family.GNU_GZIP)
+        : List.of(DeflateModel.Family.GNU_GZIP, DeflateModel.Family.ZLIB, DeflateModel.Family.GO_FLATE);
+    if (xfl == 2 || xfl == 4) {
+      // Go, pgzip, GNU gzip and zlib's own gzip writer set XFL 2 only at level 9, 4 only at 1.
+      int level = xfl == 2 ? 9 : 1;
+      for (DeflateModel.Family family : families) {
+        ordered.add(new DeflateModel(family, level));
+      }
+    } else {
+      // Each tool's default level first: docker push, skopeo, gzip and Jib use them.
+      for (DeflateModel.Family family : families) {
+        ordered.add(new DeflateModel(family, 6));
+        if (family == DeflateModel.Family.GO_FLATE) {
+          ordered.add(pgzip);
+        }
+      }
+      for (DeflateModel.Family family : families) {
         for (int level = 2; level <= 8; level++) {
-          ordered.add(new DeflateModel(DeflateModel.Family.GO_FLATE, level));
+          ordered.add(new DeflateModel(family, level));
+        }
+        if (family == DeflateModel.Family.ZLIB) {
+          // java.util.zip's GZIPOutputStream writes XFL 0 whatever the level.
+          ordered.add(new DeflateModel(family, 1));
+          ordered.add(new DeflateModel(family, 9));
         }
       }
     }

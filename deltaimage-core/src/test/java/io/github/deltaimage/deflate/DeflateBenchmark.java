@@ -13,7 +13,8 @@ import java.util.zip.DeflaterOutputStream;
 /**
  * Speed of each deflate model against java.util.zip (the platform's native zlib) at the same
  * level, over one input held in memory: {@code java ... DeflateBenchmark [FILE] [MiB]}. Without
- * FILE it reads a tar of /usr/share/doc. A measurement for {@code ./run bench}, not a test.
+ * FILE it reads a tar of /usr/share/doc. scripts/bench-deflate.sh runs it; a measurement, not a
+ * test.
  */
 public final class DeflateBenchmark {
 
@@ -28,7 +29,13 @@ public final class DeflateBenchmark {
         new DeflateModel(DeflateModel.Family.GO_FLATE, 1),
         new DeflateModel(DeflateModel.Family.GO_FLATE, 6),
         new DeflateModel(DeflateModel.Family.GO_FLATE, 9),
-        new DeflateModel(DeflateModel.Family.PGZIP, 5));
+        new DeflateModel(DeflateModel.Family.PGZIP, 5),
+        new DeflateModel(DeflateModel.Family.GNU_GZIP, 1),
+        new DeflateModel(DeflateModel.Family.GNU_GZIP, 6),
+        new DeflateModel(DeflateModel.Family.GNU_GZIP, 9),
+        new DeflateModel(DeflateModel.Family.ZLIB, 1),
+        new DeflateModel(DeflateModel.Family.ZLIB, 6),
+        new DeflateModel(DeflateModel.Family.ZLIB, 9));
     for (DeflateModel model : models) {
       double ours = mbPerSecond(input, () -> model.newDeflateStream(OutputStream.nullOutputStream()));
       long size = compressedSize(input, model);

@@ -1,0 +1,80 @@
+package io.github.deltaimage.deflate;
+
+import static io.github.deltaimage.deflate.GoGzipModelTest.assertIdentifiedAndRebuilt;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * java.util.zip (the platform's zlib 1.2.x) against the zlib model: the same raw deflate bytes at
+ * every level, whatever the write sizes, and GZIPOutputStream's files (Jib's layers) identified and
+ * rebuilt.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ZlibModelTest {
+
+  @TempDir static Path dir;
+  private Path tar;
+  private Path generated;
+
+  @BeforeAll
+  void inputs() throws Exception {
+    tar = RealProducers.realTar(dir, "real.tar", 8L << 20);
+    generated = RealProducers.generated(dir, "generated.bin", 3 << 20, 6);
+  }
+
+  @ParameterizedTest(name = "level {0}")
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9})
+  void aRealTarDeflatedByJavaUtilZipAtEachLevelIsReproduced(int level) throws Exception {
+    assertSameAsJavaUtilZip(tar, level, 32 * 1024);
+  }
+
+  @ParameterizedTest(name = "level {0}")
+  @ValueSource(ints = {1, 6, 9})
+  void generatedAndSmallInputsAreReproducedWhateverTheWriteSize(int level) throws Exception {
+    assertSameAsJavaUtilZip(generated, level, 1000);
+    for (Path input : RealProducers.smallInputs(Files.createTempDirectory(dir, "small"))) {
+      assertSameAsJavaUtilZip(input, level, 7);
+    }
+  }
+
+  @Test
+  void aGzipOutputStreamFileIsIdentifiedAsZlibAndRebuilt() throws Exception {
+    Path gz = dir.resolve("jdk.gz");
+    try (InputStream in = Files.newInputStream(tar); OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      in.transferTo(out);
+    }
+    assertIdentifiedAndRebuilt(tar, gz, new DeflateModel(DeflateModel.Family.ZLIB, 6));
+  }
+
+  private static void assertSameAsJavaUtilZip(Path input, int level, int writeSize) throws Exception {
+    byte[] data = Files.readAllBytes(input);
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    Deflater deflater = new Deflater(level, true);
+    try (OutputStream out = new DeflaterOutputStream(expected, deflater, 8192)) {
+      for (int off = 0; off < data.length; off += writeSize) {
+        out.write(data, off, Math.min(writeSize, data.length - off));
+      }
+    } finally {
+      deflater.end();
+    }
+    ByteArrayOutputStream actual = new ByteArrayOutputStream();
+    try (OutputStream out = new DeflateModel(DeflateModel.Family.ZLIB, level).newDeflateStream(actual)) {
+      out.write(data);
+    }
+    assertArrayEquals(expected.toByteArray(), actual.toByteArray(), input.getFileName() + " at level " + level);
+  }
+}
