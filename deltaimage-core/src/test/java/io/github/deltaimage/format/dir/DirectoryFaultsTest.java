@@ -185,4 +185,39 @@ class DirectoryFaultsTest {
         .hasMessageContaining("is not valid JSON at line 2")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
   }
+
+  @Test
+  void diffDoesNotMatchTargetFilesAgainstSourceFilesBehindASymlinkedDirectory() throws IOException {
+    Path source2 = temp.resolve("source2");
+    Path target2 = temp.resolve("target2");
+    Files.writeString(outside.resolve("pid"), "same bytes\n");
+    Files.createDirectories(source2);
+    Files.createSymbolicLink(source2.resolve("run"), outside);
+    Trees.write(target2.resolve("run/pid"), "same bytes\n".getBytes());
+    List<String> expected = TreeSnapshot.of(target2);
+
+    DeltaImage.diffDirectories(source2, target2, options);
+    assertThat(MetaFile.read(target2).keepFiles()).as("not kept from /run through the link").isEmpty();
+    assertThat(target2.resolve("run/pid")).hasContent("same bytes");
+
+    DeltaImage.applyDirectories(source2, target2, options);
+    assertThat(TreeSnapshot.of(target2)).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void diffRefusesATargetFileHardLinkedFromOutsideAndChangesNothing() throws IOException {
+    Path source2 = temp.resolve("source2");
+    Path target2 = temp.resolve("target2");
+    Trees.buildPair(source2, target2);
+    Path outsideLink = outside.resolve("libfoo-link");
+    Files.createLink(outsideLink, target2.resolve("usr/lib/libfoo.so"));
+    byte[] outsideBytes = Files.readAllBytes(outsideLink);
+    List<String> before = TreeSnapshot.of(target2);
+
+    assertThatThrownBy(() -> DeltaImage.diffDirectories(source2, target2, options))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("usr/lib/libfoo.so is hard-linked from outside TARGET_DIR (2 links, 1 in the tree)");
+    assertThat(outsideLink).hasBinaryContent(outsideBytes);
+    assertThat(TreeSnapshot.of(target2)).containsExactlyElementsOf(before);
+  }
 }
