@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -35,14 +36,40 @@ public final class LockFile implements AutoCloseable {
 
   /** Blocks until {@code file} (created when missing; its directory must exist) is locked by this thread. */
   public static LockFile acquire(Path file) throws IOException {
+    return acquire(file, Long.MAX_VALUE);
+  }
+
+  /** As {@link #acquire(Path)}, giving up (null) after {@code timeoutMillis}; for shutdown hooks, which must not hang. */
+  public static LockFile tryAcquire(Path file, long timeoutMillis) throws IOException {
+    return acquire(file, timeoutMillis);
+  }
+
+  private static LockFile acquire(Path file, long timeoutMillis) throws IOException {
+    long deadline = timeoutMillis == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000;
     Path key = file.toAbsolutePath().normalize();
     ReentrantLock threads = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
-    threads.lock();
+    if (deadline == Long.MAX_VALUE) {
+      threads.lock();
+    } else {
+      try {
+        if (!threads.tryLock(timeoutMillis, TimeUnit.MILLISECONDS)) {
+          return null;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
     try {
       while (true) {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         try {
-          FileLock lock = channel.lock();
+          FileLock lock = deadline == Long.MAX_VALUE ? channel.lock() : pollLock(channel, deadline);
+          if (lock == null) {
+            channel.close();
+            threads.unlock();
+            return null;
+          }
           if (channel.size() == 0) {
             return new LockFile(threads, channel, lock);
           }
@@ -56,6 +83,21 @@ public final class LockFile implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       threads.unlock();
       throw e;
+    }
+  }
+
+  private static FileLock pollLock(FileChannel channel, long deadline) throws IOException {
+    while (true) {
+      FileLock lock = channel.tryLock();
+      if (lock != null || System.nanoTime() > deadline) {
+        return lock;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
     }
   }
 

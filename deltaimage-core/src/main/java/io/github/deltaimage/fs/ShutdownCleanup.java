@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ShutdownCleanup {
 
   private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+  private static final Set<Runnable> ACTIONS = ConcurrentHashMap.newKeySet();
 
   static {
     Thread hook = new Thread(ShutdownCleanup::removeAll, "deltaimage-cleanup");
@@ -39,7 +40,27 @@ public final class ShutdownCleanup {
     PENDING.remove(path.toAbsolutePath());
   }
 
+  /**
+   * Runs {@code action} if the JVM is stopped before {@link #forget(Runnable)}: for clean-ups that
+   * must look before they remove (a layout another process may have written to meanwhile).
+   * The action must not wait long: the JVM is stopping.
+   */
+  public static void register(Runnable action) {
+    ACTIONS.add(action);
+  }
+
+  public static void forget(Runnable action) {
+    ACTIONS.remove(action);
+  }
+
   private static void removeAll() {
+    for (Runnable action : new ArrayList<>(ACTIONS)) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        // Best effort while the JVM stops.
+      }
+    }
     List<Path> paths = new ArrayList<>(PENDING);
     for (Path path : paths) {
       // Worker threads may still be writing here while the hook runs: a second pass catches what they added.

@@ -4,11 +4,19 @@ import io.github.deltaimage.copy.CopyOptions;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.image.Platform;
+import io.github.deltaimage.image.Compression;
+import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.image.Layer;
+import io.github.deltaimage.image.MediaTypes;
+import io.github.deltaimage.reference.ImageReference;
+import io.github.deltaimage.transport.oci.OciLayoutSink;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A second JVM for tests that need a real process: to be sent signals, killed, or to race this one
@@ -16,6 +24,14 @@ import java.util.List;
  */
 public final class ChildJvm {
   private ChildJvm() {}
+
+  private static void sleep() {
+    try {
+      Thread.sleep(600_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
   /** Starts {@code java ... ChildJvm args} with this JVM's class path, output to {@code log}. */
   public static Process start(Path log, String... args) throws IOException {
@@ -64,7 +80,34 @@ public final class ChildJvm {
         System.out.flush();
         Thread.sleep(600_000);
       }
-      default -> throw new IllegalArgumentException(args[0]);
+      case "write-layer-slowly" -> {
+        // A layer blob that takes ten minutes to arrive: the layout sink is stopped while it writes.
+        OciLayoutSink sink = new OciLayoutSink(new ImageReference.OciLayout(Path.of(args[1]), "slow"));
+        Digest digest = Digest.sha256(new byte[0]);
+        Layer layer = new Layer(digest, digest, -1, MediaTypes.OCI_LAYER_GZIP, Compression.GZIP);
+        sink.putLayer(layer, () -> new InputStream() {
+          private long sent;
+
+          @Override
+          public int read() throws IOException {
+            if (sent++ == 1 << 16) {
+              System.out.println("writing");
+              System.out.flush();
+              sleep();
+            }
+            return 0;
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            int n = Math.min(len, 4096);
+            for (int i = 0; i < n; i++) {
+              b[off + i] = (byte) read();
+            }
+            return n;
+          }
+        }, Optional.empty());
+      }
     }
   }
 }

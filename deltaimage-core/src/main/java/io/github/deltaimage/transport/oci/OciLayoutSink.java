@@ -129,7 +129,7 @@ public final class OciLayoutSink implements ImageSink {
       try {
         Files.createDirectory(dir);
         createdDir = true;
-        ShutdownCleanup.register(dir);
+        ShutdownCleanup.register(abandonOnShutdown);
       } catch (FileAlreadyExistsException e) {
         // Another writer made it a moment ago.
       }
@@ -223,7 +223,7 @@ public final class OciLayoutSink implements ImageSink {
           updateIndex(image, manifest, digest);
         }
         committed = true;
-        ShutdownCleanup.forget(dir);
+        ShutdownCleanup.forget(abandonOnShutdown);
         return Optional.of(digest);
       } catch (NoSuchFileException e) {
         // A writer that failed removed the layout it had created while we waited for the lock.
@@ -291,39 +291,54 @@ public final class OciLayoutSink implements ImageSink {
    */
   @Override
   public void close() {
-    if (committed || !newLayout) {
-      return;
-    }
     try {
-      if (!Files.isDirectory(dir)) {
-        return;
-      }
-      try (LockFile lock = LockFile.acquire(dir.resolve(LOCK_NAME))) {
-        if (!Files.exists(dir.resolve("index.json")) && !othersWriting()) {
-          lock.retire();
-          if (createdDir) {
-            ShutdownCleanup.removeTree(dir);
-          } else {
-            // The user's own empty directory stays, empty again.
-            ShutdownCleanup.removeTree(dir.resolve("blobs"));
-            Files.deleteIfExists(dir.resolve(LOCK_NAME));
-          }
-        }
-      }
+      abandon(Long.MAX_VALUE);
     } catch (IOException e) {
       throw new EnvironmentException("cannot remove the unfinished OCI layout " + dir + ": " + e.getMessage(), e);
     } finally {
-      ShutdownCleanup.forget(dir);
+      ShutdownCleanup.forget(abandonOnShutdown);
     }
   }
 
-  private boolean othersWriting() throws IOException {
+  /** On SIGTERM, the same as a close without commit, but never waiting more than a moment for the lock. */
+  private final Runnable abandonOnShutdown = () -> {
+    try {
+      abandon(2000);
+    } catch (IOException e) {
+      // The JVM is stopping; the layout stays as it is.
+    }
+  };
+
+  private void abandon(long lockTimeoutMillis) throws IOException {
+    if (committed || !newLayout || !Files.isDirectory(dir)) {
+      return;
+    }
+    try (LockFile lock = lockTimeoutMillis == Long.MAX_VALUE ? LockFile.acquire(dir.resolve(LOCK_NAME))
+        : LockFile.tryAcquire(dir.resolve(LOCK_NAME), lockTimeoutMillis)) {
+      // While the JVM stops, this process's own half-written blobs are leftovers, not another writer's work.
+      boolean stopping = lockTimeoutMillis != Long.MAX_VALUE;
+      if (lock != null && !Files.exists(dir.resolve("index.json")) && !othersWriting(stopping)) {
+        lock.retire();
+        if (createdDir) {
+          ShutdownCleanup.removeTree(dir);
+        } else {
+          // The user's own empty directory stays, empty again.
+          ShutdownCleanup.removeTree(dir.resolve("blobs"));
+          Files.deleteIfExists(dir.resolve(LOCK_NAME));
+        }
+      }
+    }
+  }
+
+  private boolean othersWriting(boolean ignoringThisProcess) throws IOException {
     Path blobs = dir.resolve("blobs");
     if (!Files.isDirectory(blobs)) {
       return false;
     }
+    String own = TEMP_PREFIX + ProcessHandle.current().pid() + "-";
     try (var files = Files.walk(blobs)) {
-      return files.anyMatch(f -> f.getFileName().toString().startsWith(TEMP_PREFIX));
+      return files.map(f -> f.getFileName().toString())
+          .anyMatch(name -> name.startsWith(TEMP_PREFIX) && !(ignoringThisProcess && name.startsWith(own)));
     }
   }
 }

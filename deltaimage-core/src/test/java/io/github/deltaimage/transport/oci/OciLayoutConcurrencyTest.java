@@ -153,4 +153,27 @@ class OciLayoutConcurrencyTest {
     }
   }
 
+
+  @Test
+  void aWriterStoppedBySigtermLeavesNoLayoutAndOneKilledOutrightLeavesABlobTheNextWriterRemoves() throws Exception {
+    Path layout = tmp.resolve("stopped");
+    Path log = tmp.resolve("sigterm.log");
+    Process child = ChildJvm.start(log, "write-layer-slowly", layout.toString());
+    ChildJvm.awaitLine(child, log, "writing");
+    assertThat(temporaries(layout)).hasSize(1);
+    child.destroy(); // SIGTERM
+    assertThat(child.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(layout).doesNotExist();
+
+    Path killedLog = tmp.resolve("sigkill.log");
+    Process killed = ChildJvm.start(killedLog, "write-layer-slowly", layout.toString());
+    ChildJvm.awaitLine(killed, killedLog, "writing");
+    killed.destroyForcibly();
+    assertThat(killed.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(temporaries(layout)).hasSize(1);
+
+    ImageCopy.copy("oci:" + source + ":v1", "oci:" + layout + ":after", options);
+    assertThat(temporaries(layout)).isEmpty();
+    assertThat(OciLayoutSource.tagsIn(layout)).containsExactly("after");
+  }
 }
