@@ -35,13 +35,18 @@ public final class ChildJvm {
 
   /** Starts {@code java ... ChildJvm args} with this JVM's class path, output to {@code log}. */
   public static Process start(Path log, String... args) throws IOException {
+    return start(log, ChildJvm.class, args);
+  }
+
+  /** Starts {@code java ... MAIN args} with this JVM's class path: for a main in a test package that needs package access. */
+  public static Process start(Path log, Class<?> main, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--add-opens=java.base/sun.nio.fs=ALL-UNNAMED");
     command.add("-Xmx128m");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(ChildJvm.class.getName());
+    command.add(main.getName());
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }

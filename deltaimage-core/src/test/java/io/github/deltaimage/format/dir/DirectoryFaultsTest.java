@@ -9,6 +9,7 @@ import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.codec.Xdelta3Codec;
 import io.github.deltaimage.event.DeltaListener;
+import io.github.deltaimage.testing.ChildJvm;
 import io.github.deltaimage.testing.TreeSnapshot;
 import io.github.deltaimage.testing.Trees;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -219,5 +221,40 @@ class DirectoryFaultsTest {
         .hasMessageContaining("usr/lib/libfoo.so is hard-linked from outside TARGET_DIR (2 links, 1 in the tree)");
     assertThat(outsideLink).hasBinaryContent(outsideBytes);
     assertThat(TreeSnapshot.of(target2)).containsExactlyElementsOf(before);
+  }
+
+  @Test
+  void anApplyKilledOutrightMidRewriteIsFinishedByARerun() throws Exception {
+    stopMidRewriteAndRerun(true);
+  }
+
+  @Test
+  void anApplyStoppedBySigtermMidRewriteIsFinishedByARerun() throws Exception {
+    stopMidRewriteAndRerun(false);
+  }
+
+  /** A real apply in a child JVM, paused after its third rewrite and then killed (-9) or sent SIGTERM. */
+  private void stopMidRewriteAndRerun(boolean outright) throws Exception {
+    Path runs = Files.createDirectories(temp.resolve("runs"));
+    Path log = temp.resolve("apply.log");
+    Process child = ChildJvm.start(log, StoppedApplyMain.class, source.toString(), delta.toString(), runs.toString(), "2");
+    ChildJvm.awaitLine(child, log, "paused after rewrite 2");
+    if (outright) {
+      child.destroyForcibly(); // no hook runs: the run directory stays too, for the next run to reclaim
+    } else {
+      child.destroy(); // the hook removes the run directory; the journal beside the tree stays
+    }
+    assertThat(child.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(journal().resolve("journal")).isRegularFile();
+    assertThat(TreeSnapshot.of(delta)).isNotEqualTo(deltaTree).isNotEqualTo(target);
+    if (!outright) {
+      assertThat(runs).isEmptyDirectory();
+    }
+
+    DeltaImage.applyDirectories(source, delta, options.withTempDirectory(runs));
+
+    assertThat(TreeSnapshot.of(delta)).containsExactlyElementsOf(target);
+    assertThat(journal()).doesNotExist();
+    assertThat(runs).isEmptyDirectory();
   }
 }
