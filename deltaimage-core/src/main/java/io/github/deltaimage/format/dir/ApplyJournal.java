@@ -142,7 +142,11 @@ final class ApplyJournal {
   void create(byte[] metaDigest) {
     try {
       remove();
+      // Making and removing the work directory moves its parent's mtime: record it to put it back.
+      FileTime parentModified = Files.getLastModifiedTime(dir.getParent(), LinkOption.NOFOLLOW_LINKS);
       Files.createDirectories(dir.resolve("backup"));
+      Files.writeString(dir.resolve("parent.mtime"), parentModified.toInstant().getEpochSecond() + " "
+          + parentModified.toInstant().getNano() + "\n");
       Files.writeString(dir.resolve("meta.sha256"), HexFormat.of().formatHex(metaDigest) + "\n");
     } catch (IOException e) {
       throw cannotWrite(e);
@@ -219,7 +223,23 @@ final class ApplyJournal {
   void remove() {
     close();
     try {
+      FileTime parentModified = null;
+      Path recorded = dir.resolve("parent.mtime");
+      if (Files.isRegularFile(recorded, LinkOption.NOFOLLOW_LINKS)) {
+        String[] fields = Files.readString(recorded).strip().split(" ");
+        parentModified = FileTime.from(Instant.ofEpochSecond(Long.parseLong(fields[0]), Long.parseLong(fields[1])));
+      }
       ShutdownCleanup.removeTree(dir);
+      if (parentModified != null) {
+        FileState.setModified(dir.getParent(), parentModified);
+      }
+    } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+      // A damaged record only costs the parent's mtime.
+      try {
+        ShutdownCleanup.removeTree(dir);
+      } catch (IOException again) {
+        throw new EnvironmentException("cannot remove the apply journal " + dir + ": " + again.getMessage(), again);
+      }
     } catch (IOException e) {
       throw new EnvironmentException("cannot remove the apply journal " + dir + ": " + e.getMessage(), e);
     }

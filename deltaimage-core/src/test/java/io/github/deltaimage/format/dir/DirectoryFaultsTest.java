@@ -120,6 +120,7 @@ class DirectoryFaultsTest {
 
   @Test
   void anApplyStoppedDuringTheRewritesIsFinishedByARerun() throws IOException {
+    FileTime parentModified = Files.getLastModifiedTime(temp);
     assertThatThrownBy(() -> applyStoppingAfter(2).apply(source, delta))
         .isInstanceOf(EnvironmentException.class)
         .hasMessageContaining("the apply stopped after rewriting 2 of")
@@ -131,6 +132,7 @@ class DirectoryFaultsTest {
 
     assertThat(TreeSnapshot.of(delta)).containsExactlyElementsOf(target);
     assertThat(journal()).doesNotExist();
+    assertThat(Files.getLastModifiedTime(temp)).as("the journal's parent keeps its mtime").isEqualTo(parentModified);
   }
 
   @Test
