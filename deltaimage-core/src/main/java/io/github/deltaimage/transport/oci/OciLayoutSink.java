@@ -13,7 +13,6 @@ import io.github.deltaimage.image.Manifests;
 import io.github.deltaimage.image.MediaTypes;
 import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.transport.BlobOpener;
-import io.github.deltaimage.transport.Blobs;
 import io.github.deltaimage.transport.ImageSink;
 import io.github.deltaimage.transport.ImageSource;
 import io.github.deltaimage.fs.LockFile;
@@ -75,7 +74,7 @@ public final class OciLayoutSink implements ImageSink {
       if (!layout && Files.isDirectory(dir)) {
         try (var entries = Files.list(dir)) {
           // A layout another writer is creating right now holds only blobs and the lock file so far.
-          if (entries.anyMatch(e -> !OWN_NAMES.contains(e.getFileName().toString()))) {
+          if (entries.map(e -> e.getFileName().toString()).anyMatch(n -> !OWN_NAMES.contains(n) && !n.startsWith(TEMP_PREFIX))) {
             throw new InvalidInputException(ref + ": " + dir + " is neither empty nor an OCI image layout; pick a new directory");
           }
         }
@@ -89,6 +88,10 @@ public final class OciLayoutSink implements ImageSink {
 
   /** Temporary blobs of writers that no longer run (killed outright): nothing else will remove them. */
   private void removeStaleTemporaries() throws IOException {
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      // index.json and oci-layout are written the same way, at the top.
+      removeStaleTemporariesIn(dir);
+    }
     Path blobs = dir.resolve("blobs");
     if (!Files.isDirectory(blobs, LinkOption.NOFOLLOW_LINKS)) {
       return;
@@ -98,12 +101,16 @@ public final class OciLayoutSink implements ImageSink {
         if (!Files.isDirectory(algorithm, LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
-        try (var files = Files.list(algorithm)) {
-          for (Path file : (Iterable<Path>) files::iterator) {
-            if (isStaleTemporary(file.getFileName().toString())) {
-              Files.deleteIfExists(file);
-            }
-          }
+        removeStaleTemporariesIn(algorithm);
+      }
+    }
+  }
+
+  private static void removeStaleTemporariesIn(Path directory) throws IOException {
+    try (var files = Files.list(directory)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (isStaleTemporary(file.getFileName().toString())) {
+          Files.deleteIfExists(file);
         }
       }
     }
@@ -138,7 +145,11 @@ public final class OciLayoutSink implements ImageSink {
   }
 
   private void writeBlob(Digest digest, InputStream in) throws IOException {
-    Path target = blobDirectory(digest).resolve(digest.hex());
+    writeViaTemporary(blobDirectory(digest).resolve(digest.hex()), in);
+  }
+
+  /** Streams to a temporary name beside {@code target}, then renames it into place: readers see all or nothing. */
+  private static void writeViaTemporary(Path target, InputStream in) throws IOException {
     Path tmp = target.resolveSibling(TEMP_PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
     ShutdownCleanup.register(tmp);
     try {
@@ -256,7 +267,7 @@ public final class OciLayoutSink implements ImageSink {
 
   private void updateIndex(Image image, byte[] manifest, Digest digest) throws IOException {
     if (!Files.isRegularFile(dir.resolve("oci-layout"))) {
-      Blobs.writeAtomically(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
+      writeViaTemporary(dir.resolve("oci-layout"), new ByteArrayInputStream("{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8)));
     }
     ObjectNode index;
     Path indexPath = dir.resolve("index.json");
@@ -282,7 +293,7 @@ public final class OciLayoutSink implements ImageSink {
     }
     kept.add(entry);
     index.set("manifests", kept);
-    Blobs.writeAtomically(indexPath, Json.write(index));
+    writeViaTemporary(indexPath, new ByteArrayInputStream(Json.write(index)));
   }
 
   /**
