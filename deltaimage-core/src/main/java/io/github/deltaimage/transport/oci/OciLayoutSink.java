@@ -59,7 +59,7 @@ public final class OciLayoutSink implements ImageSink {
   private final String tag;
   /** Whether this sink made the layout directory, and so must remove it if nothing is committed. */
   private boolean createdDir;
-  /** Whether the directory held no layout when this sink opened it (missing or empty). */
+  /** Whether the directory was missing or empty when this sink opened it. */
   private final boolean newLayout;
   private boolean committed;
 
@@ -71,15 +71,20 @@ public final class OciLayoutSink implements ImageSink {
         throw new InvalidInputException(ref + ": " + dir + " exists and is not a directory");
       }
       boolean layout = Files.isRegularFile(dir.resolve("oci-layout"));
+      boolean empty = true;
       if (!layout && Files.isDirectory(dir)) {
+        List<String> names;
         try (var entries = Files.list(dir)) {
-          // A layout another writer is creating right now holds only blobs and the lock file so far.
-          if (entries.map(e -> e.getFileName().toString()).anyMatch(n -> !OWN_NAMES.contains(n) && !n.startsWith(TEMP_PREFIX))) {
-            throw new InvalidInputException(ref + ": " + dir + " is neither empty nor an OCI image layout; pick a new directory");
-          }
+          names = entries.map(e -> e.getFileName().toString()).toList();
         }
+        // A layout another writer is creating right now holds only blobs and the lock file so far.
+        if (names.stream().anyMatch(n -> !OWN_NAMES.contains(n) && !n.startsWith(TEMP_PREFIX))) {
+          throw new InvalidInputException(ref + ": " + dir + " is neither empty nor an OCI image layout; pick a new directory");
+        }
+        empty = names.isEmpty();
       }
-      newLayout = !layout;
+      // Only a layout nobody had started is this sink's to take back; one in the making belongs to its first writer.
+      newLayout = !layout && empty;
       removeStaleTemporaries();
     } catch (IOException e) {
       throw new EnvironmentException("cannot open OCI layout " + dir + ": " + e.getMessage(), e);
