@@ -136,6 +136,16 @@ class DirectoryFaultsTest {
   }
 
   @Test
+  void aRerunThatIsItselfInterruptedIsFinishedByTheNextOne() throws IOException {
+    assertThatThrownBy(() -> applyStoppingAfter(1).apply(source, delta)).isInstanceOf(EnvironmentException.class);
+    assertThatThrownBy(() -> applyStoppingAfter(4).apply(source, delta))
+        .isInstanceOf(EnvironmentException.class).hasMessageContaining("after rewriting 4 of");
+    DeltaImage.applyDirectories(source, delta, options);
+    assertThat(TreeSnapshot.of(delta)).containsExactlyElementsOf(target);
+    assertThat(journal()).doesNotExist();
+  }
+
+  @Test
   void theFileCutOffMidRewriteGetsItsAttributesBackFromTheJournal() throws IOException {
     // Stopped after rewrite 3; the journal's last line is for file 3. A crash inside that rewrite
     // would leave its mode and mtime changed and its bytes half written: make it so.
