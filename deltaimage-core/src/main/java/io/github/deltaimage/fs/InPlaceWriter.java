@@ -29,7 +29,8 @@ public final class InPlaceWriter {
 
   /** Makes {@code file}'s content equal to {@code content}'s. */
   public static void overwrite(Path file, Path content) {
-    try (FileChannel in = FileChannel.open(content, StandardOpenOption.READ);
+    // NOFOLLOW: content may be a file of the source tree, which must not lead out of it.
+    try (FileChannel in = FileChannel.open(content, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         FileChannel out = openForOverwrite(file)) {
       byte[] block = new byte[BLOCK];
       ByteBuffer buffer = ByteBuffer.wrap(block);

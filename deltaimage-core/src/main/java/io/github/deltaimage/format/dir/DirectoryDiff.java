@@ -10,10 +10,12 @@ import io.github.deltaimage.fs.FileState;
 import io.github.deltaimage.fs.InPlaceWriter;
 import io.github.deltaimage.fs.RelativePath;
 import io.github.deltaimage.fs.RunDirectory;
+import io.github.deltaimage.fs.TreeResolver;
 import io.github.deltaimage.work.Parallel;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -63,8 +65,10 @@ public final class DirectoryDiff {
           + ": it is a delta tree already; diff a fresh copy of the target");
     }
     List<Inode> inodes = regularFiles(target);
+    TreeResolver sourceTree = new TreeResolver(source, "SOURCE_DIR");
     try (RunDirectory run = RunDirectory.create(tempParent)) {
-      List<Plan> plans = parallel.map(inodes, inode -> plan(inode, source, target, run));
+      List<Plan> plans = parallel.map(inodes, inode -> plan(inode, sourceTree, target, run));
+      refuseOutsideLinks(target, plans);
       FileTime rootModified = FileState.of(target).modified();
       List<RelativePath> keep = new ArrayList<>();
       List<DeltaMeta.Change> changes = new ArrayList<>();
@@ -126,7 +130,28 @@ public final class DirectoryDiff {
     return inodes;
   }
 
-  private Plan plan(Inode inode, Path sourceRoot, Path targetRoot, RunDirectory run) {
+  /** A file rewritten in place that is hard-linked from outside TARGET_DIR would change that outside file too. */
+  private static void refuseOutsideLinks(Path target, List<Plan> plans) {
+    for (Plan plan : plans) {
+      if (plan.outcome() != Outcome.KEPT_FROM_SOURCE && plan.outcome() != Outcome.DELTA) {
+        continue;
+      }
+      RelativePath first = plan.inode().paths().get(0);
+      try {
+        int links = (Integer) Files.getAttribute(first.under(target), "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+        if (links > plan.inode().paths().size()) {
+          throw new InvalidInputException("refusing to diff " + target + ": " + first + " is hard-linked from outside"
+              + " TARGET_DIR (" + links + " links, " + plan.inode().paths().size() + " in the tree); rewriting it would"
+              + " change that file too; diff a copy of the tree; nothing was changed");
+        }
+      } catch (IOException e) {
+        throw new EnvironmentException("cannot read " + first.under(target) + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private Plan plan(Inode inode, TreeResolver sourceTree, Path targetRoot, RunDirectory run) {
+    Path sourceRoot = sourceTree.root();
     if (inode.size() == 0) {
       return new Plan(inode, Outcome.NEW, null, null, 0, "empty");
     }
@@ -134,7 +159,8 @@ public final class DirectoryDiff {
     RelativePath base = null;
     for (RelativePath path : inode.paths()) {
       Path source = path.under(sourceRoot);
-      if (TreeChecks.isRegularFile(source)) {
+      // A source path through a symlinked directory (var/run -> /run) is not in the source tree.
+      if (sourceTree.isRegularFile(path)) {
         if (sameBytes(source, target)) {
           return new Plan(inode, Outcome.KEPT_FROM_SOURCE, path, null, 0, null);
         }
