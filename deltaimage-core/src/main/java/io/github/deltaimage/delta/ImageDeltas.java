@@ -113,11 +113,8 @@ public final class ImageDeltas {
         members.put(PREFIX + "layer-" + i + ".recipe", encoded.recipe());
         members.put(PREFIX + "layer-" + i + ".literals", encoded.literals());
         members.put(PREFIX + "layer-" + i + ".deltas", encoded.deltaPack());
+        // Whether the blob can be rebuilt is told per layer in the summary (describingTarget), not as a note per layer.
         int level = exactLevel(layer, tgt, tar);
-        if (level < 0 && layer.compression() != Compression.NONE && tgt.blobsArePortable()) {
-          notes.add("layer " + layer.diffId().shortHex() + ": its " + layer.compression().name().toLowerCase()
-              + " blob was not made by java.util.zip, so the restored blob (and manifest digest) will differ");
-        }
         described.add(new DeltaDescriptor.TargetLayer(layer, false, level));
         summaries.add(new ImageDeltaSummary.LayerSummary(layer.diffId(), size(tar), encoded.storedBytes(), false,
             level >= 0 || layer.compression() == Compression.NONE));
@@ -152,7 +149,7 @@ public final class ImageDeltas {
       decisions.sort(Comparator.comparingLong(FileDecision::storedSize).reversed());
       return new ImageDeltaSummary(s.configDigest(), t.configDigest(), sizes(sourceTars), targetBytes, size(deltaBlob), summaries,
           List.copyOf(decisions.subList(0, Math.min(TOP_FILES, decisions.size()))), written.orElse(null), false, notes,
-          System.nanoTime() - started);
+          System.nanoTime() - started).describingTarget(s.layers(), t.layers(), t.manifestDigest().orElse(null), false);
     } catch (IOException e) {
       throw new EnvironmentException("cannot make the delta: " + e.getMessage(), e);
     }
@@ -277,7 +274,8 @@ public final class ImageDeltas {
         boolean manifestExact = exact && written.isPresent()
             && written.get().equals(Digest.sha256(manifest.get()));
         return new ImageDeltaSummary(descriptor.sourceImageId(), descriptor.targetImageId(), sizes(sourceTars), targetBytes,
-            deltaLayer.size(), summaries, List.of(), written.orElse(null), manifestExact, notes, System.nanoTime() - started);
+            deltaLayer.size(), summaries, List.of(), written.orElse(null), manifestExact, notes, System.nanoTime() - started)
+            .describingTarget(sourceLayers, targetLayers, manifest.map(Digest::sha256).orElse(null), true);
       } finally {
         if (src != null && src != del) {
           src.close();

@@ -3,6 +3,7 @@ package io.github.deltaimage.maven;
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.delta.ImageDeltaSummary;
+import io.github.deltaimage.delta.SummaryText;
 import io.github.deltaimage.reference.ImageReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,15 +80,11 @@ public class ApplyMojo extends AbstractDeltaImageMojo {
     getLog().info("Restoring " + deltaImage + " into " + outputImage + sourceImage.map(s -> " with source " + s).orElse(""));
     ImageDeltaSummary summary = DeltaImage.applyImages(deltaImage.toString(), outputImage.toString(),
         sourceImage.map(ImageReference::toString), deltaOptions(), copyOptions(images));
-    getLog().info("Restored image " + summary.targetImageId() + " into " + outputImage
-        + (summary.manifestDigest() == null ? "" : summary.manifestExact()
-            ? " with the target's own manifest " + summary.manifestDigest() : " with a new manifest " + summary.manifestDigest()));
-
     Map<String, String> named = new LinkedHashMap<>();
     named.put("delta", deltaImage.toString());
     named.put("output", outputImage.toString());
     sourceImage.ifPresent(s -> named.put("source", s.toString()));
-    report(new DeltaReports.Run(goal(), named, sourceImage.isPresent()), summary);
+    report(new DeltaReports.Run(goal(), named, sourceImage.isPresent()), summary, SummaryText.restored(summary, outputImage.toString()));
   }
 
   @Override

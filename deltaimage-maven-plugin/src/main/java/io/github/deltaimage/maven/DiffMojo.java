@@ -3,6 +3,7 @@ package io.github.deltaimage.maven;
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.delta.ImageDeltaSummary;
+import io.github.deltaimage.delta.SummaryText;
 import io.github.deltaimage.reference.ImageReference;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,13 +96,14 @@ public class DiffMojo extends AbstractDeltaImageMojo {
     getLog().info("Making the " + (unlinked ? "unlinked " : "") + "delta " + sourceImage + " -> " + targetImage + " into " + deltaImage);
     ImageDeltaSummary summary = DeltaImage.diffImages(sourceImage.toString(), targetImage.toString(), deltaImage.toString(),
         unlinked, deltaOptions(), copyOptions(List.of(sourceImage, targetImage, deltaImage)));
-    getLog().info("Wrote " + deltaImage + (summary.manifestDigest() == null ? "" : " (manifest " + summary.manifestDigest() + ")"));
+    getLog().info("Wrote the delta image " + deltaImage
+        + (summary.manifestDigest() == null ? "" : " (the delta's own manifest digest: " + summary.manifestDigest() + ")"));
 
     Map<String, String> images = new LinkedHashMap<>();
     images.put("source", sourceImage.toString());
     images.put("target", targetImage.toString());
     images.put("delta", deltaImage.toString());
-    report(new DeltaReports.Run(goal(), images, unlinked), summary);
+    report(new DeltaReports.Run(goal(), images, unlinked), summary, SummaryText.willReproduce(summary));
   }
 
   @Override
