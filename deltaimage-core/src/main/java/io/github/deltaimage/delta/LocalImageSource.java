@@ -69,6 +69,19 @@ final class LocalImageSource implements ImageSource {
   }
 
   @Override
+  public long tarSize(Layer layer) {
+    LocalLayer held = local.get(layer.diffId());
+    if (held == null) {
+      return passThrough == null ? -1 : passThrough.tarSize(layer);
+    }
+    try {
+      return Files.size(held.tar());
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  @Override
   public Optional<RegistryLocation> registryLocation() {
     return passThrough == null ? Optional.empty() : passThrough.registryLocation();
   }

@@ -273,6 +273,7 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
   /** Logs the summary (the same lines as the command line's) and writes the reports. */
   void report(DeltaReports.Run run, ImageDeltaSummary summary, String reproductionLine) {
     progress().endLine();
+    progress().finishStep();
     Path json = DeltaReports.write(reportPath(), run, summary);
     getLog().info(SummaryText.sizes(summary) + String.format(Locale.ROOT, "; %.1f s", summary.elapsedNanos() / 1e9));
     getLog().info(reproductionLine);
