@@ -94,6 +94,17 @@ class DeltaReportsTest {
         .doesNotContain("nothing stored");
   }
 
+  /** Leaves both reports in target/report-sample for scripts/report-screenshots.sh to open in a real browser. */
+  @Test
+  void sampleReportsForTheBrowserCheck() throws Exception {
+    Path out = Path.of("target", "report-sample");
+    DeltaReports.write(out, new DeltaReports.Run("diff", Map.of("source", "registry.example.com/team/app:1.0",
+        "target", "registry.example.com/team/app:1.1", "delta", "registry.example.com/team/app-delta:1.1"), false), summary(false));
+    DeltaReports.write(out, new DeltaReports.Run("apply", Map.of("delta", "registry.example.com/team/app-delta:1.1",
+        "output", "docker-daemon:app:1.1"), false), summary(true));
+    assertThat(Files.readString(out.resolve("diff-report.html"))).contains(LONG_PATH);
+  }
+
   @Test
   void htmlHasTheChartEscapesNamesAndWrapsLongLabels() throws Exception {
     DeltaReports.write(dir, new DeltaReports.Run("diff", Map.of("source", "oci:/a:1"), false), summary(false));
