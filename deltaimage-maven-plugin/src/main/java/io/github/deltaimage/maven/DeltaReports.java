@@ -169,7 +169,7 @@ final class DeltaReports {
       String label = "layer " + n + " " + layer.diffId().shortHex();
       String why = layer.why() == null ? "" : ": " + layer.why();
       if (layer.fromSource()) {
-        layerBars.add(new Bar(label, 0, "in the source, nothing in the delta" + why));
+        layerBars.add(new Bar(label, 0, layer.why() == null ? "in the source: nothing in the delta" : "nothing in the delta; " + layer.why()));
       } else if (layer.storedBytes() >= 0) {
         layerBars.add(new Bar(label, layer.storedBytes(), Sizes.format(layer.storedBytes()) + " stored for "
             + Sizes.format(layer.tarBytes()) + why));
