@@ -82,7 +82,7 @@ class ImageCommandTest {
         "oci:" + tmp.resolve("images") + ":1.1-delta")).as(err.toString()).isZero();
     List<String> diff = out.toString().lines().toList();
     String sizes = diff.stream().filter(l -> l.startsWith("Target ")).findFirst().orElseThrow();
-    assertThat(sizes).matches("Target [0-9.]+ kB \\(2 layer blobs, compressed\\); new layers [0-9.]+ kB \\(1 blobs the source does not"
+    assertThat(sizes).matches("Target [0-9.]+ kB \\(2 layer blobs, compressed\\); new layers [0-9.]+ kB \\(1 blob the source does not"
         + " store\\); delta layer [0-9.]+ (kB|B): [0-9.]+ % of the target, [0-9.]+ % of the new layers");
     assertThat(diff).anyMatch(l -> l.startsWith("Apply will restore image ID " + targetId + " and manifest digest sha256:"));
     assertThat(diff).anyMatch(l -> l.startsWith("the delta image's own manifest digest: sha256:"));

@@ -35,9 +35,10 @@ public final class SummaryText {
   public static String sizes(ImageDeltaSummary s) {
     String stored = s.targetCompressed() ? "compressed" : "as tars, as the daemon or an archive holds them";
     return String.format(Locale.ROOT,
-        "Target %s (%d layer blobs, %s); new layers %s (%d blobs the source does not store); delta layer %s:"
+        "Target %s (%s, %s); new layers %s (%s the source does not store); delta layer %s:"
             + " %s of the target, %s of the new layers",
-        bytes(s.targetStoredBytes()), s.layers().size(), stored, bytes(s.newLayersStoredBytes()), s.newLayers(),
+        bytes(s.targetStoredBytes()), count(s.layers().size(), "layer blob"), stored, bytes(s.newLayersStoredBytes()),
+        count(s.newLayers(), "blob"),
         bytes(s.deltaBytes()), percent(s.ratio(), s.targetStoredBytes()), percent(s.newLayersRatio(), s.newLayersStoredBytes()));
   }
 
@@ -68,7 +69,7 @@ public final class SummaryText {
     }
     List<ImageDeltaSummary.LayerSummary> inexact = s.inexactLayers();
     return id + " with manifest " + s.manifestDigest() + ", the target's is " + s.targetManifestDigest() + ": "
-        + (inexact.isEmpty() ? "the destination writes its own manifest form" : inexact(inexact, s.layers().size()));
+        + (inexact.isEmpty() ? "every layer blob is the target's; the destination stores the manifest in its own format" : inexact(inexact, s.layers().size()));
   }
 
   /** One line for every layer whose blob is not the target's, however many there are. */
@@ -92,6 +93,10 @@ public final class SummaryText {
 
   private static String shortHex(Digest d) {
     return d.shortHex();
+  }
+
+  private static String count(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
   }
 
   private static String percent(double ratio, long of) {

@@ -41,7 +41,7 @@ class ImageDeltaSummaryTest {
     assertThat(s.newLayersRatio()).isEqualTo(0.25);
     assertThat(s.manifestExact()).as("the shared blob is kept, the new one rebuilt exactly").isTrue();
     assertThat(SummaryText.willReproduce(s)).contains("and manifest digest " + digest("target manifest"));
-    assertThat(SummaryText.sizes(s)).isEqualTo("Target 48.0 kB (2 layer blobs, compressed); new layers 8.0 kB (1 blobs the source"
+    assertThat(SummaryText.sizes(s)).isEqualTo("Target 48.0 kB (2 layer blobs, compressed); new layers 8.0 kB (1 blob the source"
         + " does not store); delta layer 2.0 kB: 4.17 % of the target, 25.00 % of the new layers");
   }
 

@@ -15,7 +15,7 @@ import org.apache.maven.plugin.logging.Log;
  * Shows what a goal is doing: core's steps (reading layers, encoding, writing) and how the image
  * being written moves. On an interactive console one line is redrawn in place
  * (at most five times a second) while a blob moves; in batch mode ({@code -B}, CI) only a plain line
- * per step and per finished blob, with sizes and times, as a redrawn line would only litter the log.
+ * per finished step and per finished blob, with sizes and times, as a redrawn line would only litter the log.
  */
 final class ProgressListener implements CopyListener, DeltaListener {
 
@@ -39,7 +39,7 @@ final class ProgressListener implements CopyListener, DeltaListener {
     this.console = console;
   }
 
-  /** A step of core's: redrawn on a console; in batch mode a line when it starts and one with its sizes and time when it ends. */
+  /** A step of core's: redrawn on a console; in batch mode one line when it ends, with its time and sizes. */
   @Override
   public synchronized void progress(String step, long done, long total) {
     if (console != null) {
@@ -48,8 +48,8 @@ final class ProgressListener implements CopyListener, DeltaListener {
       console.flush();
       lineOpen = true;
     } else if (!step.equals(lastStep)) {
+      // One line per step, when it ends, with its time (and sizes): half the lines of a start and an end line.
       finishStep();
-      log.info(step.substring(0, 1).toUpperCase(Locale.ROOT) + step.substring(1));
       stepStarted = System.nanoTime();
     }
     lastStep = step;
@@ -67,9 +67,10 @@ final class ProgressListener implements CopyListener, DeltaListener {
     if (console != null || lastStep == null || stepStarted == 0) {
       return;
     }
-    String sizes = stepFiles == 0 ? "" : String.format(Locale.ROOT, ", %d files: %s in the target, %s in the delta", stepFiles,
+    String sizes = stepFiles == 0 ? "" : String.format(Locale.ROOT, ", %d file%s: %s in the target, %s in the delta", stepFiles, stepFiles == 1 ? "" : "s",
         Sizes.format(stepTargetBytes), Sizes.format(stepStoredBytes));
-    log.info(String.format(Locale.ROOT, "  %s: %.1f s%s", lastStep, (System.nanoTime() - stepStarted) / 1e9, sizes));
+    log.info(String.format(Locale.ROOT, "%s%s: %.1f s%s", lastStep.substring(0, 1).toUpperCase(Locale.ROOT), lastStep.substring(1),
+        (System.nanoTime() - stepStarted) / 1e9, sizes));
     stepStarted = 0;
     stepFiles = 0;
     stepTargetBytes = 0;
