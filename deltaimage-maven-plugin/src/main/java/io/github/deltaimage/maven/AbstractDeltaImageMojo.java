@@ -270,10 +270,15 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
     return Path.of(root, "target", "deltaimage");
   }
 
-  /** Logs the summary (the same lines as the command line's) and writes the reports. */
-  void report(DeltaReports.Run run, ImageDeltaSummary summary, String reproductionLine) {
+  /** Ends the progress display: the redrawn line, or in batch mode the last step's line. */
+  void endProgress() {
     progress().endLine();
     progress().finishStep();
+  }
+
+  /** Logs the summary (the same lines as the command line's) and writes the reports. */
+  void report(DeltaReports.Run run, ImageDeltaSummary summary, String reproductionLine) {
+    endProgress();
     Path json = DeltaReports.write(reportPath(), run, summary);
     getLog().info(SummaryText.sizes(summary) + String.format(Locale.ROOT, "; %.1f s", summary.elapsedNanos() / 1e9));
     getLog().info(reproductionLine);

@@ -115,6 +115,7 @@ public class DiffMojo extends AbstractDeltaImageMojo {
     getLog().info("Making the " + (unlinked ? "unlinked " : "") + "delta " + sourceImage + " -> " + targetImage + " into " + deltaImage);
     ImageDeltaSummary summary = DeltaImage.diffImages(sourceImage.toString(), targetImage.toString(), deltaImage.toString(),
         unlinked, deltaOptions(), copyOptions(List.of(sourceImage, targetImage, deltaImage)));
+    endProgress();
     getLog().info("Wrote the delta image " + deltaImage
         + (summary.manifestDigest() == null ? "" : " (the delta's own manifest digest: " + summary.manifestDigest() + ")"));
 
