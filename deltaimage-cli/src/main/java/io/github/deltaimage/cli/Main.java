@@ -2,6 +2,8 @@ package io.github.deltaimage.cli;
 
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.api.DeltaImageException;
+import io.github.deltaimage.api.SourceRequiredException;
+import io.github.deltaimage.api.TempSpaceException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,7 +44,7 @@ public final class Main implements Runnable {
     commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
       Main main = cmd.getCommandSpec().root().userObject() instanceof Main m ? m : null;
       if (exception instanceof DeltaImageException) {
-        err.println("deltaimage: " + exception.getMessage());
+        err.println("deltaimage: " + exception.getMessage() + hintFor(exception));
       } else {
         err.println("deltaimage: unexpected failure: " + exception);
       }
@@ -53,6 +55,17 @@ public final class Main implements Runnable {
       return FAILURE;
     });
     return commandLine.execute(args);
+  }
+
+  /** Core leaves how to name an option to the front end: these are the command line's words. */
+  static String hintFor(Exception exception) {
+    if (exception instanceof SourceRequiredException) {
+      return " with --source IMAGE";
+    }
+    if (exception instanceof TempSpaceException) {
+      return " (--tmp-dir DIR)";
+    }
+    return "";
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -16,4 +16,24 @@ public interface DeltaCodec {
 
   /** Writes to {@code target} what {@code delta} makes of {@code source}. */
   void decode(Path source, Path delta, Path target);
+
+  /**
+   * As {@link #decode(Path, Path, Path)}, but refuses the delta as corrupt (an
+   * {@link io.github.deltaimage.api.InvalidInputException}) unless it decodes to exactly
+   * {@code length} bytes. Engines that can stop the moment the output passes {@code length} do, so a
+   * small hostile delta cannot fill the disk; this default checks afterwards.
+   */
+  default void decode(Path source, Path delta, Path target, long length) {
+    decode(source, delta, target);
+    long actual;
+    try {
+      actual = java.nio.file.Files.size(target);
+    } catch (java.io.IOException e) {
+      throw new io.github.deltaimage.api.EnvironmentException("cannot read " + target + ": " + e.getMessage(), e);
+    }
+    if (actual != length) {
+      throw new io.github.deltaimage.api.InvalidInputException(
+          "the delta decodes to " + actual + " bytes instead of the " + length + " it declares");
+    }
+  }
 }

@@ -3,7 +3,10 @@ package io.github.deltaimage.codec;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import java.io.File;
+import io.github.deltaimage.fs.TempSpace;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +95,77 @@ public final class Xdelta3Codec implements DeltaCodec {
       failure = run(command);
     }
     if (failure != null) {
+      if (TempSpace.isOutOfSpace(new IOException(failure))) {
+        throw TempSpace.outOfSpace(delta.toAbsolutePath().getParent(), "encoding " + target, null);
+      }
       throw new EnvironmentException("xdelta3 could not encode " + target + " against " + source + ": " + failure);
+    }
+  }
+
+  /**
+   * Decodes through a pipe and counts: xdelta3 is stopped the moment its output passes
+   * {@code length}, so a small hostile delta that claims gigabytes costs nothing.
+   */
+  @Override
+  public void decode(Path source, Path delta, Path target, long length) {
+    Path errors = target.resolveSibling(target.getFileName() + ".stderr");
+    try (ProcessArguments files = new ProcessArguments()) {
+      List<String> command = List.of(binary.toString(), "-d", "-c", "-D", "-R",
+          "-B", Long.toString(settings.windowFor(size(source))), "-s", files.of(source), files.of(delta));
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectError(errors.toFile());
+      Process process = builder.start();
+      long written = 0;
+      boolean tooLong = false;
+      try (InputStream out = process.getInputStream();
+          OutputStream file = Files.newOutputStream(target)) {
+        byte[] buffer = new byte[1 << 16];
+        for (int n; (n = out.read(buffer)) > 0; ) {
+          written += n;
+          if (written > length) {
+            tooLong = true;
+            break;
+          }
+          file.write(buffer, 0, n);
+        }
+      } catch (IOException e) {
+        process.destroyForcibly();
+        if (TempSpace.isOutOfSpace(e)) {
+          throw TempSpace.outOfSpace(target.toAbsolutePath().getParent(), "decoding " + delta, e);
+        }
+        throw e;
+      } finally {
+        if (tooLong) {
+          process.destroyForcibly();
+        }
+      }
+      int exit = process.waitFor();
+      if (tooLong) {
+        Files.deleteIfExists(target);
+        throw new InvalidInputException("xdelta3 could not decode " + delta + " against " + source
+            + " (corrupt delta): it decodes to more than the " + length + " bytes it declares");
+      }
+      if (exit != 0) {
+        String said = Files.readString(errors, StandardCharsets.UTF_8).strip().replaceAll("\\s*\\n\\s*", "; ");
+        throw new InvalidInputException("xdelta3 could not decode " + delta + " against " + source
+            + " (corrupt delta or wrong source): " + (said.isEmpty() ? "exit code " + exit : said));
+      }
+      if (written != length) {
+        throw new InvalidInputException("xdelta3 could not decode " + delta + " against " + source
+            + " (corrupt delta): it decodes to " + written + " bytes instead of the " + length + " it declares");
+      }
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot run " + binary + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EnvironmentException("interrupted while running xdelta3", e);
+    } finally {
+      try {
+        Files.deleteIfExists(errors);
+      } catch (IOException ignored) {
+        // in the run directory, which goes at the end
+      }
     }
   }
 
@@ -106,6 +179,9 @@ public final class Xdelta3Codec implements DeltaCodec {
       failure = run(command);
     }
     if (failure != null) {
+      if (TempSpace.isOutOfSpace(new IOException(failure))) {
+        throw TempSpace.outOfSpace(target.toAbsolutePath().getParent(), "decoding " + delta, null);
+      }
       throw new InvalidInputException("xdelta3 could not decode " + delta + " against " + source
           + " (corrupt delta or wrong source): " + failure);
     }

@@ -107,8 +107,9 @@ public final class ImageCopy {
     List<Layer> out = new ArrayList<>();
     Set<Digest> done = new HashSet<>();
     Optional<ImageSource.RegistryLocation> mountFrom = src.registryLocation();
+    boolean allPortable = true;
     for (Layer layer : image.layers()) {
-      if (src.blobsArePortable()) {
+      if (src.hasPortableBlob(layer)) {
         out.add(layer);
         if (!done.add(layer.blobDigest())) {
           continue;
@@ -122,13 +123,14 @@ public final class ImageCopy {
         boolean moved1 = sink.putLayer(layer, () -> counter.wrap(src.openBlob(layer), layer.blobDigest(), layer.size(), listener, moved), mountFrom);
         listener.onEvent(moved1 ? new CopyEvent.BlobDone(layer.blobDigest(), layer.size()) : new CopyEvent.BlobSkipped(layer.blobDigest(), layer.size(), "mounted"));
       } else {
+        allPortable = false;
         out.add(compressAndPut(src, sink, layer, options, run, listener, moved, done));
       }
     }
     sink.putConfig(image.config(), image.configDigest(), image.configMediaType());
     Image written;
     String mediaType = image.manifestMediaType().orElse(null);
-    if (src.blobsArePortable() && mediaType != null && sink.storesManifestType(mediaType)) {
+    if (allPortable && mediaType != null && sink.storesManifestType(mediaType)) {
       written = image;
     } else {
       String type = sink.createdManifestType();

@@ -30,14 +30,17 @@ record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<D
 
   static final String FORMAT = "io.github.deltaimage/image-delta/1";
 
+  /** Far above any real image (Docker stops at 127 layers); keeps a hostile descriptor small. */
+  static final int MAX_LAYERS = 10_000;
+
   /**
    * One target layer.
    *
    * @param layer the layer as the target lists it
    * @param fromSource whether a source layer has it (same diff_id)
-   * @param gzipLevel the java.util.zip level that reproduces its blob, or -1 when none does (or it is not gzip)
+   * @param blobRecipe how its blob is rebuilt from its tar (see {@link BlobRecipes}), or null when nothing known does
    */
-  record TargetLayer(Layer layer, boolean fromSource, int gzipLevel) {}
+  record TargetLayer(Layer layer, boolean fromSource, String blobRecipe) {}
 
   byte[] toJson() {
     ObjectNode root = Json.object();
@@ -63,8 +66,11 @@ record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<D
       node.put("mediaType", t.layer().mediaType());
       node.put("compression", t.layer().compression().name());
       node.put("from", t.fromSource() ? "source" : "recipe");
-      if (t.gzipLevel() >= 0) {
-        node.put("gzipLevel", t.gzipLevel());
+      // java.util.zip levels keep their original field, so that older tools still rebuild those blobs.
+      if (BlobRecipes.zlibLevel(t.blobRecipe()) >= 0) {
+        node.put("gzipLevel", BlobRecipes.zlibLevel(t.blobRecipe()));
+      } else if (t.blobRecipe() != null) {
+        node.put("blobRecipe", t.blobRecipe());
       }
     }
     return Json.write(root);
@@ -82,10 +88,28 @@ record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<D
       source.get("diffIds").forEach(d -> sourceDiffIds.add(Digest.parse(d.asText())));
       JsonNode target = root.get("target");
       List<TargetLayer> layers = new ArrayList<>();
+      if (target.get("layers").size() > MAX_LAYERS || source.get("diffIds").size() > MAX_LAYERS) {
+        throw corrupt("it lists more than " + MAX_LAYERS + " layers");
+      }
       for (JsonNode node : target.get("layers")) {
         Layer layer = new Layer(Digest.parse(node.get("diffId").asText()), Digest.parse(node.get("blobDigest").asText()),
             node.get("size").asLong(), node.get("mediaType").asText(), Compression.valueOf(node.get("compression").asText()));
-        layers.add(new TargetLayer(layer, "source".equals(node.get("from").asText()), node.path("gzipLevel").asInt(-1)));
+        String from = node.get("from").asText();
+        int level = node.path("gzipLevel").asInt(-1);
+        if (layer.size() < 0 || level < -1 || level > 9 || !(from.equals("source") || from.equals("recipe"))) {
+          throw corrupt("layer " + layer.diffId() + " has out-of-range values (size " + layer.size() + ", gzipLevel "
+              + level + ", from " + from + ")");
+        }
+        String recipe = level >= 0 ? BlobRecipes.zlib(level) : null;
+        if (node.hasNonNull("blobRecipe")) {
+          try {
+            recipe = BlobRecipes.validate(node.get("blobRecipe").asText());
+          } catch (IllegalArgumentException e) {
+            throw corrupt("layer " + layer.diffId() + " has a blob recipe this tool cannot replay (" + e.getMessage()
+                + "); a newer deltaimage may know it");
+          }
+        }
+        layers.add(new TargetLayer(layer, "source".equals(from), recipe));
       }
       return new DeltaDescriptor(root.path("tool").asText(), root.get("linked").asBoolean(),
           Digest.parse(source.get("imageId").asText()), sourceDiffIds, Digest.parse(target.get("imageId").asText()),
@@ -97,5 +121,9 @@ record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<D
       }
       throw new InvalidInputException("the delta is corrupt: delta.json is malformed (" + e + ")", e);
     }
+  }
+
+  private static InvalidInputException corrupt(String why) {
+    return new InvalidInputException("the delta is corrupt: delta.json " + why + "; it cannot be applied");
   }
 }

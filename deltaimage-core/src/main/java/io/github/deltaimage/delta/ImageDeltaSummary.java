@@ -110,8 +110,8 @@ public record ImageDeltaSummary(Digest sourceImageId, Digest targetImageId, long
       return "rebuilt from the delta; stored uncompressed, so its blob is its tar";
     }
     return exact
-        ? "rebuilt from the delta; its gzip blob " + (applied ? "was" : "is") + " reproduced by java.util.zip"
-        : "rebuilt from the delta; its gzip blob was not made by java.util.zip, so " + (applied ? "it got" : "it gets") + " a new blob";
+        ? "rebuilt from the delta; its blob " + (applied ? "was" : "is") + " rebuilt by the compressor that made it"
+        : "rebuilt from the delta; no known compressor rebuilds its blob, so " + (applied ? "it got" : "it gets") + " a new blob";
   }
 
   /** The target's layer blobs, all layers, as its transport stores them (-1 when a size is not known). */

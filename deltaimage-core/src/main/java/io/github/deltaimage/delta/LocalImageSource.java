@@ -11,32 +11,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * An image made here (a delta image, a restored image), for {@link io.github.deltaimage.copy.ImageCopy}
- * to write anywhere. Layers it made are local files (verified again as they are read); the others
- * are passed through from the image they came from.
+ * to write anywhere. Layers it made or spooled are local files (verified again as they are read);
+ * the others are passed through from the image they came from.
+ *
+ * <p>A layer's blob is portable (copied as it is, so the manifest can stay) when it is held here, or
+ * when the pass-through image lists that very blob and stores portable blobs. Any other layer is
+ * given to the copy as a tar, which compresses it for a registry or an OCI layout.
  */
 final class LocalImageSource implements ImageSource {
 
-  /** A layer held here: its uncompressed tar and, when portable, its blob. */
-  record LocalLayer(Path tar, Path blob) {}
-
   private final Image image;
-  private final Map<Digest, LocalLayer> local;
+  private final Map<Digest, Path> tars;
+  private final Map<Digest, Path> blobs;
   private final ImageSource passThrough;
-  private final boolean portable;
+  private final Set<Digest> passThroughBlobs;
 
   /**
-   * @param local the layers held here, by diff_id
+   * @param tars uncompressed tars held here, by diff_id
+   * @param blobs blobs held here, by blob digest
    * @param passThrough where the other layers come from (may be null when all are local)
-   * @param portable whether every layer has a blob to copy as is
    */
-  LocalImageSource(Image image, Map<Digest, LocalLayer> local, ImageSource passThrough, boolean portable) {
+  LocalImageSource(Image image, Map<Digest, Path> tars, Map<Digest, Path> blobs, ImageSource passThrough) {
     this.image = image;
-    this.local = Map.copyOf(local);
+    this.tars = Map.copyOf(tars);
+    this.blobs = Map.copyOf(blobs);
     this.passThrough = passThrough;
-    this.portable = portable;
+    this.passThroughBlobs = passThrough == null || !passThrough.blobsArePortable()
+        ? Set.of()
+        : passThrough.image().layers().stream().map(Layer::blobDigest).collect(Collectors.toUnmodifiableSet());
   }
 
   @Override
@@ -46,36 +53,46 @@ final class LocalImageSource implements ImageSource {
 
   @Override
   public boolean blobsArePortable() {
-    return portable;
+    return image.layers().stream().allMatch(this::hasPortableBlob);
+  }
+
+  @Override
+  public boolean hasPortableBlob(Layer layer) {
+    return blobs.containsKey(layer.blobDigest()) || passThroughBlobs.contains(layer.blobDigest());
   }
 
   @Override
   public InputStream openBlob(Layer layer) throws IOException {
-    LocalLayer held = local.get(layer.diffId());
-    if (held == null) {
-      return passThrough.openBlob(layer);
+    Path held = blobs.get(layer.blobDigest());
+    if (held != null) {
+      return new VerifyingInputStream(Files.newInputStream(held), layer.blobDigest(), -1, "layer " + layer.blobDigest());
     }
-    Path file = held.blob() != null ? held.blob() : held.tar();
-    return new VerifyingInputStream(Files.newInputStream(file), layer.blobDigest(), -1, "layer " + layer.blobDigest());
+    if (passThrough == null) {
+      throw new IllegalStateException("no blob " + layer.blobDigest() + " in an image made here");
+    }
+    return passThrough.openBlob(layer);
   }
 
   @Override
   public InputStream openTar(Layer layer) throws IOException {
-    LocalLayer held = local.get(layer.diffId());
-    if (held == null) {
-      return passThrough.openTar(layer);
+    Path held = tars.get(layer.diffId());
+    if (held != null) {
+      return new VerifyingInputStream(Files.newInputStream(held), layer.diffId(), -1, "layer " + layer.diffId());
     }
-    return new VerifyingInputStream(Files.newInputStream(held.tar()), layer.diffId(), -1, "layer " + layer.diffId());
+    if (passThrough == null) {
+      throw new IllegalStateException("no layer " + layer.diffId() + " in an image made here");
+    }
+    return passThrough.openTar(layer);
   }
 
   @Override
   public long tarSize(Layer layer) {
-    LocalLayer held = local.get(layer.diffId());
+    Path held = tars.get(layer.diffId());
     if (held == null) {
       return passThrough == null ? -1 : passThrough.tarSize(layer);
     }
     try {
-      return Files.size(held.tar());
+      return Files.size(held);
     } catch (IOException e) {
       return -1;
     }

@@ -22,6 +22,14 @@ public interface ImageSource extends AutoCloseable {
    */
   boolean blobsArePortable();
 
+  /**
+   * Whether this particular layer's blob, as {@code layer} describes it, can be copied unchanged.
+   * Images made on the fly mix layers passed through from elsewhere with layers held only as tars.
+   */
+  default boolean hasPortableBlob(Layer layer) {
+    return blobsArePortable();
+  }
+
   /** The layer blob as stored (possibly compressed), verified against {@link Layer#blobDigest()}. */
   InputStream openBlob(Layer layer) throws IOException;
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.DeltaOptions;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.api.SourceRequiredException;
 import io.github.deltaimage.copy.CopyOptions;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.testing.Processes;
@@ -121,7 +122,8 @@ class ImageDeltaTest {
 
     Path out = temp.resolve("out");
     assertThatThrownBy(() -> DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.empty(), OPTIONS, COPY))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("--source").hasMessageContaining(contents.sourceImageId().toString());
+        .isInstanceOf(SourceRequiredException.class).hasMessageContaining(contents.sourceImageId().toString())
+        .extracting(e -> ((SourceRequiredException) e).sourceImageId()).isEqualTo(contents.sourceImageId().toString());
     assertThatThrownBy(() -> DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.of(newOci), OPTIONS, COPY))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("wrong source image: this delta was made from "
             + contents.sourceImageId());

@@ -3,6 +3,7 @@ package io.github.deltaimage.maven;
 import io.github.deltaimage.DeltaOptions;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.api.TempSpaceException;
 import io.github.deltaimage.copy.CopyOptions;
 import io.github.deltaimage.delta.ImageDeltaSummary;
 import io.github.deltaimage.delta.SummaryText;
@@ -149,6 +150,9 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
       doExecute();
     } catch (InvalidInputException e) {
       throw new MojoFailureException("deltaimage:" + goal() + ": " + e.getMessage() + hintFor(e), e);
+    } catch (TempSpaceException e) {
+      throw new MojoExecutionException("deltaimage:" + goal() + ": " + e.getMessage()
+          + " (MAVEN_OPTS=-Djava.io.tmpdir=DIR)", e);
     } catch (EnvironmentException e) {
       throw new MojoExecutionException("deltaimage:" + goal() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {

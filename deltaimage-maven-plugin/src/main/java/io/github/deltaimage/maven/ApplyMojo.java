@@ -2,6 +2,7 @@ package io.github.deltaimage.maven;
 
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.api.SourceRequiredException;
 import io.github.deltaimage.delta.ImageDeltaSummary;
 import io.github.deltaimage.delta.SummaryText;
 import io.github.deltaimage.reference.ImageReference;
@@ -77,7 +78,8 @@ public class ApplyMojo extends AbstractDeltaImageMojo {
     List<ImageReference> images = new ArrayList<>(List.of(deltaImage, outputImage));
     sourceImage.ifPresent(images::add);
 
-    getLog().info("Restoring " + deltaImage + " into " + outputImage + sourceImage.map(s -> " with source " + s).orElse(""));
+    // Whether a given source is read or only checked (a linked delta carries its own) is core's call; its notes say which.
+    getLog().info("Restoring " + deltaImage + " into " + outputImage);
     ImageDeltaSummary summary = DeltaImage.applyImages(deltaImage.toString(), outputImage.toString(),
         sourceImage.map(ImageReference::toString), deltaOptions(), copyOptions(images));
     Map<String, String> named = new LinkedHashMap<>();
@@ -89,6 +91,9 @@ public class ApplyMojo extends AbstractDeltaImageMojo {
 
   @Override
   String hintFor(InvalidInputException e) {
+    if (e instanceof SourceRequiredException) {
+      return " with " + UserProperties.describe("source", UserProperties.SOURCE);
+    }
     return " (check " + UserProperties.describe("delta", UserProperties.DELTA) + " and "
         + UserProperties.describe("source", UserProperties.SOURCE) + ")";
   }

@@ -53,6 +53,18 @@ public final class LayerCodec {
   }
 
   /**
+   * The size of the tar a layer's recipe rebuilds, read (and checked) before any rebuilding, so that
+   * the space it needs can be asked for up front.
+   */
+  public long declaredSize(Path recipeFile, Path deltaPack) {
+    try {
+      return LayerRecipe.read(recipeFile, sources.sizes(), Files.size(deltaPack)).tarSize();
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot read " + deltaPack + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Rebuilds a layer and checks it against {@code expectedSha256}.
    *
    * @throws io.github.deltaimage.api.InvalidInputException when a part is missing or corrupt, or the result is not the layer

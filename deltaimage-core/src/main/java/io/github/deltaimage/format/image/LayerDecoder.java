@@ -48,7 +48,7 @@ final class LayerDecoder {
   Path decode(LayerRecipe recipe, Path encodedLiterals, Path deltaPack, String expectedSha256, String name) {
     Path literals = run.newFile("literals");
     try {
-      codec.decode(sourceHeaders, encodedLiterals, literals);
+      codec.decode(sourceHeaders, encodedLiterals, literals, recipe.literalLength());
     } catch (InvalidInputException e) {
       throw new InvalidInputException("the delta for " + name + " is corrupt or was made from another source: "
           + e.getMessage(), e);
@@ -174,7 +174,7 @@ final class LayerDecoder {
     try {
       FileRanges.extract(deltaPack, offset, length, patch);
       try {
-        codec.decode(source, patch, output);
+        codec.decode(source, patch, output, expected);
       } catch (InvalidInputException e) {
         throw new InvalidInputException("the delta for " + name + " is corrupt or was made from another source: "
             + e.getMessage(), e);

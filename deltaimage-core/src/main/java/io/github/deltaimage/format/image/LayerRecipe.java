@@ -142,6 +142,10 @@ public record LayerRecipe(List<Op> ops, List<Batch> batches, long literalLength,
       }
       Numbers numbers = new Numbers();
       long count = numbers.readUnsigned(in);
+      if (count > maxOperations()) {
+        throw corrupt(file, count + " operations, more than this heap can hold (" + maxOperations()
+            + "; a real layer needs about two per file); if the delta is genuine, give the JVM more memory (-Xmx)");
+      }
       List<Op> ops = new ArrayList<>();
       long total = 0;
       long literals = 0;
@@ -234,6 +238,14 @@ public record LayerRecipe(List<Op> ops, List<Batch> batches, long literalLength,
     } catch (IOException e) {
       throw new EnvironmentException("cannot read " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The most operations a recipe may list: a quarter of the heap at ~64 bytes each. A deflated
+   * recipe is tiny for what it declares, so the count is checked before the list grows.
+   */
+  static long maxOperations() {
+    return Runtime.getRuntime().maxMemory() / 4 / 64;
   }
 
   /** LEB128 numbers, and source ranges as offsets from the end of the previous range in the same layer. */
