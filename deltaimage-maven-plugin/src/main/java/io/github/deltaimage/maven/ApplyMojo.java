@@ -31,7 +31,7 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 public class ApplyMojo extends AbstractDeltaImageMojo {
 
   /**
-   * The delta image that {@code deltaimage:diff} made, e.g. {@code registry.example.com/app:1.1-delta}.
+   * The delta image that {@code deltaimage:diff} made, e.g. {@code registry.example.com/app-delta:1.1}.
    *
    * @since 0.2.0
    */
@@ -67,7 +67,7 @@ public class ApplyMojo extends AbstractDeltaImageMojo {
 
   @Override
   void doExecute() throws MojoFailureException, MojoExecutionException {
-    ImageReference deltaImage = reference(required(delta, "delta", UserProperties.DELTA, "registry.example.com/app:1.1-delta"),
+    ImageReference deltaImage = reference(required(delta, "delta", UserProperties.DELTA, "registry.example.com/app-delta:1.1"),
         "delta", UserProperties.DELTA);
     ImageReference outputImage = reference(required(output, "output", UserProperties.OUTPUT, "docker-daemon:app:1.1"),
         "output", UserProperties.OUTPUT);
