@@ -10,8 +10,10 @@ def diff = new JsonSlurper().parse(new File(basedir, 'target/deltaimage/diff-rep
 assert diff.images.delta == "oci:${basedir}/target/delta:1.1".toString()
 assert diff.layers.size() == ItImages.ociLayerCount(app, '1.1')
 def html = new File(basedir, 'target/deltaimage/diff-report.html').text
-assert html.contains('<svg') && html.contains('Where the delta bytes go')
+assert html.contains('class="chart"') && html.contains('Where the delta bytes go')
 assert new File(basedir, 'target/deltaimage/apply-report.json').isFile()
 def apply = new JsonSlurper().parse(new File(basedir, 'target/deltaimage/apply-report.json'))
 assert apply.manifestExact == true
+assert apply.restoredManifestDigest == apply.targetManifestDigest
+assert diff.applyWillReproduce.manifestDigest == true : 'diff foretells what apply does'
 return true

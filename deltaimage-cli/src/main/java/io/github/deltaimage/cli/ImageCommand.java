@@ -3,6 +3,7 @@ package io.github.deltaimage.cli;
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.delta.DeltaContents;
 import io.github.deltaimage.delta.ImageDeltaSummary;
+import io.github.deltaimage.delta.SummaryText;
 import io.github.deltaimage.event.FileDecision;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -89,12 +90,15 @@ final class ImageCommand implements Runnable {
       ImageDeltaSummary summary = DeltaImage.diffImages(source, target, delta, unlinked, options(), copyOptions());
       TerminalStatus.clear(err());
       PrintWriter out = out();
-      out.printf(Locale.ROOT, "delta %s: %s -> %s%n", delta, summary.sourceImageId(), summary.targetImageId());
-      out.printf(Locale.ROOT, "target layers to carry %s, delta layer %s (%.2f %%), %.1f s%n", bytes(summary.targetBytes()),
-          bytes(summary.deltaBytes()), summary.ratio() * 100, summary.elapsedNanos() / 1e9);
-      for (ImageDeltaSummary.LayerSummary layer : summary.layers()) {
-        out.printf(Locale.ROOT, "  layer %s  %s%n", layer.diffId().shortHex(), layer.fromSource() ? "in the source"
-            : bytes(layer.tarBytes()) + " -> " + bytes(layer.storedBytes()) + (layer.blobExact() ? "" : "  (blob not reproducible)"));
+      out.printf(Locale.ROOT, "delta %s: %s -> %s, %.1f s%n", delta, summary.sourceImageId(), summary.targetImageId(),
+          summary.elapsedNanos() / 1e9);
+      out.println(SummaryText.sizes(summary));
+      out.println(SummaryText.willReproduce(summary));
+      if (summary.manifestDigest() != null) {
+        out.println("the delta image's own manifest digest: " + summary.manifestDigest());
+      }
+      for (int i = 0; i < summary.layers().size(); i++) {
+        out.println("  " + SummaryText.layer(i + 1, summary.layers().get(i)));
       }
       if (!summary.topFiles().isEmpty()) {
         out.println("top files by delta bytes:");
@@ -124,12 +128,8 @@ final class ImageCommand implements Runnable {
       ImageDeltaSummary summary = DeltaImage.applyImages(delta, output, Optional.ofNullable(source), options(), copyOptions());
       TerminalStatus.clear(err());
       PrintWriter out = out();
-      out.printf(Locale.ROOT, "restored %s into %s: %d layers, %s, %.1f s%n", summary.targetImageId(), output,
-          summary.layers().size(), bytes(summary.targetBytes()), summary.elapsedNanos() / 1e9);
-      if (summary.manifestDigest() != null) {
-        out.printf(Locale.ROOT, "manifest %s (%s)%n", summary.manifestDigest(),
-            summary.manifestExact() ? "the target's own" : "new");
-      }
+      out.println(SummaryText.restored(summary, output) + String.format(Locale.ROOT, ", %.1f s", summary.elapsedNanos() / 1e9));
+      out.println(SummaryText.sizes(summary));
       summary.notes().forEach(note -> out.println("note: " + note));
       out.flush();
     }

@@ -88,9 +88,10 @@ public final class ImageCopy {
   private static Optional<Digest> copyAsTars(ImageSource src, ImageSink sink, Image image, CopyListener listener, AtomicLong moved) {
     for (Layer layer : image.layers()) {
       Layer tar = new Layer(layer.diffId(), layer.diffId(), -1, MediaTypes.DOCKER_LAYER_TAR, Compression.NONE);
-      listener.onEvent(new CopyEvent.BlobStarted(layer.diffId(), -1, "layer"));
+      long tarSize = src.tarSize(layer);
+      listener.onEvent(new CopyEvent.BlobStarted(layer.diffId(), tarSize, "layer"));
       ProgressCounter counter = new ProgressCounter();
-      boolean written = sink.putLayer(tar, () -> counter.wrap(src.openTar(layer), layer.diffId(), -1, listener, moved), Optional.empty());
+      boolean written = sink.putLayer(tar, () -> counter.wrap(src.openTar(layer), layer.diffId(), tarSize, listener, moved), Optional.empty());
       if (written) {
         listener.onEvent(new CopyEvent.BlobDone(layer.diffId(), counter.last()));
       } else {

@@ -183,7 +183,8 @@ final class DeltaApply {
           && written.get().equals(Digest.sha256(target.manifest().get()));
       return new ImageDeltaSummary(descriptor.sourceImageId(), descriptor.targetImageId(), sizes(sourceTarList),
           targetBytes, opened.layer().size(), summaries, List.of(), written.orElse(null), manifestExact, notes,
-          System.nanoTime() - started);
+          System.nanoTime() - started).describingTarget(sourceLayers, described.stream().map(DeltaDescriptor.TargetLayer::layer).toList(),
+          target.manifest().map(Digest::sha256).orElse(null), true);
     }
   }
 

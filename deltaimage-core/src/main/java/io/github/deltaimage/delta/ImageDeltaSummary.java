@@ -1,41 +1,167 @@
 package io.github.deltaimage.delta;
 
 import io.github.deltaimage.event.FileDecision;
+import io.github.deltaimage.image.Compression;
 import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.image.Layer;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * What an image diff or apply did.
+ * What an image diff or apply did, in the sizes users compare: the target as the registry stores
+ * it (its layer blobs, all layers), the blobs a registry holding the source would still have to
+ * store without a delta (the new layers), and the delta layer's blob. A diff and an apply of the same
+ * delta give the same figures, as both read them from the target's own layer list.
  *
  * @param sourceImageId the source's image ID
  * @param targetImageId the target's image ID (for apply: the restored image's, equal by check)
  * @param sourceBytes the source layers' uncompressed size (the layers read from the source image)
- * @param targetBytes the target layers' uncompressed size
+ * @param targetBytes the uncompressed size of the target layers rebuilt from the delta (for apply:
+ *     of every target layer)
  * @param deltaBytes the delta layer's blob size, as a registry stores it
  * @param layers per target layer: how it is carried
  * @param topFiles the files that cost the most delta bytes, largest first
- * @param manifestDigest the manifest digest written at the destination, when it has one
- * @param manifestExact whether that is the target's own manifest digest
- * @param notes why some layers' blobs could not be reproduced, and other remarks
+ * @param manifestDigest the manifest digest of what was written: for diff the delta image's own, for
+ *     apply the restored image's; null where the destination keeps no manifest (the daemon)
+ * @param manifestExact for apply: the restored manifest digest is the target's; for diff: apply will
+ *     reproduce the target's manifest digest (every layer's blob can be rebuilt or kept as it is)
+ * @param notes remarks for the log, one per matter
  * @param elapsedNanos wall time
+ * @param targetManifestDigest the target's own manifest digest, null when the target has no manifest
+ *     (an image read from the daemon or an archive)
  */
 public record ImageDeltaSummary(Digest sourceImageId, Digest targetImageId, long sourceBytes, long targetBytes, long deltaBytes,
     List<LayerSummary> layers, List<FileDecision> topFiles, Digest manifestDigest, boolean manifestExact,
-    List<String> notes, long elapsedNanos) {
+    List<String> notes, long elapsedNanos, Digest targetManifestDigest) {
+
+  /** The summary as the diff and apply loops make it; {@link #describingTarget} adds what the target's layer list says. */
+  public ImageDeltaSummary(Digest sourceImageId, Digest targetImageId, long sourceBytes, long targetBytes, long deltaBytes,
+      List<LayerSummary> layers, List<FileDecision> topFiles, Digest manifestDigest, boolean manifestExact,
+      List<String> notes, long elapsedNanos) {
+    this(sourceImageId, targetImageId, sourceBytes, targetBytes, deltaBytes, layers, topFiles, manifestDigest, manifestExact,
+        notes, elapsedNanos, null);
+  }
 
   /**
    * One target layer.
    *
    * @param diffId its diff_id
-   * @param tarBytes its uncompressed size
-   * @param storedBytes the bytes the delta holds for it (0 when the source has it)
-   * @param fromSource whether the source has it
-   * @param blobExact whether its blob (so the manifest) can be rebuilt exactly
+   * @param tarBytes its uncompressed size (-1 when not read)
+   * @param storedBytes the bytes the delta holds for it (0 when the source has it; -1 when not known, on apply)
+   * @param fromSource whether the source has it (same diff_id)
+   * @param blobExact whether its blob (so the manifest) is, or will be, the target's own
+   * @param blobBytes its blob's size as the target stores it (-1 when not known)
+   * @param compressed whether that blob is compressed (false for images read from the daemon or an archive)
+   * @param blobInSource whether the source stores this very blob (same digest), so a registry holding
+   *     the source already has it
+   * @param why how apply comes by its blob, in a few words
    */
-  public record LayerSummary(Digest diffId, long tarBytes, long storedBytes, boolean fromSource, boolean blobExact) {}
+  public record LayerSummary(Digest diffId, long tarBytes, long storedBytes, boolean fromSource, boolean blobExact,
+      long blobBytes, boolean compressed, boolean blobInSource, String why) {
 
-  /** Delta bytes per target byte. */
+    public LayerSummary(Digest diffId, long tarBytes, long storedBytes, boolean fromSource, boolean blobExact) {
+      this(diffId, tarBytes, storedBytes, fromSource, blobExact, -1, false, false, null);
+    }
+  }
+
+  /**
+   * Adds what the target's layer list tells: blob sizes, which blobs the source already stores, why
+   * each blob is or is not the target's own, and the target's manifest digest.
+   *
+   * @param sourceLayers the source's layers (linked or given)
+   * @param targetLayers the target's layers, as its manifest lists them, in the order of {@link #layers()}
+   * @param targetManifest the target's own manifest digest, or null
+   * @param applied true for apply (the layers' {@code blobExact} is what was written), false for diff
+   *     (what apply will write: a shared layer keeps the target's blob only when the source stores the same one)
+   */
+  public ImageDeltaSummary describingTarget(List<Layer> sourceLayers, List<Layer> targetLayers, Digest targetManifest, boolean applied) {
+    Set<Digest> sourceBlobs = new HashSet<>();
+    sourceLayers.forEach(l -> sourceBlobs.add(l.blobDigest()));
+    List<LayerSummary> described = new ArrayList<>(layers.size());
+    boolean allExact = true;
+    for (int i = 0; i < layers.size(); i++) {
+      LayerSummary l = layers.get(i);
+      Layer target = i < targetLayers.size() ? targetLayers.get(i) : null;
+      boolean compressed = target != null && target.compression() != Compression.NONE;
+      boolean inSource = target != null && sourceBlobs.contains(target.blobDigest());
+      boolean exact = applied || !l.fromSource() ? l.blobExact() : inSource;
+      allExact &= exact;
+      described.add(new LayerSummary(l.diffId(), l.tarBytes(), l.storedBytes(), l.fromSource(), exact,
+          target == null ? -1 : target.size(), compressed, inSource, why(l.fromSource(), inSource, compressed, exact, applied)));
+    }
+    boolean exactManifest = applied ? manifestExact : targetManifest != null && allExact;
+    return new ImageDeltaSummary(sourceImageId, targetImageId, sourceBytes, targetBytes, deltaBytes, List.copyOf(described), topFiles,
+        manifestDigest, exactManifest, notes, elapsedNanos, targetManifest);
+  }
+
+  private static String why(boolean fromSource, boolean inSource, boolean compressed, boolean exact, boolean applied) {
+    if (fromSource && inSource) {
+      return applied ? "shared with the source: its blob passed through" : "shared with the source: the same blob, kept";
+    }
+    if (fromSource) {
+      return exact
+          ? "shared with the source, which stores it in another blob: recompressed to the target's blob"
+          : "shared with the source, which stores it in another blob (other compression): " + (applied ? "written" : "will get")
+              + " a new blob";
+    }
+    if (!compressed) {
+      return "rebuilt from the delta; stored uncompressed, so its blob is its tar";
+    }
+    return exact
+        ? "rebuilt from the delta; its blob " + (applied ? "was" : "is") + " rebuilt by the compressor that made it"
+        : "rebuilt from the delta; no known compressor rebuilds its blob, so " + (applied ? "it got" : "it gets") + " a new blob";
+  }
+
+  /** The target's layer blobs, all layers, as its transport stores them (-1 when a size is not known). */
+  public long targetStoredBytes() {
+    return sumBlobs(false);
+  }
+
+  /** The target's blobs the source does not store: what a registry holding the source would store without a delta. */
+  public long newLayersStoredBytes() {
+    return sumBlobs(true);
+  }
+
+  /** How many target layers have blobs the source does not store. */
+  public int newLayers() {
+    return (int) layers.stream().filter(l -> !l.blobInSource()).count();
+  }
+
+  /** Whether every target blob is compressed (false: the sizes are tars, as the daemon or an archive holds them). */
+  public boolean targetCompressed() {
+    return !layers.isEmpty() && layers.stream().allMatch(LayerSummary::compressed);
+  }
+
+  /** The delta layer per stored target byte. */
   public double ratio() {
-    return targetBytes == 0 ? 0 : (double) deltaBytes / targetBytes;
+    long target = targetStoredBytes();
+    return target <= 0 ? 0 : (double) deltaBytes / target;
+  }
+
+  /** The delta layer per new-layer byte: what the delta saves over pushing the new layers. */
+  public double newLayersRatio() {
+    long fresh = newLayersStoredBytes();
+    return fresh <= 0 ? 0 : (double) deltaBytes / fresh;
+  }
+
+  /** The layers whose blob is not, or will not be, the target's own. */
+  public List<LayerSummary> inexactLayers() {
+    return layers.stream().filter(l -> !l.blobExact()).toList();
+  }
+
+  private long sumBlobs(boolean onlyNew) {
+    long total = 0;
+    for (LayerSummary l : layers) {
+      if (onlyNew && l.blobInSource()) {
+        continue;
+      }
+      if (l.blobBytes() < 0) {
+        return -1;
+      }
+      total += l.blobBytes();
+    }
+    return total;
   }
 }

@@ -95,7 +95,6 @@ public final class ImageDeltas {
       List<ImageDeltaSummary.LayerSummary> summaries = new ArrayList<>();
       List<FileDecision> decisions = new ArrayList<>();
       List<String> notes = new ArrayList<>();
-      List<String> unreproducible = new ArrayList<>();
       long targetBytes = 0;
       for (int i = 0; i < t.layers().size(); i++) {
         Layer layer = t.layers().get(i);
@@ -122,19 +121,14 @@ public final class ImageDeltas {
           blobRecipe = BlobRecipes.identify(layer, spooled.blob(), tar, copyOptions.gzipLevel()).orElse(null);
           Files.delete(spooled.blob());
         }
-        if (blobRecipe == null && layer.compression() != Compression.NONE && tgt.blobsArePortable()) {
-          unreproducible.add(layer.diffId().shortHex());
-        }
         described.add(new DeltaDescriptor.TargetLayer(layer, false, blobRecipe));
         summaries.add(new ImageDeltaSummary.LayerSummary(layer.diffId(), size(tar), encoded.storedBytes(), false,
             blobRecipe != null || layer.compression() == Compression.NONE));
         decisions.addAll(encoded.decisions());
         Files.delete(tar);
       }
-      if (!unreproducible.isEmpty()) {
-        notes.add("layers " + unreproducible + ": no known compressor rebuilds their blobs, so the restored manifest"
-            + " digest will differ (the image ID and every layer will be the target's)");
-      }
+      // The layers whose blobs cannot be rebuilt are named, with why, in one summary line
+      // (SummaryText.willReproduce, from describingTarget), not in a note as well.
       DeltaDescriptor descriptor = new DeltaDescriptor(DeltaImage.version(), !unlinked, s.configDigest(), s.diffIds(),
           t.configDigest(), t.configMediaType(), t.manifestMediaType().orElse(null), described);
       members.put(DeltaLayerNames.PREFIX + DeltaLayerNames.DESCRIPTOR, write(run, "delta.json", descriptor.toJson()));
@@ -162,7 +156,7 @@ public final class ImageDeltas {
       decisions.sort(Comparator.comparingLong(FileDecision::storedSize).reversed());
       return new ImageDeltaSummary(s.configDigest(), t.configDigest(), sizes(sourceTars), targetBytes, size(deltaBlob), summaries,
           List.copyOf(decisions.subList(0, Math.min(TOP_FILES, decisions.size()))), written.orElse(null), false, notes,
-          System.nanoTime() - started);
+          System.nanoTime() - started).describingTarget(s.layers(), t.layers(), t.manifestDigest().orElse(null), false);
     } catch (IOException e) {
       if (TempSpace.isOutOfSpace(e)) {
         throw TempSpace.outOfSpace(tempParent, "making the delta", e);

@@ -86,6 +86,19 @@ final class LocalImageSource implements ImageSource {
   }
 
   @Override
+  public long tarSize(Layer layer) {
+    Path held = tars.get(layer.diffId());
+    if (held == null) {
+      return passThrough == null ? -1 : passThrough.tarSize(layer);
+    }
+    try {
+      return Files.size(held);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  @Override
   public Optional<RegistryLocation> registryLocation() {
     return passThrough == null ? Optional.empty() : passThrough.registryLocation();
   }

@@ -45,6 +45,11 @@ public interface ImageSource extends AutoCloseable {
     }
   }
 
+  /** The uncompressed tar's size when known without reading it, else -1: progress shows it as the total. */
+  default long tarSize(Layer layer) {
+    return layer.compression() == io.github.deltaimage.image.Compression.NONE ? layer.size() : -1;
+  }
+
   /** Registry host and repository, when the source is a registry; lets a sink mount blobs. */
   default Optional<RegistryLocation> registryLocation() {
     return Optional.empty();

@@ -6,6 +6,7 @@ import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.TempSpaceException;
 import io.github.deltaimage.copy.CopyOptions;
 import io.github.deltaimage.delta.ImageDeltaSummary;
+import io.github.deltaimage.delta.SummaryText;
 import io.github.deltaimage.image.Platform;
 import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.transport.registry.credentials.Credentials;
@@ -273,13 +274,23 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
     return Path.of(root, "target", "deltaimage");
   }
 
-  /** Logs the summary and writes the reports. */
-  void report(DeltaReports.Run run, ImageDeltaSummary summary) {
+  /** Ends the progress display: the redrawn line, or in batch mode the last step's line. */
+  void endProgress() {
     progress().endLine();
+    progress().finishStep();
+  }
+
+  /** Logs the summary (the same lines as the command line's) and writes the reports. */
+  void report(DeltaReports.Run run, ImageDeltaSummary summary, String reproductionLine) {
+    endProgress();
     Path json = DeltaReports.write(reportPath(), run, summary);
-    getLog().info(String.format(Locale.ROOT, "Source %s, target %s, delta %s (%.2f %% of the target), %.1f s",
-        Sizes.format(summary.sourceBytes()), Sizes.format(summary.targetBytes()), Sizes.format(summary.deltaBytes()),
-        summary.ratio() * 100, summary.elapsedNanos() / 1e9));
+    getLog().info(SummaryText.sizes(summary) + String.format(Locale.ROOT, "; %.1f s", summary.elapsedNanos() / 1e9));
+    getLog().info(reproductionLine);
+    if (getLog().isDebugEnabled()) {
+      for (int i = 0; i < summary.layers().size(); i++) {
+        getLog().debug("  " + SummaryText.layer(i + 1, summary.layers().get(i)));
+      }
+    }
     summary.notes().forEach(note -> getLog().info("Note: " + note));
     getLog().info("Reports: " + json + " and " + json.resolveSibling(run.goal() + "-report.html"));
   }

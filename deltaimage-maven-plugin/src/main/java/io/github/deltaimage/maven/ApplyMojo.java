@@ -4,6 +4,7 @@ import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.SourceRequiredException;
 import io.github.deltaimage.delta.ImageDeltaSummary;
+import io.github.deltaimage.delta.SummaryText;
 import io.github.deltaimage.reference.ImageReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +31,7 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 public class ApplyMojo extends AbstractDeltaImageMojo {
 
   /**
-   * The delta image that {@code deltaimage:diff} made, e.g. {@code registry.example.com/app:1.1-delta}.
+   * The delta image that {@code deltaimage:diff} made, e.g. {@code registry.example.com/app-delta:1.1}.
    *
    * @since 0.2.0
    */
@@ -66,7 +67,7 @@ public class ApplyMojo extends AbstractDeltaImageMojo {
 
   @Override
   void doExecute() throws MojoFailureException, MojoExecutionException {
-    ImageReference deltaImage = reference(required(delta, "delta", UserProperties.DELTA, "registry.example.com/app:1.1-delta"),
+    ImageReference deltaImage = reference(required(delta, "delta", UserProperties.DELTA, "registry.example.com/app-delta:1.1"),
         "delta", UserProperties.DELTA);
     ImageReference outputImage = reference(required(output, "output", UserProperties.OUTPUT, "docker-daemon:app:1.1"),
         "output", UserProperties.OUTPUT);
@@ -81,15 +82,11 @@ public class ApplyMojo extends AbstractDeltaImageMojo {
     getLog().info("Restoring " + deltaImage + " into " + outputImage);
     ImageDeltaSummary summary = DeltaImage.applyImages(deltaImage.toString(), outputImage.toString(),
         sourceImage.map(ImageReference::toString), deltaOptions(), copyOptions(images));
-    getLog().info("Restored image " + summary.targetImageId() + " into " + outputImage
-        + (summary.manifestDigest() == null ? "" : summary.manifestExact()
-            ? " with the target's own manifest " + summary.manifestDigest() : " with a new manifest " + summary.manifestDigest()));
-
     Map<String, String> named = new LinkedHashMap<>();
     named.put("delta", deltaImage.toString());
     named.put("output", outputImage.toString());
     sourceImage.ifPresent(s -> named.put("source", s.toString()));
-    report(new DeltaReports.Run(goal(), named, sourceImage.isPresent()), summary);
+    report(new DeltaReports.Run(goal(), named, sourceImage.isPresent()), summary, SummaryText.restored(summary, outputImage.toString()));
   }
 
   @Override

@@ -53,23 +53,56 @@ final class DeltaReports {
     root.put("unlinked", run.unlinked());
     root.put("sourceImageId", String.valueOf(summary.sourceImageId()));
     root.put("targetImageId", String.valueOf(summary.targetImageId()));
-    root.put("sourceBytes", summary.sourceBytes());
-    root.put("targetBytes", summary.targetBytes());
+    ObjectNode sizes = root.putObject("sizes");
+    sizes.put("targetStoredBytes", summary.targetStoredBytes());
+    sizes.put("targetLayers", summary.layers().size());
+    sizes.put("targetCompressed", summary.targetCompressed());
+    sizes.put("newLayersStoredBytes", summary.newLayersStoredBytes());
+    sizes.put("newLayers", summary.newLayers());
+    sizes.put("deltaLayerBytes", summary.deltaBytes());
+    sizes.put("deltaPerTarget", summary.ratio());
+    sizes.put("deltaPerNewLayers", summary.newLayersRatio());
+    sizes.put("sourceTarBytes", summary.sourceBytes());
+    sizes.put("rebuiltTarBytes", summary.targetBytes());
+    // The two figures pipelines read most, at the top as before.
     root.put("deltaBytes", summary.deltaBytes());
     root.put("ratio", summary.ratio());
     root.put("elapsedSeconds", summary.elapsedNanos() / 1e9);
-    if (summary.manifestDigest() != null) {
-      root.put("manifestDigest", summary.manifestDigest().toString());
+    if ("diff".equals(run.goal())) {
+      if (summary.manifestDigest() != null) {
+        root.put("deltaManifestDigest", summary.manifestDigest().toString());
+      }
+      ObjectNode will = root.putObject("applyWillReproduce");
+      will.put("imageId", String.valueOf(summary.targetImageId()));
+      will.put("manifestDigest", summary.manifestExact());
+      if (summary.targetManifestDigest() != null) {
+        will.put("targetManifestDigest", summary.targetManifestDigest().toString());
+      }
+      ArrayNode why = will.putArray("layers");
+      for (ImageDeltaSummary.LayerSummary layer : summary.layers()) {
+        why.addObject().put("diffId", layer.diffId().toString()).put("blobExact", layer.blobExact()).put("why", layer.why());
+      }
+    } else {
+      if (summary.manifestDigest() != null) {
+        root.put("restoredManifestDigest", summary.manifestDigest().toString());
+      }
+      if (summary.targetManifestDigest() != null) {
+        root.put("targetManifestDigest", summary.targetManifestDigest().toString());
+      }
+      root.put("manifestExact", summary.manifestExact());
     }
-    root.put("manifestExact", summary.manifestExact());
     ArrayNode layers = root.putArray("layers");
     for (ImageDeltaSummary.LayerSummary layer : summary.layers()) {
       ObjectNode l = layers.addObject();
       l.put("diffId", layer.diffId().toString());
+      l.put("blobBytes", layer.blobBytes());
+      l.put("compressed", layer.compressed());
       l.put("tarBytes", layer.tarBytes());
       l.put("storedBytes", layer.storedBytes());
       l.put("fromSource", layer.fromSource());
+      l.put("blobInSource", layer.blobInSource());
       l.put("blobExact", layer.blobExact());
+      l.put("why", layer.why());
     }
     ArrayNode files = root.putArray("topFiles");
     for (FileDecision file : summary.topFiles()) {
@@ -95,18 +128,37 @@ final class DeltaReports {
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>deltaimage:")
         .append(run.goal()).append("</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
             + "table{border-collapse:collapse}td,th{padding:.2em .8em;text-align:left;border-bottom:1px solid #ddd}"
-            + "td.n{text-align:right;font-variant-numeric:tabular-nums}code{font-size:90%}</style></head><body>\n");
+            + "td.n{text-align:right;font-variant-numeric:tabular-nums}code{font-size:90%;overflow-wrap:anywhere}"
+            + "table.chart{width:100%;max-width:1100px;table-layout:fixed}"
+            + "table.chart td{border:0;vertical-align:top;font-size:12px;padding:.15em .5em}"
+            + "table.chart td.label{width:35%;text-align:right;overflow-wrap:anywhere}"
+            + "table.chart div.fill{background:#3b7dd8;height:14px;min-width:0}"
+            + "table.chart div.detail{color:#555;overflow-wrap:anywhere}</style></head><body>\n");
     h.append("<h1>deltaimage:").append(run.goal()).append("</h1>\n<table>\n");
     run.images().forEach((role, ref) -> row(h, role, "<code>" + esc(ref) + "</code>"));
     row(h, "source image ID", "<code>" + esc(String.valueOf(summary.sourceImageId())) + "</code>");
     row(h, "target image ID", "<code>" + esc(String.valueOf(summary.targetImageId())) + "</code>");
-    row(h, "source layers", Sizes.format(summary.sourceBytes()));
-    row(h, "diff".equals(run.goal()) ? "target layers the source lacks" : "target layers", Sizes.format(summary.targetBytes()));
-    row(h, "delta layer", Sizes.format(summary.deltaBytes()) + String.format(Locale.ROOT, " (%.2f %%)", summary.ratio() * 100));
+    row(h, "target, as stored", Sizes.format(summary.targetStoredBytes()) + " (" + summary.layers().size() + " layer blobs"
+        + (summary.targetCompressed() ? ", compressed)" : ", tars as the daemon or an archive holds them)"));
+    row(h, "new layers", Sizes.format(summary.newLayersStoredBytes()) + " (" + summary.newLayers()
+        + " blobs the source does not store: what a registry holding the source stores without a delta)");
+    row(h, "delta layer", Sizes.format(summary.deltaBytes()) + String.format(Locale.ROOT, " (%.2f %% of the target, %.2f %% of the new layers)",
+        summary.ratio() * 100, summary.newLayersRatio() * 100));
     row(h, "time", String.format(Locale.ROOT, "%.1f s", summary.elapsedNanos() / 1e9));
-    if (summary.manifestDigest() != null) {
-      row(h, "manifest", "<code>" + esc(summary.manifestDigest().toString()) + "</code>"
-          + ("apply".equals(run.goal()) ? (summary.manifestExact() ? " (the target's own)" : " (new)") : ""));
+    if ("diff".equals(run.goal())) {
+      if (summary.manifestDigest() != null) {
+        row(h, "the delta image's own manifest", "<code>" + esc(summary.manifestDigest().toString()) + "</code>");
+      }
+      row(h, "apply will reproduce", "image ID: yes; manifest digest: " + (summary.manifestExact() ? "yes"
+          : summary.targetManifestDigest() == null ? "the target has none" : "no (see the layers below)"));
+    } else {
+      if (summary.manifestDigest() != null) {
+        row(h, "restored manifest", "<code>" + esc(summary.manifestDigest().toString()) + "</code>");
+      }
+      if (summary.targetManifestDigest() != null) {
+        row(h, "target manifest", "<code>" + esc(summary.targetManifestDigest().toString()) + "</code> "
+            + (summary.manifestExact() ? "(equal)" : summary.manifestDigest() == null ? "(the destination keeps no manifest)" : "(differs)"));
+      }
     }
     h.append("</table>\n");
 
@@ -115,13 +167,14 @@ final class DeltaReports {
     for (ImageDeltaSummary.LayerSummary layer : summary.layers()) {
       n++;
       String label = "layer " + n + " " + layer.diffId().shortHex();
+      String why = layer.why() == null ? "" : ": " + layer.why();
       if (layer.fromSource()) {
-        layerBars.add(new Bar(label, 0, "in the source: nothing stored"));
+        layerBars.add(new Bar(label, 0, layer.why() == null ? "in the source: nothing in the delta" : "nothing in the delta; " + layer.why()));
       } else if (layer.storedBytes() >= 0) {
         layerBars.add(new Bar(label, layer.storedBytes(), Sizes.format(layer.storedBytes()) + " stored for "
-            + Sizes.format(layer.tarBytes()) + (layer.blobExact() ? "" : ", blob not reproducible")));
+            + Sizes.format(layer.tarBytes()) + why));
       } else {
-        layerBars.add(new Bar(label, layer.tarBytes(), Sizes.format(layer.tarBytes()) + " restored"));
+        layerBars.add(new Bar(label, layer.tarBytes(), Sizes.format(layer.tarBytes()) + why));
       }
     }
     h.append("diff".equals(run.goal()) ? "<h2>Where the delta bytes go, per target layer</h2>\n" : "<h2>Restored layers</h2>\n");
@@ -148,25 +201,21 @@ final class DeltaReports {
     h.append("<tr><th>").append(esc(name)).append("</th><td>").append(valueHtml).append("</td></tr>\n");
   }
 
-  /** A horizontal bar chart as inline SVG: no script, no external resource, opens anywhere. */
+  /**
+   * A horizontal bar chart as a table with CSS bars: no script, no external resource, opens
+   * anywhere; labels and details wrap inside their cells (a long path breaks anywhere) instead of
+   * running past the chart, whatever the window's width.
+   */
   private static void chart(StringBuilder h, List<Bar> bars) {
     long max = Math.max(1, bars.stream().mapToLong(Bar::value).max().orElse(1));
-    int labelWidth = 320;
-    int barWidth = 460;
-    int rowHeight = 22;
-    h.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n",
-        labelWidth + barWidth + 260, bars.size() * rowHeight + 4));
-    for (int i = 0; i < bars.size(); i++) {
-      Bar bar = bars.get(i);
-      int y = i * rowHeight + 2;
-      long width = bar.value() <= 0 ? 0 : Math.max(1, bar.value() * barWidth / max);
-      String label = bar.label().length() > 48 ? "…" + bar.label().substring(bar.label().length() - 47) : bar.label();
-      h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"12\">%s</text>", labelWidth - 6, y + 15, esc(label)));
-      h.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#3b7dd8\"><title>%s</title></rect>",
-          labelWidth, y + 2, width, esc(bar.label() + ": " + bar.detail())));
-      h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#555\">%s</text>\n", labelWidth + width + 6, y + 15, esc(bar.detail())));
+    h.append("<table class=\"chart\">\n");
+    for (Bar bar : bars) {
+      double percent = bar.value() <= 0 ? 0 : Math.max(0.2, bar.value() * 100.0 / max);
+      h.append("<tr><td class=\"label\">").append(esc(bar.label())).append("</td><td class=\"bar\">")
+          .append(String.format(Locale.ROOT, "<div class=\"fill\" style=\"width:%.1f%%\"></div>", percent))
+          .append("<div class=\"detail\">").append(esc(bar.detail())).append("</div></td></tr>\n");
     }
-    h.append("</svg>\n");
+    h.append("</table>\n");
   }
 
   static String esc(String s) {

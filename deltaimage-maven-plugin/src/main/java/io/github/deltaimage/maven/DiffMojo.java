@@ -3,6 +3,7 @@ package io.github.deltaimage.maven;
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.delta.ImageDeltaSummary;
+import io.github.deltaimage.delta.SummaryText;
 import io.github.deltaimage.reference.ImageReference;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,15 +49,28 @@ public class DiffMojo extends AbstractDeltaImageMojo {
   String target;
 
   /**
-   * Where the delta image is written. When omitted: next to the target, in the same transport,
-   * under the target's tag with {@code -delta} appended ({@code registry.example.com/app:1.1}
-   * gives {@code registry.example.com/app:1.1-delta}; {@code oci:DIR:1.1} gives
-   * {@code oci:DIR:1.1-delta}; {@code docker-archive:app.tar} gives {@code docker-archive:app-delta.tar}).
+   * Where the delta image is written. When omitted: next to the target, named as
+   * {@code <deltaNaming>} says ({@code registry.example.com/app:1.1} gives
+   * {@code registry.example.com/app-delta:1.1} by default).
    *
    * @since 0.2.0
    */
   @Parameter(property = UserProperties.DELTA)
   String delta;
+
+  /**
+   * How the delta is named when {@code <delta>} is omitted. {@code repository} (the default): a
+   * sibling repository with the target's tag, {@code registry.example.com/app-delta:1.1}, so the
+   * release repository lists releases only and tag automation (Renovate, Flux or Argo image policies,
+   * "newest tag" scripts) never picks a delta; the source's layers are mounted across repositories,
+   * stored once. {@code tag}: the target's repository with {@code -delta} appended to the tag,
+   * {@code registry.example.com/app:1.1-delta}. An OCI layout's delta goes into the same layout as
+   * {@code 1.1-delta} and an archive's into {@code NAME-delta.tar} either way.
+   *
+   * @since 0.2.0
+   */
+  @Parameter(property = UserProperties.DELTA_NAMING, defaultValue = "repository")
+  String deltaNaming;
 
   /**
    * Leave the source's layers out of the delta image: it then holds only the delta layer, and
@@ -83,25 +97,33 @@ public class DiffMojo extends AbstractDeltaImageMojo {
     String targetText = required(target, "target", UserProperties.TARGET, "registry.example.com/app:1.1");
     ImageReference sourceImage = reference(sourceText, "source", UserProperties.SOURCE);
     ImageReference targetImage = reference(targetText, "target", UserProperties.TARGET);
-    String deltaText = delta != null && !delta.isBlank() ? delta.trim() : DefaultDelta.forTarget(targetImage);
+    DefaultDelta.Naming naming = DefaultDelta.Naming.parse(deltaNaming == null ? "repository" : deltaNaming);
+    if (naming == null) {
+      throw new MojoFailureException("The parameter " + UserProperties.describe("deltaNaming", UserProperties.DELTA_NAMING)
+          + " is '" + deltaNaming + "': use repository (app-delta:1.1, the default) or tag (app:1.1-delta)");
+    }
+    String deltaText = delta != null && !delta.isBlank() ? delta.trim() : DefaultDelta.forTarget(targetImage, naming);
     if (deltaText == null) {
       required(null, "delta", UserProperties.DELTA, "docker-daemon:app:delta");
     }
     ImageReference deltaImage = reference(deltaText, "delta", UserProperties.DELTA);
     if (delta == null || delta.isBlank()) {
-      getLog().info("No " + UserProperties.describe("delta", UserProperties.DELTA) + " given: writing the delta to " + deltaImage);
+      getLog().info("No " + UserProperties.describe("delta", UserProperties.DELTA) + " given: writing the delta to " + deltaImage
+          + " (" + UserProperties.describe("deltaNaming", UserProperties.DELTA_NAMING) + " " + naming + ")");
     }
 
     getLog().info("Making the " + (unlinked ? "unlinked " : "") + "delta " + sourceImage + " -> " + targetImage + " into " + deltaImage);
     ImageDeltaSummary summary = DeltaImage.diffImages(sourceImage.toString(), targetImage.toString(), deltaImage.toString(),
         unlinked, deltaOptions(), copyOptions(List.of(sourceImage, targetImage, deltaImage)));
-    getLog().info("Wrote " + deltaImage + (summary.manifestDigest() == null ? "" : " (manifest " + summary.manifestDigest() + ")"));
+    endProgress();
+    getLog().info("Wrote the delta image " + deltaImage
+        + (summary.manifestDigest() == null ? "" : " (the delta's own manifest digest: " + summary.manifestDigest() + ")"));
 
     Map<String, String> images = new LinkedHashMap<>();
     images.put("source", sourceImage.toString());
     images.put("target", targetImage.toString());
     images.put("delta", deltaImage.toString());
-    report(new DeltaReports.Run(goal(), images, unlinked), summary);
+    report(new DeltaReports.Run(goal(), images, unlinked), summary, SummaryText.willReproduce(summary));
   }
 
   @Override

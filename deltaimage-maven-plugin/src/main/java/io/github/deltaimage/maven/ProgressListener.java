@@ -3,7 +3,11 @@ package io.github.deltaimage.maven;
 import io.github.deltaimage.event.CopyEvent;
 import io.github.deltaimage.event.CopyListener;
 import io.github.deltaimage.event.DeltaListener;
+import io.github.deltaimage.event.FileDecision;
+import io.github.deltaimage.image.Digest;
 import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Locale;
 import org.apache.maven.plugin.logging.Log;
 
@@ -11,7 +15,7 @@ import org.apache.maven.plugin.logging.Log;
  * Shows what a goal is doing: core's steps (reading layers, encoding, writing) and how the image
  * being written moves. On an interactive console one line is redrawn in place
  * (at most five times a second) while a blob moves; in batch mode ({@code -B}, CI) only a plain line
- * per finished blob, as a redrawn line would only litter the log.
+ * per finished step and per finished blob, with sizes and times, as a redrawn line would only litter the log.
  */
 final class ProgressListener implements CopyListener, DeltaListener {
 
@@ -22,6 +26,12 @@ final class ProgressListener implements CopyListener, DeltaListener {
   private long lastDraw;
   private boolean lineOpen;
   private String lastStep;
+  /** The current step's start and what its files came to, for the line that ends it in batch mode. */
+  private long stepStarted;
+  private long stepFiles;
+  private long stepTargetBytes;
+  private long stepStoredBytes;
+  private final Map<Digest, Long> blobStarted = new HashMap<>();
 
   /** @param console where the redrawn line goes, or null in batch mode */
   ProgressListener(Log log, PrintStream console) {
@@ -29,7 +39,7 @@ final class ProgressListener implements CopyListener, DeltaListener {
     this.console = console;
   }
 
-  /** A step of core's: redrawn on a console; logged once per step in batch mode. */
+  /** A step of core's: redrawn on a console; in batch mode one line when it ends, with its time and sizes. */
   @Override
   public synchronized void progress(String step, long done, long total) {
     if (console != null) {
@@ -38,9 +48,33 @@ final class ProgressListener implements CopyListener, DeltaListener {
       console.flush();
       lineOpen = true;
     } else if (!step.equals(lastStep)) {
-      log.info(step.substring(0, 1).toUpperCase(Locale.ROOT) + step.substring(1));
+      // One line per step, when it ends, with its time (and sizes): half the lines of a start and an end line.
+      finishStep();
+      stepStarted = System.nanoTime();
     }
     lastStep = step;
+  }
+
+  @Override
+  public synchronized void fileDecided(FileDecision decision) {
+    stepFiles++;
+    stepTargetBytes += Math.max(0, decision.targetSize());
+    stepStoredBytes += Math.max(0, decision.storedSize());
+  }
+
+  /** In batch mode: the line that ends the current step, with its time and, for an encoded layer, its sizes. */
+  synchronized void finishStep() {
+    if (console != null || lastStep == null || stepStarted == 0) {
+      return;
+    }
+    String sizes = stepFiles == 0 ? "" : String.format(Locale.ROOT, ", %d file%s: %s in the target, %s in the delta", stepFiles, stepFiles == 1 ? "" : "s",
+        Sizes.format(stepTargetBytes), Sizes.format(stepStoredBytes));
+    log.info(String.format(Locale.ROOT, "%s%s: %.1f s%s", lastStep.substring(0, 1).toUpperCase(Locale.ROOT), lastStep.substring(1),
+        (System.nanoTime() - stepStarted) / 1e9, sizes));
+    stepStarted = 0;
+    stepFiles = 0;
+    stepTargetBytes = 0;
+    stepStoredBytes = 0;
   }
 
   @Override
@@ -56,13 +90,18 @@ final class ProgressListener implements CopyListener, DeltaListener {
       return;
     }
     endLine();
-    if (event instanceof CopyEvent.SourceResolved r) {
+    if (event instanceof CopyEvent.BlobStarted b) {
+      blobStarted.put(b.digest(), System.nanoTime());
+    } else if (event instanceof CopyEvent.SourceResolved r) {
       log.info("Writing " + r.layers() + " layers of image " + r.imageId().shortHex());
     } else if (event instanceof CopyEvent.BlobSkipped s) {
       log.info("  blob " + s.digest().shortHex() + ": " + s.reason());
     } else if (event instanceof CopyEvent.BlobDone d) {
-      log.info("  blob " + d.digest().shortHex() + ": " + Sizes.format(d.bytes()) + " written");
+      Long started = blobStarted.remove(d.digest());
+      log.info("  blob " + d.digest().shortHex() + ": " + Sizes.format(d.bytes()) + " written"
+          + (started == null ? "" : String.format(Locale.ROOT, " in %.1f s", (System.nanoTime() - started) / 1e9)));
     } else if (event instanceof CopyEvent.Committed c) {
+      finishStep();
       log.info("Wrote " + c.destination() + (c.manifestDigest() != null ? " (manifest " + c.manifestDigest() + ")" : ""));
     }
   }

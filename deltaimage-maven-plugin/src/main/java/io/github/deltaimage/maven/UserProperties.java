@@ -10,6 +10,7 @@ public final class UserProperties {
   public static final String SOURCE = "deltaimage.source";
   public static final String TARGET = "deltaimage.target";
   public static final String DELTA = "deltaimage.delta";
+  public static final String DELTA_NAMING = "deltaimage.deltaNaming";
   public static final String OUTPUT = "deltaimage.output";
   public static final String UNLINKED = "deltaimage.unlinked";
   public static final String PLATFORM = "deltaimage.platform";

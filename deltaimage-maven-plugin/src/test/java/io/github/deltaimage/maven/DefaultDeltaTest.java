@@ -2,6 +2,7 @@ package io.github.deltaimage.maven;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.deltaimage.maven.DefaultDelta.Naming;
 import io.github.deltaimage.reference.ImageReference;
 import org.junit.jupiter.api.Test;
 
@@ -11,15 +12,33 @@ class DefaultDeltaTest {
     return DefaultDelta.forTarget(ImageReference.parse(target));
   }
 
+  private static String deltaFor(String target, Naming naming) {
+    return DefaultDelta.forTarget(ImageReference.parse(target), naming);
+  }
+
   @Test
-  void registryTargetGetsTheTagWithDeltaAppended() {
-    assertThat(deltaFor("registry.example.com:5000/team/app:1.1")).isEqualTo("docker://registry.example.com:5000/team/app:1.1-delta");
-    assertThat(deltaFor("docker://registry.example.com/app:1.1")).isEqualTo("docker://registry.example.com/app:1.1-delta");
+  void registryTargetGetsASiblingRepositoryWithTheSameTag() {
+    assertThat(deltaFor("registry.example.com:5000/team/app:1.1")).isEqualTo("docker://registry.example.com:5000/team/app-delta:1.1");
+    assertThat(deltaFor("docker://registry.example.com/app:1.1")).isEqualTo("docker://registry.example.com/app-delta:1.1");
+    assertThat(deltaFor("registry.example.com/app@sha256:" + "b".repeat(64))).isEqualTo("docker://registry.example.com/app-delta:delta");
+  }
+
+  @Test
+  void tagNamingAppendsDeltaToTheTagInTheSameRepository() {
+    assertThat(deltaFor("registry.example.com/app:1.1", Naming.TAG)).isEqualTo("docker://registry.example.com/app:1.1-delta");
+    assertThat(deltaFor("docker-daemon:app:1.1", Naming.TAG)).isEqualTo("docker-daemon:app:1.1-delta");
+  }
+
+  @Test
+  void namingIsParsedWhateverItsCase() {
+    assertThat(Naming.parse("Repository")).isEqualTo(Naming.REPOSITORY);
+    assertThat(Naming.parse(" tag ")).isEqualTo(Naming.TAG);
+    assertThat(Naming.parse("suffix")).isNull();
   }
 
   @Test
   void daemonTargetStaysInTheDaemon() {
-    assertThat(deltaFor("docker-daemon:app:1.1")).isEqualTo("docker-daemon:app:1.1-delta");
+    assertThat(deltaFor("docker-daemon:app:1.1")).isEqualTo("docker-daemon:app-delta:1.1");
   }
 
   @Test
@@ -36,6 +55,7 @@ class DefaultDeltaTest {
   @Test
   void archiveTargetGetsASiblingFile() {
     assertThat(deltaFor("docker-archive:/out/app.tar")).isEqualTo("docker-archive:/out/app-delta.tar");
-    assertThat(deltaFor("docker-archive:/out/app.tar:app:1.1")).isEqualTo("docker-archive:/out/app-delta.tar:app:1.1-delta");
+    assertThat(deltaFor("docker-archive:/out/app.tar:app:1.1")).isEqualTo("docker-archive:/out/app-delta.tar:app-delta:1.1");
+    assertThat(deltaFor("docker-archive:/out/app.tar:app:1.1", Naming.TAG)).isEqualTo("docker-archive:/out/app-delta.tar:app:1.1-delta");
   }
 }

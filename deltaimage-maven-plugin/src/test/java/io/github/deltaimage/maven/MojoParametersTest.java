@@ -52,6 +52,18 @@ class MojoParametersTest {
   }
 
   @Test
+  void unknownDeltaNamingSaysWhichNamingsThereAre() {
+    DiffMojo diff = quiet(new DiffMojo(null));
+    diff.source = "oci:/x:1";
+    diff.target = "oci:/x:2";
+    diff.deltaNaming = "suffix";
+
+    assertThatThrownBy(diff::execute).isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("<deltaNaming> (-Ddeltaimage.deltaNaming) is 'suffix'")
+        .hasMessageContaining("repository (app-delta:1.1, the default) or tag (app:1.1-delta)");
+  }
+
+  @Test
   void missingOutputOfApplyNamesTheElementAndTheProperty() {
     ApplyMojo apply = quiet(new ApplyMojo(null));
     apply.delta = "oci:/x:1";

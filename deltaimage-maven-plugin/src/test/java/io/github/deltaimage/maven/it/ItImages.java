@@ -129,4 +129,19 @@ public final class ItImages {
     }
     return JSON.readTree(response.body()).path("config").path("digest").asText();
   }
+
+  /** The digest of the manifest a plain registry serves for repository:tag (what {@code docker pull} shows), or null when there is none. */
+  public static String registryManifestDigest(String host, String repository, String tag) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + "/v2/" + repository + "/manifests/" + tag))
+        .header("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json").build();
+    HttpResponse<byte[]> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() == 404) {
+      return null;
+    }
+    if (response.statusCode() != 200) {
+      throw new IOException("GET manifest " + repository + ":" + tag + " from " + host + ": HTTP " + response.statusCode());
+    }
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest(response.body()));
+  }
 }
