@@ -77,6 +77,11 @@ public final class SuffixArrayCodec implements DeltaCodec {
     return (int) Math.max(8L << 20, Math.min(96L << 20, fit));
   }
 
+  /** How much reference is suffix-sorted at once; a reference up to this long is matched as a whole. */
+  public int window() {
+    return window;
+  }
+
   @Override
   public String name() {
     return "suffix-array+lzma2";

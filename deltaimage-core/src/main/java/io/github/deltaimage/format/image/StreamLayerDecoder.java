@@ -50,7 +50,7 @@ final class StreamLayerDecoder {
           reference.member(recipe.next());
         }
         recipe.finish();
-        reference.rest();
+        reference.rest(recipe.restBudget());
       }
       try {
         engine.decode(referenceFile, encodedStream, streamFile);
@@ -74,8 +74,18 @@ final class StreamLayerDecoder {
           long at = 0;
           while (recipe.hasNext()) {
             StreamRecipe.Member member = recipe.next();
-            FileRanges.copy(stream, at, member.headerLength(), out);
-            at += member.headerLength();
+            if (member.header() != null) {
+              SourceIndex.Entry source = sources.entries().get(member.source());
+              byte[] header = HeaderPrediction.apply(StreamLayerEncoder.read(layers.get(source.layer()), source.start()),
+                  member.header());
+              if (header == null) {
+                throw LayerRecipe.corrupt(recipeFile, "a member's header checksum cannot be rebuilt");
+              }
+              out.write(header);
+            } else {
+              FileRanges.copy(stream, at, member.headerLength(), out);
+              at += member.headerLength();
+            }
             if (member.bodyCopied()) {
               SourceIndex.Entry source = sources.entries().get(member.source());
               FileRanges.copy(layers.get(source.layer()), source.bodyOffset(), source.bodyLength(), out);
@@ -83,8 +93,12 @@ final class StreamLayerDecoder {
               FileRanges.copy(stream, at, member.bodyLength(), out);
               at += member.bodyLength();
             }
-            FileRanges.copy(stream, at, member.padding(), out);
-            at += member.padding();
+            if (member.paddingInStream()) {
+              FileRanges.copy(stream, at, member.padding(), out);
+              at += member.padding();
+            } else {
+              out.write(new byte[(int) member.padding()]);
+            }
           }
           long trailer = recipe.finish();
           FileRanges.copy(stream, at, trailer, out);

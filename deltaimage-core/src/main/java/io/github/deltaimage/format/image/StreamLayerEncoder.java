@@ -53,15 +53,30 @@ final class StreamLayerEncoder {
       List<StreamRecipe.Member> members = new ArrayList<>();
       List<String> bases = new ArrayList<>();
       long streamLength = 0;
+      long matchedLength = 0;
+      boolean[] seen = new boolean[sources.entries().size()];
       for (TarEntry entry : layout.entries()) {
-        StreamRecipe.Member member = plan(target, entry, linkNames, bases);
+        StreamRecipe.Member member = predictHeader(target, entry, plan(target, entry, linkNames, bases));
+        if (!zeros(target, entry.bodyOffset() + entry.bodyLength(), member.padding())) {
+          member = new StreamRecipe.Member(member.source(), member.bodyCopied(), member.headerLength(), member.bodyLength(),
+              member.header(), true);
+        }
         if (entry.end() - (entry.bodyOffset() + entry.bodyLength()) != member.padding()) {
           throw new EnvironmentException("cannot encode " + targetTar + ": member " + entry.pathText()
               + " is not padded to a whole block");
         }
         members.add(member);
         streamLength += member.streamBytes();
+        if (member.source() >= 0 && !seen[member.source()]) {
+          seen[member.source()] = true;
+          SourceIndex.Entry source = sources.entries().get(member.source());
+          matchedLength += (member.header() == null ? source.bodyOffset() - source.start() : 0)
+              + (member.bodyCopied() ? 0 : source.bodyLength())
+              + (member.paddingInStream() ? source.end() - source.bodyOffset() - source.bodyLength() : 0);
+        }
       }
+      // The unmatched source fills what the matched part leaves of one window: a single suffix sort.
+      long restBudget = Math.max(0, engine.window() - matchedLength);
       long trailer = layout.size() - layout.trailerOffset();
       streamLength += trailer;
 
@@ -70,7 +85,8 @@ final class StreamLayerEncoder {
       int anchors = 0;
       try (StreamReference reference = new StreamReference(sources, referenceFile);
           OutputStream stream = new BufferedOutputStream(Files.newOutputStream(streamFile), 1 << 16);
-          StreamRecipe.Writer recipe = new StreamRecipe.Writer(recipeFile, members.size(), streamLength, layout.size())) {
+          StreamRecipe.Writer recipe = new StreamRecipe.Writer(recipeFile, members.size(), streamLength, layout.size(),
+              restBudget)) {
         long streamAt = 0;
         for (int i = 0; i < members.size(); i++) {
           TarEntry entry = layout.entries().get(i);
@@ -81,16 +97,20 @@ final class StreamLayerEncoder {
             anchorTarget[anchors] = streamAt;
             anchorReference[anchors++] = referenceAt;
           }
-          FileRanges.copy(target, entry.start(), member.headerLength(), stream);
+          if (member.header() == null) {
+            FileRanges.copy(target, entry.start(), member.headerLength(), stream);
+          }
           if (!member.bodyCopied()) {
             FileRanges.copy(target, entry.bodyOffset(), entry.bodyLength(), stream);
           }
-          FileRanges.copy(target, entry.bodyOffset() + entry.bodyLength(), member.padding(), stream);
+          if (member.paddingInStream()) {
+            FileRanges.copy(target, entry.bodyOffset() + entry.bodyLength(), member.padding(), stream);
+          }
           streamAt += member.streamBytes();
         }
         FileRanges.copy(target, layout.trailerOffset(), trailer, stream);
         recipe.trailer(trailer);
-        reference.rest();
+        reference.rest(restBudget);
       }
       long[] anchorT = Arrays.copyOf(anchorTarget, anchors);
       long[] anchorR = Arrays.copyOf(anchorReference, anchors);
@@ -104,7 +124,70 @@ final class StreamLayerEncoder {
       return new Encoded(recipeFile, encoded, decisions(layout, members, bases, streamLength, Files.size(encoded)));
     } catch (IOException e) {
       throw new EnvironmentException("cannot encode layer " + targetTar + ": " + e.getMessage(), e);
+    } finally {
+      for (FileChannel layer : sourceLayers) {
+        try {
+          layer.close();
+        } catch (IOException e) {
+          // Read-only; nothing is lost.
+        }
+      }
+      sourceLayers.clear();
     }
+  }
+
+  /** The member with its header told as a patch of its source member's, where both are one block. */
+  private StreamRecipe.Member predictHeader(FileChannel target, TarEntry entry, StreamRecipe.Member member)
+      throws IOException {
+    if (member.source() < 0 || member.headerLength() != HeaderPrediction.BLOCK) {
+      return member;
+    }
+    SourceIndex.Entry source = sources.entries().get(member.source());
+    if (source.bodyOffset() - source.start() != HeaderPrediction.BLOCK) {
+      return member;
+    }
+    byte[] sourceHeader = read(sourceLayer(source.layer()), source.start());
+    byte[] targetHeader = read(target, entry.start());
+    HeaderPrediction.Patch patch = HeaderPrediction.between(sourceHeader, targetHeader);
+    if (!Arrays.equals(HeaderPrediction.apply(sourceHeader, patch), targetHeader)) {
+      return member;
+    }
+    return new StreamRecipe.Member(member.source(), member.bodyCopied(), member.headerLength(), member.bodyLength(), patch,
+        member.paddingInStream());
+  }
+
+  private final List<FileChannel> sourceLayers = new ArrayList<>();
+
+  private static boolean zeros(FileChannel channel, long offset, long length) throws IOException {
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) length);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, offset + buffer.position()) < 0) {
+        throw new java.io.EOFException("padding cut short at " + offset);
+      }
+    }
+    for (byte b : buffer.array()) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private FileChannel sourceLayer(int layer) throws IOException {
+    while (sourceLayers.size() <= layer) {
+      sourceLayers.add(FileChannel.open(sources.tars().get(sourceLayers.size()), StandardOpenOption.READ));
+    }
+    return sourceLayers.get(layer);
+  }
+
+  static byte[] read(FileChannel channel, long offset) throws IOException {
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(HeaderPrediction.BLOCK);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, offset + buffer.position()) < 0) {
+        throw new java.io.EOFException("a tar header is cut short at " + offset);
+      }
+    }
+    return buffer.array();
   }
 
   /** How one member is carried; {@code bases} gets the path its body was matched with (or null). */
@@ -119,7 +202,7 @@ final class StreamLayerEncoder {
       }
       if (same != null) {
         bases.add(text(same.path()));
-        return new StreamRecipe.Member(same.entry(), true, header, entry.bodyLength());
+        return new StreamRecipe.Member(same.entry(), true, header, entry.bodyLength(), null, false);
       }
       SourceIndex.Body base = sources.similarTo(entry.path(), entry.bodyLength());
       for (byte[] alias : linkNames.getOrDefault(latin1(entry.path()), List.of())) {
@@ -129,11 +212,11 @@ final class StreamLayerEncoder {
       }
       if (base != null) {
         bases.add(text(base.path()));
-        return new StreamRecipe.Member(base.entry(), false, header, entry.bodyLength());
+        return new StreamRecipe.Member(base.entry(), false, header, entry.bodyLength(), null, false);
       }
     }
     bases.add(null);
-    return new StreamRecipe.Member(sources.entryAt(entry.path()), false, header, entry.bodyLength());
+    return new StreamRecipe.Member(sources.entryAt(entry.path()), false, header, entry.bodyLength(), null, false);
   }
 
   /**

@@ -28,7 +28,8 @@ import org.tukaani.xz.XZOutputStream;
  * padding and every body not copied are the stream, in tar order; the stream is encoded against the
  * reference {@link StreamReference} builds from the same records.
  *
- * <p>Layout: the signature, then xz: member count, stream length, tar size, the records, the length
+ * <p>Layout: the signature, then xz: member count, stream length, tar size, the budget for the
+ * reference's unmatched part ({@link StreamReference#rest}), the records, the length
  * of the tar's end-of-archive blocks. A record: the matched source member (0 none, else one plus the
  * zigzag distance from the previous match's successor, so members in source order cost a byte),
  * a flags byte, the header length when flagged, the body length when the body is in the stream.
@@ -40,7 +41,9 @@ final class StreamRecipe {
   private static final int HEADER_BLOCK = 512;
   private static final int BODY_COPIED = 1;
   private static final int HEADER_LENGTH_STORED = 2;
-  private static final int KNOWN_FLAGS = BODY_COPIED | HEADER_LENGTH_STORED;
+  private static final int HEADER_PREDICTED = 4;
+  private static final int PADDING_IN_STREAM = 8;
+  private static final int KNOWN_FLAGS = BODY_COPIED | HEADER_LENGTH_STORED | HEADER_PREDICTED | PADDING_IN_STREAM;
   /** An extended header longer than this is refused by the tar reader; a header region cannot be longer. */
   private static final long MAX_HEADER = (16L << 20) + 4 * HEADER_BLOCK;
   private static final int MEMORY_LIMIT_KIB = 8 * 1024;
@@ -54,8 +57,12 @@ final class StreamRecipe {
    * @param bodyCopied whether its body is the source member's body
    * @param headerLength bytes of header (extended headers included) before its body
    * @param bodyLength its body's length
+   * @param header how its one-block header differs from the source member's, or null when the
+   *     header is in the stream
+   * @param paddingInStream whether its padding is in the stream (it is not when all zeros, as tar writes it)
    */
-  record Member(int source, boolean bodyCopied, long headerLength, long bodyLength) {
+  record Member(int source, boolean bodyCopied, long headerLength, long bodyLength, HeaderPrediction.Patch header,
+      boolean paddingInStream) {
     /** Padding after the body, to a whole block. */
     long padding() {
       return (HEADER_BLOCK - bodyLength % HEADER_BLOCK) % HEADER_BLOCK;
@@ -63,7 +70,7 @@ final class StreamRecipe {
 
     /** What this member takes from the stream. */
     long streamBytes() {
-      return headerLength + (bodyCopied ? 0 : bodyLength) + padding();
+      return (header != null ? 0 : headerLength) + (bodyCopied ? 0 : bodyLength) + (paddingInStream ? padding() : 0);
     }
   }
 
@@ -72,7 +79,7 @@ final class StreamRecipe {
     private final DataOutputStream out;
     private int previous = -1;
 
-    Writer(Path file, long members, long streamLength, long tarSize) throws IOException {
+    Writer(Path file, long members, long streamLength, long tarSize, long restBudget) throws IOException {
       OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
       raw.write(SIGNATURE, 0, 4);
       LZMA2Options options = new LZMA2Options(6);
@@ -81,6 +88,7 @@ final class StreamRecipe {
       Varints.write(out, members);
       Varints.write(out, streamLength);
       Varints.write(out, tarSize);
+      Varints.write(out, restBudget);
     }
 
     void member(Member member) throws IOException {
@@ -90,13 +98,18 @@ final class StreamRecipe {
         Varints.write(out, Varints.zigzag(member.source() - (previous + 1L)) + 1);
         previous = member.source();
       }
-      int flags = (member.bodyCopied() ? BODY_COPIED : 0) | (member.headerLength() != HEADER_BLOCK ? HEADER_LENGTH_STORED : 0);
+      int flags = (member.bodyCopied() ? BODY_COPIED : 0) | (member.headerLength() != HEADER_BLOCK ? HEADER_LENGTH_STORED : 0)
+          | (member.header() != null ? HEADER_PREDICTED : 0) | (member.paddingInStream() ? PADDING_IN_STREAM : 0);
       out.writeByte(flags);
       if (member.headerLength() != HEADER_BLOCK) {
         Varints.write(out, member.headerLength());
       }
       if (!member.bodyCopied()) {
         Varints.write(out, member.bodyLength());
+      }
+      if (member.header() != null) {
+        Varints.write(out, member.header().mask());
+        out.write(member.header().fields());
       }
     }
 
@@ -129,6 +142,7 @@ final class StreamRecipe {
     private final long members;
     private final long streamLength;
     private final long tarSize;
+    private final long restBudget;
     private long read;
     private long streamSoFar;
     private long tarSoFar;
@@ -147,6 +161,7 @@ final class StreamRecipe {
         members = numbers.read();
         streamLength = numbers.read();
         tarSize = numbers.read();
+        restBudget = numbers.read();
       } catch (EOFException e) {
         raw.close();
         throw corrupt("truncated");
@@ -165,6 +180,11 @@ final class StreamRecipe {
 
     long tarSize() {
       return tarSize;
+    }
+
+    /** How much of the unmatched source the reference ends with. */
+    long restBudget() {
+      return restBudget;
     }
 
     boolean hasNext() {
@@ -202,7 +222,24 @@ final class StreamRecipe {
         } else {
           body = numbers.read();
         }
-        Member member = new Member(source, copied, header, body);
+        HeaderPrediction.Patch patch = null;
+        if ((flags & HEADER_PREDICTED) != 0) {
+          if (source < 0 || header != HEADER_BLOCK) {
+            throw corrupt("a member's header is predicted from nothing");
+          }
+          SourceIndex.Entry entry = sources.entries().get(source);
+          if (entry.bodyOffset() - entry.start() != HEADER_BLOCK) {
+            throw corrupt("a member's header is predicted from a source header of another length");
+          }
+          long mask = numbers.read();
+          if (mask >= 1L << HeaderPrediction.FIELDS) {
+            throw corrupt("a member's header names fields a header does not have");
+          }
+          byte[] fields = new byte[HeaderPrediction.length((int) mask)];
+          in.readFully(fields);
+          patch = new HeaderPrediction.Patch((int) mask, fields);
+        }
+        Member member = new Member(source, copied, header, body, patch, (flags & PADDING_IN_STREAM) != 0);
         streamSoFar += member.streamBytes();
         tarSoFar += member.headerLength() + member.bodyLength() + member.padding();
         if (streamSoFar > streamLength || tarSoFar > tarSize || streamSoFar < 0 || tarSoFar < 0) {

@@ -14,10 +14,13 @@ import java.util.List;
 
 /**
  * What a layer's stream is encoded against, built the same way on both sides from the recipe: first,
- * in the target's member order, each matched source member (header, body unless the target copies
- * it whole, padding), so that the stream and the reference line up and the matcher meets each
- * changed body next to its old version; then every source member no target member matched, whole,
- * in source order (the rest of the source, for content that moved between files).
+ * in the target's member order, each matched source member (its header unless the target's is
+ * predicted from it, its body unless the target copies it whole, its padding when the target's is
+ * in the stream), so that the stream and the reference line up and the matcher meets each
+ * changed body next to its old version; then source members no target member matched, whole (the
+ * rest of the source, for content that moved between files), up to a byte budget the recipe records:
+ * the layers most members matched in first, each in tar order, skipping a member that does not fit.
+ * The budget keeps the reference within one suffix-sorted window when the matched part is.
  */
 final class StreamReference implements Closeable {
 
@@ -25,12 +28,14 @@ final class StreamReference implements Closeable {
   private final OutputStream out;
   private final List<FileChannel> layers = new ArrayList<>();
   private final boolean[] used;
+  private final long[] matchedPerLayer;
   private long written;
 
   StreamReference(SourceIndex sources, Path file) throws IOException {
     this.sources = sources;
     this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
     this.used = new boolean[sources.entries().size()];
+    this.matchedPerLayer = new long[sources.tars().size()];
     try {
       for (Path tar : sources.tars()) {
         layers.add(FileChannel.open(tar, StandardOpenOption.READ));
@@ -52,25 +57,47 @@ final class StreamReference implements Closeable {
     }
     used[member.source()] = true;
     SourceIndex.Entry entry = sources.entries().get(member.source());
+    matchedPerLayer[entry.layer()]++;
     FileChannel layer = layers.get(entry.layer());
     long at = written;
-    if (member.bodyCopied()) {
-      long bodyEnd = entry.bodyOffset() + entry.bodyLength();
+    long bodyEnd = entry.bodyOffset() + entry.bodyLength();
+    // What the stream holds of the target member, the reference holds of the source member, in the
+    // same order: the stream and the reference then line up member after member.
+    if (member.header() == null) {
       append(layer, entry.start(), entry.bodyOffset() - entry.start());
+    }
+    if (!member.bodyCopied()) {
+      append(layer, entry.bodyOffset(), entry.bodyLength());
+    }
+    if (member.paddingInStream()) {
       append(layer, bodyEnd, entry.end() - bodyEnd);
-    } else {
-      append(layer, entry.start(), entry.end() - entry.start());
     }
     return at;
   }
 
-  /** Appends every source member not yet added. */
-  void rest() throws IOException {
+  /** What the members added so far take. */
+  long length() {
+    return written;
+  }
+
+  /** Appends source members not yet added, at most {@code budget} bytes of them. */
+  void rest(long budget) throws IOException {
     List<SourceIndex.Entry> entries = sources.entries();
-    for (int i = 0; i < entries.size(); i++) {
-      if (!used[i]) {
+    Integer[] order = new Integer[layers.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> matchedPerLayer[a] != matchedPerLayer[b]
+        ? Long.compare(matchedPerLayer[b], matchedPerLayer[a]) : Integer.compare(a, b));
+    long left = budget;
+    for (int layer : order) {
+      for (int i = 0; i < entries.size(); i++) {
         SourceIndex.Entry entry = entries.get(i);
-        append(layers.get(entry.layer()), entry.start(), entry.end() - entry.start());
+        long length = entry.end() - entry.start();
+        if (!used[i] && entry.layer() == layer && length <= left) {
+          append(layers.get(layer), entry.start(), length);
+          left -= length;
+        }
       }
     }
   }

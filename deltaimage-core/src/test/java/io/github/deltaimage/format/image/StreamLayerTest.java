@@ -101,18 +101,18 @@ class StreamLayerTest {
     try (RunDirectory run = RunDirectory.create(temp.resolve("run"))) {
       SourceIndex index = SourceIndex.build(List.of(tars[0]), run);
       Path recipe = temp.resolve("lying-recipe");
-      try (StreamRecipe.Writer writer = new StreamRecipe.Writer(recipe, Long.MAX_VALUE / 4, 1024, 1024)) {
+      try (StreamRecipe.Writer writer = new StreamRecipe.Writer(recipe, Long.MAX_VALUE / 4, 1024, 1024, 0)) {
         // Each member claims a 1 GiB body in the stream: the second already passes the declared length.
-        writer.member(new StreamRecipe.Member(-1, false, 512, 1L << 30));
-        writer.member(new StreamRecipe.Member(-1, false, 512, 1L << 30));
+        writer.member(new StreamRecipe.Member(-1, false, 512, 1L << 30, null, false));
+        writer.member(new StreamRecipe.Member(-1, false, 512, 1L << 30, null, false));
       }
       try (StreamRecipe.Reader reader = new StreamRecipe.Reader(recipe, index)) {
         assertThatThrownBy(reader::next).isInstanceOf(InvalidInputException.class)
             .hasMessageContaining("longer than the layer it declares");
       }
       Path copyOfNothing = temp.resolve("copy-of-nothing");
-      try (StreamRecipe.Writer writer = new StreamRecipe.Writer(copyOfNothing, 1, 1 << 20, 1 << 20)) {
-        writer.member(new StreamRecipe.Member(index.entries().size() + 5, true, 512, 0));
+      try (StreamRecipe.Writer writer = new StreamRecipe.Writer(copyOfNothing, 1, 1 << 20, 1 << 20, 0)) {
+        writer.member(new StreamRecipe.Member(index.entries().size() + 5, true, 512, 0, null, false));
       }
       try (StreamRecipe.Reader reader = new StreamRecipe.Reader(copyOfNothing, index)) {
         assertThatThrownBy(reader::next).isInstanceOf(InvalidInputException.class)
