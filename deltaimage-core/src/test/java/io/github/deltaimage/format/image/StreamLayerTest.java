@@ -49,6 +49,27 @@ class StreamLayerTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"--format=gnu", "--format=ustar"})
+  void aRebuildThatOnlyMovesEveryMtimeCostsAFewBytesAMember(String format) throws Exception {
+    Path tree = temp.resolve("tree");
+    Trees.buildPair(tree, temp.resolve("unused"));
+    Path sourceTar = temp.resolve("source.tar");
+    Path targetTar = temp.resolve("target.tar");
+    TestEnvironment.run("tar", format, "--mtime=@1500000000", "-C", tree.toString(), "-cf", sourceTar.toString(), ".");
+    TestEnvironment.run("tar", format, "--mtime=@1767225600", "-C", tree.toString(), "-cf", targetTar.toString(), ".");
+    try (RunDirectory run = RunDirectory.create(temp.resolve("run"))) {
+      LayerCodec layers = new LayerCodec(xdelta3, List.of(sourceTar), run, parallel);
+      LayerCodec.Encoded encoded = layers.encode(targetTar);
+      long members = io.github.deltaimage.tar.TarLayout.read(targetTar).entries().size();
+      // Per member: a record naming the source member and the new mtime, which is every member's.
+      assertThat(encoded.storedBytes()).as("%d members", members).isLessThan(400 + members * 4);
+      Path rebuilt = layers.decode(encoded.recipe(), encoded.literals(), encoded.deltaPack(),
+          LayerRoundTripTest.sha256(targetTar), "layer 1");
+      assertThat(Files.mismatch(rebuilt, targetTar)).isEqualTo(-1L);
+    }
+  }
+
   @Test
   void aFormatOneLayerStillDecodes() throws Exception {
     Path[] tars = pair("--format=gnu");
