@@ -68,13 +68,14 @@ public final class SuffixArrayCodec implements DeltaCodec {
 
   /**
    * Per window byte: the byte itself, four of the suffix array, about one and a half of SA-IS's
-   * reduced problem; a chunk of target and the LZMA2 stage's dictionaries come on top. Capped so
-   * that the process stays under a gigabyte whatever heap it is given.
+   * reduced problem; a chunk of target and the LZMA2 stage's dictionaries come on top. Capped at
+   * 64 MiB (about 450 MiB of arrays) so that the process stays well under a gigabyte whatever heap
+   * it is given, even before the previous window's arrays are collected.
    */
   static int defaultWindow(long maxHeap) {
     long spare = maxHeap - (160L << 20);
     long fit = spare / 7;
-    return (int) Math.max(8L << 20, Math.min(96L << 20, fit));
+    return (int) Math.max(8L << 20, Math.min(64L << 20, fit));
   }
 
   /** How much reference is suffix-sorted at once; a reference up to this long is matched as a whole. */
