@@ -75,8 +75,10 @@ final class StreamLayerEncoder {
               + (member.paddingInStream() ? source.end() - source.bodyOffset() - source.bodyLength() : 0);
         }
       }
-      // The unmatched source fills what the matched part leaves of one window: a single suffix sort.
-      long restBudget = Math.max(0, engine.window() - matchedLength);
+      // The unmatched source, for content that moved between files: in proportion to what is left to
+      // encode (sorting a window of reference for a few changed bytes costs more than it finds), and
+      // within what the matched part leaves of one window, so that one suffix sort does.
+      long restBudget = Math.max(0, Math.min(engine.window() - matchedLength, Math.max(1L << 20, 2 * streamLength)));
       long trailer = layout.size() - layout.trailerOffset();
       streamLength += trailer;
 
