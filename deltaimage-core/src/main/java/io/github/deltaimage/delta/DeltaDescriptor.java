@@ -28,7 +28,12 @@ import java.util.List;
 record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<Digest> sourceDiffIds, Digest targetImageId,
     String targetConfigMediaType, String targetManifestMediaType, List<TargetLayer> layers) {
 
-  static final String FORMAT = "io.github.deltaimage/image-delta/1";
+  /**
+   * The format written: 2 carries each layer as one suffix-array-encoded stream (see LayerCodec).
+   * Format 1 deltas (per-file xdelta3) have the same members and still apply.
+   */
+  static final String FORMAT = "io.github.deltaimage/image-delta/2";
+  static final String FORMAT_1 = "io.github.deltaimage/image-delta/1";
 
   /** Far above any real image (Docker stops at 127 layers); keeps a hostile descriptor small. */
   static final int MAX_LAYERS = 10_000;
@@ -78,9 +83,10 @@ record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<D
 
   static DeltaDescriptor parse(byte[] json) {
     JsonNode root = Json.read(json, "delta.json");
-    if (!FORMAT.equals(root.path("format").asText())) {
+    String format = root.path("format").asText();
+    if (!FORMAT.equals(format) && !FORMAT_1.equals(format)) {
       throw new InvalidInputException("not a deltaimage delta, or one of another format version (format "
-          + root.path("format").asText("missing") + ", this tool reads " + FORMAT + ")");
+          + root.path("format").asText("missing") + ", this tool reads " + FORMAT_1 + " and " + FORMAT + ")");
     }
     try {
       JsonNode source = root.get("source");

@@ -2,6 +2,7 @@ package io.github.deltaimage.format.image;
 
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.codec.DeltaCodec;
+import io.github.deltaimage.codec.SuffixArrayCodec;
 import io.github.deltaimage.event.FileDecision;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.work.Parallel;
@@ -13,6 +14,11 @@ import java.util.List;
 /**
  * The native layer delta format, for a fixed set of source layers: {@link #encode} cuts a target
  * layer tar into three files (recipe, literal stream, delta pack), {@link #decode} puts it back.
+ *
+ * <p>Two formats share that shape. Format 2 (written): a {@link StreamRecipe} and one stream (every
+ * header and every body the source does not hold verbatim) encoded by the suffix-array engine; its
+ * delta pack is empty. Format 1 (still read): per-file xdelta3 deltas in the pack and a literal
+ * stream encoded against the source headers ({@link LayerEncoder}). The recipe's first bytes say which.
  */
 public final class LayerCodec {
 
@@ -28,6 +34,7 @@ public final class LayerCodec {
   public record Encoded(Path recipe, Path literals, Path deltaPack, long storedBytes, List<FileDecision> decisions) {}
 
   private final DeltaCodec codec;
+  private final SuffixArrayCodec engine = new SuffixArrayCodec();
   private final SourceIndex sources;
   private final RunDirectory run;
   private final Parallel parallel;
@@ -41,12 +48,11 @@ public final class LayerCodec {
   }
 
   public Encoded encode(Path targetTar) {
-    LayerEncoder.Encoded encoded = new LayerEncoder(codec, sources, run, parallel).encode(targetTar);
-    Path recipe = run.newFile("recipe");
-    encoded.recipe().write(recipe);
+    StreamLayerEncoder.Encoded encoded = new StreamLayerEncoder(engine, sources, run).encode(targetTar);
     try {
-      long stored = Files.size(recipe) + Files.size(encoded.literals()) + Files.size(encoded.deltaPack());
-      return new Encoded(recipe, encoded.literals(), encoded.deltaPack(), stored, encoded.decisions());
+      Path emptyPack = Files.createFile(run.newFile("deltas"));
+      long stored = Files.size(encoded.recipe()) + Files.size(encoded.stream());
+      return new Encoded(encoded.recipe(), encoded.stream(), emptyPack, stored, encoded.decisions());
     } catch (IOException e) {
       throw new EnvironmentException("cannot read the encoded layer: " + e.getMessage(), e);
     }
@@ -74,6 +80,13 @@ public final class LayerCodec {
       throw new io.github.deltaimage.api.InvalidInputException("the delta is corrupt: parts of " + name + " are missing");
     }
     try {
+      if (StreamRecipe.isStreamRecipe(recipeFile)) {
+        if (Files.size(deltaPack) != 0) {
+          throw new io.github.deltaimage.api.InvalidInputException("the delta is corrupt: " + name
+              + " has a delta pack, which its format (2) never writes");
+        }
+        return new StreamLayerDecoder(engine, sources, run).decode(recipeFile, literals, expectedSha256, name);
+      }
       LayerRecipe recipe = LayerRecipe.read(recipeFile, sources.sizes(), Files.size(deltaPack));
       return new LayerDecoder(codec, sources.tars(), sources.headers(), run, parallel)
           .decode(recipe, literals, deltaPack, expectedSha256, name);

@@ -25,14 +25,22 @@ import java.util.Map;
  */
 final class SourceIndex {
 
-  /** A file body in a source layer. */
-  record Body(int layer, long offset, long length, byte[] path) {}
+  /** A file body in a source layer; {@code entry} is its member's number in {@link #entries()}. */
+  record Body(int layer, long offset, long length, byte[] path, int entry, String sha256) {}
+
+  /**
+   * A member of a source layer: its header (extended headers included) from {@code start}, its body
+   * at {@code bodyOffset}, its padding up to {@code end}.
+   */
+  record Entry(int layer, long start, long bodyOffset, long bodyLength, long end) {}
 
   private final List<Path> tars;
   private final List<Long> sizes;
   private final Map<String, Body> byDigest = new HashMap<>();
   private final Map<PathKey, Body> byPath = new HashMap<>();
   private final Map<String, List<Body>> byRenameKey = new HashMap<>();
+  private final List<Entry> entries = new ArrayList<>();
+  private final Map<PathKey, Integer> entryByPath = new HashMap<>();
   private final Path headers;
 
   private SourceIndex(List<Path> tars, List<Long> sizes, Path headers) {
@@ -62,9 +70,13 @@ final class SourceIndex {
             FileRanges.copy(channel, entry.start(), entry.bodyOffset() - entry.start(), out);
             long bodyEnd = entry.bodyOffset() + entry.bodyLength();
             FileRanges.copy(channel, bodyEnd, entry.end() - bodyEnd, out);
+            int number = index.entries.size();
+            index.entries.add(new Entry(layer, entry.start(), entry.bodyOffset(), entry.bodyLength(), entry.end()));
+            index.entryByPath.put(new PathKey(entry.path()), number);
             if (entry.isRegularFile() && entry.bodyLength() > 0) {
-              Body body = new Body(layer, entry.bodyOffset(), entry.bodyLength(), entry.path());
-              index.byDigest.putIfAbsent(FileRanges.sha256(channel, entry.bodyOffset(), entry.bodyLength()), body);
+              String sha256 = FileRanges.sha256(channel, entry.bodyOffset(), entry.bodyLength());
+              Body body = new Body(layer, entry.bodyOffset(), entry.bodyLength(), entry.path(), number, sha256);
+              index.byDigest.putIfAbsent(sha256, body);
               index.byPath.put(new PathKey(entry.path()), body);
               index.byRenameKey.computeIfAbsent(RenameKey.of(entry.path()), k -> new ArrayList<>()).add(body);
             }
@@ -92,6 +104,22 @@ final class SourceIndex {
 
   Body withContent(String sha256) {
     return byDigest.get(sha256);
+  }
+
+  /** Every member of every source layer, in layer and tar order. */
+  List<Entry> entries() {
+    return entries;
+  }
+
+  /** The number of the last source member at {@code path} (any type), or -1. */
+  int entryAt(byte[] path) {
+    return entryByPath.getOrDefault(new PathKey(path), -1);
+  }
+
+  /** The body at {@code path} when it holds exactly the content {@code sha256}, else null. */
+  Body samePathWithContent(byte[] path, String sha256) {
+    Body same = byPath.get(new PathKey(path));
+    return same != null && same.sha256().equals(sha256) ? same : null;
   }
 
   /**

@@ -1,0 +1,541 @@
+package io.github.deltaimage.codec;
+
+import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.InvalidInputException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.UnsupportedOptionsException;
+import org.tukaani.xz.XZ;
+import org.tukaani.xz.XZIOException;
+import org.tukaani.xz.XZInputStream;
+import org.tukaani.xz.XZOutputStream;
+
+/**
+ * A bsdiff-class delta engine in pure Java: the reference is suffix-sorted (SA-IS), the target is
+ * matched against it with bsdiff's mismatch-tolerant extension (a match may carry a few differing
+ * bytes, stored as a bytewise difference that is mostly zeros), and the three resulting streams
+ * (instructions, differences, new bytes) are each compressed with LZMA2.
+ *
+ * <p>Memory is bounded: the reference is suffix-sorted one window at a time (its size set by the
+ * heap), the target is read in chunks, and each chunk is matched against the window that its
+ * anchors (where the caller expects its counterpart in the reference) point to. Decoding reads
+ * the reference by position and holds nothing but buffers and LZMA2 dictionaries.
+ *
+ * <p>Delta layout: magic, format byte, the reference and target lengths, the three compressed
+ * streams' lengths, then the streams (xz). Each instruction: where the next difference run starts in
+ * the reference (relative to where the previous one ended), its length, then how many new bytes follow.
+ */
+public final class SuffixArrayCodec implements DeltaCodec {
+
+  private static final int MAGIC = 0x44534131; // "DSA1"
+  private static final int FORMAT = 1;
+  /** Largest LZMA2 dictionary written, so a decoder never needs more than this per stream. */
+  private static final int MAX_DICTIONARY = 16 << 20;
+  private static final int DECODE_MEMORY_LIMIT_KIB = (MAX_DICTIONARY >> 10) + 4096;
+  private static final int BUFFER = 1 << 16;
+
+  /** Where target bytes are expected in the reference, to choose each chunk's window. */
+  public interface Anchors {
+    /** The reference position expected to match target position {@code targetPosition}, or -1 when unknown. */
+    long referenceFor(long targetPosition);
+  }
+
+  private final int window;
+  private final int chunk;
+
+  /** Windows and chunks sized to the heap this JVM may use. */
+  public SuffixArrayCodec() {
+    this(defaultWindow(Runtime.getRuntime().maxMemory()));
+  }
+
+  SuffixArrayCodec(int window) {
+    this.window = Math.max(window, 1 << 16);
+    this.chunk = Math.max(1 << 16, Math.min(this.window / 2, 32 << 20));
+  }
+
+  /**
+   * Per window byte: the byte itself, four of the suffix array, about one and a half of SA-IS's
+   * reduced problem; a chunk of target and the LZMA2 stage's dictionaries come on top. Capped at
+   * 64 MiB (about 450 MiB of arrays) so that the process stays well under a gigabyte whatever heap
+   * it is given, even before the previous window's arrays are collected.
+   */
+  static int defaultWindow(long maxHeap) {
+    long spare = maxHeap - (160L << 20);
+    long fit = spare / 7;
+    return (int) Math.max(8L << 20, Math.min(64L << 20, fit));
+  }
+
+  /** How much reference is suffix-sorted at once; a reference up to this long is matched as a whole. */
+  public int window() {
+    return window;
+  }
+
+  @Override
+  public String name() {
+    return "suffix-array+lzma2";
+  }
+
+  @Override
+  public void encode(Path source, Path target, Path delta) {
+    encode(source, target, delta, null);
+  }
+
+  /** As {@link #encode(Path, Path, Path)}, with hints of where each part of the target sits in the reference. */
+  public void encode(Path reference, Path target, Path delta, Anchors anchors) {
+    Path[] raw = new Path[3];
+    try {
+      for (int i = 0; i < raw.length; i++) {
+        raw[i] = Files.createTempFile(delta.toAbsolutePath().getParent(), "sa-stream", ".raw");
+      }
+      long referenceLength = Files.size(reference);
+      long targetLength = Files.size(target);
+      try (FileChannel ref = FileChannel.open(reference, StandardOpenOption.READ);
+          FileChannel tgt = FileChannel.open(target, StandardOpenOption.READ);
+          DataOutputStream controls = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(raw[0]), BUFFER));
+          OutputStream differences = new BufferedOutputStream(Files.newOutputStream(raw[1]), BUFFER);
+          OutputStream literals = new BufferedOutputStream(Files.newOutputStream(raw[2]), BUFFER)) {
+        new Matcher(ref, referenceLength, tgt, targetLength, anchors, controls, differences, literals).run();
+      }
+      Path[] packed = new Path[3];
+      for (int i = 0; i < raw.length; i++) {
+        packed[i] = Files.createTempFile(delta.toAbsolutePath().getParent(), "sa-stream", ".xz");
+        compress(raw[i], packed[i], i == 1);
+        Files.delete(raw[i]);
+      }
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(delta), BUFFER))) {
+        out.writeInt(MAGIC);
+        out.writeByte(FORMAT);
+        Varints.write(out, referenceLength);
+        Varints.write(out, targetLength);
+        for (Path part : packed) {
+          Varints.write(out, Files.size(part));
+        }
+        for (Path part : packed) {
+          Files.copy(part, out);
+          Files.delete(part);
+        }
+      }
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot encode " + target + ": " + e.getMessage(), e);
+    } finally {
+      for (Path file : raw) {
+        deleteQuietly(file);
+      }
+    }
+  }
+
+  private static void compress(Path raw, Path packed, boolean longMatches) throws IOException {
+    long size = Files.size(raw);
+    LZMA2Options options = new LZMA2Options(6);
+    // No larger a dictionary than the stream (less memory on both sides), at most MAX_DICTIONARY.
+    int dictionary = (int) Math.max(LZMA2Options.DICT_SIZE_MIN, Math.min(MAX_DICTIONARY, Long.highestOneBit(Math.max(1, size)) * 2));
+    options.setDictSize(dictionary);
+    if (longMatches) {
+      // The differences are long zero runs with a few bytes between: the longest matches pay (10 %
+      // smaller on the Debian pair) where on new bytes they only cost time.
+      options.setNiceLen(LZMA2Options.NICE_LEN_MAX);
+    }
+    try (InputStream in = Files.newInputStream(raw);
+        XZOutputStream out = new XZOutputStream(new BufferedOutputStream(Files.newOutputStream(packed), BUFFER), options,
+            XZ.CHECK_CRC32)) {
+      in.transferTo(out);
+    } catch (UnsupportedOptionsException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void decode(Path source, Path delta, Path target) {
+    try (FileChannel deltaChannel = FileChannel.open(delta, StandardOpenOption.READ);
+        FileChannel ref = FileChannel.open(source, StandardOpenOption.READ)) {
+      DataInputStream header = new DataInputStream(new BufferedInputStream(new RangeInputStream(deltaChannel, 0,
+          deltaChannel.size()), 64));
+      long headerLength = 0;
+      if (deltaChannel.size() < 5 || header.readInt() != MAGIC) {
+        throw corrupt("not a suffix-array delta");
+      }
+      int format = header.readUnsignedByte();
+      if (format != FORMAT) {
+        throw corrupt("stream format " + format + " is not one this version reads (" + FORMAT + ")");
+      }
+      Varints.Counting counting = new Varints.Counting(header);
+      long referenceLength = counting.read();
+      long targetLength = counting.read();
+      long[] lengths = {counting.read(), counting.read(), counting.read()};
+      headerLength = 5 + counting.consumed();
+      if (referenceLength != ref.size()) {
+        throw new InvalidInputException("the delta was made against a reference of " + referenceLength
+            + " bytes, the one given has " + ref.size() + ": wrong source");
+      }
+      long at = headerLength;
+      long[] starts = new long[3];
+      for (int i = 0; i < 3; i++) {
+        starts[i] = at;
+        at += lengths[i];
+        if (at < 0 || at > deltaChannel.size()) {
+          throw corrupt("a stream runs past the end of the delta");
+        }
+      }
+      if (at != deltaChannel.size()) {
+        throw corrupt("trailing bytes after the streams");
+      }
+      try (DataInputStream controls = new DataInputStream(open(deltaChannel, starts[0], lengths[0]));
+          InputStream differences = open(deltaChannel, starts[1], lengths[1]);
+          InputStream literals = open(deltaChannel, starts[2], lengths[2]);
+          OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), BUFFER)) {
+        apply(ref, referenceLength, targetLength, controls, differences, literals, out);
+      }
+    } catch (EOFException e) {
+      throw corrupt("truncated");
+    } catch (XZIOException e) {
+      throw corrupt("a compressed stream is damaged (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot decode " + delta + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static InputStream open(FileChannel channel, long start, long length) throws IOException {
+    return new BufferedInputStream(new XZInputStream(new BufferedInputStream(new RangeInputStream(channel, start, length),
+        BUFFER), DECODE_MEMORY_LIMIT_KIB), BUFFER);
+  }
+
+  /** Runs the instructions, refusing any that reaches outside the reference or past the declared length. */
+  private static void apply(FileChannel ref, long referenceLength, long targetLength, DataInputStream controls,
+      InputStream differences, InputStream literals, OutputStream out) throws IOException {
+    byte[] reference = new byte[BUFFER];
+    byte[] difference = new byte[BUFFER];
+    long written = 0;
+    long referenceAt = 0;
+    Varints.Counting numbers = new Varints.Counting(controls);
+    while (written < targetLength) {
+      long seek = Varints.unzigzag(numbers.read());
+      long diffLength = numbers.read();
+      long literalLength = numbers.read();
+      referenceAt += seek;
+      if (referenceAt < 0 || diffLength > referenceLength - referenceAt) {
+        throw corrupt("an instruction reads outside the reference");
+      }
+      if (diffLength > targetLength - written || literalLength > targetLength - written - diffLength) {
+        throw corrupt("an instruction writes past the declared length");
+      }
+      long remaining = diffLength;
+      while (remaining > 0) {
+        int n = (int) Math.min(remaining, BUFFER);
+        readFully(ref, referenceAt, reference, n);
+        readFully(differences, difference, n);
+        for (int i = 0; i < n; i++) {
+          reference[i] += difference[i];
+        }
+        out.write(reference, 0, n);
+        referenceAt += n;
+        remaining -= n;
+      }
+      remaining = literalLength;
+      while (remaining > 0) {
+        int n = (int) Math.min(remaining, BUFFER);
+        readFully(literals, difference, n);
+        out.write(difference, 0, n);
+        remaining -= n;
+      }
+      written += diffLength + literalLength;
+    }
+    if (controls.read() != -1 || differences.read() != -1 || literals.read() != -1) {
+      throw corrupt("bytes left over after the declared length");
+    }
+  }
+
+  private static void readFully(FileChannel channel, long position, byte[] into, int length) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(into, 0, length);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, position + buffer.position()) < 0) {
+        throw new EOFException();
+      }
+    }
+  }
+
+  private static void readFully(InputStream in, byte[] into, int length) throws IOException {
+    int at = 0;
+    while (at < length) {
+      int n = in.read(into, at, length - at);
+      if (n < 0) {
+        throw new EOFException();
+      }
+      at += n;
+    }
+  }
+
+  static InvalidInputException corrupt(String why) {
+    return new InvalidInputException("the delta is corrupt (" + why + "); it cannot be applied");
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // A temporary file in the caller's run directory, which goes at the end anyway.
+    }
+  }
+
+  /** bsdiff's matching loop over one window and one target chunk at a time. */
+  private final class Matcher {
+    private final FileChannel reference;
+    private final long referenceLength;
+    private final FileChannel target;
+    private final long targetLength;
+    private final Anchors anchors;
+    private final DataOutputStream controls;
+    private final OutputStream differences;
+    private final OutputStream literals;
+
+    private byte[] old;
+    private int oldSize;
+    private long windowStart = -1;
+    private int[] suffixes;
+    /** Per first two bytes, where their suffixes start in {@link #suffixes}: narrows every search. */
+    private int[] buckets;
+    private byte[] neu;
+    /** Where in the reference the previous difference run ended (absolute). */
+    private long lastReferenceEnd;
+    private final byte[] scratch = new byte[BUFFER];
+
+    Matcher(FileChannel reference, long referenceLength, FileChannel target, long targetLength, Anchors anchors,
+        DataOutputStream controls, OutputStream differences, OutputStream literals) {
+      this.reference = reference;
+      this.referenceLength = referenceLength;
+      this.target = target;
+      this.targetLength = targetLength;
+      this.anchors = anchors;
+      this.controls = controls;
+      this.differences = differences;
+      this.literals = literals;
+    }
+
+    void run() throws IOException {
+      int windowSize = (int) Math.min(window, referenceLength);
+      old = new byte[windowSize];
+      neu = new byte[(int) Math.min(chunk, targetLength)];
+      for (long chunkStart = 0; chunkStart < targetLength; chunkStart += neu.length) {
+        int chunkLength = (int) Math.min(neu.length, targetLength - chunkStart);
+        readFully(target, chunkStart, neu, chunkLength);
+        useWindow(windowFor(chunkStart, chunkLength, windowSize));
+        match(chunkLength);
+      }
+    }
+
+    /** The window start for a chunk: around where its anchors point, or in proportion when none do. */
+    private long windowFor(long chunkStart, int chunkLength, int windowSize) {
+      if (windowSize >= referenceLength) {
+        return 0;
+      }
+      long expected = anchors == null ? -1 : anchors.referenceFor(chunkStart);
+      if (expected < 0) {
+        expected = (long) (chunkStart * ((double) referenceLength / Math.max(1, targetLength)));
+      }
+      // The chunk's counterpart and what follows it, with some room before for what moved back.
+      long start = expected - windowSize / 8;
+      return Math.max(0, Math.min(start, referenceLength - windowSize));
+    }
+
+    private void useWindow(long start) throws IOException {
+      if (suffixes != null && Math.abs(start - windowStart) <= old.length / 4) {
+        return;
+      }
+      suffixes = null;
+      windowStart = start;
+      oldSize = old.length;
+      readFully(reference, start, old, oldSize);
+      suffixes = SuffixSorter.sort(old, oldSize);
+      buckets = new int[65536 + 1];
+      // suffixes[0] is the empty suffix, then the one-byte suffix (if any) sorts before its two-byte peers.
+      for (int i = 1; i <= oldSize; i++) {
+        int p = suffixes[i];
+        int key = p + 1 < oldSize ? ((old[p] & 0xff) << 8) | (old[p + 1] & 0xff) : (old[p] & 0xff) << 8;
+        buckets[key + 1]++;
+      }
+      for (int k = 0; k < 65536; k++) {
+        buckets[k + 1] += buckets[k];
+      }
+    }
+
+    private int matchPosition;
+
+    /** Longest match of {@code neu[scan..]} in the window; its start in {@link #matchPosition}. */
+    private int search(int scan, int newSize) {
+      int st;
+      int en;
+      if (newSize - scan >= 2) {
+        int key = ((neu[scan] & 0xff) << 8) | (neu[scan + 1] & 0xff);
+        // Bucket bounds are offsets past the empty suffix at index 0.
+        // Suffix k of the bucket sits at index 1 + buckets[key] + k; one neighbour either side is a harmless candidate.
+        st = buckets[key];
+        en = Math.min(buckets[key + 1] + 1, oldSize);
+      } else {
+        st = 0;
+        en = oldSize;
+      }
+      while (en - st >= 2) {
+        int x = st + (en - st) / 2;
+        int p = suffixes[x];
+        int length = Math.min(oldSize - p, newSize - scan);
+        if (Arrays.compareUnsigned(old, p, p + length, neu, scan, scan + length) < 0) {
+          st = x;
+        } else {
+          en = x;
+        }
+      }
+      int x = matchLength(suffixes[st], scan, newSize);
+      int y = matchLength(suffixes[en], scan, newSize);
+      if (x > y) {
+        matchPosition = suffixes[st];
+        return x;
+      }
+      matchPosition = suffixes[en];
+      return y;
+    }
+
+    private int matchLength(int p, int scan, int newSize) {
+      int limit = Math.min(oldSize - p, newSize - scan);
+      int mismatch = Arrays.mismatch(old, p, p + limit, neu, scan, scan + limit);
+      return mismatch < 0 ? limit : mismatch;
+    }
+
+    private boolean same(int oldAt, int newAt) {
+      return oldAt >= 0 && oldAt < oldSize && old[oldAt] == neu[newAt];
+    }
+
+    /** Matches {@code neu[0, newSize)} against the window, writing instructions as it goes. */
+    private void match(int newSize) throws IOException {
+      int scan = 0;
+      int len = 0;
+      int pos = 0;
+      int lastScan = 0;
+      int lastPos = (int) Math.max(0, Math.min(oldSize, lastReferenceEnd - windowStart));
+      int lastOffset = lastPos;
+      int misses = 0;
+      while (scan < newSize) {
+        int oldScore = 0;
+        int scsc;
+        for (scsc = scan += len; scan < newSize; scan++) {
+          len = search(scan, newSize);
+          pos = matchPosition;
+          for (; scsc < scan + len; scsc++) {
+            if (same(scsc + lastOffset, scsc)) {
+              oldScore++;
+            }
+          }
+          if ((len == oldScore && len != 0) || len > oldScore + 8) {
+            break;
+          }
+          if (same(scan + lastOffset, scan)) {
+            oldScore--;
+          }
+          // In content the reference does not hold, searching every position is what costs; after a
+          // kilobyte of misses search every fourth one: a match found late is extended back (lenb).
+          if (len < 5) {
+            if (++misses >= 1024) {
+              for (int skip = 0; skip < 3 && scan + 1 < newSize; skip++) {
+                scan++;
+                if (same(scan + lastOffset, scan)) {
+                  oldScore--;
+                }
+              }
+              scsc = Math.max(scsc, scan + 1);
+            }
+          } else {
+            misses = 0;
+          }
+        }
+        if (len != oldScore || scan == newSize) {
+          int s = 0;
+          int sf = 0;
+          int lenf = 0;
+          for (int i = 0; lastScan + i < scan && lastPos + i < oldSize;) {
+            if (old[lastPos + i] == neu[lastScan + i]) {
+              s++;
+            }
+            i++;
+            if (s * 2 - i > sf * 2 - lenf) {
+              sf = s;
+              lenf = i;
+            }
+          }
+          int lenb = 0;
+          if (scan < newSize) {
+            s = 0;
+            int sb = 0;
+            for (int i = 1; scan >= lastScan + i && pos >= i; i++) {
+              if (old[pos - i] == neu[scan - i]) {
+                s++;
+              }
+              if (s * 2 - i > sb * 2 - lenb) {
+                sb = s;
+                lenb = i;
+              }
+            }
+          }
+          if (lastScan + lenf > scan - lenb) {
+            int overlap = (lastScan + lenf) - (scan - lenb);
+            s = 0;
+            int ss = 0;
+            int lens = 0;
+            for (int i = 0; i < overlap; i++) {
+              if (neu[lastScan + lenf - overlap + i] == old[lastPos + lenf - overlap + i]) {
+                s++;
+              }
+              if (neu[scan - lenb + i] == old[pos - lenb + i]) {
+                s--;
+              }
+              if (s > ss) {
+                ss = s;
+                lens = i + 1;
+              }
+            }
+            lenf += lens - overlap;
+            lenb -= lens;
+          }
+          emit(lastScan, lastPos, lenf, (scan - lenb) - (lastScan + lenf));
+          lastScan = scan - lenb;
+          lastPos = pos - lenb;
+          lastOffset = pos - scan;
+        }
+      }
+    }
+
+    /** One instruction: {@code lenf} bytes as differences from the window at {@code oldAt}, then {@code extra} new bytes. */
+    private void emit(int newAt, int oldAt, int lenf, int extra) throws IOException {
+      if (lenf == 0 && extra == 0) {
+        return;
+      }
+      long absolute = windowStart + oldAt;
+      Varints.write(controls, Varints.zigzag(absolute - lastReferenceEnd));
+      Varints.write(controls, lenf);
+      Varints.write(controls, extra);
+      for (int done = 0; done < lenf;) {
+        int n = Math.min(lenf - done, scratch.length);
+        for (int i = 0; i < n; i++) {
+          scratch[i] = (byte) (neu[newAt + done + i] - old[oldAt + done + i]);
+        }
+        differences.write(scratch, 0, n);
+        done += n;
+      }
+      literals.write(neu, newAt + lenf, extra);
+      lastReferenceEnd = absolute + lenf;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.github.deltaimage.format.image;
+
+import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.codec.SuffixArrayCodec;
+import io.github.deltaimage.fs.FileRanges;
+import io.github.deltaimage.fs.RunDirectory;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Rebuilds a target layer tar from a stream-format recipe: the recipe is read twice, once to build
+ * the reference (and check every record), once to interleave the decoded stream with the copied
+ * bodies; the result must hash to the layer's diff_id.
+ */
+final class StreamLayerDecoder {
+
+  private final SuffixArrayCodec engine;
+  private final SourceIndex sources;
+  private final RunDirectory run;
+
+  StreamLayerDecoder(SuffixArrayCodec engine, SourceIndex sources, RunDirectory run) {
+    this.engine = engine;
+    this.sources = sources;
+    this.run = run;
+  }
+
+  Path decode(Path recipeFile, Path encodedStream, String expectedSha256, String name) {
+    Path referenceFile = run.newFile("stream-reference");
+    Path streamFile = run.newFile("stream");
+    Path tar = run.newFile("layer.tar");
+    MessageDigest digest = sha256();
+    try {
+      long streamLength;
+      try (StreamRecipe.Reader recipe = new StreamRecipe.Reader(recipeFile, sources);
+          StreamReference reference = new StreamReference(sources, referenceFile)) {
+        streamLength = recipe.streamLength();
+        while (recipe.hasNext()) {
+          reference.member(recipe.next());
+        }
+        recipe.finish();
+        reference.rest(recipe.restBudget());
+      }
+      try {
+        engine.decode(referenceFile, encodedStream, streamFile);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("the delta for " + name + " is corrupt or was made from another source: "
+            + e.getMessage(), e);
+      }
+      Files.delete(referenceFile);
+      if (Files.size(streamFile) != streamLength) {
+        throw new InvalidInputException("the delta for " + name + " is corrupt: its stream decoded to "
+            + Files.size(streamFile) + " bytes instead of " + streamLength);
+      }
+      try (StreamRecipe.Reader recipe = new StreamRecipe.Reader(recipeFile, sources);
+          FileChannel stream = FileChannel.open(streamFile, StandardOpenOption.READ);
+          OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), digest)) {
+        List<FileChannel> layers = new ArrayList<>();
+        try {
+          for (Path source : sources.tars()) {
+            layers.add(FileChannel.open(source, StandardOpenOption.READ));
+          }
+          long at = 0;
+          while (recipe.hasNext()) {
+            StreamRecipe.Member member = recipe.next();
+            if (member.header() != null) {
+              SourceIndex.Entry source = sources.entries().get(member.source());
+              byte[] header = HeaderPrediction.apply(StreamLayerEncoder.read(layers.get(source.layer()), source.start()),
+                  member.header());
+              if (header == null) {
+                throw LayerRecipe.corrupt(recipeFile, "a member's header checksum cannot be rebuilt");
+              }
+              out.write(header);
+            } else {
+              FileRanges.copy(stream, at, member.headerLength(), out);
+              at += member.headerLength();
+            }
+            if (member.bodyCopied()) {
+              SourceIndex.Entry source = sources.entries().get(member.source());
+              FileRanges.copy(layers.get(source.layer()), source.bodyOffset(), source.bodyLength(), out);
+            } else {
+              FileRanges.copy(stream, at, member.bodyLength(), out);
+              at += member.bodyLength();
+            }
+            if (member.paddingInStream()) {
+              FileRanges.copy(stream, at, member.padding(), out);
+              at += member.padding();
+            } else {
+              out.write(new byte[(int) member.padding()]);
+            }
+          }
+          long trailer = recipe.finish();
+          FileRanges.copy(stream, at, trailer, out);
+        } finally {
+          for (FileChannel layer : layers) {
+            layer.close();
+          }
+        }
+      }
+      Files.delete(streamFile);
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot rebuild " + name + ": " + e.getMessage(), e);
+    }
+    String actual = HexFormat.of().formatHex(digest.digest());
+    if (!actual.equals(expectedSha256)) {
+      throw new InvalidInputException("the delta is corrupt or was made from another source: " + name
+          + " rebuilt to sha256:" + actual + " instead of its diff_id sha256:" + expectedSha256);
+    }
+    return tar;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

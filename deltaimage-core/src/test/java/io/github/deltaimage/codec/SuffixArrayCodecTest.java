@@ -1,0 +1,118 @@
+package io.github.deltaimage.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.deltaimage.api.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SuffixArrayCodecTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void suffixesAreSortedAsANaiveSortSortsThem() {
+    Random random = new Random(7);
+    for (int round = 0; round < 300; round++) {
+      int length = random.nextInt(200);
+      int alphabet = 1 + random.nextInt(round % 3 == 0 ? 2 : 256);
+      byte[] data = new byte[length];
+      for (int i = 0; i < length; i++) {
+        data[i] = (byte) (random.nextInt(alphabet) * (256 / alphabet) - 128);
+      }
+      int[] expected = IntStream.rangeClosed(0, length).boxed()
+          .sorted(Comparator.comparing(i -> Arrays.copyOfRange(data, i, length), Arrays::compareUnsigned))
+          .mapToInt(Integer::intValue).toArray();
+      assertThat(SuffixSorter.sort(data, length)).as("round %d", round).containsExactly(expected);
+    }
+  }
+
+  @Test
+  void aTargetMadeOfEditedAndMovedReferencePiecesIsRebuiltExactlyAndSmall() throws IOException {
+    Random random = new Random(11);
+    byte[] reference = new byte[3 << 20];
+    random.nextBytes(reference);
+    Arrays.fill(reference, 1 << 20, (1 << 20) + 100_000, (byte) 0); // a run, as tar padding makes
+    byte[] target = new byte[reference.length + 50_000];
+    // The second half first, then the first half with a byte changed every 1000, then new bytes.
+    int half = reference.length / 2;
+    System.arraycopy(reference, half, target, 0, reference.length - half);
+    System.arraycopy(reference, 0, target, reference.length - half, half);
+    for (int i = reference.length - half; i < reference.length; i += 1000) {
+      target[i]++;
+    }
+    byte[] fresh = new byte[50_000];
+    random.nextBytes(fresh);
+    System.arraycopy(fresh, 0, target, reference.length, fresh.length);
+
+    for (int window : new int[] {64 << 20, 1 << 20}) {
+      Path delta = roundTrip(new SuffixArrayCodec(window), reference, target);
+      if (window > reference.length) {
+        // The new bytes, plus about a byte of difference every 1000 and a few instructions.
+        assertThat(Files.size(delta)).isLessThan(fresh.length + 20_000);
+      }
+    }
+  }
+
+  @Test
+  void emptyAndTinyInputsRoundTrip() throws IOException {
+    SuffixArrayCodec codec = new SuffixArrayCodec(1 << 20);
+    roundTrip(codec, new byte[0], new byte[0]);
+    roundTrip(codec, new byte[0], "abc".getBytes());
+    roundTrip(codec, "abc".getBytes(), new byte[0]);
+    roundTrip(codec, "a".getBytes(), "aaaaaaaaaaaaab".getBytes());
+  }
+
+  @Test
+  void aDamagedOrTruncatedDeltaIsRefusedWithOneLine() throws IOException {
+    Random random = new Random(3);
+    byte[] reference = new byte[200_000];
+    random.nextBytes(reference);
+    byte[] target = reference.clone();
+    target[5000] ^= 1;
+    SuffixArrayCodec codec = new SuffixArrayCodec(1 << 20);
+    Path delta = roundTrip(codec, reference, target);
+    byte[] bytes = Files.readAllBytes(delta);
+    Path ref = Files.write(dir.resolve("ref"), reference);
+    for (int cut : new int[] {0, 3, 8, bytes.length / 2, bytes.length - 1}) {
+      Path damaged = Files.write(dir.resolve("cut"), Arrays.copyOf(bytes, cut));
+      assertThatThrownBy(() -> codec.decode(ref, damaged, dir.resolve("out")))
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("corrupt");
+    }
+    for (int at = 5; at < bytes.length; at += 7) {
+      byte[] flipped = bytes.clone();
+      flipped[at] ^= 0x55;
+      Path damaged = Files.write(dir.resolve("flipped"), flipped);
+      try {
+        codec.decode(ref, damaged, dir.resolve("out"));
+        // A flip the streams survive must still give the declared length: the layer's sha256 catches the rest.
+        assertThat(Files.size(dir.resolve("out"))).isEqualTo(target.length);
+      } catch (InvalidInputException e) {
+        assertThat(e.getMessage()).doesNotContain("\n");
+      }
+    }
+    Path other = Files.write(dir.resolve("other"), new byte[10]);
+    assertThatThrownBy(() -> codec.decode(other, delta, dir.resolve("out")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("wrong source");
+  }
+
+  private Path roundTrip(SuffixArrayCodec codec, byte[] reference, byte[] target) throws IOException {
+    Path ref = Files.write(dir.resolve("ref"), reference);
+    Path tgt = Files.write(dir.resolve("tgt"), target);
+    Path delta = dir.resolve("delta-" + reference.length + "-" + target.length);
+    codec.encode(ref, tgt, delta);
+    Path out = dir.resolve("out");
+    codec.decode(ref, delta, out);
+    assertThat(Files.readAllBytes(out)).isEqualTo(target);
+    return delta;
+  }
+}
