@@ -180,6 +180,10 @@ public class DiffMojo extends AbstractDeltaImageMojo {
 
   @Override
   String hintFor(InvalidInputException e) {
+    if ((candidates != null && !candidates.isEmpty()) || candidateTags > 0) {
+      return " (check " + UserProperties.describe("candidates", UserProperties.CANDIDATES) + ", "
+          + UserProperties.describe("source", UserProperties.SOURCE) + " and " + UserProperties.describe("target", UserProperties.TARGET) + ")";
+    }
     return " (check " + UserProperties.describe("source", UserProperties.SOURCE) + " and "
         + UserProperties.describe("target", UserProperties.TARGET) + ")";
   }
