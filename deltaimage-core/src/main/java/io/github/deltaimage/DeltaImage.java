@@ -2,7 +2,13 @@ package io.github.deltaimage;
 
 import io.github.deltaimage.codec.Xdelta3Codec;
 import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.copy.Transports;
+import io.github.deltaimage.delta.BaseChoice;
+import io.github.deltaimage.delta.BestBase;
 import io.github.deltaimage.delta.DeltaContents;
+import io.github.deltaimage.delta.ReleaseTags;
+import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.delta.ImageDeltaSummary;
 import io.github.deltaimage.delta.ImageDeltas;
 import io.github.deltaimage.reference.ImageReference;
@@ -12,6 +18,7 @@ import io.github.deltaimage.format.dir.DirectorySummary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -54,6 +61,36 @@ public final class DeltaImage {
       DeltaOptions options, CopyOptions transports) {
     return imageDeltas(options, transports)
         .diff(ImageReference.parse(source), ImageReference.parse(target), ImageReference.parse(delta), unlinked);
+  }
+
+  /**
+   * Makes the delta image {@code delta} against whichever of {@code candidates} gives the smallest
+   * delta (estimated from content hashes, the best two encoded for real); the summary's notes say
+   * which won and by how much. The delta records the winner as its source, as {@link #diffImages} does.
+   */
+  public static BaseChoice diffImagesFromBestBase(List<String> candidates, String target, String delta, boolean unlinked,
+      DeltaOptions options, CopyOptions transports) {
+    CopyOptions copyOptions = transports.withTempParent(options.tempDirectory());
+    return new BestBase(imageDeltas(options, transports)::diff, copyOptions, options.tempDirectory(), options.listener())
+        .diff(candidates.stream().map(ImageReference::parse).toList(), ImageReference.parse(target), ImageReference.parse(delta),
+            unlinked);
+  }
+
+  /**
+   * The {@code count} tags of {@code target}'s registry repository that sort, as versions, just before
+   * {@code target}'s own tag (delta tags left out), as full references: "the last N releases".
+   */
+  public static List<String> previousTags(String target, int count, CopyOptions transports) {
+    ImageReference reference = ImageReference.parse(target);
+    if (!(reference instanceof ImageReference.Registry registry) || registry.name().tag() == null) {
+      throw new InvalidInputException("the last tags of a repository can only be listed for a registry image with a tag, not "
+          + target + "; name the candidate sources one by one instead");
+    }
+    try (RunDirectory run = RunDirectory.create(transports.tempParent());
+        Transports opened = new Transports(transports, run)) {
+      List<String> tags = ReleaseTags.before(opened.listTags(registry), registry.name().tag(), count);
+      return tags.stream().map(tag -> new ImageReference.Registry(registry.name().withoutDigest(tag)).toString()).toList();
+    }
   }
 
   /**

@@ -85,9 +85,16 @@ final class ImageCommand implements Runnable {
     @Option(names = "--unlinked", description = "Leave SRC's layers out; apply then needs --source.")
     boolean unlinked;
 
+    @Option(names = "--candidate", paramLabel = "SRC",
+        description = {"Another image the delta may be made against (repeatable). SRC and every candidate are estimated"
+            + " from their files' content hashes, the best two encoded, and the smaller delta kept; it records its own base."})
+    java.util.List<String> candidates = new java.util.ArrayList<>();
+
     @Override
     public void run() {
-      ImageDeltaSummary summary = DeltaImage.diffImages(source, target, delta, unlinked, options(), copyOptions());
+      ImageDeltaSummary summary = candidates.isEmpty() ? DeltaImage.diffImages(source, target, delta, unlinked, options(), copyOptions())
+          : DeltaImage.diffImagesFromBestBase(BestBaseWords.sourceFirst(source, candidates), target, delta, unlinked, options(),
+              copyOptions()).summary();
       TerminalStatus.clear(err());
       PrintWriter out = out();
       out.printf(Locale.ROOT, "delta %s: %s -> %s, %.1f s%n", delta, summary.sourceImageId(), summary.targetImageId(),

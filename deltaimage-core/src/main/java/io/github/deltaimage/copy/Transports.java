@@ -57,6 +57,11 @@ public final class Transports implements AutoCloseable {
     return new DaemonSink((ImageReference.Daemon) ref, engine(), run);
   }
 
+  /** The tags of the repository {@code ref} names, with the source credentials; what "the last N tags" is chosen from. */
+  public java.util.List<String> listTags(ImageReference.Registry ref) {
+    return client(ref.name().domain(), options.sourceCredentials()).listTags(ref.name().path(), ref.toString());
+  }
+
   private RegistryClient client(String host, Credentials explicit) {
     CredentialResolver resolver = new CredentialResolver(explicit, options.credentialProvider(), options.environment(), options.home());
     return new RegistryClient(host, resolver, options.plainHttpHosts(), options.retry(), options.registryTimeouts());

@@ -2,9 +2,11 @@ package io.github.deltaimage.maven;
 
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.delta.BaseChoice;
 import io.github.deltaimage.delta.ImageDeltaSummary;
 import io.github.deltaimage.delta.SummaryText;
 import io.github.deltaimage.reference.ImageReference;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +83,28 @@ public class DiffMojo extends AbstractDeltaImageMojo {
   @Parameter(property = UserProperties.UNLINKED, defaultValue = "false")
   boolean unlinked;
 
+  /**
+   * More images the delta may be made against, besides {@code <source>} (which may then be left
+   * out): each is estimated from its files' content hashes, the best two are encoded for real, and
+   * the smaller delta is kept. The log and the report say which base won and by how much. The delta
+   * records its own base, so {@code deltaimage:apply} needs nothing more. On the command line:
+   * {@code -Ddeltaimage.candidates=reg/app:1.0,reg/app:1.0.1}.
+   *
+   * @since 0.2.0
+   */
+  @Parameter(property = UserProperties.CANDIDATES)
+  List<String> candidates;
+
+  /**
+   * Also take as candidates the last N tags of the target's registry repository: those that sort,
+   * as versions ({@code 1.9 < 1.10}), just before the target's tag; tags ending in {@code -delta}
+   * are left out. {@code 0}: none.
+   *
+   * @since 0.2.0
+   */
+  @Parameter(property = UserProperties.CANDIDATE_TAGS, defaultValue = "0")
+  int candidateTags;
+
   @Inject
   public DiffMojo(SettingsDecrypter settingsDecrypter) {
     super(settingsDecrypter);
@@ -93,6 +117,11 @@ public class DiffMojo extends AbstractDeltaImageMojo {
 
   @Override
   void doExecute() throws MojoFailureException, MojoExecutionException {
+    boolean choosing = (candidates != null && !candidates.isEmpty()) || candidateTags > 0;
+    if (choosing) {
+      chooseTheBase();
+      return;
+    }
     String sourceText = required(source, "source", UserProperties.SOURCE, "registry.example.com/app:1.0");
     String targetText = required(target, "target", UserProperties.TARGET, "registry.example.com/app:1.1");
     ImageReference sourceImage = reference(sourceText, "source", UserProperties.SOURCE);
@@ -126,8 +155,57 @@ public class DiffMojo extends AbstractDeltaImageMojo {
     report(new DeltaReports.Run(goal(), images, unlinked), summary, SummaryText.willReproduce(summary));
   }
 
+  /** The diff with {@code <candidates>} or {@code <candidateTags>}: core estimates, encodes the best two, keeps the smaller. */
+  private void chooseTheBase() throws MojoFailureException, MojoExecutionException {
+    String targetText = required(target, "target", UserProperties.TARGET, "registry.example.com/app:1.1");
+    ImageReference targetImage = reference(targetText, "target", UserProperties.TARGET);
+    String deltaText = delta != null && !delta.isBlank() ? delta.trim() : DefaultDelta.forTarget(targetImage);
+    ImageReference deltaImage = reference(required(deltaText, "delta", UserProperties.DELTA, "docker-daemon:app:delta"), "delta",
+        UserProperties.DELTA);
+    List<ImageReference> named = new ArrayList<>();
+    if (source != null && !source.isBlank()) {
+      named.add(reference(source.trim(), "source", UserProperties.SOURCE));
+    }
+    for (String candidate : candidates == null ? List.<String>of() : candidates) {
+      if (candidate != null && !candidate.isBlank()) {
+        named.add(reference(candidate.trim(), "candidates", UserProperties.CANDIDATES));
+      }
+    }
+    List<ImageReference> every = new ArrayList<>(named);
+    every.add(targetImage);
+    every.add(deltaImage);
+    io.github.deltaimage.copy.CopyOptions copyOptions = copyOptions(every);
+    List<String> all = new ArrayList<>(named.stream().map(ImageReference::toString).toList());
+    if (candidateTags > 0) {
+      List<String> tags = DeltaImage.previousTags(targetImage.toString(), candidateTags, copyOptions);
+      getLog().info("The last " + candidateTags + " tags before " + targetImage + ": " + (tags.isEmpty() ? "none" : tags));
+      all.addAll(tags);
+    }
+    if (all.isEmpty()) {
+      throw new MojoFailureException("No candidate source: give " + UserProperties.describe("source", UserProperties.SOURCE) + ", "
+          + UserProperties.describe("candidates", UserProperties.CANDIDATES) + " or a repository with earlier tags for "
+          + UserProperties.describe("candidateTags", UserProperties.CANDIDATE_TAGS));
+    }
+    getLog().info("Choosing the base among " + all.size() + " candidates for " + targetImage + ", into " + deltaImage);
+    BaseChoice choice = DeltaImage.diffImagesFromBestBase(all, targetImage.toString(), deltaImage.toString(), unlinked, deltaOptions(),
+        copyOptions);
+    ImageDeltaSummary summary = choice.summary();
+    getLog().info("Wrote " + deltaImage + (summary.manifestDigest() == null ? "" : " (manifest " + summary.manifestDigest() + ")"));
+
+    Map<String, String> images = new LinkedHashMap<>();
+    images.put("source", choice.chosen().toString());
+    images.put("target", targetImage.toString());
+    images.put("delta", deltaImage.toString());
+    images.put("candidates", String.join(" ", all));
+    report(new DeltaReports.Run(goal(), images, unlinked), summary);
+  }
+
   @Override
   String hintFor(InvalidInputException e) {
+    if ((candidates != null && !candidates.isEmpty()) || candidateTags > 0) {
+      return " (check " + UserProperties.describe("candidates", UserProperties.CANDIDATES) + ", "
+          + UserProperties.describe("source", UserProperties.SOURCE) + " and " + UserProperties.describe("target", UserProperties.TARGET) + ")";
+    }
     return " (check " + UserProperties.describe("source", UserProperties.SOURCE) + " and "
         + UserProperties.describe("target", UserProperties.TARGET) + ")";
   }

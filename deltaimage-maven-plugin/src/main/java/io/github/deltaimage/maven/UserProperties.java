@@ -13,6 +13,8 @@ public final class UserProperties {
   public static final String DELTA_NAMING = "deltaimage.deltaNaming";
   public static final String OUTPUT = "deltaimage.output";
   public static final String UNLINKED = "deltaimage.unlinked";
+  public static final String CANDIDATES = "deltaimage.candidates";
+  public static final String CANDIDATE_TAGS = "deltaimage.candidateTags";
   public static final String PLATFORM = "deltaimage.platform";
   public static final String XDELTA3 = "deltaimage.xdelta3";
   public static final String ALLOW_INSECURE_REGISTRIES = "deltaimage.allowInsecureRegistries";

@@ -170,6 +170,43 @@ public final class RegistryClient {
     }
   }
 
+  /**
+   * The tags of {@code repo} ({@code GET /v2/<name>/tags/list}), following the {@code Link} header
+   * through every page. In the registry's order, which Distribution keeps lexical.
+   */
+  public java.util.List<String> listTags(String repo, String where) {
+    java.util.List<String> tags = new java.util.ArrayList<>();
+    URI uri = base.resolve(repo + "/tags/list");
+    for (int page = 0; uri != null; page++) {
+      if (page >= 1000) {
+        throw new EnvironmentException("registry " + host + " sent more than 1000 pages of tags for " + where + "; refused");
+      }
+      Request req = new Request("GET", uri, null, pullScope(repo), true).header("Accept", "application/json");
+      try (Response r = send(req)) {
+        if (r.status() != 200) {
+          throw fail(r, "tag list", where);
+        }
+        com.fasterxml.jackson.databind.JsonNode body = io.github.deltaimage.image.Json.read(Blobs.readSmall(r.body(), "tag list of " + where),
+            "tag list of " + where);
+        body.path("tags").forEach(tag -> tags.add(tag.asText()));
+        uri = r.response().headers().firstValue("Link").map(link -> nextPage(link, base)).orElse(null);
+      } catch (IOException e) {
+        throw new EnvironmentException("registry " + host + " " + brokeOff(e) + " while sending the tags of " + where + "; " + TIMEOUT_HINT, e);
+      }
+    }
+    return tags;
+  }
+
+  /** The target of a {@code Link: </v2/...?last=x&n=y>; rel="next"} header, resolved against the registry. */
+  static URI nextPage(String link, URI base) {
+    int open = link.indexOf('<');
+    int close = link.indexOf('>', open + 1);
+    if (open < 0 || close < 0 || !link.substring(close).contains("next")) {
+      return null;
+    }
+    return base.resolve(link.substring(open + 1, close));
+  }
+
   /** Where a message about a timeout points. */
   static final String TIMEOUT_HINT = "the registry timeouts are set with -D" + RegistryTimeouts.READ + ", -D" + RegistryTimeouts.RESPONSE
       + ", -D" + RegistryTimeouts.BLOB + " and -D" + RetryPolicy.ATTEMPTS;

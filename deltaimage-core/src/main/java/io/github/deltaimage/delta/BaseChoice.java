@@ -1,0 +1,35 @@
+package io.github.deltaimage.delta;
+
+import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.reference.ImageReference;
+import java.util.List;
+
+/**
+ * What a diff against several candidate sources did: the delta made against the winner, and how each
+ * candidate was judged.
+ *
+ * @param summary the delta that was written, made against {@code chosen}
+ * @param chosen the candidate the delta records as its source
+ * @param candidates every candidate, in the order given
+ */
+public record BaseChoice(ImageDeltaSummary summary, ImageReference chosen, List<Candidate> candidates) {
+
+  public BaseChoice {
+    candidates = List.copyOf(candidates);
+  }
+
+  /**
+   * One candidate source.
+   *
+   * @param reference where it was read
+   * @param imageId its image ID
+   * @param sharedLayers how many target layers it already has (they cost nothing)
+   * @param neededBytes the estimate: bytes of the target's files whose content it lacks
+   * @param deltaBytes the delta layer's size when it was encoded for real, else -1
+   */
+  public record Candidate(ImageReference reference, Digest imageId, int sharedLayers, long neededBytes, long deltaBytes) {
+    public boolean encoded() {
+      return deltaBytes >= 0;
+    }
+  }
+}
