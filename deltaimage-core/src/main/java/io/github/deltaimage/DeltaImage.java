@@ -74,7 +74,7 @@ public final class DeltaImage {
   private static ImageDeltas imageDeltas(DeltaOptions options, CopyOptions transports) {
     Xdelta3Codec codec = Xdelta3Codec.locate(options.xdelta3(), options.xdelta3Settings());
     return new ImageDeltas(codec, options.threads(), transports.withTempParent(options.tempDirectory()), options.tempDirectory(),
-        options.listener());
+        options.listener(), version());
   }
 
   /** Turns the delta tree {@code delta}, in place, back into the target tree, given {@code source}. */

@@ -3,7 +3,6 @@ package io.github.deltaimage.delta;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.codec.DeltaCodec;
@@ -66,9 +65,13 @@ public final class ImageDeltas {
   private final CopyOptions copyOptions;
   private final Path tempParent;
   private final DeltaListener listener;
+  private final String toolVersion;
 
-  public ImageDeltas(DeltaCodec codec, int threads, CopyOptions copyOptions, Path tempParent, DeltaListener listener) {
+  /** {@code toolVersion} is recorded in every delta this makes (the front end knows the build; this package does not). */
+  public ImageDeltas(DeltaCodec codec, int threads, CopyOptions copyOptions, Path tempParent, DeltaListener listener,
+      String toolVersion) {
     this.codec = codec;
+    this.toolVersion = toolVersion;
     this.parallel = new Parallel(threads);
     this.copyOptions = copyOptions;
     this.tempParent = tempParent;
@@ -122,7 +125,7 @@ public final class ImageDeltas {
         decisions.addAll(encoded.decisions());
         Files.delete(tar);
       }
-      DeltaDescriptor descriptor = new DeltaDescriptor(DeltaImage.version(), !unlinked, s.configDigest(), s.diffIds(),
+      DeltaDescriptor descriptor = new DeltaDescriptor(toolVersion, !unlinked, s.configDigest(), s.diffIds(),
           t.configDigest(), t.configMediaType(), t.manifestMediaType().orElse(null), described);
       members.put(DeltaLayerNames.PREFIX + DeltaLayerNames.DESCRIPTOR, write(run, "delta.json", descriptor.toJson()));
       members.put(DeltaLayerNames.PREFIX + DeltaLayerNames.TARGET_CONFIG, write(run, "target-config", t.config()));
