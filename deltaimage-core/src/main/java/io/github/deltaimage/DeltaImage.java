@@ -1,7 +1,7 @@
 package io.github.deltaimage;
 
 import io.github.deltaimage.codec.Xdelta3Codec;
-import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.delta.DeltaContents;
 import io.github.deltaimage.delta.ImageDeltaSummary;
 import io.github.deltaimage.delta.ImageDeltas;
