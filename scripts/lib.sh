@@ -144,7 +144,8 @@ ensure_packages() {
 # iproute2 (ss) and curl are used by the service helpers themselves.
 TEST_PACKAGES=(xdelta3 docker.io docker-registry debootstrap skopeo apache2-utils
                umoci zstd attr time procps iproute2 curl
-               gcc libc6-dev unzip)  # the last three build the tool image (docker-file ITs)
+               gcc libc6-dev unzip   # these three build the tool image (docker-file ITs)
+               golang-go golang-github-klauspost-compress-dev golang-github-klauspost-pgzip-dev)  # real Go gzip writers for the deflate model tests
 # Packages that ./run demo needs.
 DEMO_PACKAGES=(xdelta3 debootstrap time attr)
 

@@ -3,9 +3,15 @@ package io.github.deltaimage.cli;
 import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.image.Platform;
 import io.github.deltaimage.transport.registry.credentials.Credentials;
+import io.github.deltaimage.transport.registry.RegistryClient;
+import io.github.deltaimage.transport.registry.RegistryTimeouts;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** How images are reached: registry logins, platform, plain-HTTP registries. Shared by the image commands. */
 final class TransportOptions {
@@ -23,6 +29,18 @@ final class TransportOptions {
       description = "Allow plain HTTP to this registry (repeatable). localhost and 127.0.0.1 always use plain HTTP.")
   List<String> insecure = List.of();
 
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(names = "--registry-timeout", paramLabel = "DURATION",
+      description = "Longest wait for a registry's answer and longest silence inside one (500ms, 30s, 5m; default 60s,"
+          + " or -Ddeltaimage.registry.responseTimeout/readTimeout).")
+  String registryTimeout;
+
+  @Option(names = "--registry-retries", paramLabel = "N",
+      description = "Tries per registry request, resumes per blob (default 5, or -Ddeltaimage.registry.retries).")
+  Integer registryRetries;
+
   CopyOptions toCopyOptions() {
     CopyOptions options = CopyOptions.defaults();
     if (sourceCreds != null) {
@@ -36,6 +54,20 @@ final class TransportOptions {
     }
     if (!insecure.isEmpty()) {
       options = options.withPlainHttpHosts(new HashSet<>(insecure));
+    }
+    if (registryTimeout != null) {
+      Duration d = RegistryTimeouts.parseDuration(registryTimeout);
+      if (d == null || d.isZero()) {
+        throw new ParameterException(spec.commandLine(), "--registry-timeout " + registryTimeout + " is not a duration; write e.g. 500ms, 30s or 5m");
+      }
+      options = options.withRegistryTimeouts(options.registryTimeouts().withResponse(d).withRead(d));
+    }
+    if (registryRetries != null) {
+      if (registryRetries < 1 || registryRetries > 100) {
+        throw new ParameterException(spec.commandLine(), "--registry-retries wants a number from 1 to 100");
+      }
+      RegistryClient.RetryPolicy r = options.retry();
+      options = options.withRetry(new RegistryClient.RetryPolicy(registryRetries, r.firstDelay(), r.maxWait()));
     }
     return options;
   }

@@ -63,4 +63,49 @@ class MainTest {
     assertThat(run("apply", source.toString(), target.toString())).isZero();
     assertThat(Files.readAllBytes(target.resolve("file"))).isEqualTo(data);
   }
+
+  @Test
+  void aLoginInAReferenceIsRefusedWithoutBeingPrintedEvenWithDebug() {
+    assertThat(run("-d", "copy", "docker://alice:S3cr3t-pw@registry.example.com/app:1", "oci:" + temp.resolve("out"))).isEqualTo(1);
+    assertThat(err.toString()).contains("deltaimage: ").contains("login").doesNotContain("S3cr3t-pw");
+    assertThat(out.toString()).doesNotContain("S3cr3t-pw");
+  }
+
+  @Test
+  void aRegistryFailureWithALoginPrintsNeitherPasswordNorItsBase64EvenWithDebug() throws IOException {
+    int port;
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      port = closed.getLocalPort();
+    }
+    System.setProperty("deltaimage.registry.retries", "1");
+    try {
+      assertThat(run("-d", "copy", "--src-creds", "alice:S3cr3t-pw", "docker://127.0.0.1:" + port + "/app:1", "oci:" + temp.resolve("out"))).isEqualTo(1);
+    } finally {
+      System.clearProperty("deltaimage.registry.retries");
+    }
+    String basic = java.util.Base64.getEncoder().encodeToString("alice:S3cr3t-pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(err.toString()).contains("unreachable").doesNotContain("S3cr3t-pw").doesNotContain(basic);
+  }
+
+  @Test
+  void theImageCommandsTakeTheRegistryLimitsToo() {
+    assertThat(run("image", "apply", "--help")).isZero();
+    assertThat(out.toString()).contains("--registry-timeout").contains("--registry-retries");
+  }
+
+  @Test
+  void aMalformedRegistryTimeoutIsAUsageError() {
+    assertThat(run("copy", "--registry-timeout", "soon", "docker://127.0.0.1:1/app:1", "oci:" + temp.resolve("out"))).isEqualTo(2);
+    assertThat(err.toString()).contains("--registry-timeout soon is not a duration");
+  }
+
+  @Test
+  void registryRetriesFromTheCommandLineAreUsed() throws IOException {
+    int port;
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      port = closed.getLocalPort();
+    }
+    assertThat(run("copy", "--registry-retries", "2", "--registry-timeout", "2s", "docker://127.0.0.1:" + port + "/app:1", "oci:" + temp.resolve("out"))).isEqualTo(1);
+    assertThat(err.toString()).contains("connection refused, 2 tries");
+  }
 }

@@ -159,7 +159,7 @@ final class DeltaApply {
     try (ImageSink sink = transports.openSink(output)) {
       RestoredLayers restored = sink.layerForm() == ImageSink.LayerForm.TARS
           ? RestoredLayers.asTars(described, tars)
-          : RestoredLayers.asBlobs(described, tars, src, sourceByDiffId, run, copyOptions.gzipLevel());
+          : RestoredLayers.asBlobs(described, tars, src, sourceByDiffId, run, parallel);
       for (int i = 0; i < described.size(); i++) {
         DeltaDescriptor.TargetLayer t = described.get(i);
         summaries.add(new ImageDeltaSummary.LayerSummary(t.layer().diffId(), Files.size(tars.get(i)),
@@ -209,7 +209,8 @@ final class DeltaApply {
     }
 
     static RestoredLayers asBlobs(List<DeltaDescriptor.TargetLayer> described, List<Path> tars, ImageSource src,
-        Map<Digest, Layer> sourceByDiffId, RunDirectory run, int defaultLevel) throws IOException {
+        Map<Digest, Layer> sourceByDiffId, RunDirectory run, Parallel parallel) throws IOException {
+      List<Path> rebuilt = rebuildBlobs(described, tars, src, sourceByDiffId, run, parallel);
       Map<Digest, Path> byDiffId = new LinkedHashMap<>();
       Map<Digest, Path> blobs = new LinkedHashMap<>();
       List<Layer> layers = new ArrayList<>();
@@ -234,7 +235,8 @@ final class DeltaApply {
           exact.add(true);
           continue;
         }
-        if (t.gzipLevel() >= 0 && recompressed(tar, layer, t.gzipLevel(), run, blobs)) {
+        if (rebuilt.get(i) != null) {
+          blobs.put(layer.blobDigest(), rebuilt.get(i));
           layers.add(layer);
           exact.add(true);
           continue;
@@ -261,17 +263,38 @@ final class DeltaApply {
       return new RestoredLayers(layers, exact, byDiffId, blobs, notes);
     }
 
-    /** Recompresses {@code tar} at {@code level}; keeps the blob only when it is the target's, byte for byte. */
-    private static boolean recompressed(Path tar, Layer layer, int level, RunDirectory run, Map<Digest, Path> blobs)
-        throws IOException {
-      Path blob = run.newFile("blob");
-      LayerFiles.gzip(tar, blob, level);
-      if (Files.size(blob) == layer.size() && LayerFiles.sha256(blob).equals(layer.blobDigest())) {
-        blobs.put(layer.blobDigest(), blob);
-        return true;
+    /**
+     * Recompresses, in parallel, the layers whose recipe should give the target's blob (and whose
+     * blob cannot simply be passed through); per layer the blob, or null where there is none.
+     */
+    private static List<Path> rebuildBlobs(List<DeltaDescriptor.TargetLayer> described, List<Path> tars, ImageSource src,
+        Map<Digest, Layer> sourceByDiffId, RunDirectory run, Parallel parallel) {
+      List<Integer> indexes = new ArrayList<>();
+      for (int i = 0; i < described.size(); i++) {
+        DeltaDescriptor.TargetLayer t = described.get(i);
+        Layer inSource = t.fromSource() ? sourceByDiffId.get(t.layer().diffId()) : null;
+        boolean passesThrough = inSource != null && src.hasPortableBlob(inSource)
+            && inSource.blobDigest().equals(t.layer().blobDigest());
+        if (t.blobRecipe() != null && !passesThrough) {
+          indexes.add(i);
+        }
       }
-      Files.delete(blob);
-      return false;
+      List<Path> blobs = parallel.map(indexes, i -> {
+        Path blob = run.newFile("blob");
+        try {
+          return BlobRecipes.reproduces(described.get(i).blobRecipe(), tars.get(i), described.get(i).layer(), blob) ? blob : null;
+        } catch (IOException e) {
+          if (TempSpace.isOutOfSpace(e)) {
+            throw TempSpace.outOfSpace(run.path(), "recompressing a layer", e);
+          }
+          throw new io.github.deltaimage.api.EnvironmentException("cannot recompress a layer: " + e.getMessage(), e);
+        }
+      });
+      List<Path> byLayer = new ArrayList<>(java.util.Collections.nCopies(described.size(), (Path) null));
+      for (int k = 0; k < indexes.size(); k++) {
+        byLayer.set(indexes.get(k), blobs.get(k));
+      }
+      return byLayer;
     }
   }
 

@@ -38,9 +38,9 @@ record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<D
    *
    * @param layer the layer as the target lists it
    * @param fromSource whether a source layer has it (same diff_id)
-   * @param gzipLevel the java.util.zip level that reproduces its blob, or -1 when none does (or it is not gzip)
+   * @param blobRecipe how its blob is rebuilt from its tar (see {@link BlobRecipes}), or null when nothing known does
    */
-  record TargetLayer(Layer layer, boolean fromSource, int gzipLevel) {}
+  record TargetLayer(Layer layer, boolean fromSource, String blobRecipe) {}
 
   byte[] toJson() {
     ObjectNode root = Json.object();
@@ -66,8 +66,11 @@ record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<D
       node.put("mediaType", t.layer().mediaType());
       node.put("compression", t.layer().compression().name());
       node.put("from", t.fromSource() ? "source" : "recipe");
-      if (t.gzipLevel() >= 0) {
-        node.put("gzipLevel", t.gzipLevel());
+      // java.util.zip levels keep their original field, so that older tools still rebuild those blobs.
+      if (BlobRecipes.zlibLevel(t.blobRecipe()) >= 0) {
+        node.put("gzipLevel", BlobRecipes.zlibLevel(t.blobRecipe()));
+      } else if (t.blobRecipe() != null) {
+        node.put("blobRecipe", t.blobRecipe());
       }
     }
     return Json.write(root);
@@ -97,7 +100,16 @@ record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<D
           throw corrupt("layer " + layer.diffId() + " has out-of-range values (size " + layer.size() + ", gzipLevel "
               + level + ", from " + from + ")");
         }
-        layers.add(new TargetLayer(layer, "source".equals(from), level));
+        String recipe = level >= 0 ? BlobRecipes.zlib(level) : null;
+        if (node.hasNonNull("blobRecipe")) {
+          try {
+            recipe = BlobRecipes.validate(node.get("blobRecipe").asText());
+          } catch (IllegalArgumentException e) {
+            throw corrupt("layer " + layer.diffId() + " has a blob recipe this tool cannot replay (" + e.getMessage()
+                + "); a newer deltaimage may know it");
+          }
+        }
+        layers.add(new TargetLayer(layer, "source".equals(from), recipe));
       }
       return new DeltaDescriptor(root.path("tool").asText(), root.get("linked").asBoolean(),
           Digest.parse(source.get("imageId").asText()), sourceDiffIds, Digest.parse(target.get("imageId").asText()),

@@ -68,30 +68,43 @@ final class DeltaDiff {
       List<ImageDeltaSummary.LayerSummary> summaries = new ArrayList<>();
       List<FileDecision> decisions = new ArrayList<>();
       List<String> notes = new ArrayList<>();
+      List<String> unreproducible = new ArrayList<>();
       long targetBytes = 0;
       for (int i = 0; i < t.layers().size(); i++) {
         Layer layer = t.layers().get(i);
         if (sourceDiffIds.contains(layer.diffId())) {
-          described.add(new DeltaDescriptor.TargetLayer(layer, true, exactLevel(layer, tgt, null)));
+          described.add(new DeltaDescriptor.TargetLayer(layer, true, null));
           summaries.add(new ImageDeltaSummary.LayerSummary(layer.diffId(), -1, 0, true, true));
           continue;
         }
-        Path tar = spool(tgt, List.of(layer), run, "target").get(0);
+        boolean identify = layer.compression() == Compression.GZIP && tgt.blobsArePortable();
+        LayerFiles.Spooled spooled = identify ? LayerFiles.spoolBlobAndTar(tgt, layer, run, "target")
+            : new LayerFiles.Spooled(null, spool(tgt, List.of(layer), run, "target").get(0));
+        Path tar = spooled.tar();
         targetBytes += Files.size(tar);
         listener.progress("encoding target layer " + (i + 1) + "/" + t.layers().size(), i, t.layers().size());
         LayerCodec.Encoded encoded = layers.encode(tar);
         encoded.decisions().forEach(listener::fileDecided);
         writer.addLayer(i, encoded);
-        int level = exactLevel(layer, tgt, tar);
-        if (level < 0 && layer.compression() != Compression.NONE && tgt.blobsArePortable()) {
-          notes.add("layer " + layer.diffId().shortHex() + ": its " + layer.compression().name().toLowerCase()
-              + " blob was not made by java.util.zip, so the restored blob (and manifest digest) will differ");
+        String blobRecipe = null;
+        if (identify) {
+          listener.progress("identifying the compressor of target layer " + (i + 1) + "/" + t.layers().size(), i,
+              t.layers().size());
+          blobRecipe = BlobRecipes.identify(layer, spooled.blob(), tar, copyOptions.gzipLevel()).orElse(null);
+          Files.delete(spooled.blob());
         }
-        described.add(new DeltaDescriptor.TargetLayer(layer, false, level));
+        if (blobRecipe == null && layer.compression() != Compression.NONE && tgt.blobsArePortable()) {
+          unreproducible.add(layer.diffId().shortHex());
+        }
+        described.add(new DeltaDescriptor.TargetLayer(layer, false, blobRecipe));
         summaries.add(new ImageDeltaSummary.LayerSummary(layer.diffId(), Files.size(tar), encoded.storedBytes(), false,
-            level >= 0 || layer.compression() == Compression.NONE));
+            blobRecipe != null || layer.compression() == Compression.NONE));
         decisions.addAll(encoded.decisions());
         Files.delete(tar);
+      }
+      if (!unreproducible.isEmpty()) {
+        notes.add("layers " + unreproducible + ": no known compressor rebuilds their blobs, so the restored manifest"
+            + " digest will differ (the image ID and every layer will be the target's)");
       }
       DeltaDescriptor descriptor = new DeltaDescriptor(toolVersion, !unlinked, s.configDigest(), s.diffIds(),
           t.configDigest(), t.configMediaType(), t.manifestMediaType().orElse(null), described);
@@ -112,21 +125,6 @@ final class DeltaDiff {
       return new ImageDeltaSummary(s.configDigest(), t.configDigest(), sizes(sourceTars), targetBytes,
           deltaLayer.layer().size(), summaries, List.copyOf(decisions.subList(0, Math.min(TOP_FILES, decisions.size()))),
           written.orElse(null), false, notes, System.nanoTime() - started);
-    }
-  }
-
-  /** The java.util.zip level that reproduces this layer's gzip blob, or -1 (also when the blob cannot be read as stored). */
-  private int exactLevel(Layer layer, ImageSource image, Path tar) throws IOException {
-    if (layer.compression() != Compression.GZIP || !image.blobsArePortable() || tar == null) {
-      return -1;
-    }
-    int level = copyOptions.gzipLevel();
-    Path blob = tar.resolveSibling(tar.getFileName() + ".gz");
-    try {
-      LayerFiles.gzip(tar, blob, level);
-      return LayerFiles.sha256(blob).equals(layer.blobDigest()) ? level : -1;
-    } finally {
-      Files.deleteIfExists(blob);
     }
   }
 

@@ -32,7 +32,7 @@ final class DeltaInspect {
           stored += file == null ? 0 : Files.size(file);
         }
         layers.add(new DeltaContents.LayerPart(layer.layer().diffId(), layer.layer().size(), layer.fromSource(), stored,
-            layer.gzipLevel() >= 0 || layer.layer().compression() == Compression.NONE));
+            layer.blobRecipe() != null || layer.layer().compression() == Compression.NONE));
       }
       return new DeltaContents(descriptor.tool(), descriptor.linked(), descriptor.sourceImageId(), descriptor.targetImageId(),
           opened.layer().size(), d.layers().size() - 1, layers);

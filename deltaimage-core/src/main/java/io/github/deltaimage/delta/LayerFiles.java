@@ -6,6 +6,7 @@ import io.github.deltaimage.image.Compression;
 import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.transport.ImageSource;
+import io.github.deltaimage.transport.VerifyingInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +28,27 @@ final class LayerFiles {
       TempSpace.copy(in, tar, "reading " + role + " layer " + layer.diffId().shortHex());
     }
     return tar;
+  }
+
+  /** A layer spooled both ways: the blob as stored and its tar, each verified against its digest. */
+  record Spooled(Path blob, Path tar) {}
+
+  /**
+   * Spools {@code layer}'s blob as stored, then unpacks it into its tar; the blob is read from the
+   * source once. For blobs worth identifying the compressor of.
+   */
+  static Spooled spoolBlobAndTar(ImageSource image, Layer layer, RunDirectory run, String role) throws IOException {
+    Path blob = run.newFile(role + "-" + layer.diffId().shortHex() + ".blob");
+    try (InputStream in = image.openBlob(layer)) {
+      TempSpace.copy(in, blob, "reading " + role + " layer " + layer.diffId().shortHex());
+    }
+    Path tar = run.newFile(role + "-" + layer.diffId().shortHex() + ".tar");
+    String what = role + " layer " + layer.diffId().shortHex();
+    try (InputStream in = new VerifyingInputStream(layer.compression().decompress(Files.newInputStream(blob), what),
+        layer.diffId(), -1, "uncompressed " + what)) {
+      TempSpace.copy(in, tar, "unpacking " + what);
+    }
+    return new Spooled(blob, tar);
   }
 
   /**

@@ -31,6 +31,28 @@ public final class Json {
     }
   }
 
+  /**
+   * Like {@link #read} for documents that may hold a secret (a Docker config, a credential helper's
+   * answer, a token): a syntax error names {@code what} and the line and column only. Jackson's own
+   * message quotes the offending token, which there may be a password, so it is never passed on,
+   * not even as a cause.
+   */
+  public static JsonNode readWithoutEcho(byte[] bytes, String what) {
+    try {
+      JsonNode node = MAPPER.readTree(bytes);
+      if (node == null || node.isMissingNode()) {
+        throw new InvalidInputException(what + " is empty, not JSON");
+      }
+      return node;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new InvalidInputException(what + " is not valid JSON" + where + " (its content is not shown: it may hold a secret)");
+    } catch (IOException e) {
+      throw new InvalidInputException(what + " could not be parsed (its content is not shown: it may hold a secret)");
+    }
+  }
+
   public static ObjectNode object() {
     return MAPPER.createObjectNode();
   }

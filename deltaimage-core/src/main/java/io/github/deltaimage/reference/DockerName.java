@@ -28,6 +28,7 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
     if (text == null || text.isEmpty()) {
       throw new InvalidInputException(transport + " reference is empty; want NAME[:TAG] or NAME@sha256:DIGEST");
     }
+    refuseLogin(text, transport);
     String rest = text;
     Digest digest = null;
     int at = rest.indexOf('@');
@@ -36,7 +37,8 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
       try {
         digest = Digest.parse(d);
       } catch (InvalidInputException e) {
-        throw new InvalidInputException("malformed reference '" + text + "': '" + d + "' is not a digest (want sha256:<64 hex digits>)");
+        // what precedes '@' is not repeated: it might be a login after all
+        throw new InvalidInputException("malformed " + transport + " reference: '" + d + "' after '@' is not a digest (want sha256:<64 hex digits>)");
       }
       rest = rest.substring(0, at);
     }
@@ -83,6 +85,34 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
       tag = "latest";
     }
     return new DockerName(domain, path, tag, digest);
+  }
+
+  /** What follows '@' in a reference when it names a digest: {@code ALGORITHM:ENCODED}. */
+  private static final Pattern DIGEST_SHAPE = Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+");
+
+  /**
+   * Refuses {@code USER:PASSWORD@HOST/...}: a login written into a reference (as in a URL). In an
+   * image reference '@' introduces a digest, so '@' followed by a path, or by something that is no
+   * digest after a part without '/', is a login. The message repeats none of it: the reference may
+   * be in a shell history already, it need not be in a build log too.
+   */
+  public static void refuseLogin(String text, String transport) {
+    int at = text.indexOf('@');
+    if (at < 0) {
+      return;
+    }
+    String before = text.substring(0, at);
+    String after = text.substring(at + 1);
+    String separately = "give a login separately (--src-creds/--dest-creds, the Maven pullUsername/pullPassword or pushUsername/pushPassword,"
+        + " or docker login)";
+    if (after.contains("/")) {
+      throw new InvalidInputException("the " + transport + " reference holds a login (USER:PASSWORD@ before the host), which deltaimage refuses"
+          + " and does not repeat here; " + separately + ", and change that password if the reference was shared");
+    }
+    if (!before.contains("/") && !DIGEST_SHAPE.matcher(after).matches()) {
+      throw new InvalidInputException("the " + transport + " reference has '@' followed by no digest (want NAME@sha256:<64 hex digits>); if it is a"
+          + " login (USER:PASSWORD@HOST), deltaimage refuses logins in references and does not repeat them: " + separately);
+    }
   }
 
   /** {@code domain/path}, the fully qualified repository. */

@@ -102,6 +102,14 @@ public sealed interface ImageReference
     if (text == null || text.isBlank()) {
       throw new InvalidInputException("empty image reference; want e.g. docker://HOST/REPO:TAG, docker-daemon:REPO:TAG, oci:DIR[:TAG] or docker-archive:FILE[:REPO:TAG]");
     }
+    // before anything that quotes the text back: a login in it must not be repeated
+    int scheme = text.indexOf("://");
+    if (scheme >= 0) {
+      DockerName.refuseLogin(text.substring(scheme + 3), text.substring(0, scheme + 3));
+    } else if (!text.startsWith("docker-daemon:") && !text.startsWith("oci:") && !text.startsWith("docker-archive:")) {
+      // those three check their name part themselves; an archive's ":@N" is no login
+      DockerName.refuseLogin(text, "image");
+    }
     if (text.startsWith("docker://")) {
       DockerName n = DockerName.parse(text.substring("docker://".length()), "docker://");
       return new Registry(n);

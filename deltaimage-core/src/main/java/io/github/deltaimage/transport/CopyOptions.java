@@ -4,6 +4,7 @@ import io.github.deltaimage.event.CopyListener;
 import io.github.deltaimage.image.Platform;
 import io.github.deltaimage.transport.daemon.DockerEngine;
 import io.github.deltaimage.transport.registry.RegistryClient;
+import io.github.deltaimage.transport.registry.RegistryTimeouts;
 import io.github.deltaimage.transport.registry.credentials.CredentialProvider;
 import io.github.deltaimage.transport.registry.credentials.Credentials;
 import java.nio.file.Path;
@@ -29,6 +30,8 @@ import java.util.function.Supplier;
  * @param engine how to reach the Docker daemon (default: docker-java from DOCKER_HOST)
  * @param credentialProvider logins per registry host, consulted after the explicit ones and before
  *     the Docker config (default: none)
+ * @param registryTimeouts how long a registry may keep us waiting (default: {@link
+ *     RegistryTimeouts#DEFAULT}, changed by the {@code deltaimage.registry.*} system properties)
  */
 public record CopyOptions(
     Credentials sourceCredentials,
@@ -43,12 +46,14 @@ public record CopyOptions(
     Map<String, String> environment,
     Path home,
     Supplier<DockerEngine> engine,
-    CredentialProvider credentialProvider) {
+    CredentialProvider credentialProvider,
+    RegistryTimeouts registryTimeouts) {
 
   public CopyOptions {
     plainHttpHosts = Set.copyOf(plainHttpHosts);
     environment = Map.copyOf(environment);
     credentialProvider = credentialProvider == null ? CredentialProvider.NONE : credentialProvider;
+    registryTimeouts = registryTimeouts == null ? RegistryTimeouts.DEFAULT : registryTimeouts;
   }
 
   public static CopyOptions defaults() {
@@ -61,58 +66,63 @@ public record CopyOptions(
         CopyListener.NONE,
         512L * 1024 * 1024,
         6,
-        RegistryClient.RetryPolicy.DEFAULT,
+        RegistryClient.RetryPolicy.fromSystemProperties(),
         System.getenv(),
         Path.of(System.getProperty("user.home")),
         io.github.deltaimage.transport.daemon.DockerJavaEngine::fromEnvironment,
-        CredentialProvider.NONE);
+        CredentialProvider.NONE,
+        RegistryTimeouts.fromSystemProperties());
   }
 
   public CopyOptions withSourceCredentials(Credentials c) {
-    return new CopyOptions(c, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider);
+    return new CopyOptions(c, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider, registryTimeouts);
   }
 
   public CopyOptions withDestinationCredentials(Credentials c) {
-    return new CopyOptions(sourceCredentials, c, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider);
+    return new CopyOptions(sourceCredentials, c, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider, registryTimeouts);
   }
 
   public CopyOptions withPlatform(Platform p) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, p, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider);
+    return new CopyOptions(sourceCredentials, destinationCredentials, p, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider, registryTimeouts);
   }
 
   public CopyOptions withPlainHttpHosts(Set<String> hosts) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, hosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, hosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider, registryTimeouts);
   }
 
   public CopyOptions withTempParent(Path p) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, p, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, p, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider, registryTimeouts);
   }
 
   public CopyOptions withListener(CopyListener l) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, l, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, l, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider, registryTimeouts);
   }
 
   public CopyOptions withChunkSize(long size) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, size, gzipLevel, retry, environment, home, engine, credentialProvider);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, size, gzipLevel, retry, environment, home, engine, credentialProvider, registryTimeouts);
   }
 
   public CopyOptions withGzipLevel(int level) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, level, retry, environment, home, engine, credentialProvider);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, level, retry, environment, home, engine, credentialProvider, registryTimeouts);
   }
 
   public CopyOptions withRetry(RegistryClient.RetryPolicy r) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, r, environment, home, engine, credentialProvider);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, r, environment, home, engine, credentialProvider, registryTimeouts);
   }
 
   public CopyOptions withDockerConfigLookup(Map<String, String> env, Path homeDir) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, env, homeDir, engine, credentialProvider);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, env, homeDir, engine, credentialProvider, registryTimeouts);
   }
 
   public CopyOptions withEngine(Supplier<DockerEngine> e) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, e, credentialProvider);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, e, credentialProvider, registryTimeouts);
   }
 
   public CopyOptions withCredentialProvider(CredentialProvider p) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, p);
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, p, registryTimeouts);
+  }
+
+  public CopyOptions withRegistryTimeouts(RegistryTimeouts t) {
+    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider, t);
   }
 }

@@ -57,7 +57,7 @@ public final class Transports implements AutoCloseable {
 
   private RegistryClient client(String host, Credentials explicit) {
     CredentialResolver resolver = new CredentialResolver(explicit, options.credentialProvider(), options.environment(), options.home());
-    return new RegistryClient(host, resolver, options.plainHttpHosts(), options.retry());
+    return new RegistryClient(host, resolver, options.plainHttpHosts(), options.retry(), options.registryTimeouts());
   }
 
   private DockerEngine engine() {

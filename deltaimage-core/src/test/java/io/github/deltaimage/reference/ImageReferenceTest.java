@@ -87,4 +87,33 @@ class ImageReferenceTest {
     assertThat(DockerName.parse("user/app", "t").familiarRepository()).isEqualTo("user/app");
     assertThat(DockerName.parse("127.0.0.1:5000/app", "t").familiarRepository()).isEqualTo("127.0.0.1:5000/app");
   }
+
+  @ParameterizedTest(name = "{0} is refused without repeating the login")
+  @CsvSource(delimiter = '|', value = {
+    "docker://alice:S3cr3t-pw@registry.example.com/team/app:1.0",
+    "docker://alice:S3cr3t-pw@127.0.0.1:5000/app",
+    "docker://alice:S3cr3t-pw@registry.example.com",
+    "alice:S3cr3t-pw@registry.example.com/team/app:1.0",
+    "https://alice:S3cr3t-pw@registry.example.com/team/app",
+    "docker:alice:S3cr3t-pw@registry.example.com/app",
+    "docker-daemon:alice:S3cr3t-pw@registry.example.com/app:1",
+    "docker-archive:app.tar:alice:S3cr3t-pw@registry.example.com/app:1",
+    "docker://alice:S3cr3t-pw/x@registry.example.com/app",
+  })
+  void aLoginWrittenIntoAReferenceIsRefusedAndNotRepeated(String text) {
+    assertThatThrownBy(() -> ImageReference.parse(text))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("login")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("S3cr3t").doesNotContain("alice").doesNotContain("\n"))
+        .satisfies(e -> assertThat(e.getCause()).isNull());
+  }
+
+  @Test
+  void digestsAndArchiveIndexesAreNotMistakenForLogins() {
+    String d = "sha256:" + "a".repeat(64);
+    assertThat(ImageReference.parse("docker://127.0.0.1:5000/app@" + d)).isInstanceOf(ImageReference.Registry.class);
+    assertThat(ImageReference.parse("app@" + d)).isInstanceOf(ImageReference.Registry.class);
+    assertThat(ImageReference.parse("docker://127.0.0.1:5000/app:1@" + d)).isInstanceOf(ImageReference.Registry.class);
+    assertThat(ImageReference.parse("docker-archive:a.tar:@2")).isInstanceOf(ImageReference.DockerArchive.class);
+  }
 }

@@ -7,13 +7,13 @@ import io.github.deltaimage.image.Json;
 import io.github.deltaimage.transport.registry.credentials.CredentialResolver;
 import io.github.deltaimage.transport.registry.credentials.Credentials;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +29,20 @@ final class RegistryAuth {
   private final String host;
   private final HttpClient http;
   private final CredentialResolver resolver;
+  private final RegistryTimeouts timeouts;
   private final Map<String, String> headerByScope = new ConcurrentHashMap<>();
   private volatile Challenge challenge;
   private volatile CredentialResolver.Lookup lookup;
 
-  RegistryAuth(String host, HttpClient http, CredentialResolver resolver) {
+  RegistryAuth(String host, HttpClient http, CredentialResolver resolver, RegistryTimeouts timeouts) {
     this.host = host;
     this.http = http;
     this.resolver = resolver;
+    this.timeouts = timeouts;
   }
+
+  /** A token response is small; anything longer is not one (and must not fill the heap). */
+  private static final int MAX_TOKEN_RESPONSE = 1 << 20;
 
   /** The Authorization header for {@code scope}, if a challenge has been seen. */
   Optional<String> header(String scope) {
@@ -118,19 +123,32 @@ final class RegistryAuth {
         b = HttpRequest.newBuilder(URI.create(realm + (realm.contains("?") ? "&" : "?") + query)).GET();
         creds.ifPresent(cr -> b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((cr.username() + ":" + cr.secret()).getBytes(StandardCharsets.UTF_8))));
       }
-      HttpResponse<byte[]> r = http.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
-      if (r.statusCode() == 401 || r.statusCode() == 403) {
-        throw new InvalidInputException("registry " + host + " token service refused the login (" + r.statusCode() + "); " + triedDescription());
+      long deadline = RegistryClient.deadlineAfter(timeouts.blobBound(MAX_TOKEN_RESPONSE));
+      HttpResponse<InputStream> r = http.send(b.timeout(timeouts.response()).build(), TimedBody.handler(timeouts.read(), deadline));
+      byte[] body;
+      try (InputStream in = r.body()) {
+        if (r.statusCode() == 401 || r.statusCode() == 403) {
+          throw new InvalidInputException("registry " + host + " token service refused the login (" + r.statusCode() + "); " + triedDescription());
+        }
+        if (r.statusCode() / 100 != 2) {
+          String why = r.statusCode() == 429 ? " (429 Too Many Requests: rate-limited; try again later)" : "";
+          throw new EnvironmentException("registry " + host + " token service answered " + r.statusCode() + why);
+        }
+        body = in.readNBytes(MAX_TOKEN_RESPONSE + 1);
       }
-      if (r.statusCode() / 100 != 2) {
-        throw new EnvironmentException("registry " + host + " token service answered " + r.statusCode());
+      if (body.length > MAX_TOKEN_RESPONSE) {
+        throw new EnvironmentException("registry " + host + " token service sent more than " + MAX_TOKEN_RESPONSE + " bytes; that is no token response");
       }
-      JsonNode n = Json.read(r.body(), "token response of " + host);
+      // the response holds a token: a parse error may say where, never what
+      JsonNode n = Json.readWithoutEcho(body, "token response of " + host);
       String token = n.path("token").asText(n.path("access_token").asText(""));
       if (token.isEmpty()) {
         throw new EnvironmentException("registry " + host + " token service sent no token");
       }
       return token;
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw new EnvironmentException("the token service of registry " + host + " (" + realm + ") did not answer in time (" + e.getMessage() + "); "
+          + RegistryClient.TIMEOUT_HINT, e);
     } catch (IOException e) {
       throw new EnvironmentException("cannot reach the token service of registry " + host + " (" + realm + "): " + e.getMessage(), e);
     } catch (InterruptedException e) {

@@ -37,9 +37,46 @@ import javax.net.ssl.SSLException;
  * was explicitly allowed plain HTTP by the caller.
  */
 public final class RegistryClient {
-  /** How often and how patiently to retry. */
-  public record RetryPolicy(int attempts, Duration firstDelay) {
-    public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofMillis(500));
+  /**
+   * How often and how patiently to retry.
+   *
+   * @param attempts tries per request (and resumes per blob, restarts per upload)
+   * @param firstDelay the first pause between tries; each further pause doubles it
+   * @param maxWait the longest single pause: backoff stops growing there, and a {@code Retry-After}
+   *     longer than this ends the copy at once with an error saying so, instead of waiting
+   */
+  public record RetryPolicy(int attempts, Duration firstDelay, Duration maxWait) {
+    public static final String ATTEMPTS = "deltaimage.registry.retries";
+    public static final String MAX_WAIT = "deltaimage.registry.maxRetryAfter";
+    public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofMillis(500), Duration.ofSeconds(60));
+
+    public RetryPolicy {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("attempts must be at least 1");
+      }
+    }
+
+    public RetryPolicy(int attempts, Duration firstDelay) {
+      this(attempts, firstDelay, DEFAULT.maxWait());
+    }
+
+    /** {@link #DEFAULT} with what {@code -Ddeltaimage.registry.retries} and {@code -Ddeltaimage.registry.maxRetryAfter} set. */
+    public static RetryPolicy fromSystemProperties() {
+      java.util.Properties p = System.getProperties();
+      int attempts = DEFAULT.attempts();
+      String a = p.getProperty(ATTEMPTS);
+      if (a != null && !a.isBlank()) {
+        try {
+          attempts = Integer.parseInt(a.trim());
+        } catch (NumberFormatException e) {
+          attempts = 0;
+        }
+        if (attempts < 1 || attempts > 100) {
+          throw new InvalidInputException("-D" + ATTEMPTS + "=" + a + " is not a number of tries from 1 to 100");
+        }
+      }
+      return new RetryPolicy(attempts, DEFAULT.firstDelay(), RegistryTimeouts.duration(p, MAX_WAIT, DEFAULT.maxWait()));
+    }
   }
 
   private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
@@ -51,20 +88,26 @@ public final class RegistryClient {
   private final HttpClient http;
   private final RegistryAuth auth;
   private final RetryPolicy retry;
+  private final RegistryTimeouts timeouts;
 
   public RegistryClient(String host, CredentialResolver credentials, Set<String> plainHttpHosts, RetryPolicy retry) {
+    this(host, credentials, plainHttpHosts, retry, RegistryTimeouts.fromSystemProperties());
+  }
+
+  public RegistryClient(String host, CredentialResolver credentials, Set<String> plainHttpHosts, RetryPolicy retry, RegistryTimeouts timeouts) {
     this.host = host;
     this.retry = retry;
+    this.timeouts = timeouts;
     String endpoint = DockerName.DOCKER_HUB.equals(host) ? DOCKER_HUB_ENDPOINT : host;
     String scheme = usesPlainHttp(host, plainHttpHosts) ? "http" : "https";
     this.base = URI.create(scheme + "://" + endpoint + "/v2/");
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(30))
+            .connectTimeout(timeouts.connect())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    this.auth = new RegistryAuth(host, http, credentials);
+    this.auth = new RegistryAuth(host, http, credentials, timeouts);
   }
 
   /** Whether {@code host} is spoken to over plain HTTP: loopback names always, others only when listed. */
@@ -96,24 +139,50 @@ public final class RegistryClient {
   /** A manifest or index as the registry holds it. */
   public record Manifest(byte[] bytes, String contentType, Digest digest) {}
 
-  /** Fetches a manifest by tag or digest; a digest reference is verified against the bytes. */
+  /**
+   * Fetches a manifest by tag or digest; a digest reference is verified against the bytes. A body
+   * that stalls or drops is asked for again, within the retry budget.
+   */
   public Manifest getManifest(String repo, String reference, String where) {
     URI uri = base.resolve(repo + "/manifests/" + reference);
-    try (Response r = send(new Request("GET", uri, null, pullScope(repo), true).header("Accept", MediaTypes.MANIFEST_ACCEPT))) {
-      if (r.status() != 200) {
-        throw fail(r, "manifest " + reference, where);
+    long deadline = deadlineAfter(timeouts.blobBound(Blobs.MAX_METADATA_BYTES));
+    for (int attempt = 1; ; attempt++) {
+      Request req = new Request("GET", uri, null, pullScope(repo), true).header("Accept", MediaTypes.MANIFEST_ACCEPT).until(deadline);
+      try (Response r = send(req)) {
+        if (r.status() != 200) {
+          throw fail(r, "manifest " + reference, where);
+        }
+        byte[] bytes = Blobs.readSmall(r.body(), "manifest of " + where);
+        Digest digest = Digest.sha256(bytes);
+        if (reference.contains(":") && !Digest.parse(reference).matches(bytes)) {
+          throw new InvalidInputException(where + ": registry sent a manifest that does not match digest " + reference + "; refused");
+        }
+        String ct = r.response().headers().firstValue("Content-Type").orElse("");
+        int semi = ct.indexOf(';');
+        return new Manifest(bytes, semi >= 0 ? ct.substring(0, semi).trim() : ct.trim(), digest);
+      } catch (IOException e) {
+        if (e instanceof TimedBody.DeadlineExceeded || attempt >= retry.attempts()) {
+          throw new EnvironmentException("registry " + host + " " + brokeOff(e) + " while sending the manifest of " + where + " ("
+              + tries(attempt) + "); " + TIMEOUT_HINT, e);
+        }
+        pause(backoff(attempt), deadline);
       }
-      byte[] bytes = Blobs.readSmall(r.body(), "manifest of " + where);
-      Digest digest = Digest.sha256(bytes);
-      if (reference.contains(":") && !Digest.parse(reference).matches(bytes)) {
-        throw new InvalidInputException(where + ": registry sent a manifest that does not match digest " + reference + "; refused");
-      }
-      String ct = r.response().headers().firstValue("Content-Type").orElse("");
-      int semi = ct.indexOf(';');
-      return new Manifest(bytes, semi >= 0 ? ct.substring(0, semi).trim() : ct.trim(), digest);
-    } catch (IOException e) {
-      throw new EnvironmentException("registry " + host + " dropped the connection while sending the manifest of " + where + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Where a message about a timeout points. */
+  static final String TIMEOUT_HINT = "the registry timeouts are set with -D" + RegistryTimeouts.READ + ", -D" + RegistryTimeouts.RESPONSE
+      + ", -D" + RegistryTimeouts.BLOB + " and -D" + RetryPolicy.ATTEMPTS;
+
+  /** What went wrong with a response body, in words: stalled, ran out of time or dropped. */
+  static String brokeOff(IOException e) {
+    if (e instanceof TimedBody.DeadlineExceeded) {
+      return "ran out of time";
+    }
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "stalled (" + e.getMessage() + ")";
+    }
+    return "dropped the connection (" + e.getMessage() + ")";
   }
 
   /** PUT a manifest; Content-Type is its media type (Distribution rejects a mismatch). */
@@ -148,13 +217,21 @@ public final class RegistryClient {
    * re-read and skipped when the registry ignores ranges), up to the retry budget.
    */
   public InputStream openBlob(String repo, Digest digest, String where) throws IOException {
-    return new ResumingBlobStream(this, repo, digest, where);
+    return openBlob(repo, digest, -1, where);
+  }
+
+  /**
+   * Streams a blob of {@code size} bytes (-1 if unknown: the Content-Length then counts), resumed
+   * as above, all within {@link RegistryTimeouts#blobBound(long)} of its size.
+   */
+  public InputStream openBlob(String repo, Digest digest, long size, String where) throws IOException {
+    return new ResumingBlobStream(this, repo, digest, size, where);
   }
 
   /** Opens a blob GET from byte {@code offset}, following redirects (to storage) without our Authorization. */
-  Response getBlob(String repo, Digest digest, long offset, String where) {
+  Response getBlob(String repo, Digest digest, long offset, String where, long deadline) {
     URI uri = base.resolve(repo + "/blobs/" + digest);
-    Request req = new Request("GET", uri, null, pullScope(repo), true);
+    Request req = new Request("GET", uri, null, pullScope(repo), true).until(deadline);
     if (offset > 0) {
       req.header("Range", "bytes=" + offset + "-");
     }
@@ -168,7 +245,7 @@ public final class RegistryClient {
       URI next = uri.resolve(location);
       // our token goes only back to the registry itself, never to the storage host it redirects to
       boolean sameOrigin = next.getHost() != null && next.getHost().equals(base.getHost()) && next.getPort() == base.getPort();
-      Request redirected = new Request("GET", next, null, sameOrigin ? pullScope(repo) : null, true);
+      Request redirected = new Request("GET", next, null, sameOrigin ? pullScope(repo) : null, true).until(deadline);
       if (offset > 0) {
         redirected.header("Range", "bytes=" + offset + "-");
       }
@@ -194,13 +271,15 @@ public final class RegistryClient {
       return "exists";
     }
     EnvironmentException last = null;
+    long deadline = deadlineAfter(timeouts.blobBound(size));
+    Duration nextPause = Duration.ZERO;
     for (int attempt = 0; attempt < retry.attempts(); attempt++) {
       if (attempt > 0) {
-        sleep(attempt);
+        pause(max(backoff(attempt), nextPause), deadline);
       }
       URI start = base.resolve(repo + "/blobs/uploads/" + (mountFrom != null ? "?mount=" + digest + "&from=" + mountFrom : ""));
       URI location;
-      try (Response r = send(new Request("POST", start, HttpRequest.BodyPublishers::noBody, pushScope(repo, mountFrom), true))) {
+      try (Response r = send(new Request("POST", start, HttpRequest.BodyPublishers::noBody, pushScope(repo, mountFrom), true).until(deadline))) {
         if (r.status() == 201 && mountFrom != null) {
           return "mounted";
         }
@@ -211,27 +290,28 @@ public final class RegistryClient {
       }
       try {
         if (chunkSize > 0 && size > chunkSize) {
-          uploadChunked(repo, location, digest, size, opener, chunkSize, where);
+          uploadChunked(repo, location, digest, size, opener, chunkSize, where, deadline);
         } else {
-          uploadMonolithic(repo, location, digest, size, opener, where);
+          uploadMonolithic(repo, location, digest, size, opener, where, deadline);
         }
         return "uploaded";
       } catch (RetryableUploadFailure e) {
-        last = new EnvironmentException(e.getMessage(), e.getCause());
+        last = new EnvironmentException(e.getMessage() + " (upload " + tries(attempt + 1) + ")", e.getCause());
+        nextPause = e.retryAfter;
       }
     }
     throw last != null ? last : new EnvironmentException("upload of " + digest + " to " + where + " failed");
   }
 
-  private void uploadMonolithic(String repo, URI location, Digest digest, long size, BlobOpener opener, String where) {
+  private void uploadMonolithic(String repo, URI location, Digest digest, long size, BlobOpener opener, String where, long deadline) {
     URI put = withQuery(location, "digest=" + digest);
     HttpRequest.BodyPublisher body =
         HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> open(opener)), size);
     finishUpload(new Request("PUT", put, () -> body, pushScope(repo, null), false)
-        .header("Content-Type", "application/octet-stream"), digest, where);
+        .header("Content-Type", "application/octet-stream").until(deadline).waitingForAnswer(remaining(deadline)), digest, where);
   }
 
-  private void uploadChunked(String repo, URI location, Digest digest, long size, BlobOpener opener, long chunkSize, String where) {
+  private void uploadChunked(String repo, URI location, Digest digest, long size, BlobOpener opener, long chunkSize, String where, long deadline) {
     try (InputStream in = opener.open()) {
       long offset = 0;
       while (offset < size) {
@@ -241,7 +321,9 @@ public final class RegistryClient {
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> chunk), len);
         Request patch = new Request("PATCH", location, () -> body, pushScope(repo, null), false)
             .header("Content-Type", "application/octet-stream")
-            .header("Content-Range", offset + "-" + (offset + len - 1));
+            .header("Content-Range", offset + "-" + (offset + len - 1))
+            .until(deadline)
+            .waitingForAnswer(remaining(deadline));
         try (Response r = sendUpload(patch, where)) {
           if (r.status() != 202) {
             throw fail(r, "blob chunk upload", where);
@@ -256,7 +338,9 @@ public final class RegistryClient {
     } catch (IOException e) {
       throw new RetryableUploadFailure("reading " + digest + " for upload failed: " + e.getMessage(), e);
     }
-    finishUpload(new Request("PUT", withQuery(location, "digest=" + digest), HttpRequest.BodyPublishers::noBody, pushScope(repo, null), false), digest, where);
+    // the registry may move or hash the whole blob before it answers: the blob's bound, not the response timeout
+    finishUpload(new Request("PUT", withQuery(location, "digest=" + digest), HttpRequest.BodyPublishers::noBody, pushScope(repo, null), false)
+        .until(deadline).waitingForAnswer(remaining(deadline)), digest, where);
   }
 
   private void finishUpload(Request put, Digest digest, String where) {
@@ -278,12 +362,20 @@ public final class RegistryClient {
   private Response sendUpload(Request req, String where) {
     try {
       Response r = send(req);
-      if (r.status() >= 500 || r.status() == 429) {
+      if (isTransient(r.status())) {
+        Duration retryAfter = retryAfter(r.response()).orElse(Duration.ZERO);
         String text = errorText(r);
         r.close();
-        throw new RetryableUploadFailure("registry " + host + " answered " + r.status() + " during upload to " + where + (text.isEmpty() ? "" : ": " + text), null);
+        if (retryAfter.compareTo(retry.maxWait()) > 0) {
+          throw tooLongRetryAfter(r.status(), retryAfter, "upload to " + where);
+        }
+        RetryableUploadFailure f = new RetryableUploadFailure("registry " + host + " answered " + r.status() + " during upload to " + where + (text.isEmpty() ? "" : ": " + text), null);
+        f.retryAfter = retryAfter;
+        throw f;
       }
       return r;
+    } catch (GiveUp e) {
+      throw e;
     } catch (EnvironmentException e) {
       throw new RetryableUploadFailure(e.getMessage(), e);
     } catch (UncheckedIOException e) {
@@ -332,6 +424,10 @@ public final class RegistryClient {
     final String scope;
     final boolean replayable;
     final java.util.List<String[]> headers = new java.util.ArrayList<>();
+    /** A {@link System#nanoTime()} by which the request, its retries and its body are done; MAX_VALUE: the default bound. */
+    long deadline = Long.MAX_VALUE;
+    /** How long to wait for the response headers; null: the response timeout. */
+    Duration answerTimeout;
 
     Request(String method, URI uri, Body body, String scope, boolean replayable) {
       this.method = method;
@@ -343,6 +439,17 @@ public final class RegistryClient {
 
     Request header(String name, String value) {
       headers.add(new String[] {name, value});
+      return this;
+    }
+
+    Request until(long deadlineNanos) {
+      this.deadline = deadlineNanos;
+      return this;
+    }
+
+    /** For uploads: the headers come only after the whole body went out. */
+    Request waitingForAnswer(Duration timeout) {
+      this.answerTimeout = timeout;
       return this;
     }
   }
@@ -368,9 +475,18 @@ public final class RegistryClient {
   }
 
   Response send(Request req) {
+    if (req.deadline == Long.MAX_VALUE) {
+      // no request goes unbounded: small ones (ping, HEAD, upload start) get the fixed part of a blob's bound
+      req.deadline = deadlineAfter(timeouts.blobBound(0));
+    }
     boolean authRetried = false;
     for (int attempt = 0; ; attempt++) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(req.uri).timeout(Duration.ofMinutes(30));
+      Duration left = remaining(req.deadline);
+      if (left.isZero()) {
+        throw outOfTime(req);
+      }
+      Duration answer = min(req.answerTimeout != null ? req.answerTimeout : timeouts.response(), left);
+      HttpRequest.Builder b = HttpRequest.newBuilder(req.uri).timeout(answer);
       b.header("User-Agent", "deltaimage");
       for (String[] h : req.headers) {
         b.header(h[0], h[1]);
@@ -382,7 +498,7 @@ public final class RegistryClient {
       b.method(req.method, req.body == null ? HttpRequest.BodyPublishers.noBody() : req.body.get());
       HttpResponse<InputStream> resp;
       try {
-        resp = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        resp = http.send(b.build(), TimedBody.handler(timeouts.read(), req.deadline));
       } catch (IOException e) {
         // a request body stream that refused its content (digest mismatch) arrives wrapped: say that, not "unreachable"
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -397,11 +513,14 @@ public final class RegistryClient {
           throw new EnvironmentException("registry " + host + " does not speak HTTPS at " + base + " (" + e.getMessage()
               + "); if it is a plain-HTTP registry, allow it explicitly with --insecure-registry " + host);
         }
-        if (req.replayable && attempt + 1 < retry.attempts()) {
-          sleep(attempt + 1);
+        if (req.replayable && attempt + 1 < retry.attempts() && remaining(req.deadline).compareTo(Duration.ZERO) > 0) {
+          pause(backoff(attempt + 1), req.deadline);
           continue;
         }
-        throw new EnvironmentException(unreachable(e));
+        if (remaining(req.deadline).isZero()) {
+          throw outOfTime(req);
+        }
+        throw new EnvironmentException(unreachable(e, answer, attempt + 1));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new EnvironmentException("interrupted while talking to registry " + host, e);
@@ -426,13 +545,90 @@ public final class RegistryClient {
         r.close();
         throw unauthorized(status, req);
       }
-      if ((status >= 500 || status == 429) && req.replayable && attempt + 1 < retry.attempts()) {
-        r.close();
-        sleep(attempt + 1);
-        continue;
+      if (isTransient(status) && req.replayable) {
+        Duration retryAfter = retryAfter(resp).orElse(Duration.ZERO);
+        if (retryAfter.compareTo(retry.maxWait()) > 0) {
+          r.close();
+          throw tooLongRetryAfter(status, retryAfter, req.method + " " + req.uri.getPath());
+        }
+        if (attempt + 1 < retry.attempts() && remaining(req.deadline).compareTo(retryAfter) > 0) {
+          r.close();
+          pause(max(backoff(attempt + 1), retryAfter), req.deadline);
+          continue;
+        }
       }
       return r;
     }
+  }
+
+  /** "1 try", "3 tries". */
+  static String tries(int n) {
+    return n == 1 ? "1 try" : n + " tries";
+  }
+
+  /** Worth another try: the registry is overloaded, rate-limiting or briefly broken. */
+  static boolean isTransient(int status) {
+    return status >= 500 || status == 429 || status == 408;
+  }
+
+  /** {@code Retry-After} of a 429 or 503, in seconds or as an HTTP date; empty when absent or unreadable. */
+  static Optional<Duration> retryAfter(HttpResponse<?> resp) {
+    Optional<String> v = resp.headers().firstValue("Retry-After");
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    String text = v.get().trim();
+    try {
+      return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(text))));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        java.time.ZonedDateTime when = java.time.ZonedDateTime.parse(text, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration d = Duration.between(java.time.Instant.now(), when.toInstant());
+        return Optional.of(d.isNegative() ? Duration.ZERO : d);
+      } catch (java.time.format.DateTimeParseException notDate) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /** The registry asks us to come back later than we are willing to wait: say so now rather than hang. */
+  private GiveUp tooLongRetryAfter(int status, Duration retryAfter, String what) {
+    String why = status == 429 ? "is rate-limiting (429 Too Many Requests)" : "is unavailable (" + status + ")";
+    return new GiveUp("registry " + host + " " + why + " and asks to retry " + what + " after " + RegistryTimeouts.describe(retryAfter)
+        + ", longer than the " + RegistryTimeouts.describe(retry.maxWait()) + " deltaimage waits; try again later, or allow the wait with -D"
+        + RetryPolicy.MAX_WAIT + "=" + Math.max(1, retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0)) + "s");
+  }
+
+  private GiveUp outOfTime(Request req) {
+    return new GiveUp("registry " + host + " did not complete " + req.method + " " + req.uri.getPath() + " within its time limit; " + TIMEOUT_HINT);
+  }
+
+  /** A failure that no further try can fix: retry loops pass it on. */
+  static final class GiveUp extends EnvironmentException {
+    private static final long serialVersionUID = 1L;
+
+    GiveUp(String message) {
+      super(message);
+    }
+  }
+
+  static long deadlineAfter(Duration d) {
+    long now = System.nanoTime();
+    long n = d.toNanos();
+    return n >= Long.MAX_VALUE - now ? Long.MAX_VALUE - 1 : now + n;
+  }
+
+  static Duration remaining(long deadline) {
+    long left = deadline - System.nanoTime();
+    return left <= 0 ? Duration.ZERO : Duration.ofNanos(left);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private InvalidInputException unauthorized(int status, Request req) {
@@ -443,9 +639,17 @@ public final class RegistryClient {
         + auth.triedDescription() + "; log in with docker login " + host + " or pass --src-creds/--dest-creds USER:PASSWORD");
   }
 
-  private String unreachable(IOException e) {
-    String why = e instanceof ConnectException ? "connection refused" : e instanceof HttpConnectTimeoutException ? "connect timed out" : String.valueOf(e.getMessage());
-    return "registry " + host + " is unreachable at " + base + " (" + why + ", " + retry.attempts() + " attempts); check the host name and that the registry runs";
+  private String unreachable(IOException e, Duration answer, int tries) {
+    if (e instanceof HttpConnectTimeoutException) {
+      return "registry " + host + " is unreachable at " + base + " (connect timed out after " + RegistryTimeouts.describe(timeouts.connect())
+          + ", " + tries(tries) + "); check the host name and the network, or raise -D" + RegistryTimeouts.CONNECT;
+    }
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "registry " + host + " accepted the connection but did not answer within " + RegistryTimeouts.describe(answer) + " (" + tries(tries)
+          + "); it may be overloaded; try again later or raise -D" + RegistryTimeouts.RESPONSE;
+    }
+    String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
+    return "registry " + host + " is unreachable at " + base + " (" + why + ", " + tries(tries) + "); check the host name and that the registry runs";
   }
 
   private static boolean isTls(Throwable e) {
@@ -457,10 +661,17 @@ public final class RegistryClient {
     return false;
   }
 
-  void sleep(int attempt) {
-    long ms = retry.firstDelay().toMillis() << Math.min(attempt - 1, 10);
+  /** The pause before try {@code attempt + 1}: doubling from the first delay, never above the policy's longest wait. */
+  Duration backoff(int attempt) {
+    Duration d = retry.firstDelay().multipliedBy(1L << Math.min(Math.max(attempt - 1, 0), 20));
+    return min(d, retry.maxWait());
+  }
+
+  /** Sleeps {@code d}, cut short at {@code deadline} (the next try then reports the time limit). */
+  void pause(Duration d, long deadline) {
+    Duration wait = min(d, remaining(deadline));
     try {
-      Thread.sleep(ms);
+      Thread.sleep(wait.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EnvironmentException("interrupted while waiting to retry registry " + host, e);
@@ -471,6 +682,10 @@ public final class RegistryClient {
     return retry;
   }
 
+  RegistryTimeouts timeouts() {
+    return timeouts;
+  }
+
   /** Maps an unexpected status to one line, naming the registry's own error code when it sent one. */
   io.github.deltaimage.api.DeltaImageException fail(Response r, String what, String where) {
     int status = r.status();
@@ -478,6 +693,14 @@ public final class RegistryClient {
     r.close();
     if (status == 404 || text.contains("MANIFEST_UNKNOWN") || text.contains("NAME_UNKNOWN") || text.contains("BLOB_UNKNOWN")) {
       return (new InvalidInputException(where + ": not found in registry " + host + " (" + what + ": " + (text.isEmpty() ? "404" : text) + "); check the repository and tag"));
+    }
+    if (status == 429) {
+      // the registry's limit, not the user's input: an environment problem that waiting fixes
+      return new EnvironmentException(where + ": registry " + host + " is rate-limiting (429 Too Many Requests) " + what
+          + " and still was after " + tries(retry.attempts()) + (text.isEmpty() ? "" : " (" + text + ")") + "; try again later");
+    }
+    if (status == 408) {
+      return new EnvironmentException(where + ": registry " + host + " timed out " + what + " (408" + (text.isEmpty() ? "" : ": " + text) + ")");
     }
     if (status >= 400 && status < 500) {
       return (new InvalidInputException(where + ": registry " + host + " refused " + what + " (" + status + (text.isEmpty() ? "" : ": " + text) + ")"));
@@ -518,6 +741,8 @@ public final class RegistryClient {
   /** An upload attempt failed for a reason a fresh attempt may not have. */
   static final class RetryableUploadFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** What the registry asked us to wait before the next try (Retry-After), or zero. */
+    transient Duration retryAfter = Duration.ZERO;
 
     RetryableUploadFailure(String message, Throwable cause) {
       super(message, cause);

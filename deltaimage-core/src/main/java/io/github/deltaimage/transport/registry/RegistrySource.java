@@ -41,7 +41,7 @@ public final class RegistrySource implements ImageSource {
     }
     Descriptor config = Manifests.parseManifest(m.bytes(), where + " manifest").config();
     byte[] configBytes;
-    try (InputStream in = new VerifyingInputStream(client.openBlob(name.path(), config.digest(), where), config.digest(), config.size(), "config of " + where)) {
+    try (InputStream in = new VerifyingInputStream(client.openBlob(name.path(), config.digest(), config.size(), where), config.digest(), config.size(), "config of " + where)) {
       configBytes = Blobs.readSmall(in, "config of " + where);
       if (in.read() >= 0) {
         throw new InvalidInputException("config of " + where + " is too large");
@@ -64,7 +64,7 @@ public final class RegistrySource implements ImageSource {
 
   @Override
   public InputStream openBlob(Layer layer) throws IOException {
-    return new VerifyingInputStream(client.openBlob(name.path(), layer.blobDigest(), where), layer.blobDigest(), layer.size(), "layer " + layer.blobDigest() + " of " + where);
+    return new VerifyingInputStream(client.openBlob(name.path(), layer.blobDigest(), layer.size(), where), layer.blobDigest(), layer.size(), "layer " + layer.blobDigest() + " of " + where);
   }
 
   @Override

@@ -10,6 +10,10 @@ import java.io.InputStream;
  * it had reached ({@code Range: bytes=N-}); a registry that answers 200 instead of 206 is re-read
  * and the first N bytes skipped. The digest is checked by the caller's verifying stream, so a
  * resumed blob is still verified end to end.
+ *
+ * <p>Bounded: a body that stalls for the read timeout counts as a drop, resumes are limited by the
+ * retry policy, and the whole blob must arrive within the bound its size gets
+ * ({@link RegistryTimeouts#blobBound(long)}).
  */
 final class ResumingBlobStream extends InputStream {
   private final RegistryClient client;
@@ -20,18 +24,32 @@ final class ResumingBlobStream extends InputStream {
   private InputStream in;
   private long position;
   private int resumes;
+  private long deadline;
+  private final boolean sizeKnown;
 
-  ResumingBlobStream(RegistryClient client, String repo, Digest digest, String where) {
+  ResumingBlobStream(RegistryClient client, String repo, Digest digest, long size, String where) {
     this.client = client;
     this.repo = repo;
     this.digest = digest;
     this.where = where;
+    this.sizeKnown = size >= 0;
+    this.deadline = RegistryClient.deadlineAfter(client.timeouts().blobBound(size));
     connect();
   }
 
   private void connect() {
-    current = client.getBlob(repo, digest, position, where);
+    current = client.getBlob(repo, digest, position, where, deadline);
     in = current.body();
+    if (!sizeKnown && position == 0) {
+      // no descriptor size: the Content-Length the registry promises sets the bound
+      long length = current.response().headers().firstValueAsLong("Content-Length").orElse(-1L);
+      if (length > 0) {
+        deadline = RegistryClient.deadlineAfter(client.timeouts().blobBound(length));
+        if (in instanceof TimedBody t) {
+          t.deadline(deadline);
+        }
+      }
+    }
     if (position > 0 && current.status() == 200) {
       try {
         long skipped = skip(in, position);
@@ -39,7 +57,8 @@ final class ResumingBlobStream extends InputStream {
           throw new EnvironmentException(where + ": blob " + digest + " got shorter while resuming");
         }
       } catch (IOException e) {
-        throw new EnvironmentException(where + ": cannot resume blob " + digest + ": " + e.getMessage(), e);
+        throw new EnvironmentException("registry " + client.host() + " " + RegistryClient.brokeOff(e) + " while resuming blob " + digest + " of " + where
+            + "; " + RegistryClient.TIMEOUT_HINT, e);
       }
     }
   }
@@ -61,10 +80,16 @@ final class ResumingBlobStream extends InputStream {
         return n;
       } catch (IOException e) {
         current.close();
-        if (++resumes >= client.retryPolicy().attempts()) {
-          throw new EnvironmentException("registry " + client.host() + " dropped the connection while sending blob " + digest + " of " + where + " (" + resumes + " tries): " + e.getMessage(), e);
+        ++resumes;
+        if (e instanceof TimedBody.DeadlineExceeded || RegistryClient.remaining(deadline).isZero()) {
+          throw new EnvironmentException("registry " + client.host() + " did not deliver blob " + digest + " of " + where + " within its time limit ("
+              + position + " bytes in, " + RegistryClient.tries(resumes) + "); " + RegistryClient.TIMEOUT_HINT + " (the limit grows with -D" + RegistryTimeouts.MIN_RATE + ")", e);
         }
-        client.sleep(resumes);
+        if (resumes >= client.retryPolicy().attempts()) {
+          throw new EnvironmentException("registry " + client.host() + " " + RegistryClient.brokeOff(e) + " while sending blob " + digest + " of " + where
+              + " (" + RegistryClient.tries(resumes) + "); " + RegistryClient.TIMEOUT_HINT, e);
+        }
+        client.pause(client.backoff(resumes), deadline);
         connect();
       }
     }

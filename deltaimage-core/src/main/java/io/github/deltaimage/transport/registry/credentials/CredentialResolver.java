@@ -2,13 +2,16 @@ package io.github.deltaimage.transport.registry.credentials;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.image.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -31,6 +34,14 @@ public final class CredentialResolver {
   private final CredentialProvider provider;
   private final Path configFile;
   private final String path;
+  private final Duration helperTimeout;
+  private final Map<String, String> environment;
+  private final Path home;
+
+  /** The system property that sets how long a credential helper may take, e.g. {@code -Ddeltaimage.credentialHelperTimeout=1m}. */
+  public static final String HELPER_TIMEOUT = "deltaimage.credentialHelperTimeout";
+  /** A helper that unlocks a keychain may wait for the user; longer than that is a hang. */
+  public static final Duration DEFAULT_HELPER_TIMEOUT = Duration.ofSeconds(30);
 
   /** The outcome of a lookup: the credential (if any) and what was consulted to find it. */
   public record Lookup(Optional<Credentials> credentials, List<String> tried) {}
@@ -51,6 +62,13 @@ public final class CredentialResolver {
    * @param home the user's home directory
    */
   public CredentialResolver(Credentials explicit, CredentialProvider provider, Map<String, String> environment, Path home) {
+    this(explicit, provider, environment, home, helperTimeoutFromSystemProperties());
+  }
+
+  private CredentialResolver(Credentials explicit, CredentialProvider provider, Map<String, String> environment, Path home, Duration helperTimeout) {
+    this.helperTimeout = helperTimeout;
+    this.environment = Map.copyOf(environment);
+    this.home = home;
     this.explicit = explicit;
     this.provider = provider == null ? CredentialProvider.NONE : provider;
     this.path = environment.getOrDefault("PATH", "");
@@ -59,6 +77,34 @@ public final class CredentialResolver {
         dockerConfig != null && !dockerConfig.isEmpty()
             ? Path.of(dockerConfig).resolve("config.json")
             : home.resolve(".docker").resolve("config.json");
+  }
+
+  /** The same lookup with another limit on each credential helper run (counted from its start). */
+  public CredentialResolver withHelperTimeout(Duration timeout) {
+    return new CredentialResolver(explicit, provider, environment, home, timeout);
+  }
+
+  static Duration helperTimeoutFromSystemProperties() {
+    String v = System.getProperty(HELPER_TIMEOUT);
+    if (v == null || v.isBlank()) {
+      return DEFAULT_HELPER_TIMEOUT;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?").matcher(v.trim());
+    Duration d = null;
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "s" : m.group(2);
+      d = switch (unit) {
+        case "ms" -> Duration.ofMillis(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofSeconds(n);
+      };
+    }
+    if (d == null || d.isZero()) {
+      throw new InvalidInputException("-D" + HELPER_TIMEOUT + "=" + v + " is not a positive duration; write e.g. 30s, 2m or 500ms");
+    }
+    return d;
   }
 
   /** Looks up the credential for {@code host} (as in a reference, e.g. {@code 127.0.0.1:5000}). */
@@ -79,7 +125,8 @@ public final class CredentialResolver {
     }
     JsonNode config;
     try {
-      config = Json.read(Files.readAllBytes(configFile), configFile.toString());
+      // config.json holds logins: a syntax error gives its position, never the text around it
+      config = Json.readWithoutEcho(Files.readAllBytes(configFile), configFile.toString());
     } catch (IOException e) {
       tried.add(configFile + " (unreadable: " + e.getMessage() + ")");
       return new Lookup(Optional.empty(), tried);
@@ -181,33 +228,73 @@ public final class CredentialResolver {
     return program;
   }
 
-  /** Runs {@code docker-credential-NAME get} with the server on stdin; empty if it knows none. */
+  /**
+   * Runs {@code docker-credential-NAME get} with the server on stdin; empty if it knows none. The
+   * helper gets {@link #helperTimeout} from its start; then it (and what it started) is killed.
+   * Its output is read on a thread of its own, so a helper that never closes it cannot block us,
+   * and is never shown: it holds the secret.
+   */
   private Optional<Credentials> runHelper(String name, String server) {
     String program = "docker-credential-" + name;
     String source = configFile + " (" + program + ")";
+    long deadline = System.nanoTime() + helperTimeout.toNanos();
     Process p;
     try {
       p = new ProcessBuilder(locate(program), "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
     } catch (IOException e) {
       throw new EnvironmentException(configFile + " names credential helper " + program + ", which is not on PATH; install it or remove it from the file");
     }
+    ByteArrayOutputStream collected = new ByteArrayOutputStream();
+    Thread reader = new Thread(() -> {
+      try (InputStream o = p.getInputStream()) {
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = o.read(buf)) >= 0) {
+          synchronized (collected) {
+            if (collected.size() <= MAX_HELPER_OUTPUT) {
+              collected.write(buf, 0, n);
+            }
+          }
+        }
+      } catch (IOException closed) {
+        // the helper was killed or closed its output: what was read so far is all there is
+      }
+    }, program + " output");
+    reader.setDaemon(true);
+    reader.start();
     try {
       try (OutputStream in = p.getOutputStream()) {
         in.write(server.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException notReading) {
+        // a helper that exits without reading its input: its exit status and output still tell
       }
-      byte[] out;
-      try (InputStream o = p.getInputStream()) {
-        out = o.readNBytes(1 << 20);
+      boolean exited = p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (exited) {
+        // the output may still be in the pipe: read it, but not past the deadline (a child may hold it open)
+        reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       }
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new EnvironmentException(program + " get did not answer within 30 s");
+      if (!exited || reader.isAlive()) {
+        kill(p);
+        throw new EnvironmentException(program + " get did not finish within " + describe(helperTimeout) + " and was stopped; check the helper (is it waiting"
+            + " for a password prompt?) or allow it longer with -D" + HELPER_TIMEOUT);
       }
       if (p.exitValue() != 0) {
         // "credentials not found in native keychain": not an error, just no entry
         return Optional.empty();
       }
-      JsonNode n = Json.read(out, program + " output");
+      byte[] out;
+      synchronized (collected) {
+        out = collected.toByteArray();
+      }
+      if (out.length > MAX_HELPER_OUTPUT) {
+        throw new EnvironmentException(program + " get printed more than " + MAX_HELPER_OUTPUT + " bytes, which is no credential; check the helper");
+      }
+      JsonNode n;
+      try {
+        n = Json.readWithoutEcho(out, program + " get output");
+      } catch (InvalidInputException e) {
+        throw new EnvironmentException(e.getMessage() + "; check that " + program + " is a Docker credential helper");
+      }
       String user = n.path("Username").asText("");
       String secret = n.path("Secret").asText("");
       if (secret.isEmpty()) {
@@ -217,11 +304,24 @@ public final class CredentialResolver {
         return Optional.of(new Credentials(user, secret, true, source));
       }
       return Optional.of(new Credentials(user, secret, false, source));
-    } catch (IOException e) {
-      throw new EnvironmentException(program + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
+      kill(p);
       Thread.currentThread().interrupt();
       throw new EnvironmentException("interrupted while running " + program, e);
     }
+  }
+
+  /** A helper's output is a small JSON object; more than this is not one. */
+  private static final int MAX_HELPER_OUTPUT = 1 << 20;
+
+  /** Kills the helper and whatever it started (a shell script's children would keep its output open). */
+  private static void kill(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+  }
+
+  private static String describe(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
   }
 }

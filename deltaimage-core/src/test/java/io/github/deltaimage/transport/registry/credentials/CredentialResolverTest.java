@@ -83,4 +83,88 @@ class CredentialResolverTest {
     assertThat(l.credentials()).isEmpty();
     assertThat(l.tried()).containsExactly(tmp.resolve(".docker/config.json") + " (not present)");
   }
+
+  // ---------------------------------------------------------------- hostile helpers and files
+
+  static final String SECRET = "hunter2-Pa55";
+
+  /** Every message of the chain and the stack trace a front end prints with -d, searched for the secret. */
+  static void assertNoSecret(Throwable t, String... secrets) {
+    java.io.StringWriter trace = new java.io.StringWriter();
+    t.printStackTrace(new java.io.PrintWriter(trace));
+    StringBuilder all = new StringBuilder(trace.toString());
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      all.append('\n').append(c.getMessage());
+    }
+    for (String secret : secrets) {
+      assertThat(all.toString()).doesNotContain(secret);
+    }
+  }
+
+  private Path script(String name, String body) throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Path script = bin.resolve("docker-credential-" + name);
+    Files.writeString(script, "#!/bin/sh\n" + body);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return bin;
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 15, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aHelperThatNeverFinishesIsKilledWithItsChildrenAtTheTimeoutCountedFromItsStart() throws Exception {
+    // never reads its input, never closes its output, never exits; its child holds the output too
+    Path bin = script("hang", "echo $$ > " + tmp.resolve("hang.pid") + "\nsleep 300 &\necho $! > " + tmp.resolve("child.pid") + "\nwait\n");
+    Path dir = config("{\"credsStore\":\"hang\"}");
+    CredentialResolver r = new CredentialResolver(null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp)
+        .withHelperTimeout(java.time.Duration.ofMillis(700));
+    long start = System.nanoTime();
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> r.lookup("reg.example"));
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertThat(t).isInstanceOf(io.github.deltaimage.api.EnvironmentException.class)
+        .hasMessageContaining("docker-credential-hang get did not finish within 700 ms")
+        .hasMessageContaining(CredentialResolver.HELPER_TIMEOUT);
+    assertThat(ms).isLessThan(5000);
+    for (String pidFile : new String[] {"hang.pid", "child.pid"}) {
+      long pid = Long.parseLong(Files.readString(tmp.resolve(pidFile)).trim());
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as(pidFile + " still running").isFalse();
+    }
+  }
+
+  @Test
+  void aHelperPrintingSomethingOtherThanJsonIsNotEchoed() throws Exception {
+    Path bin = script("chatty", "read server\necho \"Username=alice Secret=" + SECRET + "\"\n");
+    Path dir = config("{\"credsStore\":\"chatty\"}");
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+        () -> new CredentialResolver(null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp).lookup("reg.example"));
+    assertThat(t).isInstanceOf(io.github.deltaimage.api.EnvironmentException.class)
+        .hasMessageContaining("docker-credential-chatty get output is not valid JSON at line 1");
+    assertNoSecret(t, SECRET);
+  }
+
+  @Test
+  void aHelperAnsweringWithBrokenJsonAroundTheSecretIsNotEchoed() throws Exception {
+    Path bin = script("broken", "read server\nprintf '{\"Username\":\"alice\",\"Secret\":" + SECRET + "}'\n");
+    Path dir = config("{\"credsStore\":\"broken\"}");
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+        () -> new CredentialResolver(null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp).lookup("reg.example"));
+    assertThat(t).hasMessageContaining("not valid JSON at line 1, column");
+    assertNoSecret(t, SECRET);
+  }
+
+  @Test
+  void aMalformedConfigNamesTheFileAndPositionButNotTheLogin() throws Exception {
+    String token = b64("alice:" + SECRET);
+    // the quotes around the auth value are missing: Jackson would say "Unrecognized token '<token>'"
+    Path dir = config("{\n  \"auths\": {\n    \"reg.example\": {\"auth\": " + token + "}\n  }\n}\n");
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+        () -> new CredentialResolver(null, Map.of("DOCKER_CONFIG", dir.toString()), tmp).lookup("reg.example"));
+    assertThat(t).isInstanceOf(io.github.deltaimage.api.InvalidInputException.class)
+        .hasMessageContaining(dir.resolve("config.json").toString())
+        .hasMessageContaining("line 3");
+    assertNoSecret(t, SECRET, token, token.substring(0, 10));
+  }
 }
