@@ -38,6 +38,8 @@ class FrontEndArchitectureTest {
     "io.github.deltaimage.reference",
     "io.github.deltaimage.transport",
     "io.github.deltaimage.transport.registry.credentials",
+    // The registry's retry policy and timeouts: settings, which belong in transport's options type.
+    "io.github.deltaimage.transport.registry",
   };
 
   @Test
