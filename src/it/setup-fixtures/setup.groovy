@@ -6,7 +6,7 @@
 // The OCI copies are kept while their image IDs equal the daemon's, so a rerun skips docker save.
 import io.github.deltaimage.DeltaImage
 import io.github.deltaimage.DeltaOptions
-import io.github.deltaimage.copy.CopyOptions
+import io.github.deltaimage.transport.CopyOptions
 import io.github.deltaimage.maven.it.ItImages
 
 def started = System.nanoTime()

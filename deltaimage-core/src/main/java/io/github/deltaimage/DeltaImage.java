@@ -1,9 +1,9 @@
 package io.github.deltaimage;
 
 import io.github.deltaimage.codec.Xdelta3Codec;
-import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.copy.Transports;
+import io.github.deltaimage.transport.Transports;
 import io.github.deltaimage.delta.BaseChoice;
 import io.github.deltaimage.delta.BestBase;
 import io.github.deltaimage.delta.DeltaContents;
@@ -57,10 +57,16 @@ public final class DeltaImage {
    * Makes the delta image {@code delta} (any transport) that turns {@code source} into {@code target}:
    * the source's layers (none when {@code unlinked}) plus one delta layer.
    */
+  public static ImageDeltaSummary diffImages(ImageReference source, ImageReference target, ImageReference delta,
+      boolean unlinked, DeltaOptions options, CopyOptions transports) {
+    return imageDeltas(options, transports).diff(source, target, delta, unlinked);
+  }
+
+  /** {@link #diffImages(ImageReference, ImageReference, ImageReference, boolean, DeltaOptions, CopyOptions)} on references as typed. */
   public static ImageDeltaSummary diffImages(String source, String target, String delta, boolean unlinked,
       DeltaOptions options, CopyOptions transports) {
-    return imageDeltas(options, transports)
-        .diff(ImageReference.parse(source), ImageReference.parse(target), ImageReference.parse(delta), unlinked);
+    return diffImages(ImageReference.parse(source), ImageReference.parse(target), ImageReference.parse(delta), unlinked,
+        options, transports);
   }
 
   /**
@@ -97,21 +103,32 @@ public final class DeltaImage {
    * Restores into {@code output} the target image of {@code delta}, identical to the original (image ID,
    * config, layers; manifest digest where the blobs can be rebuilt). {@code source} only for unlinked deltas.
    */
+  public static ImageDeltaSummary applyImages(ImageReference delta, ImageReference output,
+      Optional<ImageReference> source, DeltaOptions options, CopyOptions transports) {
+    return imageDeltas(options, transports).apply(delta, output, source);
+  }
+
+  /** {@link #applyImages(ImageReference, ImageReference, Optional, DeltaOptions, CopyOptions)} on references as typed. */
   public static ImageDeltaSummary applyImages(String delta, String output, Optional<String> source,
       DeltaOptions options, CopyOptions transports) {
-    return imageDeltas(options, transports)
-        .apply(ImageReference.parse(delta), ImageReference.parse(output), source.map(ImageReference::parse));
+    return applyImages(ImageReference.parse(delta), ImageReference.parse(output), source.map(ImageReference::parse),
+        options, transports);
   }
 
   /** What the delta image {@code delta} holds. */
+  public static DeltaContents inspectImage(ImageReference delta, DeltaOptions options, CopyOptions transports) {
+    return imageDeltas(options, transports).inspect(delta);
+  }
+
+  /** {@link #inspectImage(ImageReference, DeltaOptions, CopyOptions)} on a reference as typed. */
   public static DeltaContents inspectImage(String delta, DeltaOptions options, CopyOptions transports) {
-    return imageDeltas(options, transports).inspect(ImageReference.parse(delta));
+    return inspectImage(ImageReference.parse(delta), options, transports);
   }
 
   private static ImageDeltas imageDeltas(DeltaOptions options, CopyOptions transports) {
     Xdelta3Codec codec = Xdelta3Codec.locate(options.xdelta3(), options.xdelta3Settings());
     return new ImageDeltas(codec, options.threads(), transports.withTempParent(options.tempDirectory()), options.tempDirectory(),
-        options.listener());
+        options.listener(), version());
   }
 
   /** Turns the delta tree {@code delta}, in place, back into the target tree, given {@code source}. */

@@ -57,7 +57,7 @@ final class ImageCommand implements Runnable {
       return tool.toOptions().withListener(image.listener(err()));
     }
 
-    io.github.deltaimage.copy.CopyOptions copyOptions() {
+    io.github.deltaimage.transport.CopyOptions copyOptions() {
       return transport.toCopyOptions();
     }
 

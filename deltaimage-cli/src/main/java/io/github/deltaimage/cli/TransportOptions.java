@@ -1,6 +1,6 @@
 package io.github.deltaimage.cli;
 
-import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.image.Platform;
 import io.github.deltaimage.transport.registry.credentials.Credentials;
 import io.github.deltaimage.transport.registry.RegistryClient;

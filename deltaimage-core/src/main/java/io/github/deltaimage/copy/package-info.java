@@ -1,6 +1,6 @@
 /**
  * The image copy facade front ends call: {@link io.github.deltaimage.copy.ImageCopy} with
- * {@link io.github.deltaimage.copy.CopyOptions}.
+ * {@link io.github.deltaimage.transport.CopyOptions}.
  *
  * <p>It is not in {@code io.github.deltaimage.api} because the exception types there are thrown by
  * every lower package (image, reference, transport); a facade in {@code api} would make {@code api}

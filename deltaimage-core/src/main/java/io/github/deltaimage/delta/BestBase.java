@@ -2,10 +2,10 @@ package io.github.deltaimage.delta;
 
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.copy.CopyResult;
 import io.github.deltaimage.copy.ImageCopy;
-import io.github.deltaimage.copy.Transports;
+import io.github.deltaimage.transport.Transports;
 import io.github.deltaimage.event.DeltaListener;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.fs.TempSpace;

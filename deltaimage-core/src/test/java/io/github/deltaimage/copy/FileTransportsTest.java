@@ -9,6 +9,7 @@ import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.MediaTypes;
 import io.github.deltaimage.image.Platform;
 import io.github.deltaimage.reference.ImageReference;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.testing.Processes;
 import io.github.deltaimage.testing.SyntheticImages;
 import io.github.deltaimage.testing.TestServices;

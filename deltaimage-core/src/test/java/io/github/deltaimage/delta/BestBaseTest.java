@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.DeltaOptions;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.copy.CopyResult;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.testing.SyntheticImages;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.DeltaOptions;
-import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.reference.ImageReference;
-import io.github.deltaimage.copy.Transports;
+import io.github.deltaimage.transport.Transports;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.testing.Processes;
 import io.github.deltaimage.testing.TestServices;

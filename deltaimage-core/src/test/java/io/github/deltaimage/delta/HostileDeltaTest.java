@@ -8,7 +8,7 @@ import io.github.deltaimage.DeltaOptions;
 import io.github.deltaimage.api.DeltaImageException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.TempSpaceException;
-import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.format.image.LayerRecipe;
 import io.github.deltaimage.testing.Processes;
 import io.github.deltaimage.testing.SyntheticImages;

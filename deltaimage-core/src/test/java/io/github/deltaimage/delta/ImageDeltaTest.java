@@ -7,7 +7,7 @@ import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.DeltaOptions;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.SourceRequiredException;
-import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.testing.Processes;
 import io.github.deltaimage.testing.TestServices;

@@ -1,6 +1,6 @@
 package io.github.deltaimage.testing;
 
-import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.image.Platform;

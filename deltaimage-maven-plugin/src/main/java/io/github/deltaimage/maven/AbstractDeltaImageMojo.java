@@ -4,7 +4,7 @@ import io.github.deltaimage.DeltaOptions;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.TempSpaceException;
-import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.delta.ImageDeltaSummary;
 import io.github.deltaimage.delta.SummaryText;
 import io.github.deltaimage.image.Platform;

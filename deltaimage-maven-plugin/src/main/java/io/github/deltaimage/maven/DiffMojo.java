@@ -174,7 +174,7 @@ public class DiffMojo extends AbstractDeltaImageMojo {
     List<ImageReference> every = new ArrayList<>(named);
     every.add(targetImage);
     every.add(deltaImage);
-    io.github.deltaimage.copy.CopyOptions copyOptions = copyOptions(every);
+    io.github.deltaimage.transport.CopyOptions copyOptions = copyOptions(every);
     List<String> all = new ArrayList<>(named.stream().map(ImageReference::toString).toList());
     if (candidateTags > 0) {
       List<String> tags = DeltaImage.previousTags(targetImage.toString(), candidateTags, copyOptions);
@@ -190,14 +190,16 @@ public class DiffMojo extends AbstractDeltaImageMojo {
     BaseChoice choice = DeltaImage.diffImagesFromBestBase(all, targetImage.toString(), deltaImage.toString(), unlinked, deltaOptions(),
         copyOptions);
     ImageDeltaSummary summary = choice.summary();
-    getLog().info("Wrote " + deltaImage + (summary.manifestDigest() == null ? "" : " (manifest " + summary.manifestDigest() + ")"));
+    endProgress();
+    getLog().info("Wrote the delta image " + deltaImage
+        + (summary.manifestDigest() == null ? "" : " (the delta's own manifest digest: " + summary.manifestDigest() + ")"));
 
     Map<String, String> images = new LinkedHashMap<>();
     images.put("source", choice.chosen().toString());
     images.put("target", targetImage.toString());
     images.put("delta", deltaImage.toString());
     images.put("candidates", String.join(" ", all));
-    report(new DeltaReports.Run(goal(), images, unlinked), summary);
+    report(new DeltaReports.Run(goal(), images, unlinked), summary, SummaryText.willReproduce(summary));
   }
 
   @Override

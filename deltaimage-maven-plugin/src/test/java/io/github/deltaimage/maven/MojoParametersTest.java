@@ -3,7 +3,7 @@ package io.github.deltaimage.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.reference.ImageReference;
 import java.util.ArrayList;
 import java.util.List;

@@ -58,11 +58,6 @@ public record LayerRecipe(List<Op> ops, List<Batch> batches, long literalLength,
   public record Delta(int layer, long offset, long sourceLength, long deltaOffset, long deltaLength, long length)
       implements Op {}
 
-  /**
-   * Writes the recipe compactly: variable-length numbers, source offsets relative to where the
-   * previous copy ended (consecutive files of a layer mostly follow each other), all deflated. A
-   * layer of 100k unchanged files then costs a few hundred kilobytes, not one record each.
-   */
   /** The next {@code length} bytes of what batch {@code batch} decodes to. */
   public record Batched(int batch, long length) implements Op {}
 
@@ -89,6 +84,11 @@ public record LayerRecipe(List<Op> ops, List<Batch> batches, long literalLength,
     }
   }
 
+  /**
+   * Writes the recipe compactly: variable-length numbers, source offsets relative to where the
+   * previous copy ended (consecutive files of a layer mostly follow each other), all deflated. A
+   * layer of 100k unchanged files then costs a few hundred kilobytes, not one record each.
+   */
   public void write(Path file) {
     try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(
         new BufferedOutputStream(Files.newOutputStream(file)), new Deflater(Deflater.BEST_COMPRESSION, true), 1 << 16))) {

@@ -1,7 +1,5 @@
 package io.github.deltaimage.format.image;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * A path with every run of digits replaced by {@code #}: files whose names differ only in version
  * numbers ({@code lib/guava-32.1.2.jar}, {@code lib/guava-33.0.0.jar}; {@code python3.11/x} and
@@ -26,9 +24,5 @@ final class RenameKey {
       inDigits = digit;
     }
     return key.toString();
-  }
-
-  static String of(String path) {
-    return of(path.getBytes(StandardCharsets.UTF_8));
   }
 }

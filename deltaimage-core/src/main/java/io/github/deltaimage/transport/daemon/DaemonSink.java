@@ -4,12 +4,8 @@ import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
-import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.reference.ImageReference;
-import io.github.deltaimage.transport.BlobOpener;
-import io.github.deltaimage.transport.ImageSink;
-import io.github.deltaimage.transport.ImageSource;
-import io.github.deltaimage.transport.archive.DockerArchiveWriter;
+import io.github.deltaimage.transport.archive.ArchiveFileSink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -21,54 +17,22 @@ import java.util.Optional;
  * RepoTags), {@code docker load}ed, checked to have the expected image ID, and only then tagged,
  * so a failed load never moves a tag.
  */
-public final class DaemonSink implements ImageSink {
+public final class DaemonSink extends ArchiveFileSink {
   private final ImageReference.Daemon ref;
   private final DockerEngine engine;
-  private final Path archive;
-  private final DockerArchiveWriter writer;
 
   public DaemonSink(ImageReference.Daemon ref, DockerEngine engine, RunDirectory run) {
+    super(archiveFor(ref, run));
+    this.ref = ref;
+    this.engine = engine;
+  }
+
+  /** Checks that {@code ref} can be tagged, before any file is made; returns where the archive to load goes. */
+  private static Path archiveFor(ImageReference.Daemon ref, RunDirectory run) {
     if (ref.name() == null) {
       throw new io.github.deltaimage.api.InvalidInputException(ref + ": a daemon destination needs a name (docker-daemon:REPO:TAG), not an image ID");
     }
-    this.ref = ref;
-    this.engine = engine;
-    this.archive = run.newFile("daemon-load.tar");
-    try {
-      this.writer = new DockerArchiveWriter(archive);
-    } catch (IOException e) {
-      throw new EnvironmentException("cannot create " + archive + ": " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public LayerForm layerForm() {
-    return LayerForm.TARS;
-  }
-
-  @Override
-  public boolean putLayer(Layer layer, BlobOpener opener, Optional<ImageSource.RegistryLocation> mountFrom) {
-    try {
-      if (writer.hasLayer(layer.diffId())) {
-        writer.repeatLayer(layer.diffId());
-        return false;
-      }
-      try (InputStream in = opener.open()) {
-        writer.addLayer(layer.diffId(), in);
-      }
-      return true;
-    } catch (IOException e) {
-      throw new EnvironmentException("cannot write layer " + layer.diffId() + " to " + archive + ": " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public void putConfig(byte[] config, Digest digest, String mediaType) {
-    try {
-      writer.addConfig(config, digest);
-    } catch (IOException e) {
-      throw new EnvironmentException("cannot write to " + archive + ": " + e.getMessage(), e);
-    }
+    return run.newFile("daemon-load.tar");
   }
 
   @Override

@@ -5,6 +5,8 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.ContainerConfig;
+import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.LoadResponseItem;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -96,10 +99,32 @@ public final class DockerJavaEngine implements DockerEngine {
 
   @Override
   public Optional<ImageInfo> inspect(String reference) {
+    return inspectResponse(reference).map(r ->
+        new ImageInfo(r.getId(), r.getRepoTags() == null ? List.of() : new ArrayList<>(r.getRepoTags())));
+  }
+
+  @Override
+  public Optional<RunConfig> runConfig(String reference) {
+    return inspectResponse(reference).map(r -> {
+      ContainerConfig c = r.getConfig();
+      if (c == null) {
+        return new RunConfig(null, null, null, null, null, null, null, null);
+      }
+      List<String> ports = c.getExposedPorts() == null ? null
+          : Arrays.stream(c.getExposedPorts()).map(ExposedPort::toString).toList();
+      List<String> volumes = c.getVolumes() == null ? null : List.copyOf(c.getVolumes().keySet());
+      return new RunConfig(list(c.getEnv()), list(c.getEntrypoint()), list(c.getCmd()), c.getWorkingDir(), c.getUser(),
+          ports, volumes, c.getLabels());
+    });
+  }
+
+  private static List<String> list(String[] values) {
+    return values == null ? null : List.of(values);
+  }
+
+  private Optional<InspectImageResponse> inspectResponse(String reference) {
     try {
-      InspectImageResponse r = client.inspectImageCmd(reference).exec();
-      List<String> tags = r.getRepoTags() == null ? List.of() : new ArrayList<>(r.getRepoTags());
-      return Optional.of(new ImageInfo(r.getId(), tags));
+      return Optional.of(client.inspectImageCmd(reference).exec());
     } catch (NotFoundException e) {
       return Optional.empty();
     } catch (DockerException e) {

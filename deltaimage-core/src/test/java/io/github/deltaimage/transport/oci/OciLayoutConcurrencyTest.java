@@ -3,7 +3,7 @@ package io.github.deltaimage.transport.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.deltaimage.copy.CopyOptions;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.image.Platform;
 import io.github.deltaimage.testing.ChildJvm;

@@ -107,10 +107,6 @@ public final class CredentialResolver {
     return d;
   }
 
-  public static CredentialResolver fromEnvironment(Credentials explicit) {
-    return new CredentialResolver(explicit, System.getenv(), Path.of(System.getProperty("user.home")));
-  }
-
   /** Looks up the credential for {@code host} (as in a reference, e.g. {@code 127.0.0.1:5000}). */
   public Lookup lookup(String host) {
     List<String> tried = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.github.deltaimage.copy;
+package io.github.deltaimage.transport;
 
 import io.github.deltaimage.event.CopyListener;
 import io.github.deltaimage.image.Platform;

@@ -1,9 +1,7 @@
-package io.github.deltaimage.copy;
+package io.github.deltaimage.transport;
 
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.reference.ImageReference;
-import io.github.deltaimage.transport.ImageSink;
-import io.github.deltaimage.transport.ImageSource;
 import io.github.deltaimage.transport.archive.DockerArchiveSink;
 import io.github.deltaimage.transport.archive.DockerArchiveSource;
 import io.github.deltaimage.transport.daemon.DaemonSink;
