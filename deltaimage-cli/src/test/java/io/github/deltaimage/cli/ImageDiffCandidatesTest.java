@@ -47,6 +47,6 @@ class ImageDiffCandidatesTest {
         .contains("smaller than against oci:" + temp.resolve("old") + ":1");
 
     assertThat(run("image", "apply", delta, "oci:" + temp.resolve("out") + ":3")).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("restored");
+    assertThat(out.toString()).contains("Restored image ID");
   }
 }

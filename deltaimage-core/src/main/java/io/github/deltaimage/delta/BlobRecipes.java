@@ -19,11 +19,11 @@ import java.util.Optional;
  * as {@code docker push} writes it, pgzip as skopeo and podman write it, ...) and java.util.zip at a
  * level (what Jib and {@code deltaimage copy} write).
  *
- * <p>A recipe is text: {@code zlib:LEVEL} for java.util.zip, else a {@link GzipRecipe}.
+ * <p>A recipe is text: {@code java.util.zip:LEVEL} for the platform's java.util.zip (kept for deltas that recorded only a level), else a {@link GzipRecipe}.
  */
 final class BlobRecipes {
 
-  private static final String ZLIB = "zlib:";
+  private static final String ZLIB = "java.util.zip:";
 
   private BlobRecipes() {}
 

@@ -64,6 +64,11 @@ public final class LayerCodec {
    */
   public long declaredSize(Path recipeFile, Path deltaPack) {
     try {
+      if (StreamRecipe.isStreamRecipe(recipeFile)) {
+        try (StreamRecipe.Reader reader = new StreamRecipe.Reader(recipeFile, sources)) {
+          return reader.tarSize();
+        }
+      }
       return LayerRecipe.read(recipeFile, sources.sizes(), Files.size(deltaPack)).tarSize();
     } catch (IOException e) {
       throw new EnvironmentException("cannot read " + deltaPack + ": " + e.getMessage(), e);
