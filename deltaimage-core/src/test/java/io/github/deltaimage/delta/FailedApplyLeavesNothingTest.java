@@ -31,11 +31,20 @@ class FailedApplyLeavesNothingTest {
     Path runs = Files.createDirectories(temp.resolve("runs"));
     DeltaOptions options = DeltaOptions.defaults().withTempDirectory(runs);
     CopyOptions copy = CopyOptions.defaults().withTempParent(runs).withPlatform(Platform.parse("linux/amd64"));
-    List<Map<String, String>> target = new ArrayList<>(SyntheticImages.threeLayers());
+    // A shared layer that gzip cannot shrink, so that it is by far the biggest blob of the delta image
+    // (bigger than the delta layer, which apply reads before it writes).
+    List<Map<String, String>> source = new ArrayList<>(SyntheticImages.threeLayers());
+    java.util.Random random = new java.util.Random(7);
+    StringBuilder noise = new StringBuilder();
+    for (int i = 0; i < 50_000; i++) {
+      noise.append(Long.toHexString(random.nextLong()));
+    }
+    source.set(1, Map.of("opt/app/data.txt", noise.toString()));
+    List<Map<String, String>> target = new ArrayList<>(source);
     Map<String, String> changed = new HashMap<>(target.get(2));
     changed.put("opt/app/version", "2\n");
     target.set(2, changed);
-    SyntheticImages.ociLayout(temp.resolve("old"), "1", "amd64", SyntheticImages.threeLayers());
+    SyntheticImages.ociLayout(temp.resolve("old"), "1", "amd64", source);
     SyntheticImages.ociLayout(temp.resolve("new"), "2", "amd64", target);
     String delta = "oci:" + temp.resolve("delta") + ":d";
     DeltaImage.diffImages("oci:" + temp.resolve("old") + ":1", "oci:" + temp.resolve("new") + ":2", delta, false, options, copy);
