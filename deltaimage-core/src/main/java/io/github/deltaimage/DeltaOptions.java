@@ -16,7 +16,11 @@ import java.util.Optional;
  * @param tempDirectory where the run directory is created
  * @param listener what is told about decisions and progress
  */
-public record DeltaOptions(Optional<Path> xdelta3, Xdelta3Settings xdelta3Settings, int threads, Path tempDirectory,
+public record DeltaOptions(
+    Optional<Path> xdelta3,
+    Xdelta3Settings xdelta3Settings,
+    int threads,
+    Path tempDirectory,
     DeltaListener listener) {
 
   public DeltaOptions {
@@ -31,12 +35,17 @@ public record DeltaOptions(Optional<Path> xdelta3, Xdelta3Settings xdelta3Settin
 
   /** xdelta3 from {@code PATH}, its default settings, one thread a core, {@code java.io.tmpdir}, nobody listening. */
   public static DeltaOptions defaults() {
-    return new DeltaOptions(Optional.empty(), Xdelta3Settings.defaults(), Runtime.getRuntime().availableProcessors(),
-        RunDirectory.defaultParent(), DeltaListener.NONE);
+    return new DeltaOptions(
+        Optional.empty(),
+        Xdelta3Settings.defaults(),
+        Runtime.getRuntime().availableProcessors(),
+        RunDirectory.defaultParent(),
+        DeltaListener.NONE);
   }
 
   public DeltaOptions withXdelta3(Path binary) {
-    return new DeltaOptions(Optional.ofNullable(binary), xdelta3Settings, threads, tempDirectory, listener);
+    return new DeltaOptions(
+        Optional.ofNullable(binary), xdelta3Settings, threads, tempDirectory, listener);
   }
 
   public DeltaOptions withXdelta3Settings(Xdelta3Settings settings) {

@@ -1,10 +1,10 @@
 package io.github.deltaimage.cli;
 
-import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.copy.CopyResult;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.event.CopyEvent;
 import io.github.deltaimage.event.CopyListener;
+import io.github.deltaimage.transport.CopyOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -35,16 +35,29 @@ final class CopyCommand implements Callable<Integer> {
   @Mixin
   TransportOptions transport;
 
-  @Option(names = "--tmp-dir", paramLabel = "DIR", description = "Where temporary files go (default: java.io.tmpdir).")
+  @Option(
+      names = "--tmp-dir",
+      paramLabel = "DIR",
+      description = "Where temporary files go (default: java.io.tmpdir).")
   Path tmpDir;
 
-  @Option(names = "--gzip-level", paramLabel = "N", description = "gzip level for layers compressed on the way, 1 (fast) to 9 (small); default 6.")
+  @Option(
+      names = "--gzip-level",
+      paramLabel = "N",
+      description =
+          "gzip level for layers compressed on the way, 1 (fast) to 9 (small); default 6.")
   Integer gzipLevel;
 
-  @Option(names = "--chunk-size", paramLabel = "BYTES", description = "Upload blobs larger than this in chunks of this size (default 512 MiB; 0 = never).")
+  @Option(
+      names = "--chunk-size",
+      paramLabel = "BYTES",
+      description =
+          "Upload blobs larger than this in chunks of this size (default 512 MiB; 0 = never).")
   Long chunkSize;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress output, even on a terminal.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No progress output, even on a terminal.")
   boolean quiet;
 
   @Spec
@@ -73,9 +86,16 @@ final class CopyCommand implements Callable<Integer> {
       err.flush();
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "copied %s -> %s: image %s%s, %d layers, %.1f MB read in %.1f s%n",
-        source, destination, r.imageId(), r.manifestDigest().map(d -> ", manifest " + d).orElse(""),
-        r.diffIds().size(), r.bytesMoved() / 1e6, r.elapsed().toMillis() / 1000.0);
+    out.printf(
+        Locale.ROOT,
+        "copied %s -> %s: image %s%s, %d layers, %.1f MB read in %.1f s%n",
+        source,
+        destination,
+        r.imageId(),
+        r.manifestDigest().map(d -> ", manifest " + d).orElse(""),
+        r.diffIds().size(),
+        r.bytesMoved() / 1e6,
+        r.elapsed().toMillis() / 1000.0);
     out.flush();
     return 0;
   }
@@ -94,7 +114,8 @@ final class CopyCommand implements Callable<Integer> {
       if (e instanceof CopyEvent.BlobStarted s) {
         line = s.kind() + " " + s.digest().shortHex() + " ...";
       } else if (e instanceof CopyEvent.BlobProgress p) {
-        line = "blob " + p.digest().shortHex() + "  " + mb(p.done()) + (p.size() > 0 ? " / " + mb(p.size()) : "");
+        line = "blob " + p.digest().shortHex() + "  " + mb(p.done())
+            + (p.size() > 0 ? " / " + mb(p.size()) : "");
       } else if (e instanceof CopyEvent.BlobSkipped s) {
         line = "blob " + s.digest().shortHex() + "  " + s.reason();
       } else if (e instanceof CopyEvent.BlobDone d) {

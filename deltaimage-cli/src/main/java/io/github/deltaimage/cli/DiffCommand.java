@@ -8,14 +8,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code deltaimage diff SOURCE_DIR TARGET_DIR}, as in the original. */
-@Command(name = "diff", mixinStandardHelpOptions = true,
-    description = "Turn TARGET_DIR, in place, into a delta tree against SOURCE_DIR (the original's format).")
+@Command(
+    name = "diff",
+    mixinStandardHelpOptions = true,
+    description =
+        "Turn TARGET_DIR, in place, into a delta tree against SOURCE_DIR (the original's format).")
 final class DiffCommand extends DirectoryCommand {
 
-  @Parameters(index = "0", paramLabel = "SOURCE_DIR", description = "The tree the delta is made against.")
+  @Parameters(
+      index = "0",
+      paramLabel = "SOURCE_DIR",
+      description = "The tree the delta is made against.")
   Path source;
 
-  @Parameters(index = "1", paramLabel = "TARGET_DIR", description = "The tree to turn into the delta tree.")
+  @Parameters(
+      index = "1",
+      paramLabel = "TARGET_DIR",
+      description = "The tree to turn into the delta tree.")
   Path target;
 
   @Override

@@ -20,8 +20,11 @@ import picocli.CommandLine.Spec;
  * image with {@code docker build} alone, as the original does. When a Docker daemon is reachable,
  * the target's config is recorded and restored too.
  */
-@Command(name = "docker-file", mixinStandardHelpOptions = true,
-    description = "Print Dockerfiles that make (diff) or restore (apply) a delta image with docker build.",
+@Command(
+    name = "docker-file",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print Dockerfiles that make (diff) or restore (apply) a delta image with docker build.",
     subcommands = {DockerFileCommand.Diff.class, DockerFileCommand.Apply.class})
 final class DockerFileCommand implements Runnable {
 
@@ -33,7 +36,8 @@ final class DockerFileCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "docker-file needs a command: diff or apply");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "docker-file needs a command: diff or apply");
   }
 
   /** What both subcommands share: the tool image version and the config lookup. */
@@ -41,16 +45,22 @@ final class DockerFileCommand implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--override-version", paramLabel = "V",
-        description = "Tag of the deltaimage/deltaimage tool image to use (default: this build's version).")
+    @Option(
+        names = "--override-version",
+        paramLabel = "V",
+        description =
+            "Tag of the deltaimage/deltaimage tool image to use (default: this build's version).")
     String overrideVersion;
 
-    @Option(names = "--no-config",
-        description = "Do not inspect the Docker daemon: print exactly the original's Dockerfile (the restored image's config stays empty).")
+    @Option(
+        names = "--no-config",
+        description =
+            "Do not inspect the Docker daemon: print exactly the original's Dockerfile (the restored image's config stays empty).")
     boolean noConfig;
 
     String toolImage() {
-      return Dockerfiles.toolImage(overrideVersion != null ? overrideVersion : DeltaImage.version());
+      return Dockerfiles.toolImage(
+          overrideVersion != null ? overrideVersion : DeltaImage.version());
     }
 
     /**
@@ -58,7 +68,8 @@ final class DockerFileCommand implements Runnable {
      * come up empty is one warning line on stderr, never a failure: the Dockerfile without the
      * config still restores the files, as the original's does.
      */
-    Optional<TargetConfig> lookUp(String what, String image, Function<TargetConfig, Optional<TargetConfig>> use) {
+    Optional<TargetConfig> lookUp(
+        String what, String image, Function<TargetConfig, Optional<TargetConfig>> use) {
       if (noConfig) {
         return Optional.empty();
       }
@@ -71,14 +82,19 @@ final class DockerFileCommand implements Runnable {
         return Optional.empty();
       }
       if (daemon.isEmpty()) {
-        warn(err, "no Docker daemon to inspect " + what + " (DOCKER_HOST unset, no /var/run/docker.sock); " + consequence());
+        warn(
+            err,
+            "no Docker daemon to inspect " + what
+                + " (DOCKER_HOST unset, no /var/run/docker.sock); " + consequence());
         return Optional.empty();
       }
       try (ImageConfigs engine = daemon.get()) {
         Optional<TargetConfig> config = engine.configOf(image);
         if (config.isEmpty()) {
-          warn(err, what + " " + image + " is not in the Docker daemon at " + engine.endpoint() + " (docker pull it first); "
-              + consequence());
+          warn(
+              err,
+              what + " " + image + " is not in the Docker daemon at " + engine.endpoint()
+                  + " (docker pull it first); " + consequence());
           return Optional.empty();
         }
         return use.apply(config.get());
@@ -102,7 +118,9 @@ final class DockerFileCommand implements Runnable {
     }
   }
 
-  @Command(name = "diff", mixinStandardHelpOptions = true,
+  @Command(
+      name = "diff",
+      mixinStandardHelpOptions = true,
       description = "Print a Dockerfile whose build is the delta image from IMAGE_A to IMAGE_B.")
   static final class Diff extends Base {
     @CommandLine.Parameters(index = "0", paramLabel = "IMAGE_A", description = "The source image.")
@@ -111,7 +129,9 @@ final class DockerFileCommand implements Runnable {
     @CommandLine.Parameters(index = "1", paramLabel = "IMAGE_B", description = "The target image.")
     String target;
 
-    @Option(names = "--unlinked", description = "Make the delta image FROM scratch instead of FROM IMAGE_A.")
+    @Option(
+        names = "--unlinked",
+        description = "Make the delta image FROM scratch instead of FROM IMAGE_A.")
     boolean unlinked;
 
     @Override
@@ -127,13 +147,20 @@ final class DockerFileCommand implements Runnable {
     }
   }
 
-  @Command(name = "apply", mixinStandardHelpOptions = true,
+  @Command(
+      name = "apply",
+      mixinStandardHelpOptions = true,
       description = "Print a Dockerfile whose build is the image restored from DELTA_IMAGE.")
   static final class Apply extends Base {
-    @CommandLine.Parameters(index = "0", paramLabel = "DELTA_IMAGE", description = "The delta image.")
+    @CommandLine.Parameters(
+        index = "0",
+        paramLabel = "DELTA_IMAGE",
+        description = "The delta image.")
     String deltaImage;
 
-    @Option(names = "--unlinked-source", paramLabel = "IMAGE",
+    @Option(
+        names = "--unlinked-source",
+        paramLabel = "IMAGE",
         description = "The source image of a delta image made with --unlinked.")
     String unlinkedSource;
 
@@ -143,8 +170,10 @@ final class DockerFileCommand implements Runnable {
       Optional<TargetConfig> config = lookUp("DELTA_IMAGE", deltaImage, delta -> {
         String recorded = delta.labels().get(TargetConfig.LABEL);
         if (recorded == null) {
-          warn(spec.commandLine().getErr(), "DELTA_IMAGE " + deltaImage + " has no recorded config (made by the original"
-              + " deltaimage, or without a Docker daemon); the restored image's config will be empty");
+          warn(
+              spec.commandLine().getErr(),
+              "DELTA_IMAGE " + deltaImage + " has no recorded config (made by the original"
+                  + " deltaimage, or without a Docker daemon); the restored image's config will be empty");
           return Optional.empty();
         }
         return Optional.of(TargetConfig.fromLabelValue(recorded, deltaImage));

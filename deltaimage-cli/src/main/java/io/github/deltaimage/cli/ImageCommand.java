@@ -16,10 +16,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code deltaimage image diff|apply|inspect}: exact deltas between images, in any transport. */
-@Command(name = "image", mixinStandardHelpOptions = true,
-    description = {"Exact image deltas: the restored image is the target itself (image ID, config, layers, timestamps).",
-        "References: docker://HOST/REPO:TAG, docker-daemon:REPO:TAG, oci:DIR[:TAG], docker-archive:FILE[:REPO:TAG];"
-            + " a bare NAME[:TAG] is a registry image, as docker pull reads it."},
+@Command(
+    name = "image",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Exact image deltas: the restored image is the target itself (image ID, config, layers, timestamps).",
+      "References: docker://HOST/REPO:TAG, docker-daemon:REPO:TAG, oci:DIR[:TAG], docker-archive:FILE[:REPO:TAG];"
+          + " a bare NAME[:TAG] is a registry image, as docker pull reads it."
+    },
     subcommands = {ImageCommand.Diff.class, ImageCommand.Apply.class, ImageCommand.Inspect.class})
 final class ImageCommand implements Runnable {
 
@@ -36,7 +40,8 @@ final class ImageCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "image needs a command: diff, apply or inspect");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "image needs a command: diff, apply or inspect");
   }
 
   /** What the image commands share: tool and transport options, output, progress. */
@@ -70,34 +75,61 @@ final class ImageCommand implements Runnable {
     }
   }
 
-  @Command(name = "diff", mixinStandardHelpOptions = true,
-      description = "Make DELTA: SRC's layers (unless --unlinked) plus one small layer that turns SRC into TGT.")
+  @Command(
+      name = "diff",
+      mixinStandardHelpOptions = true,
+      description =
+          "Make DELTA: SRC's layers (unless --unlinked) plus one small layer that turns SRC into TGT.")
   static final class Diff extends ImageSubcommand {
-    @Parameters(index = "0", paramLabel = "SRC", description = "The image the delta is made against.")
+    @Parameters(
+        index = "0",
+        paramLabel = "SRC",
+        description = "The image the delta is made against.")
     String source;
 
     @Parameters(index = "1", paramLabel = "TGT", description = "The image the delta restores.")
     String target;
 
-    @Parameters(index = "2", paramLabel = "DELTA", description = "Where the delta image is written.")
+    @Parameters(
+        index = "2",
+        paramLabel = "DELTA",
+        description = "Where the delta image is written.")
     String delta;
 
-    @Option(names = "--unlinked", description = "Leave SRC's layers out; apply then needs --source.")
+    @Option(
+        names = "--unlinked",
+        description = "Leave SRC's layers out; apply then needs --source.")
     boolean unlinked;
 
-    @Option(names = "--candidate", paramLabel = "SRC",
-        description = {"Another image the delta may be made against (repeatable). SRC and every candidate are estimated"
-            + " from their files' content hashes, the best two encoded, and the smaller delta kept; it records its own base."})
+    @Option(
+        names = "--candidate",
+        paramLabel = "SRC",
+        description = {
+          "Another image the delta may be made against (repeatable). SRC and every candidate are estimated"
+              + " from their files' content hashes, the best two encoded, and the smaller delta kept; it records its own base."
+        })
     java.util.List<String> candidates = new java.util.ArrayList<>();
 
     @Override
     public void run() {
-      ImageDeltaSummary summary = candidates.isEmpty() ? DeltaImage.diffImages(source, target, delta, unlinked, options(), copyOptions())
-          : DeltaImage.diffImagesFromBestBase(BestBaseWords.sourceFirst(source, candidates), target, delta, unlinked, options(),
-              copyOptions()).summary();
+      ImageDeltaSummary summary = candidates.isEmpty()
+          ? DeltaImage.diffImages(source, target, delta, unlinked, options(), copyOptions())
+          : DeltaImage.diffImagesFromBestBase(
+                  BestBaseWords.sourceFirst(source, candidates),
+                  target,
+                  delta,
+                  unlinked,
+                  options(),
+                  copyOptions())
+              .summary();
       TerminalStatus.clear(err());
       PrintWriter out = out();
-      out.printf(Locale.ROOT, "delta %s: %s -> %s, %.1f s%n", delta, summary.sourceImageId(), summary.targetImageId(),
+      out.printf(
+          Locale.ROOT,
+          "delta %s: %s -> %s, %.1f s%n",
+          delta,
+          summary.sourceImageId(),
+          summary.targetImageId(),
           summary.elapsedNanos() / 1e9);
       out.println(SummaryText.sizes(summary));
       out.println(SummaryText.willReproduce(summary));
@@ -110,7 +142,12 @@ final class ImageCommand implements Runnable {
       if (!summary.topFiles().isEmpty()) {
         out.println("top files by delta bytes:");
         for (FileDecision file : summary.topFiles()) {
-          out.printf(Locale.ROOT, "  %10s  %-16s %s%n", bytes(file.storedSize()), file.outcome(), file.path());
+          out.printf(
+              Locale.ROOT,
+              "  %10s  %-16s %s%n",
+              bytes(file.storedSize()),
+              file.outcome(),
+              file.path());
         }
       }
       summary.notes().forEach(note -> out.println("note: " + note));
@@ -118,31 +155,45 @@ final class ImageCommand implements Runnable {
     }
   }
 
-  @Command(name = "apply", mixinStandardHelpOptions = true,
-      description = "Restore into OUT the target image of DELTA, identical to the original; checked before anything is written.")
+  @Command(
+      name = "apply",
+      mixinStandardHelpOptions = true,
+      description =
+          "Restore into OUT the target image of DELTA, identical to the original; checked before anything is written.")
   static final class Apply extends ImageSubcommand {
     @Parameters(index = "0", paramLabel = "DELTA", description = "The delta image.")
     String delta;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "Where the restored image is written.")
+    @Parameters(
+        index = "1",
+        paramLabel = "OUT",
+        description = "Where the restored image is written.")
     String output;
 
-    @Option(names = "--source", paramLabel = "SRC", description = "The source image, for an unlinked delta.")
+    @Option(
+        names = "--source",
+        paramLabel = "SRC",
+        description = "The source image, for an unlinked delta.")
     String source;
 
     @Override
     public void run() {
-      ImageDeltaSummary summary = DeltaImage.applyImages(delta, output, Optional.ofNullable(source), options(), copyOptions());
+      ImageDeltaSummary summary = DeltaImage.applyImages(
+          delta, output, Optional.ofNullable(source), options(), copyOptions());
       TerminalStatus.clear(err());
       PrintWriter out = out();
-      out.println(SummaryText.restored(summary, output) + String.format(Locale.ROOT, ", %.1f s", summary.elapsedNanos() / 1e9));
+      out.println(SummaryText.restored(summary, output)
+          + String.format(Locale.ROOT, ", %.1f s", summary.elapsedNanos() / 1e9));
       out.println(SummaryText.sizes(summary));
       summary.notes().forEach(note -> out.println("note: " + note));
       out.flush();
     }
   }
 
-  @Command(name = "inspect", mixinStandardHelpOptions = true, description = "Show what a delta image holds.")
+  @Command(
+      name = "inspect",
+      mixinStandardHelpOptions = true,
+      description = "Show what a delta image holds.")
   static final class Inspect extends ImageSubcommand {
     @Parameters(index = "0", paramLabel = "DELTA", description = "The delta image.")
     String delta;
@@ -151,18 +202,37 @@ final class ImageCommand implements Runnable {
     public void run() {
       DeltaContents contents = DeltaImage.inspectImage(delta, options(), copyOptions());
       PrintWriter out = out();
-      out.printf(Locale.ROOT, "delta made by deltaimage %s, %s%n", contents.tool(),
-          contents.linked() ? "linked (carries the source's " + contents.sourceLayers() + " layers)" : "unlinked");
-      out.printf(Locale.ROOT, "source %s%ntarget %s%ndelta layer %s%n", contents.sourceImageId(), contents.targetImageId(),
+      out.printf(
+          Locale.ROOT,
+          "delta made by deltaimage %s, %s%n",
+          contents.tool(),
+          contents.linked()
+              ? "linked (carries the source's " + contents.sourceLayers() + " layers)"
+              : "unlinked");
+      out.printf(
+          Locale.ROOT,
+          "source %s%ntarget %s%ndelta layer %s%n",
+          contents.sourceImageId(),
+          contents.targetImageId(),
           bytes(contents.deltaBlobBytes()));
       long targetBlobs = 0;
       for (DeltaContents.LayerPart layer : contents.layers()) {
         targetBlobs += layer.blobBytes() > 0 ? layer.blobBytes() : 0;
-        out.printf(Locale.ROOT, "  layer %s  %s%n", layer.diffId().shortHex(), layer.fromSource() ? "in the source"
-            : "blob " + bytes(layer.blobBytes()) + " carried in " + bytes(layer.deltaBytes()) + (layer.blobExact() ? "" : " (blob not reproducible)"));
+        out.printf(
+            Locale.ROOT,
+            "  layer %s  %s%n",
+            layer.diffId().shortHex(),
+            layer.fromSource()
+                ? "in the source"
+                : "blob " + bytes(layer.blobBytes()) + " carried in " + bytes(layer.deltaBytes())
+                    + (layer.blobExact() ? "" : " (blob not reproducible)"));
       }
       if (targetBlobs > 0) {
-        out.printf(Locale.ROOT, "saves %s of %s target blob bytes%n", bytes(targetBlobs - contents.deltaBlobBytes()), bytes(targetBlobs));
+        out.printf(
+            Locale.ROOT,
+            "saves %s of %s target blob bytes%n",
+            bytes(targetBlobs - contents.deltaBlobBytes()),
+            bytes(targetBlobs));
       }
       out.flush();
     }

@@ -14,14 +14,24 @@ import picocli.CommandLine.Option;
     name = "deltaimage",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Binary deltas between container images and directory trees, and their exact restoration.",
-    subcommands = {DiffCommand.class, ApplyCommand.class, CopyCommand.class, ImageCommand.class, DockerFileCommand.class})
+    description =
+        "Binary deltas between container images and directory trees, and their exact restoration.",
+    subcommands = {
+      DiffCommand.class,
+      ApplyCommand.class,
+      CopyCommand.class,
+      ImageCommand.class,
+      DockerFileCommand.class
+    })
 public final class Main implements Runnable {
 
   /** Exit code when the work failed (bad input, missing tool, ...). */
   static final int FAILURE = 1;
 
-  @Option(names = {"-d", "--debug"}, description = "Print per-file decisions and totals.", scope = CommandLine.ScopeType.INHERIT)
+  @Option(
+      names = {"-d", "--debug"},
+      description = "Print per-file decisions and totals.",
+      scope = CommandLine.ScopeType.INHERIT)
   boolean debug;
 
   @CommandLine.Spec
@@ -33,7 +43,8 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /** Runs the command line and returns its exit code: 0 ok, 1 failure, 2 usage error. */

@@ -1,10 +1,10 @@
 package io.github.deltaimage.cli;
 
-import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.image.Platform;
-import io.github.deltaimage.transport.registry.credentials.Credentials;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.registry.RegistryClient;
 import io.github.deltaimage.transport.registry.RegistryTimeouts;
+import io.github.deltaimage.transport.registry.credentials.Credentials;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -16,29 +16,49 @@ import picocli.CommandLine.Spec;
 /** How images are reached: registry logins, platform, plain-HTTP registries. Shared by the image commands. */
 final class TransportOptions {
 
-  @Option(names = "--src-creds", paramLabel = "USER:PASSWORD", description = "Login for the registry images are read from (default: Docker config and its credential helpers).")
+  @Option(
+      names = "--src-creds",
+      paramLabel = "USER:PASSWORD",
+      description =
+          "Login for the registry images are read from (default: Docker config and its credential helpers).")
   String sourceCreds;
 
-  @Option(names = "--dest-creds", paramLabel = "USER:PASSWORD", description = "Login for the registry the result is written to (default: Docker config and its credential helpers).")
+  @Option(
+      names = "--dest-creds",
+      paramLabel = "USER:PASSWORD",
+      description =
+          "Login for the registry the result is written to (default: Docker config and its credential helpers).")
   String destinationCreds;
 
-  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Platform to take from multi-platform images (default: this machine's).")
+  @Option(
+      names = "--platform",
+      paramLabel = "OS/ARCH[/VARIANT]",
+      description = "Platform to take from multi-platform images (default: this machine's).")
   String platform;
 
-  @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
-      description = "Allow plain HTTP to this registry (repeatable). localhost and 127.0.0.1 always use plain HTTP.")
+  @Option(
+      names = "--insecure-registry",
+      paramLabel = "HOST[:PORT]",
+      description =
+          "Allow plain HTTP to this registry (repeatable). localhost and 127.0.0.1 always use plain HTTP.")
   List<String> insecure = List.of();
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
-  @Option(names = "--registry-timeout", paramLabel = "DURATION",
-      description = "Longest wait for a registry's answer and longest silence inside one (500ms, 30s, 5m; default 60s,"
-          + " or -Ddeltaimage.registry.responseTimeout/readTimeout).")
+  @Option(
+      names = "--registry-timeout",
+      paramLabel = "DURATION",
+      description =
+          "Longest wait for a registry's answer and longest silence inside one (500ms, 30s, 5m; default 60s,"
+              + " or -Ddeltaimage.registry.responseTimeout/readTimeout).")
   String registryTimeout;
 
-  @Option(names = "--registry-retries", paramLabel = "N",
-      description = "Tries per registry request, resumes per blob (default 5, or -Ddeltaimage.registry.retries).")
+  @Option(
+      names = "--registry-retries",
+      paramLabel = "N",
+      description =
+          "Tries per registry request, resumes per blob (default 5, or -Ddeltaimage.registry.retries).")
   Integer registryRetries;
 
   CopyOptions toCopyOptions() {
@@ -47,7 +67,8 @@ final class TransportOptions {
       options = options.withSourceCredentials(Credentials.parse(sourceCreds, "--src-creds"));
     }
     if (destinationCreds != null) {
-      options = options.withDestinationCredentials(Credentials.parse(destinationCreds, "--dest-creds"));
+      options =
+          options.withDestinationCredentials(Credentials.parse(destinationCreds, "--dest-creds"));
     }
     if (platform != null) {
       options = options.withPlatform(Platform.parse(platform));
@@ -58,16 +79,22 @@ final class TransportOptions {
     if (registryTimeout != null) {
       Duration d = RegistryTimeouts.parseDuration(registryTimeout);
       if (d == null || d.isZero()) {
-        throw new ParameterException(spec.commandLine(), "--registry-timeout " + registryTimeout + " is not a duration; write e.g. 500ms, 30s or 5m");
+        throw new ParameterException(
+            spec.commandLine(),
+            "--registry-timeout " + registryTimeout
+                + " is not a duration; write e.g. 500ms, 30s or 5m");
       }
-      options = options.withRegistryTimeouts(options.registryTimeouts().withResponse(d).withRead(d));
+      options = options.withRegistryTimeouts(
+          options.registryTimeouts().withResponse(d).withRead(d));
     }
     if (registryRetries != null) {
       if (registryRetries < 1 || registryRetries > 100) {
-        throw new ParameterException(spec.commandLine(), "--registry-retries wants a number from 1 to 100");
+        throw new ParameterException(
+            spec.commandLine(), "--registry-retries wants a number from 1 to 100");
       }
       RegistryClient.RetryPolicy r = options.retry();
-      options = options.withRetry(new RegistryClient.RetryPolicy(registryRetries, r.firstDelay(), r.maxWait()));
+      options = options.withRetry(
+          new RegistryClient.RetryPolicy(registryRetries, r.firstDelay(), r.maxWait()));
     }
     return options;
   }

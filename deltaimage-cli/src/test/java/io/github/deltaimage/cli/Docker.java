@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Docker {
 
-  static final String CLI = System.getenv().getOrDefault("DELTAIMAGE_DOCKER_CLI", "/usr/bin/docker");
+  static final String CLI =
+      System.getenv().getOrDefault("DELTAIMAGE_DOCKER_CLI", "/usr/bin/docker");
 
   private Docker() {}
 
@@ -50,7 +51,10 @@ final class Docker {
         fail(String.join(" ", command) + " did not finish within 15 minutes");
       }
       errReader.join();
-      return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Result(
+          process.exitValue(),
+          new String(out, StandardCharsets.UTF_8),
+          err.toString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + command.get(0), e);
     } catch (InterruptedException e) {
@@ -69,7 +73,8 @@ final class Docker {
     command.addAll(List.of(args));
     Result result = exec(command, stdin, null);
     if (result.exit() != 0) {
-      fail("docker " + String.join(" ", args) + " failed (exit " + result.exit() + "):\n" + tail(result.out()) + tail(result.err()));
+      fail("docker " + String.join(" ", args) + " failed (exit " + result.exit() + "):\n"
+          + tail(result.out()) + tail(result.err()));
     }
     return result.out();
   }
@@ -80,7 +85,8 @@ final class Docker {
    * so a fixture rebuilt with the same content would hit a cached delta of the old one.
    */
   static void build(String tag, String dockerfile) {
-    dockerWithInput(dockerfile, "build", "--no-cache", "--network=none", "--force-rm", "-q", "-t", tag, "-");
+    dockerWithInput(
+        dockerfile, "build", "--no-cache", "--network=none", "--force-rm", "-q", "-t", tag, "-");
   }
 
   static void removeImages(String... images) {
@@ -103,6 +109,8 @@ final class Docker {
 
   private static String tail(String text) {
     String[] lines = text.split("\n");
-    return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 30), lines.length)) + "\n";
+    return String.join(
+            "\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 30), lines.length))
+        + "\n";
   }
 }

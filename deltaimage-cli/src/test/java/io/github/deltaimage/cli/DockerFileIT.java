@@ -44,7 +44,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DockerFileIT {
 
   private static final String PREFIX = "deltaimage-it-dockerfile/";
-  private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  private static final String DEFAULT_PATH =
+      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   private final List<String> built = new ArrayList<>();
   private String tool;
 
@@ -57,11 +58,15 @@ class DockerFileIT {
     TestEnvironment.require("DELTAIMAGE_TEST_IMAGES_READY");
     Path module = Path.of("").toAbsolutePath();
     Path jar;
-    try (DirectoryStream<Path> jars = Files.newDirectoryStream(module.resolve("target"), "deltaimage-cli-*-all.jar")) {
+    try (DirectoryStream<Path> jars =
+        Files.newDirectoryStream(module.resolve("target"), "deltaimage-cli-*-all.jar")) {
       jar = jars.iterator().next();
     }
-    Docker.Result result = Docker.exec(List.of("./run", "build-docker-image", "--jar", jar.toString()), null, module.getParent());
-    assertThat(result.exit()).as("./run build-docker-image said:\n%s", result.err()).isZero();
+    Docker.Result result = Docker.exec(
+        List.of("./run", "build-docker-image", "--jar", jar.toString()), null, module.getParent());
+    assertThat(result.exit())
+        .as("./run build-docker-image said:\n%s", result.err())
+        .isZero();
     tool = Dockerfiles.toolImage(DeltaImage.version());
     assertThat(result.out().strip()).isEqualTo(tool);
   }
@@ -77,37 +82,67 @@ class DockerFileIT {
   }
 
   @Test
-  void the_tool_image_holds_only_opt_deltaimage_with_a_static_launcher_jre_xdelta3_and_loader() throws IOException {
+  void the_tool_image_holds_only_opt_deltaimage_with_a_static_launcher_jre_xdelta3_and_loader()
+      throws IOException {
     List<String> names = ImageContent.of(tool, work).snapshot().stream()
         .map(line -> line.substring(0, line.indexOf(' ')))
         .filter(name -> !List.of("dev", "etc", "proc", "sys").contains(name))
         .toList();
     assertThat(names).allMatch(name -> name.equals("opt") || name.startsWith("opt/deltaimage"));
-    assertThat(names).contains("opt/deltaimage/deltaimage", "opt/deltaimage/deltaimage.jar", "opt/deltaimage/jre/bin/java",
-        "opt/deltaimage/bin/xdelta3", "opt/deltaimage/libexec/xdelta3", "opt/deltaimage/lib/ld-linux-x86-64.so.2",
-        "opt/deltaimage/lib/libc.so.6", "opt/deltaimage/lib/liblzma.so.5");
+    assertThat(names)
+        .contains(
+            "opt/deltaimage/deltaimage",
+            "opt/deltaimage/deltaimage.jar",
+            "opt/deltaimage/jre/bin/java",
+            "opt/deltaimage/bin/xdelta3",
+            "opt/deltaimage/libexec/xdelta3",
+            "opt/deltaimage/lib/ld-linux-x86-64.so.2",
+            "opt/deltaimage/lib/libc.so.6",
+            "opt/deltaimage/lib/liblzma.so.5");
   }
 
   @Test
   void the_tool_image_runs_docker_file_itself_and_warns_once_that_it_has_no_daemon() {
-    Docker.Result result = Docker.exec(List.of(Docker.CLI, "run", "--rm", "--network=none", tool,
-        "docker-file", "diff", "a:1", "b:2"), null, null);
+    Docker.Result result = Docker.exec(
+        List.of(
+            Docker.CLI, "run", "--rm", "--network=none", tool, "docker-file", "diff", "a:1", "b:2"),
+        null,
+        null);
     assertThat(result.exit()).as(result.err()).isZero();
-    assertThat(result.out()).isEqualTo(Dockerfiles.diff("a:1", "b:2", false, tool, Optional.empty()));
-    assertThat(result.err().lines()).singleElement().asString().startsWith("deltaimage: warning: no Docker daemon");
+    assertThat(result.out())
+        .isEqualTo(Dockerfiles.diff("a:1", "b:2", false, tool, Optional.empty()));
+    assertThat(result.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("deltaimage: warning: no Docker daemon");
   }
 
   @Test
   void the_tool_image_records_the_target_config_when_the_daemon_socket_is_mounted() {
     String host = System.getenv("DOCKER_HOST");
-    org.junit.jupiter.api.Assumptions.assumeTrue(host.startsWith("unix://"), "DOCKER_HOST is not a unix socket");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        host.startsWith("unix://"), "DOCKER_HOST is not a unix socket");
     String target = pinned("deltaimage-test/noshell:2", "socket:target");
-    Docker.Result result = Docker.exec(List.of(Docker.CLI, "run", "--rm", "--network=none",
-        "-v", host.substring("unix://".length()) + ":/var/run/docker.sock", tool,
-        "docker-file", "diff", "deltaimage-test/noshell:1", target), null, null);
+    Docker.Result result = Docker.exec(
+        List.of(
+            Docker.CLI,
+            "run",
+            "--rm",
+            "--network=none",
+            "-v",
+            host.substring("unix://".length()) + ":/var/run/docker.sock",
+            tool,
+            "docker-file",
+            "diff",
+            "deltaimage-test/noshell:1",
+            target),
+        null,
+        null);
     assertThat(result.exit()).as(result.err()).isZero();
     assertThat(result.err()).isEmpty();
-    assertThat(result.out()).isEqualTo(Dockerfiles.diff("deltaimage-test/noshell:1", target, false, tool, Optional.of(config(target))));
+    assertThat(result.out())
+        .isEqualTo(Dockerfiles.diff(
+            "deltaimage-test/noshell:1", target, false, tool, Optional.of(config(target))));
   }
 
   static Stream<Arguments> pairs() {
@@ -119,8 +154,8 @@ class DockerFileIT {
 
   @ParameterizedTest(name = "{0}: {1} -> {2}")
   @MethodSource("pairs")
-  void the_restored_image_has_the_targets_files_timestamps_and_config(String name, String fixtureSource, String fixtureTarget)
-      throws IOException {
+  void the_restored_image_has_the_targets_files_timestamps_and_config(
+      String name, String fixtureSource, String fixtureTarget) throws IOException {
     String source = pinned(fixtureSource, name + ":source");
     String target = pinned(fixtureTarget, name + ":target");
     String delta = PREFIX + name + ":delta";
@@ -131,14 +166,17 @@ class DockerFileIT {
     // The delta image is the source plus one layer.
     List<String> sourceLayers = layers(source);
     List<String> deltaLayers = layers(delta);
-    assertThat(deltaLayers).hasSize(sourceLayers.size() + 1).startsWith(sourceLayers.toArray(String[]::new));
+    assertThat(deltaLayers)
+        .hasSize(sourceLayers.size() + 1)
+        .startsWith(sourceLayers.toArray(String[]::new));
 
     Docker.build(restored, cli("docker-file", "apply", delta));
     assertSameImage(target, restored);
   }
 
   @Test
-  void an_unlinked_delta_image_holds_only_the_delta_and_restores_with_its_source_named() throws IOException {
+  void an_unlinked_delta_image_holds_only_the_delta_and_restores_with_its_source_named()
+      throws IOException {
     String delta = PREFIX + "unlinked:delta";
     String restored = PREFIX + "unlinked:restored";
     built.addAll(List.of(delta, restored));
@@ -151,7 +189,8 @@ class DockerFileIT {
   }
 
   @Test
-  void without_a_recorded_config_apply_warns_once_and_still_restores_the_files() throws IOException {
+  void without_a_recorded_config_apply_warns_once_and_still_restores_the_files()
+      throws IOException {
     String delta = PREFIX + "noconfig:delta";
     String restored = PREFIX + "noconfig:restored";
     built.addAll(List.of(delta, restored));
@@ -160,7 +199,10 @@ class DockerFileIT {
     Docker.build(delta, cli("docker-file", "diff", "--no-config", source, target));
     StringWriter err = new StringWriter();
     String dockerfile = cli(err, "docker-file", "apply", delta);
-    assertThat(err.toString().lines()).singleElement().asString().contains("has no recorded config");
+    assertThat(err.toString().lines())
+        .singleElement()
+        .asString()
+        .contains("has no recorded config");
     Docker.build(restored, dockerfile);
     ImageContent expected = ImageContent.of(target, work);
     ImageContent actual = ImageContent.of(restored, work);
@@ -185,13 +227,22 @@ class DockerFileIT {
     labels.put("org.opencontainers.image.title", "say \"hi\" for $5 \\ more");
     labels.put("key with space", "v");
     TargetConfig awkward = new TargetConfig(
-        List.of("PATH=/usr/local/bin:/usr/bin:/bin", "GREETING=hello \"world\" $HOME \\n", "EMPTY="),
-        List.of("/docker-entrypoint.sh", "--flag=\"x\""), List.of("serve", "--port", "8080", "$NOT_EXPANDED"),
-        "/srv/my app", "10001:10001", List.of("9090/udp", "8080/tcp"), List.of("/data", "/cache"), labels);
+        List.of(
+            "PATH=/usr/local/bin:/usr/bin:/bin", "GREETING=hello \"world\" $HOME \\n", "EMPTY="),
+        List.of("/docker-entrypoint.sh", "--flag=\"x\""),
+        List.of("serve", "--port", "8080", "$NOT_EXPANDED"),
+        "/srv/my app",
+        "10001:10001",
+        List.of("9090/udp", "8080/tcp"),
+        List.of("/data", "/cache"),
+        labels);
     String apply = Dockerfiles.apply("unused", Optional.empty(), tool, Optional.of(awkward));
     // The final stage alone, with files from a fixture instead of the applied delta.
-    String finalStage = apply.substring(apply.lastIndexOf("FROM scratch"))
-        .replace("COPY --from=applied " + Dockerfiles.DELTA_PATH + "/ /", "COPY --from=" + pinned("deltaimage-test/noshell:1", "config:files") + " / /");
+    String finalStage = apply
+        .substring(apply.lastIndexOf("FROM scratch"))
+        .replace(
+            "COPY --from=applied " + Dockerfiles.DELTA_PATH + "/ /",
+            "COPY --from=" + pinned("deltaimage-test/noshell:1", "config:files") + " / /");
     String image = PREFIX + "config:awkward";
     built.add(image);
     Docker.build(image, finalStage);
@@ -201,9 +252,11 @@ class DockerFileIT {
   private void assertSameImage(String target, String restored) throws IOException {
     ImageContent expected = ImageContent.of(target, work);
     ImageContent actual = ImageContent.of(restored, work);
-    assertThat(actual.listing()).as("docker export listing of %s vs %s", restored, target)
+    assertThat(actual.listing())
+        .as("docker export listing of %s vs %s", restored, target)
         .containsExactlyElementsOf(expected.listing());
-    assertThat(actual.snapshot()).as("files of %s vs %s", restored, target)
+    assertThat(actual.snapshot())
+        .as("files of %s vs %s", restored, target)
         .containsExactlyElementsOf(expected.snapshot());
     assertThat(config(restored)).isEqualTo(expectedConfig(target));
   }
@@ -220,8 +273,15 @@ class DockerFileIT {
     List<String> env = new ArrayList<>();
     env.add("PATH=" + DEFAULT_PATH);
     env.addAll(config.env());
-    return new TargetConfig(env, config.entrypoint(), config.cmd(), config.workingDir(), config.user(),
-        config.exposedPorts(), config.volumes(), config.labels());
+    return new TargetConfig(
+        env,
+        config.entrypoint(),
+        config.cmd(),
+        config.workingDir(),
+        config.user(),
+        config.exposedPorts(),
+        config.volumes(),
+        config.labels());
   }
 
   private static TargetConfig config(String image) {
@@ -231,14 +291,19 @@ class DockerFileIT {
   }
 
   private static List<String> layers(String image) {
-    return Arrays.asList(docker("image", "inspect", "-f", "{{range .RootFS.Layers}}{{.}} {{end}}", image).strip().split(" "));
+    return Arrays.asList(
+        docker("image", "inspect", "-f", "{{range .RootFS.Layers}}{{.}} {{end}}", image)
+            .strip()
+            .split(" "));
   }
 
   /** Runs the CLI in this JVM (against DOCKER_HOST) and returns what it printed; it must not warn. */
   private static String cli(String... args) {
     StringWriter err = new StringWriter();
     String out = cli(err, args);
-    assertThat(err.toString()).as("stderr of deltaimage %s", String.join(" ", args)).isEmpty();
+    assertThat(err.toString())
+        .as("stderr of deltaimage %s", String.join(" ", args))
+        .isEmpty();
     return out;
   }
 

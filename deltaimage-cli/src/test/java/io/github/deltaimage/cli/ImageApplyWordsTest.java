@@ -33,16 +33,30 @@ class ImageApplyWordsTest {
     SyntheticImages.ociLayout(temp.resolve("one"), "1", "amd64", SyntheticImages.threeLayers());
     SyntheticImages.ociLayout(temp.resolve("two"), "2", "amd64", v2);
     String delta = "oci:" + temp.resolve("delta") + ":d";
-    assertThat(run("image", "diff", "--unlinked", "oci:" + temp.resolve("one") + ":1", "oci:" + temp.resolve("two") + ":2",
-        delta)).isZero();
+    assertThat(run(
+            "image",
+            "diff",
+            "--unlinked",
+            "oci:" + temp.resolve("one") + ":1",
+            "oci:" + temp.resolve("two") + ":2",
+            delta))
+        .isZero();
 
-    assertThat(run("image", "apply", delta, "oci:" + temp.resolve("out") + ":2")).isEqualTo(1);
+    assertThat(run("image", "apply", delta, "oci:" + temp.resolve("out") + ":2"))
+        .isEqualTo(1);
     assertThat(err.toString()).contains("this delta is unlinked").contains("with --source IMAGE");
     assertThat(err.toString().strip()).as("one line").doesNotContain("\n");
     assertThat(temp.resolve("out")).doesNotExist();
 
     err.getBuffer().setLength(0);
-    assertThat(run("image", "apply", "--source", "oci:" + temp.resolve("one") + ":1", delta,
-        "oci:" + temp.resolve("out") + ":2")).as(err.toString()).isZero();
+    assertThat(run(
+            "image",
+            "apply",
+            "--source",
+            "oci:" + temp.resolve("one") + ":1",
+            delta,
+            "oci:" + temp.resolve("out") + ":2"))
+        .as(err.toString())
+        .isZero();
   }
 }

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code image diff} and {@code image apply} on small OCI layouts: the summary lines users read. */
 class ImageCommandTest {
-  @TempDir Path tmp;
+  @TempDir
+  Path tmp;
+
   StringWriter out = new StringWriter();
   StringWriter err = new StringWriter();
 
@@ -32,7 +34,10 @@ class ImageCommandTest {
   }
 
   private static void exec(Path dir, String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(cmd)
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .start();
     String o = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
       throw new AssertionError(String.join(" ", cmd) + ": " + o);
@@ -49,16 +54,29 @@ class ImageCommandTest {
       Files.write(content.resolve("file" + i + ".bin"), layers[i]);
       Path dir = Files.createDirectories(root.resolve("l" + i));
       // A fixed mtime and owner: the same content gives the same layer in both images.
-      exec(content.getParent(), "tar", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-cf", dir.resolve("layer.tar").toString(), ".");
+      exec(
+          content.getParent(),
+          "tar",
+          "--mtime=@0",
+          "--owner=0",
+          "--group=0",
+          "--numeric-owner",
+          "-cf",
+          dir.resolve("layer.tar").toString(),
+          ".");
       diffIds.add("\"sha256:" + sha256(Files.readAllBytes(dir.resolve("layer.tar"))) + "\"");
       paths.add("\"l" + i + "/layer.tar\"");
     }
-    byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
-        + String.join(",", diffIds) + "]}}").getBytes(StandardCharsets.UTF_8);
+    byte[] config =
+        ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
+                + String.join(",", diffIds) + "]}}")
+            .getBytes(StandardCharsets.UTF_8);
     String id = sha256(config);
     Files.write(root.resolve(id + ".json"), config);
-    Files.writeString(root.resolve("manifest.json"), "[{\"Config\":\"" + id + ".json\",\"RepoTags\":[\"cli/" + name + ":1\"],\"Layers\":["
-        + String.join(",", paths) + "]}]");
+    Files.writeString(
+        root.resolve("manifest.json"),
+        "[{\"Config\":\"" + id + ".json\",\"RepoTags\":[\"cli/" + name + ":1\"],\"Layers\":["
+            + String.join(",", paths) + "]}]");
     exec(root, "tar", "-cf", file.toString(), ".");
     return "sha256:" + id;
   }
@@ -75,23 +93,49 @@ class ImageCommandTest {
     archive("old", tmp.resolve("old.tar"), base, app);
     String targetId = archive("new", tmp.resolve("new.tar"), base, app2);
     // Into OCI layouts first: gzip'd blobs, as a registry holds them.
-    assertThat(run("copy", "docker-archive:" + tmp.resolve("old.tar"), "oci:" + tmp.resolve("images") + ":1.0")).isZero();
-    assertThat(run("copy", "docker-archive:" + tmp.resolve("new.tar"), "oci:" + tmp.resolve("images") + ":1.1")).isZero();
+    assertThat(run(
+            "copy",
+            "docker-archive:" + tmp.resolve("old.tar"),
+            "oci:" + tmp.resolve("images") + ":1.0"))
+        .isZero();
+    assertThat(run(
+            "copy",
+            "docker-archive:" + tmp.resolve("new.tar"),
+            "oci:" + tmp.resolve("images") + ":1.1"))
+        .isZero();
 
-    assertThat(run("image", "diff", "oci:" + tmp.resolve("images") + ":1.0", "oci:" + tmp.resolve("images") + ":1.1",
-        "oci:" + tmp.resolve("images") + ":1.1-delta")).as(err.toString()).isZero();
+    assertThat(run(
+            "image",
+            "diff",
+            "oci:" + tmp.resolve("images") + ":1.0",
+            "oci:" + tmp.resolve("images") + ":1.1",
+            "oci:" + tmp.resolve("images") + ":1.1-delta"))
+        .as(err.toString())
+        .isZero();
     List<String> diff = out.toString().lines().toList();
-    String sizes = diff.stream().filter(l -> l.startsWith("Target ")).findFirst().orElseThrow();
-    assertThat(sizes).matches("Target [0-9.]+ kB \\(2 layer blobs, compressed\\); new layers [0-9.]+ kB \\(1 blob the source does not"
-        + " store\\); delta layer [0-9.]+ (kB|B): [0-9.]+ % of the target, [0-9.]+ % of the new layers");
-    assertThat(diff).anyMatch(l -> l.startsWith("Apply will restore image ID " + targetId + " and manifest digest sha256:"));
+    String sizes =
+        diff.stream().filter(l -> l.startsWith("Target ")).findFirst().orElseThrow();
+    assertThat(sizes)
+        .matches(
+            "Target [0-9.]+ kB \\(2 layer blobs, compressed\\); new layers [0-9.]+ kB \\(1 blob the source does not"
+                + " store\\); delta layer [0-9.]+ (kB|B): [0-9.]+ % of the target, [0-9.]+ % of the new layers");
+    assertThat(diff)
+        .anyMatch(l -> l.startsWith(
+            "Apply will restore image ID " + targetId + " and manifest digest sha256:"));
     assertThat(diff).anyMatch(l -> l.startsWith("the delta image's own manifest digest: sha256:"));
     assertThat(diff).anyMatch(l -> l.contains("shared with the source: the same blob, kept"));
 
-    assertThat(run("image", "apply", "oci:" + tmp.resolve("images") + ":1.1-delta", "oci:" + tmp.resolve("restored") + ":1.1"))
-        .as(err.toString()).isZero();
+    assertThat(run(
+            "image",
+            "apply",
+            "oci:" + tmp.resolve("images") + ":1.1-delta",
+            "oci:" + tmp.resolve("restored") + ":1.1"))
+        .as(err.toString())
+        .isZero();
     List<String> apply = out.toString().lines().toList();
     assertThat(apply).as("the same figures as diff's").contains(sizes);
-    assertThat(apply.get(0)).startsWith("Restored image ID " + targetId + " into oci:").contains("= the target's");
+    assertThat(apply.get(0))
+        .startsWith("Restored image ID " + targetId + " into oci:")
+        .contains("= the target's");
   }
 }

@@ -29,8 +29,15 @@ import java.util.regex.Pattern;
 record ImageContent(List<String> listing, List<String> snapshot) {
 
   // Docker's init layer: placeholder files for its bind mounts and /.dockerenv.
-  private static final Set<String> INJECTED = Set.of(".dockerenv", "dev/console", "dev/pts", "dev/shm",
-      "etc/hostname", "etc/hosts", "etc/resolv.conf", "etc/mtab");
+  private static final Set<String> INJECTED = Set.of(
+      ".dockerenv",
+      "dev/console",
+      "dev/pts",
+      "dev/shm",
+      "etc/hostname",
+      "etc/hosts",
+      "etc/resolv.conf",
+      "etc/mtab");
   // Folders the init layer may create, or touch by creating files in them.
   private static final Set<String> TOUCHED = Set.of("dev", "etc", "proc", "sys");
   private static final Pattern LISTING = Pattern.compile(
@@ -38,7 +45,8 @@ record ImageContent(List<String> listing, List<String> snapshot) {
   private static final Pattern SNAPSHOT_MTIME = Pattern.compile(" mtime=(\\S+)");
 
   static ImageContent of(String image, Path work) throws IOException {
-    String container = docker("create", "--network=none", image, "/deltaimage-test-never-runs").strip();
+    String container =
+        docker("create", "--network=none", image, "/deltaimage-test-never-runs").strip();
     Path tar = Files.createTempFile(work, "export-", ".tar");
     Instant created;
     try {
@@ -50,7 +58,10 @@ record ImageContent(List<String> listing, List<String> snapshot) {
     // Changes made when the container was created are not older than this.
     Instant touchedSince = created.minusSeconds(2);
     try {
-      Docker.Result listed = Docker.exec(List.of("tar", "-tvv", "--numeric-owner", "--full-time", "-f", tar.toString()), null, null);
+      Docker.Result listed = Docker.exec(
+          List.of("tar", "-tvv", "--numeric-owner", "--full-time", "-f", tar.toString()),
+          null,
+          null);
       assertThat(listed.exit()).as("tar -tvv of %s: %s", image, listed.err()).isZero();
       List<String> listing = new ArrayList<>();
       for (String line : listed.out().split("\n")) {
@@ -60,15 +71,35 @@ record ImageContent(List<String> listing, List<String> snapshot) {
         if (INJECTED.contains(name)) {
           continue;
         }
-        Instant mtime = LocalDateTime.parse(m.group(2), DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")).toInstant(ZoneOffset.UTC);
-        listing.add(TOUCHED.contains(name) && !mtime.isBefore(touchedSince) ? line.replace(m.group(2), "(set by docker create)") : line);
+        Instant mtime = LocalDateTime.parse(
+                m.group(2), DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"))
+            .toInstant(ZoneOffset.UTC);
+        listing.add(
+            TOUCHED.contains(name) && !mtime.isBefore(touchedSince)
+                ? line.replace(m.group(2), "(set by docker create)")
+                : line);
       }
       listing.sort(null);
 
       Path tree = Files.createTempDirectory(work, "export-");
-      Docker.Result extracted = Docker.exec(List.of("tar", "-x", "-p", "--numeric-owner", "--same-owner", "--xattrs",
-          "--xattrs-include=*", "-f", tar.toString(), "-C", tree.toString()), null, null);
-      assertThat(extracted.exit()).as("extracting the export of %s: %s", image, extracted.err()).isZero();
+      Docker.Result extracted = Docker.exec(
+          List.of(
+              "tar",
+              "-x",
+              "-p",
+              "--numeric-owner",
+              "--same-owner",
+              "--xattrs",
+              "--xattrs-include=*",
+              "-f",
+              tar.toString(),
+              "-C",
+              tree.toString()),
+          null,
+          null);
+      assertThat(extracted.exit())
+          .as("extracting the export of %s: %s", image, extracted.err())
+          .isZero();
       List<String> snapshot = new ArrayList<>();
       for (String line : TreeSnapshot.of(tree)) {
         String name = line.substring(0, line.indexOf(' '));
@@ -76,7 +107,9 @@ record ImageContent(List<String> listing, List<String> snapshot) {
           continue;
         }
         Matcher m = SNAPSHOT_MTIME.matcher(line);
-        if (TOUCHED.contains(name) && m.find() && !Instant.parse(m.group(1)).isBefore(touchedSince)) {
+        if (TOUCHED.contains(name)
+            && m.find()
+            && !Instant.parse(m.group(1)).isBefore(touchedSince)) {
           line = line.replace(m.group(0), " mtime=(set by docker create)");
         }
         snapshot.add(line);

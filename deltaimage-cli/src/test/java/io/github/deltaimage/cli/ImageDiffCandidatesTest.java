@@ -35,18 +35,30 @@ class ImageDiffCandidatesTest {
 
   @Test
   void aCandidateCloserThanSrcWinsAndTheSummarySaysByHowMuch() throws IOException {
-    String data = "y".repeat(100_000) + "release data that only 2.0 and 2.1 share" + "z".repeat(100_000);
+    String data =
+        "y".repeat(100_000) + "release data that only 2.0 and 2.1 share" + "z".repeat(100_000);
     SyntheticImages.ociLayout(temp.resolve("old"), "1", "amd64", SyntheticImages.threeLayers());
     SyntheticImages.ociLayout(temp.resolve("hotfix"), "2", "amd64", release("2.0", data));
     SyntheticImages.ociLayout(temp.resolve("new"), "3", "amd64", release("2.1", data));
     String delta = "oci:" + temp.resolve("delta") + ":d";
 
-    assertThat(run("image", "diff", "oci:" + temp.resolve("old") + ":1", "oci:" + temp.resolve("new") + ":3", delta,
-        "--candidate", "oci:" + temp.resolve("hotfix") + ":2")).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("note: base oci:" + temp.resolve("hotfix") + ":2 chosen")
+    assertThat(run(
+            "image",
+            "diff",
+            "oci:" + temp.resolve("old") + ":1",
+            "oci:" + temp.resolve("new") + ":3",
+            delta,
+            "--candidate",
+            "oci:" + temp.resolve("hotfix") + ":2"))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString())
+        .contains("note: base oci:" + temp.resolve("hotfix") + ":2 chosen")
         .contains("smaller than against oci:" + temp.resolve("old") + ":1");
 
-    assertThat(run("image", "apply", delta, "oci:" + temp.resolve("out") + ":3")).as(err.toString()).isZero();
+    assertThat(run("image", "apply", delta, "oci:" + temp.resolve("out") + ":3"))
+        .as(err.toString())
+        .isZero();
     assertThat(out.toString()).contains("Restored image ID");
   }
 }

@@ -43,8 +43,11 @@ class MainTest {
 
   @Test
   void failuresExitWithOneAndOneLineOnStderr() {
-    assertThat(run("apply", temp.resolve("missing").toString(), temp.toString())).isEqualTo(1);
-    assertThat(err.toString()).isEqualTo("deltaimage: SOURCE_DIR " + temp.resolve("missing") + " does not exist" + System.lineSeparator());
+    assertThat(run("apply", temp.resolve("missing").toString(), temp.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualTo("deltaimage: SOURCE_DIR " + temp.resolve("missing") + " does not exist"
+            + System.lineSeparator());
   }
 
   @Test
@@ -66,25 +69,46 @@ class MainTest {
 
   @Test
   void aLoginInAReferenceIsRefusedWithoutBeingPrintedEvenWithDebug() {
-    assertThat(run("-d", "copy", "docker://alice:S3cr3t-pw@registry.example.com/app:1", "oci:" + temp.resolve("out"))).isEqualTo(1);
-    assertThat(err.toString()).contains("deltaimage: ").contains("login").doesNotContain("S3cr3t-pw");
+    assertThat(run(
+            "-d",
+            "copy",
+            "docker://alice:S3cr3t-pw@registry.example.com/app:1",
+            "oci:" + temp.resolve("out")))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .contains("deltaimage: ")
+        .contains("login")
+        .doesNotContain("S3cr3t-pw");
     assertThat(out.toString()).doesNotContain("S3cr3t-pw");
   }
 
   @Test
-  void aRegistryFailureWithALoginPrintsNeitherPasswordNorItsBase64EvenWithDebug() throws IOException {
+  void aRegistryFailureWithALoginPrintsNeitherPasswordNorItsBase64EvenWithDebug()
+      throws IOException {
     int port;
-    try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (java.net.ServerSocket closed =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       port = closed.getLocalPort();
     }
     System.setProperty("deltaimage.registry.retries", "1");
     try {
-      assertThat(run("-d", "copy", "--src-creds", "alice:S3cr3t-pw", "docker://127.0.0.1:" + port + "/app:1", "oci:" + temp.resolve("out"))).isEqualTo(1);
+      assertThat(run(
+              "-d",
+              "copy",
+              "--src-creds",
+              "alice:S3cr3t-pw",
+              "docker://127.0.0.1:" + port + "/app:1",
+              "oci:" + temp.resolve("out")))
+          .isEqualTo(1);
     } finally {
       System.clearProperty("deltaimage.registry.retries");
     }
-    String basic = java.util.Base64.getEncoder().encodeToString("alice:S3cr3t-pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    assertThat(err.toString()).contains("unreachable").doesNotContain("S3cr3t-pw").doesNotContain(basic);
+    String basic = java.util.Base64.getEncoder()
+        .encodeToString("alice:S3cr3t-pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(err.toString())
+        .contains("unreachable")
+        .doesNotContain("S3cr3t-pw")
+        .doesNotContain(basic);
   }
 
   @Test
@@ -95,17 +119,32 @@ class MainTest {
 
   @Test
   void aMalformedRegistryTimeoutIsAUsageError() {
-    assertThat(run("copy", "--registry-timeout", "soon", "docker://127.0.0.1:1/app:1", "oci:" + temp.resolve("out"))).isEqualTo(2);
+    assertThat(run(
+            "copy",
+            "--registry-timeout",
+            "soon",
+            "docker://127.0.0.1:1/app:1",
+            "oci:" + temp.resolve("out")))
+        .isEqualTo(2);
     assertThat(err.toString()).contains("--registry-timeout soon is not a duration");
   }
 
   @Test
   void registryRetriesFromTheCommandLineAreUsed() throws IOException {
     int port;
-    try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (java.net.ServerSocket closed =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       port = closed.getLocalPort();
     }
-    assertThat(run("copy", "--registry-retries", "2", "--registry-timeout", "2s", "docker://127.0.0.1:" + port + "/app:1", "oci:" + temp.resolve("out"))).isEqualTo(1);
+    assertThat(run(
+            "copy",
+            "--registry-retries",
+            "2",
+            "--registry-timeout",
+            "2s",
+            "docker://127.0.0.1:" + port + "/app:1",
+            "oci:" + temp.resolve("out")))
+        .isEqualTo(1);
     assertThat(err.toString()).contains("connection refused, 2 tries");
   }
 }

@@ -10,8 +10,9 @@ public class SourceRequiredException extends InvalidInputException {
   private final String sourceImageId;
 
   public SourceRequiredException(String sourceImageId) {
-    super("this delta is unlinked: it does not carry its source; name the source image it was made from ("
-        + sourceImageId + ")");
+    super(
+        "this delta is unlinked: it does not carry its source; name the source image it was made from ("
+            + sourceImageId + ")");
     this.sourceImageId = sourceImageId;
   }
 

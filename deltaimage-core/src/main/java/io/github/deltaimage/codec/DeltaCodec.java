@@ -29,7 +29,8 @@ public interface DeltaCodec {
     try {
       actual = java.nio.file.Files.size(target);
     } catch (java.io.IOException e) {
-      throw new io.github.deltaimage.api.EnvironmentException("cannot read " + target + ": " + e.getMessage(), e);
+      throw new io.github.deltaimage.api.EnvironmentException(
+          "cannot read " + target + ": " + e.getMessage(), e);
     }
     if (actual != length) {
       throw new io.github.deltaimage.api.InvalidInputException(

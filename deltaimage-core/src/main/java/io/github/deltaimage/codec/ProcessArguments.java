@@ -15,7 +15,8 @@ import java.util.Arrays;
  */
 final class ProcessArguments implements AutoCloseable {
 
-  private static final Charset NAME_ENCODING = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+  private static final Charset NAME_ENCODING =
+      Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
 
   private Path aliases;
   private int count;

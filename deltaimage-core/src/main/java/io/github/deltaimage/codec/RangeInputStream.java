@@ -31,7 +31,8 @@ public final class RangeInputStream extends InputStream {
     if (position >= end) {
       return -1;
     }
-    int n = channel.read(ByteBuffer.wrap(into, offset, (int) Math.min(length, end - position)), position);
+    int n = channel.read(
+        ByteBuffer.wrap(into, offset, (int) Math.min(length, end - position)), position);
     if (n < 0) {
       return -1;
     }

@@ -44,6 +44,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
   private static final int FORMAT = 1;
   /** Largest LZMA2 dictionary written, so a decoder never needs more than this per stream. */
   private static final int MAX_DICTIONARY = 16 << 20;
+
   private static final int DECODE_MEMORY_LIMIT_KIB = (MAX_DICTIONARY >> 10) + 4096;
   private static final int BUFFER = 1 << 16;
 
@@ -104,10 +105,14 @@ public final class SuffixArrayCodec implements DeltaCodec {
       long targetLength = Files.size(target);
       try (FileChannel ref = FileChannel.open(reference, StandardOpenOption.READ);
           FileChannel tgt = FileChannel.open(target, StandardOpenOption.READ);
-          DataOutputStream controls = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(raw[0]), BUFFER));
-          OutputStream differences = new BufferedOutputStream(Files.newOutputStream(raw[1]), BUFFER);
+          DataOutputStream controls = new DataOutputStream(
+              new BufferedOutputStream(Files.newOutputStream(raw[0]), BUFFER));
+          OutputStream differences =
+              new BufferedOutputStream(Files.newOutputStream(raw[1]), BUFFER);
           OutputStream literals = new BufferedOutputStream(Files.newOutputStream(raw[2]), BUFFER)) {
-        new Matcher(ref, referenceLength, tgt, targetLength, anchors, controls, differences, literals).run();
+        new Matcher(
+                ref, referenceLength, tgt, targetLength, anchors, controls, differences, literals)
+            .run();
       }
       Path[] packed = new Path[3];
       for (int i = 0; i < raw.length; i++) {
@@ -115,7 +120,8 @@ public final class SuffixArrayCodec implements DeltaCodec {
         compress(raw[i], packed[i], i == 1);
         Files.delete(raw[i]);
       }
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(delta), BUFFER))) {
+      try (DataOutputStream out =
+          new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(delta), BUFFER))) {
         out.writeInt(MAGIC);
         out.writeByte(FORMAT);
         Varints.write(out, referenceLength);
@@ -141,7 +147,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
     long size = Files.size(raw);
     LZMA2Options options = new LZMA2Options(6);
     // No larger a dictionary than the stream (less memory on both sides), at most MAX_DICTIONARY.
-    int dictionary = (int) Math.max(LZMA2Options.DICT_SIZE_MIN, Math.min(MAX_DICTIONARY, Long.highestOneBit(Math.max(1, size)) * 2));
+    int dictionary = (int) Math.max(
+        LZMA2Options.DICT_SIZE_MIN,
+        Math.min(MAX_DICTIONARY, Long.highestOneBit(Math.max(1, size)) * 2));
     options.setDictSize(dictionary);
     if (longMatches) {
       // The differences are long zero runs with a few bytes between: the longest matches pay (10 %
@@ -149,7 +157,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
       options.setNiceLen(LZMA2Options.NICE_LEN_MAX);
     }
     try (InputStream in = Files.newInputStream(raw);
-        XZOutputStream out = new XZOutputStream(new BufferedOutputStream(Files.newOutputStream(packed), BUFFER), options,
+        XZOutputStream out = new XZOutputStream(
+            new BufferedOutputStream(Files.newOutputStream(packed), BUFFER),
+            options,
             XZ.CHECK_CRC32)) {
       in.transferTo(out);
     } catch (UnsupportedOptionsException e) {
@@ -161,15 +171,16 @@ public final class SuffixArrayCodec implements DeltaCodec {
   public void decode(Path source, Path delta, Path target) {
     try (FileChannel deltaChannel = FileChannel.open(delta, StandardOpenOption.READ);
         FileChannel ref = FileChannel.open(source, StandardOpenOption.READ)) {
-      DataInputStream header = new DataInputStream(new BufferedInputStream(new RangeInputStream(deltaChannel, 0,
-          deltaChannel.size()), 64));
+      DataInputStream header = new DataInputStream(
+          new BufferedInputStream(new RangeInputStream(deltaChannel, 0, deltaChannel.size()), 64));
       long headerLength = 0;
       if (deltaChannel.size() < 5 || header.readInt() != MAGIC) {
         throw corrupt("not a suffix-array delta");
       }
       int format = header.readUnsignedByte();
       if (format != FORMAT) {
-        throw corrupt("stream format " + format + " is not one this version reads (" + FORMAT + ")");
+        throw corrupt(
+            "stream format " + format + " is not one this version reads (" + FORMAT + ")");
       }
       Varints.Counting counting = new Varints.Counting(header);
       long referenceLength = counting.read();
@@ -177,8 +188,8 @@ public final class SuffixArrayCodec implements DeltaCodec {
       long[] lengths = {counting.read(), counting.read(), counting.read()};
       headerLength = 5 + counting.consumed();
       if (referenceLength != ref.size()) {
-        throw new InvalidInputException("the delta was made against a reference of " + referenceLength
-            + " bytes, the one given has " + ref.size() + ": wrong source");
+        throw new InvalidInputException("the delta was made against a reference of "
+            + referenceLength + " bytes, the one given has " + ref.size() + ": wrong source");
       }
       long at = headerLength;
       long[] starts = new long[3];
@@ -192,7 +203,8 @@ public final class SuffixArrayCodec implements DeltaCodec {
       if (at != deltaChannel.size()) {
         throw corrupt("trailing bytes after the streams");
       }
-      try (DataInputStream controls = new DataInputStream(open(deltaChannel, starts[0], lengths[0]));
+      try (DataInputStream controls =
+              new DataInputStream(open(deltaChannel, starts[0], lengths[0]));
           InputStream differences = open(deltaChannel, starts[1], lengths[1]);
           InputStream literals = open(deltaChannel, starts[2], lengths[2]);
           OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), BUFFER)) {
@@ -208,13 +220,23 @@ public final class SuffixArrayCodec implements DeltaCodec {
   }
 
   private static InputStream open(FileChannel channel, long start, long length) throws IOException {
-    return new BufferedInputStream(new XZInputStream(new BufferedInputStream(new RangeInputStream(channel, start, length),
-        BUFFER), DECODE_MEMORY_LIMIT_KIB), BUFFER);
+    return new BufferedInputStream(
+        new XZInputStream(
+            new BufferedInputStream(new RangeInputStream(channel, start, length), BUFFER),
+            DECODE_MEMORY_LIMIT_KIB),
+        BUFFER);
   }
 
   /** Runs the instructions, refusing any that reaches outside the reference or past the declared length. */
-  private static void apply(FileChannel ref, long referenceLength, long targetLength, DataInputStream controls,
-      InputStream differences, InputStream literals, OutputStream out) throws IOException {
+  private static void apply(
+      FileChannel ref,
+      long referenceLength,
+      long targetLength,
+      DataInputStream controls,
+      InputStream differences,
+      InputStream literals,
+      OutputStream out)
+      throws IOException {
     byte[] reference = new byte[BUFFER];
     byte[] difference = new byte[BUFFER];
     long written = 0;
@@ -228,7 +250,8 @@ public final class SuffixArrayCodec implements DeltaCodec {
       if (referenceAt < 0 || diffLength > referenceLength - referenceAt) {
         throw corrupt("an instruction reads outside the reference");
       }
-      if (diffLength > targetLength - written || literalLength > targetLength - written - diffLength) {
+      if (diffLength > targetLength - written
+          || literalLength > targetLength - written - diffLength) {
         throw corrupt("an instruction writes past the declared length");
       }
       long remaining = diffLength;
@@ -257,7 +280,8 @@ public final class SuffixArrayCodec implements DeltaCodec {
     }
   }
 
-  private static void readFully(FileChannel channel, long position, byte[] into, int length) throws IOException {
+  private static void readFully(FileChannel channel, long position, byte[] into, int length)
+      throws IOException {
     ByteBuffer buffer = ByteBuffer.wrap(into, 0, length);
     while (buffer.hasRemaining()) {
       if (channel.read(buffer, position + buffer.position()) < 0) {
@@ -309,13 +333,22 @@ public final class SuffixArrayCodec implements DeltaCodec {
     private int[] suffixes;
     /** Per first two bytes, where their suffixes start in {@link #suffixes}: narrows every search. */
     private int[] buckets;
+
     private byte[] neu;
     /** Where in the reference the previous difference run ended (absolute). */
     private long lastReferenceEnd;
+
     private final byte[] scratch = new byte[BUFFER];
 
-    Matcher(FileChannel reference, long referenceLength, FileChannel target, long targetLength, Anchors anchors,
-        DataOutputStream controls, OutputStream differences, OutputStream literals) {
+    Matcher(
+        FileChannel reference,
+        long referenceLength,
+        FileChannel target,
+        long targetLength,
+        Anchors anchors,
+        DataOutputStream controls,
+        OutputStream differences,
+        OutputStream literals) {
       this.reference = reference;
       this.referenceLength = referenceLength;
       this.target = target;
@@ -362,10 +395,12 @@ public final class SuffixArrayCodec implements DeltaCodec {
       readFully(reference, start, old, oldSize);
       suffixes = SuffixSorter.sort(old, oldSize);
       buckets = new int[65536 + 1];
-      // suffixes[0] is the empty suffix, then the one-byte suffix (if any) sorts before its two-byte peers.
+      // suffixes[0] is the empty suffix, then the one-byte suffix (if any) sorts before its
+      // two-byte peers.
       for (int i = 1; i <= oldSize; i++) {
         int p = suffixes[i];
-        int key = p + 1 < oldSize ? ((old[p] & 0xff) << 8) | (old[p + 1] & 0xff) : (old[p] & 0xff) << 8;
+        int key =
+            p + 1 < oldSize ? ((old[p] & 0xff) << 8) | (old[p + 1] & 0xff) : (old[p] & 0xff) << 8;
         buckets[key + 1]++;
       }
       for (int k = 0; k < 65536; k++) {
@@ -382,7 +417,8 @@ public final class SuffixArrayCodec implements DeltaCodec {
       if (newSize - scan >= 2) {
         int key = ((neu[scan] & 0xff) << 8) | (neu[scan + 1] & 0xff);
         // Bucket bounds are offsets past the empty suffix at index 0.
-        // Suffix k of the bucket sits at index 1 + buckets[key] + k; one neighbour either side is a harmless candidate.
+        // Suffix k of the bucket sits at index 1 + buckets[key] + k; one neighbour either side is a
+        // harmless candidate.
         st = buckets[key];
         en = Math.min(buckets[key + 1] + 1, oldSize);
       } else {
@@ -465,7 +501,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
           int s = 0;
           int sf = 0;
           int lenf = 0;
-          for (int i = 0; lastScan + i < scan && lastPos + i < oldSize;) {
+          for (int i = 0; lastScan + i < scan && lastPos + i < oldSize; ) {
             if (old[lastPos + i] == neu[lastScan + i]) {
               s++;
             }
@@ -526,7 +562,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
       Varints.write(controls, Varints.zigzag(absolute - lastReferenceEnd));
       Varints.write(controls, lenf);
       Varints.write(controls, extra);
-      for (int done = 0; done < lenf;) {
+      for (int done = 0; done < lenf; ) {
         int n = Math.min(lenf - done, scratch.length);
         for (int i = 0; i < n; i++) {
           scratch[i] = (byte) (neu[newAt + done + i] - old[oldAt + done + i]);

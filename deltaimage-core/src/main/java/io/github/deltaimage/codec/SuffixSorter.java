@@ -120,7 +120,8 @@ final class SuffixSorter {
       int position = sa[i];
       boolean differs = false;
       for (int d = 0; d < n; d++) {
-        if (previous == -1 || text.at(position + d) != text.at(previous + d)
+        if (previous == -1
+            || text.at(position + d) != text.at(previous + d)
             || types.s(position + d) != types.s(previous + d)) {
           differs = true;
           break;

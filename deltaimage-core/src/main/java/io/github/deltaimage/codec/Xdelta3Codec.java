@@ -2,8 +2,8 @@ package io.github.deltaimage.codec;
 
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
-import java.io.File;
 import io.github.deltaimage.fs.TempSpace;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -78,7 +78,8 @@ public final class Xdelta3Codec implements DeltaCodec {
   @Override
   public void encode(Path source, Path target, Path delta) {
     // -A: no application header; it would carry our temporary file names into every delta.
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "-e", "-f", "-D", "-R", "-A"));
+    List<String> command =
+        new ArrayList<>(List.of(binary.toString(), "-e", "-f", "-D", "-R", "-A"));
     command.add("-" + settings.level());
     if (!settings.secondary().equals("none")) {
       command.add("-S");
@@ -86,7 +87,8 @@ public final class Xdelta3Codec implements DeltaCodec {
     }
     command.add("-B");
     command.add(Long.toString(settings.windowFor(size(source))));
-    // The input window: xdelta3 allocates 8 MiB by default, which dominates the cost of a small file.
+    // The input window: xdelta3 allocates 8 MiB by default, which dominates the cost of a small
+    // file.
     command.add("-W");
     command.add(Long.toString(Xdelta3Settings.inputWindowFor(size(target))));
     String failure;
@@ -98,7 +100,8 @@ public final class Xdelta3Codec implements DeltaCodec {
       if (TempSpace.isOutOfSpace(new IOException(failure))) {
         throw TempSpace.outOfSpace(delta.toAbsolutePath().getParent(), "encoding " + target, null);
       }
-      throw new EnvironmentException("xdelta3 could not encode " + target + " against " + source + ": " + failure);
+      throw new EnvironmentException(
+          "xdelta3 could not encode " + target + " against " + source + ": " + failure);
     }
   }
 
@@ -110,8 +113,17 @@ public final class Xdelta3Codec implements DeltaCodec {
   public void decode(Path source, Path delta, Path target, long length) {
     Path errors = target.resolveSibling(target.getFileName() + ".stderr");
     try (ProcessArguments files = new ProcessArguments()) {
-      List<String> command = List.of(binary.toString(), "-d", "-c", "-D", "-R",
-          "-B", Long.toString(settings.windowFor(size(source))), "-s", files.of(source), files.of(delta));
+      List<String> command = List.of(
+          binary.toString(),
+          "-d",
+          "-c",
+          "-D",
+          "-R",
+          "-B",
+          Long.toString(settings.windowFor(size(source))),
+          "-s",
+          files.of(source),
+          files.of(delta));
       ProcessBuilder builder = new ProcessBuilder(command)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectError(errors.toFile());
@@ -147,13 +159,16 @@ public final class Xdelta3Codec implements DeltaCodec {
             + " (corrupt delta): it decodes to more than the " + length + " bytes it declares");
       }
       if (exit != 0) {
-        String said = Files.readString(errors, StandardCharsets.UTF_8).strip().replaceAll("\\s*\\n\\s*", "; ");
+        String said = Files.readString(errors, StandardCharsets.UTF_8)
+            .strip()
+            .replaceAll("\\s*\\n\\s*", "; ");
         throw new InvalidInputException("xdelta3 could not decode " + delta + " against " + source
             + " (corrupt delta or wrong source): " + (said.isEmpty() ? "exit code " + exit : said));
       }
       if (written != length) {
         throw new InvalidInputException("xdelta3 could not decode " + delta + " against " + source
-            + " (corrupt delta): it decodes to " + written + " bytes instead of the " + length + " it declares");
+            + " (corrupt delta): it decodes to " + written + " bytes instead of the " + length
+            + " it declares");
       }
     } catch (IOException e) {
       throw new EnvironmentException("cannot run " + binary + ": " + e.getMessage(), e);
@@ -173,9 +188,18 @@ public final class Xdelta3Codec implements DeltaCodec {
   public void decode(Path source, Path delta, Path target) {
     String failure;
     try (ProcessArguments files = new ProcessArguments()) {
-      List<String> command = List.of(binary.toString(), "-d", "-f", "-D", "-R",
-          "-B", Long.toString(settings.windowFor(size(source))),
-          "-s", files.of(source), files.of(delta), files.of(target));
+      List<String> command = List.of(
+          binary.toString(),
+          "-d",
+          "-f",
+          "-D",
+          "-R",
+          "-B",
+          Long.toString(settings.windowFor(size(source))),
+          "-s",
+          files.of(source),
+          files.of(delta),
+          files.of(target));
       failure = run(command);
     }
     if (failure != null) {
@@ -198,7 +222,8 @@ public final class Xdelta3Codec implements DeltaCodec {
       if (exit == 0) {
         return null;
       }
-      String text = new String(said, StandardCharsets.UTF_8).strip().replaceAll("\\s*\\n\\s*", "; ");
+      String text =
+          new String(said, StandardCharsets.UTF_8).strip().replaceAll("\\s*\\n\\s*", "; ");
       return text.isEmpty() ? "exit code " + exit : text;
     } catch (IOException e) {
       throw new EnvironmentException("cannot run " + command.get(0) + ": " + e.getMessage(), e);

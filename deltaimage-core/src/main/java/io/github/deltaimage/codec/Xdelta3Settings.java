@@ -26,7 +26,8 @@ public record Xdelta3Settings(int level, String secondary, long maxWindow) {
       throw new IllegalArgumentException("xdelta3 level must be 0..9, was " + level);
     }
     if (!secondary.matches("lzma|djw|fgk|none")) {
-      throw new IllegalArgumentException("xdelta3 secondary compressor must be lzma, djw, fgk or none, was " + secondary);
+      throw new IllegalArgumentException(
+          "xdelta3 secondary compressor must be lzma, djw, fgk or none, was " + secondary);
     }
     if (maxWindow < MIN_WINDOW || maxWindow > MAX_WINDOW) {
       throw new IllegalArgumentException("xdelta3 window must be 1 MiB..2 GiB, was " + maxWindow);

@@ -53,22 +53,30 @@ public final class ImageCopy {
     return copy(ImageReference.parse(source), ImageReference.parse(destination), options);
   }
 
-  public static CopyResult copy(ImageReference source, ImageReference destination, CopyOptions options) {
+  public static CopyResult copy(
+      ImageReference source, ImageReference destination, CopyOptions options) {
     long start = System.nanoTime();
     try (RunDirectory run = RunDirectory.create(options.tempParent());
         Transports transports = new Transports(options, run);
         ImageSource src = transports.openSource(source)) {
       Image image = src.image();
       CopyListener listener = options.listener();
-      listener.onEvent(new CopyEvent.SourceResolved(source.toString(), image.configDigest(), image.layers().size()));
+      listener.onEvent(new CopyEvent.SourceResolved(
+          source.toString(), image.configDigest(), image.layers().size()));
       try (ImageSink sink = transports.openSink(destination)) {
         AtomicLong moved = new AtomicLong();
-        Optional<Digest> result =
-            sink.layerForm() == ImageSink.LayerForm.TARS
-                ? copyAsTars(src, sink, image, listener, moved)
-                : copyAsBlobs(src, sink, image, options, run, listener, moved);
-        listener.onEvent(new CopyEvent.Committed(destination.toString(), image.configDigest(), result.orElse(null)));
-        return new CopyResult(image.configDigest(), image.manifestDigest(), result, image.diffIds(), moved.get(), Duration.ofNanos(System.nanoTime() - start));
+        Optional<Digest> result = sink.layerForm() == ImageSink.LayerForm.TARS
+            ? copyAsTars(src, sink, image, listener, moved)
+            : copyAsBlobs(src, sink, image, options, run, listener, moved);
+        listener.onEvent(new CopyEvent.Committed(
+            destination.toString(), image.configDigest(), result.orElse(null)));
+        return new CopyResult(
+            image.configDigest(),
+            image.manifestDigest(),
+            result,
+            image.diffIds(),
+            moved.get(),
+            Duration.ofNanos(System.nanoTime() - start));
       }
     }
   }
@@ -79,7 +87,8 @@ public final class ImageCopy {
    *
    * @return the manifest digest at the destination, when it has one
    */
-  public static Optional<Digest> transfer(ImageSource src, ImageSink sink, CopyOptions options, RunDirectory run) {
+  public static Optional<Digest> transfer(
+      ImageSource src, ImageSink sink, CopyOptions options, RunDirectory run) {
     Image image = src.image();
     AtomicLong moved = new AtomicLong();
     return sink.layerForm() == ImageSink.LayerForm.TARS
@@ -87,13 +96,18 @@ public final class ImageCopy {
         : copyAsBlobs(src, sink, image, options, run, options.listener(), moved);
   }
 
-  private static Optional<Digest> copyAsTars(ImageSource src, ImageSink sink, Image image, CopyListener listener, AtomicLong moved) {
+  private static Optional<Digest> copyAsTars(
+      ImageSource src, ImageSink sink, Image image, CopyListener listener, AtomicLong moved) {
     for (Layer layer : image.layers()) {
-      Layer tar = new Layer(layer.diffId(), layer.diffId(), -1, MediaTypes.DOCKER_LAYER_TAR, Compression.NONE);
+      Layer tar = new Layer(
+          layer.diffId(), layer.diffId(), -1, MediaTypes.DOCKER_LAYER_TAR, Compression.NONE);
       long tarSize = src.tarSize(layer);
       listener.onEvent(new CopyEvent.BlobStarted(layer.diffId(), tarSize, "layer"));
       ProgressCounter counter = new ProgressCounter();
-      boolean written = sink.putLayer(tar, () -> counter.wrap(src.openTar(layer), layer.diffId(), tarSize, listener, moved), Optional.empty());
+      boolean written = sink.putLayer(
+          tar,
+          () -> counter.wrap(src.openTar(layer), layer.diffId(), tarSize, listener, moved),
+          Optional.empty());
       if (written) {
         listener.onEvent(new CopyEvent.BlobDone(layer.diffId(), counter.last()));
       } else {
@@ -105,7 +119,13 @@ public final class ImageCopy {
   }
 
   private static Optional<Digest> copyAsBlobs(
-      ImageSource src, ImageSink sink, Image image, CopyOptions options, RunDirectory run, CopyListener listener, AtomicLong moved) {
+      ImageSource src,
+      ImageSink sink,
+      Image image,
+      CopyOptions options,
+      RunDirectory run,
+      CopyListener listener,
+      AtomicLong moved) {
     List<Layer> out = new ArrayList<>();
     Set<Digest> done = new HashSet<>();
     Optional<ImageSource.RegistryLocation> mountFrom = src.registryLocation();
@@ -117,13 +137,21 @@ public final class ImageCopy {
           continue;
         }
         if (sink.hasBlob(layer.blobDigest(), layer.size())) {
-          listener.onEvent(new CopyEvent.BlobSkipped(layer.blobDigest(), layer.size(), "already present"));
+          listener.onEvent(
+              new CopyEvent.BlobSkipped(layer.blobDigest(), layer.size(), "already present"));
           continue;
         }
         listener.onEvent(new CopyEvent.BlobStarted(layer.blobDigest(), layer.size(), "layer"));
         ProgressCounter counter = new ProgressCounter();
-        boolean moved1 = sink.putLayer(layer, () -> counter.wrap(src.openBlob(layer), layer.blobDigest(), layer.size(), listener, moved), mountFrom);
-        listener.onEvent(moved1 ? new CopyEvent.BlobDone(layer.blobDigest(), layer.size()) : new CopyEvent.BlobSkipped(layer.blobDigest(), layer.size(), "mounted"));
+        boolean moved1 = sink.putLayer(
+            layer,
+            () -> counter.wrap(
+                src.openBlob(layer), layer.blobDigest(), layer.size(), listener, moved),
+            mountFrom);
+        listener.onEvent(
+            moved1
+                ? new CopyEvent.BlobDone(layer.blobDigest(), layer.size())
+                : new CopyEvent.BlobSkipped(layer.blobDigest(), layer.size(), "mounted"));
       } else {
         allPortable = false;
         out.add(compressAndPut(src, sink, layer, options, run, listener, moved, done));
@@ -137,27 +165,45 @@ public final class ImageCopy {
     } else {
       String type = sink.createdManifestType();
       byte[] manifest = Manifests.write(type, image.configDigest(), image.config().length, out);
-      written = Image.withManifest(manifest, type, image.config(), MediaTypes.OCI_MANIFEST.equals(type) ? MediaTypes.OCI_CONFIG : MediaTypes.DOCKER_CONFIG, image.configDigest(), out);
+      written = Image.withManifest(
+          manifest,
+          type,
+          image.config(),
+          MediaTypes.OCI_MANIFEST.equals(type) ? MediaTypes.OCI_CONFIG : MediaTypes.DOCKER_CONFIG,
+          image.configDigest(),
+          out);
     }
     return sink.commit(written);
   }
 
   /** Gzips an uncompressed layer into the run directory (hashing as it goes), then hands the file to the sink. */
   private static Layer compressAndPut(
-      ImageSource src, ImageSink sink, Layer layer, CopyOptions options, RunDirectory run, CopyListener listener, AtomicLong moved, Set<Digest> done) {
+      ImageSource src,
+      ImageSink sink,
+      Layer layer,
+      CopyOptions options,
+      RunDirectory run,
+      CopyListener listener,
+      AtomicLong moved,
+      Set<Digest> done) {
     Path tmp = run.newFile(layer.diffId().hex() + ".tar.gz");
     try {
-      listener.onEvent(new CopyEvent.BlobStarted(layer.diffId(), layer.size(), "compressing layer"));
+      listener.onEvent(
+          new CopyEvent.BlobStarted(layer.diffId(), layer.size(), "compressing layer"));
       MessageDigest md = Digest.newSha256();
       ProgressCounter counter = new ProgressCounter();
-      try (InputStream in = counter.wrap(src.openTar(layer), layer.diffId(), layer.size(), listener, moved);
+      try (InputStream in =
+              counter.wrap(src.openTar(layer), layer.diffId(), layer.size(), listener, moved);
           OutputStream file = Files.newOutputStream(tmp);
-          OutputStream gz = Compression.gzip(new DigestOutputStream(new java.io.BufferedOutputStream(file, 256 * 1024), md), options.gzipLevel())) {
+          OutputStream gz = Compression.gzip(
+              new DigestOutputStream(new java.io.BufferedOutputStream(file, 256 * 1024), md),
+              options.gzipLevel())) {
         in.transferTo(gz);
       }
       Digest digest = Digest.ofSha256(md.digest());
       long size = Files.size(tmp);
-      Layer gzLayer = new Layer(layer.diffId(), digest, size, MediaTypes.DOCKER_LAYER_GZIP, Compression.GZIP);
+      Layer gzLayer =
+          new Layer(layer.diffId(), digest, size, MediaTypes.DOCKER_LAYER_GZIP, Compression.GZIP);
       if (!done.add(digest)) {
         return gzLayer;
       }
@@ -166,11 +212,16 @@ public final class ImageCopy {
         return gzLayer;
       }
       listener.onEvent(new CopyEvent.BlobStarted(digest, size, "layer"));
-      sink.putLayer(gzLayer, () -> new VerifyingInputStream(Files.newInputStream(tmp), digest, size, "compressed layer " + digest), Optional.empty());
+      sink.putLayer(
+          gzLayer,
+          () -> new VerifyingInputStream(
+              Files.newInputStream(tmp), digest, size, "compressed layer " + digest),
+          Optional.empty());
       listener.onEvent(new CopyEvent.BlobDone(digest, size));
       return gzLayer;
     } catch (IOException e) {
-      throw new EnvironmentException("compressing layer " + layer.diffId() + " into " + tmp + " failed: " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "compressing layer " + layer.diffId() + " into " + tmp + " failed: " + e.getMessage(), e);
     } finally {
       try {
         Files.deleteIfExists(tmp);
@@ -184,7 +235,8 @@ public final class ImageCopy {
   private static final class ProgressCounter {
     private ProgressInputStream current;
 
-    InputStream wrap(InputStream in, Digest digest, long size, CopyListener listener, AtomicLong total) {
+    InputStream wrap(
+        InputStream in, Digest digest, long size, CopyListener listener, AtomicLong total) {
       current = new ProgressInputStream(in, digest, size, listener, total);
       return current;
     }

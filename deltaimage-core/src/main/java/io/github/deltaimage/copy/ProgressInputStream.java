@@ -18,7 +18,8 @@ final class ProgressInputStream extends FilterInputStream {
   private long count;
   private long lastReport;
 
-  ProgressInputStream(InputStream in, Digest digest, long size, CopyListener listener, AtomicLong total) {
+  ProgressInputStream(
+      InputStream in, Digest digest, long size, CopyListener listener, AtomicLong total) {
     super(in);
     this.digest = digest;
     this.size = size;

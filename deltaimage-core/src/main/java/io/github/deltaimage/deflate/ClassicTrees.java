@@ -21,10 +21,13 @@ final class ClassicTrees {
   private static final int REP_3_6 = 16;
   private static final int REPZ_3_10 = 17;
   private static final int REPZ_11_138 = 18;
-  private static final int[] BL_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+  private static final int[] BL_ORDER = {
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
+  };
   private static final int[] EXTRA_LBITS = DeflateTables.LENGTH_EXTRA_BITS;
   private static final int[] EXTRA_DBITS = DeflateTables.OFFSET_EXTRA_BITS;
-  private static final int[] EXTRA_BLBITS = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7};
+  private static final int[] EXTRA_BLBITS = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7
+  };
 
   /** One tree: frequency or code (freqCode), dad or length (dadLen), as trees.c's unions. */
   private static final class Tree {
@@ -74,6 +77,7 @@ final class ClassicTrees {
 
   /** The pending symbols: literal byte, or match length - 3 with distance - 1. */
   final int[] litLen;
+
   final int[] dist;
   int lastLit;
   int lastDist;
@@ -149,7 +153,8 @@ final class ClassicTrees {
   }
 
   /** Builds {@code tree}; returns its max code. */
-  private int buildTree(Tree tree, Tree stree, int elems, int[] extra, int extraBase, int maxLength) {
+  private int buildTree(
+      Tree tree, Tree stree, int elems, int[] extra, int extraBase, int maxLength) {
     int maxCode = -1;
     int node = elems;
     heapLen = 0;

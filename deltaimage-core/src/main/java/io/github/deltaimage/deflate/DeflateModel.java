@@ -102,7 +102,8 @@ public record DeflateModel(Family family, int level) {
       throw new IllegalArgumentException("deflate model '" + text + "' is not FAMILY:LEVEL");
     }
     try {
-      return new DeflateModel(Family.byId(text.substring(0, colon).toLowerCase(Locale.ROOT)),
+      return new DeflateModel(
+          Family.byId(text.substring(0, colon).toLowerCase(Locale.ROOT)),
           Integer.parseInt(text.substring(colon + 1)));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("deflate model '" + text + "' has no numeric level", e);

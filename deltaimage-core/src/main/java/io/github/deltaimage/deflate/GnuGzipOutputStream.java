@@ -69,6 +69,7 @@ final class GnuGzipOutputStream extends OutputStream {
 
   /** Input received but not yet read into the window (gzip reads whole chunks). */
   private byte[] pending = new byte[2 * WINDOW_SIZE];
+
   private int pendingStart;
   private int pendingEnd;
   private boolean finishing;
@@ -228,8 +229,10 @@ final class GnuGzipOutputStream extends OutputStream {
     }
     do {
       int match = curMatch;
-      if (w[match + bestLen] != w[scan + bestLen] || w[match + bestLen - 1] != w[scan + bestLen - 1]
-          || w[match] != w[scan] || w[match + 1] != w[scan + 1]) {
+      if (w[match + bestLen] != w[scan + bestLen]
+          || w[match + bestLen - 1] != w[scan + bestLen - 1]
+          || w[match] != w[scan]
+          || w[match + 1] != w[scan + 1]) {
         continue;
       }
       // The third byte is equal whenever the hashes are (gzip skips it); the rest compared to 258.
@@ -262,7 +265,8 @@ final class GnuGzipOutputStream extends OutputStream {
       long outLength = (long) lastLit * 8L;
       long inLength = (long) strstart - blockStart;
       for (int dcode = 0; dcode < 30; dcode++) {
-        outLength += (long) trees.distanceFrequency(dcode) * (5L + ClassicTrees.extraDistanceBits(dcode));
+        outLength +=
+            (long) trees.distanceFrequency(dcode) * (5L + ClassicTrees.extraDistanceBits(dcode));
       }
       outLength >>= 3;
       if (trees.lastDist < lastLit / 2 && outLength < inLength / 2) {
@@ -312,7 +316,9 @@ final class GnuGzipOutputStream extends OutputStream {
   /** One step of gzip's deflate_fast (levels 1-3: no lazy matching). */
   private void fastStep() throws IOException {
     int hashHead = insertString(strstart);
-    if (hashHead != 0 && strstart - hashHead <= MAX_DIST && strstart <= WINDOW_SIZE - MIN_LOOKAHEAD) {
+    if (hashHead != 0
+        && strstart - hashHead <= MAX_DIST
+        && strstart <= WINDOW_SIZE - MIN_LOOKAHEAD) {
       matchLength = longestMatch(hashHead);
       if (matchLength > lookahead) {
         matchLength = lookahead;
@@ -352,7 +358,9 @@ final class GnuGzipOutputStream extends OutputStream {
     prevLength = matchLength;
     int prevMatch = matchStart;
     matchLength = MIN_MATCH - 1;
-    if (hashHead != 0 && prevLength < maxLazyMatch && strstart - hashHead <= MAX_DIST
+    if (hashHead != 0
+        && prevLength < maxLazyMatch
+        && strstart - hashHead <= MAX_DIST
         && strstart <= WINDOW_SIZE - MIN_LOOKAHEAD) {
       matchLength = longestMatch(hashHead);
       if (matchLength > lookahead) {

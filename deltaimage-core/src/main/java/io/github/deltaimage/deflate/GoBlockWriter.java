@@ -24,7 +24,9 @@ final class GoBlockWriter {
   private static final int CODEGEN_CODE_COUNT = 19;
   private static final int BAD_CODE = 255;
   static final int MAX_STORE_BLOCK_SIZE = 65535;
-  private static final int[] CODEGEN_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+  private static final int[] CODEGEN_ORDER = {
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
+  };
 
   private static final GoHuffmanEncoder FIXED_LITERALS = GoHuffmanEncoder.fixedLiterals();
   private static final GoHuffmanEncoder FIXED_OFFSETS = GoHuffmanEncoder.fixedOffsets();
@@ -67,7 +69,8 @@ final class GoBlockWriter {
    * A block of {@code tokens[0..n)} (the array needs one free slot); {@code input} may be null when
    * the block's bytes are no longer in the window, which rules out a stored block.
    */
-  void writeBlock(int[] tokens, int n, boolean eof, byte[] input, int inOff, int inLen) throws IOException {
+  void writeBlock(int[] tokens, int n, boolean eof, byte[] input, int inOff, int inLen)
+      throws IOException {
     tokens[n++] = END_BLOCK;
     indexTokens(tokens, n);
     int extraBits = 0;
@@ -107,7 +110,8 @@ final class GoBlockWriter {
   }
 
   /** A dynamic block unless stored is clearly smaller (Go's BestSpeed path). */
-  void writeBlockDynamic(int[] tokens, int n, boolean eof, byte[] input, int inOff, int inLen) throws IOException {
+  void writeBlockDynamic(int[] tokens, int n, boolean eof, byte[] input, int inOff, int inLen)
+      throws IOException {
     tokens[n++] = END_BLOCK;
     indexTokens(tokens, n);
     generateCodegen(numLiterals, numOffsets, literalEncoding, offsetEncoding);
@@ -180,7 +184,8 @@ final class GoBlockWriter {
     numOffsets = offs;
   }
 
-  private void generateCodegen(int lits, int offs, GoHuffmanEncoder litEnc, GoHuffmanEncoder offEnc) {
+  private void generateCodegen(
+      int lits, int offs, GoHuffmanEncoder litEnc, GoHuffmanEncoder offEnc) {
     java.util.Arrays.fill(codegenFreq, 0);
     int[] cg = codegen;
     System.arraycopy(litEnc.length, 0, cg, 0, lits);
@@ -241,20 +246,32 @@ final class GoBlockWriter {
     return n;
   }
 
-  private int dynamicSize(GoHuffmanEncoder litEnc, GoHuffmanEncoder offEnc, int extraBits, int numCodegens) {
-    int header = 3 + 5 + 5 + 4 + 3 * numCodegens
+  private int dynamicSize(
+      GoHuffmanEncoder litEnc, GoHuffmanEncoder offEnc, int extraBits, int numCodegens) {
+    int header = 3
+        + 5
+        + 5
+        + 4
+        + 3 * numCodegens
         + codegenEncoding.bitLength(codegenFreq, CODEGEN_CODE_COUNT)
-        + codegenFreq[16] * 2 + codegenFreq[17] * 3 + codegenFreq[18] * 7;
-    return header + litEnc.bitLength(literalFreq, MAX_NUM_LIT) + offEnc.bitLength(offsetFreq, OFFSET_CODE_COUNT)
+        + codegenFreq[16] * 2
+        + codegenFreq[17] * 3
+        + codegenFreq[18] * 7;
+    return header
+        + litEnc.bitLength(literalFreq, MAX_NUM_LIT)
+        + offEnc.bitLength(offsetFreq, OFFSET_CODE_COUNT)
         + extraBits;
   }
 
   private int fixedSize(int extraBits) {
-    return 3 + FIXED_LITERALS.bitLength(literalFreq, MAX_NUM_LIT)
-        + FIXED_OFFSETS.bitLength(offsetFreq, OFFSET_CODE_COUNT) + extraBits;
+    return 3
+        + FIXED_LITERALS.bitLength(literalFreq, MAX_NUM_LIT)
+        + FIXED_OFFSETS.bitLength(offsetFreq, OFFSET_CODE_COUNT)
+        + extraBits;
   }
 
-  private void writeDynamicHeader(int lits, int offs, int numCodegens, boolean eof) throws IOException {
+  private void writeDynamicHeader(int lits, int offs, int numCodegens, boolean eof)
+      throws IOException {
     sink.bits(eof ? 5 : 4, 3);
     sink.bits(lits - 257, 5);
     sink.bits(offs - 1, 5);
@@ -273,7 +290,7 @@ final class GoBlockWriter {
         case 16 -> sink.bits(codegen[i++], 2);
         case 17 -> sink.bits(codegen[i++], 3);
         case 18 -> sink.bits(codegen[i++], 7);
-        default -> { }
+        default -> {}
       }
     }
   }

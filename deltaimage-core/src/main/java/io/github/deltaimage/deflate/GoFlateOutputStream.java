@@ -198,12 +198,14 @@ final class GoFlateOutputStream extends OutputStream {
 
   private int hash4(int i) {
     byte[] b = window;
-    int v = (b[i + 3] & 0xff) | (b[i + 2] & 0xff) << 8 | (b[i + 1] & 0xff) << 16 | (b[i] & 0xff) << 24;
+    int v =
+        (b[i + 3] & 0xff) | (b[i + 2] & 0xff) << 8 | (b[i + 1] & 0xff) << 16 | (b[i] & 0xff) << 24;
     return (v * HASH_MUL) >>> (32 - HASH_BITS);
   }
 
   /** Go's findMatch: sets {@link #foundLength} and {@link #foundOffset}; true when found. */
   private int foundLength;
+
   private int foundOffset;
 
   private boolean findMatch(int pos, int prevHead, int prevLength, int lookahead) {
@@ -297,9 +299,11 @@ final class GoFlateOutputStream extends OutputStream {
       if (!skipNever && length >= MIN_MATCH_LENGTH
           || skipNever && prevLength >= MIN_MATCH_LENGTH && length <= prevLength) {
         if (!skipNever) {
-          tokens[tokenCount++] = MATCH | (length - BASE_MATCH_LENGTH) << 22 | (offset - BASE_MATCH_OFFSET);
+          tokens[tokenCount++] =
+              MATCH | (length - BASE_MATCH_LENGTH) << 22 | (offset - BASE_MATCH_OFFSET);
         } else {
-          tokens[tokenCount++] = MATCH | (prevLength - BASE_MATCH_LENGTH) << 22 | (prevOffset - BASE_MATCH_OFFSET);
+          tokens[tokenCount++] =
+              MATCH | (prevLength - BASE_MATCH_LENGTH) << 22 | (prevOffset - BASE_MATCH_OFFSET);
         }
         if (length <= fastSkipHashing) {
           int newIndex = !skipNever ? index + length : index + prevLength - 1;

@@ -47,7 +47,8 @@ public final class GzipIdentifier {
    * The recipe that rebuilds {@code gzipFile} exactly from {@code content} (which the caller may
    * already have, e.g. a layer tar whose diff_id is checked); empty when no model does.
    */
-  public static Optional<GzipRecipe> identify(Path gzipFile, ContentSource content) throws IOException {
+  public static Optional<GzipRecipe> identify(Path gzipFile, ContentSource content)
+      throws IOException {
     byte[] header;
     try (InputStream in = Files.newInputStream(gzipFile)) {
       header = readHeader(in);
@@ -57,7 +58,8 @@ public final class GzipIdentifier {
     }
     for (DeflateModel model : candidates(header)) {
       GzipRecipe recipe = new GzipRecipe(model, header);
-      try (InputStream expected = new BufferedInputStream(Files.newInputStream(gzipFile), 64 * 1024)) {
+      try (InputStream expected =
+          new BufferedInputStream(Files.newInputStream(gzipFile), 64 * 1024)) {
         if (reproduces(recipe, content, expected)) {
           return Optional.of(recipe);
         }
@@ -95,8 +97,9 @@ public final class GzipIdentifier {
    * The model that rebuilds a raw deflate stream (a zip or jar entry, say) exactly from its
    * content, trying {@code candidates} in order; empty when none does.
    */
-  public static Optional<DeflateModel> identifyDeflate(ContentSource content, ContentSource compressed,
-      List<DeflateModel> candidates) throws IOException {
+  public static Optional<DeflateModel> identifyDeflate(
+      ContentSource content, ContentSource compressed, List<DeflateModel> candidates)
+      throws IOException {
     for (DeflateModel model : candidates) {
       try (InputStream expected = new BufferedInputStream(compressed.open(), 64 * 1024);
           InputStream in = content.open()) {
@@ -126,7 +129,10 @@ public final class GzipIdentifier {
    * MTIME when none is set (Go's gzip writes 0).
    */
   public static List<DeflateModel> candidates(byte[] header) {
-    int mtime = (header[4] & 0xff) | (header[5] & 0xff) << 8 | (header[6] & 0xff) << 16 | (header[7] & 0xff) << 24;
+    int mtime = (header[4] & 0xff)
+        | (header[5] & 0xff) << 8
+        | (header[6] & 0xff) << 16
+        | (header[7] & 0xff) << 24;
     int xfl = header[8] & 0xff;
     int os = header[9] & 0xff;
     DeflateModel pgzip = new DeflateModel(DeflateModel.Family.PGZIP, 5);
@@ -136,8 +142,10 @@ public final class GzipIdentifier {
     }
     // GNU gzip writes the OS it was built for (3 on Unix); Go, pgzip and java.util.zip write 255.
     List<DeflateModel.Family> families = os == 255
-        ? List.of(DeflateModel.Family.GO_FLATE, DeflateModel.Family.ZLIB, DeflateModel.Family.GNU_GZIP)
-        : List.of(DeflateModel.Family.GNU_GZIP, DeflateModel.Family.ZLIB, DeflateModel.Family.GO_FLATE);
+        ? List.of(
+            DeflateModel.Family.GO_FLATE, DeflateModel.Family.ZLIB, DeflateModel.Family.GNU_GZIP)
+        : List.of(
+            DeflateModel.Family.GNU_GZIP, DeflateModel.Family.ZLIB, DeflateModel.Family.GO_FLATE);
     if (xfl == 2 || xfl == 4) {
       // Go, pgzip, GNU gzip and zlib's own gzip writer set XFL 2 only at level 9, 4 only at 1.
       int level = xfl == 2 ? 9 : 1;
@@ -172,7 +180,10 @@ public final class GzipIdentifier {
    */
   static byte[] readHeader(InputStream in) throws IOException {
     byte[] fixed = in.readNBytes(10);
-    if (fixed.length < 10 || (fixed[0] & 0xff) != 0x1f || (fixed[1] & 0xff) != 0x8b || fixed[2] != 8) {
+    if (fixed.length < 10
+        || (fixed[0] & 0xff) != 0x1f
+        || (fixed[1] & 0xff) != 0x8b
+        || fixed[2] != 8) {
       return null;
     }
     int flags = fixed[3] & 0xff;

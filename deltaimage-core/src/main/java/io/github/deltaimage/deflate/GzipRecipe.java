@@ -22,7 +22,10 @@ public record GzipRecipe(DeflateModel model, byte[] header) {
     if (model == null) {
       throw new IllegalArgumentException("model is required");
     }
-    if (header == null || header.length < 10 || (header[0] & 0xff) != 0x1f || (header[1] & 0xff) != 0x8b) {
+    if (header == null
+        || header.length < 10
+        || (header[0] & 0xff) != 0x1f
+        || (header[1] & 0xff) != 0x8b) {
       throw new IllegalArgumentException("a gzip header starts with 1f8b and is at least 10 bytes");
     }
     header = header.clone();
@@ -52,7 +55,8 @@ public record GzipRecipe(DeflateModel model, byte[] header) {
     try {
       header = HexFormat.of().parseHex(text.substring(slash + 1));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("gzip recipe '" + text + "' has a header that is not hex", e);
+      throw new IllegalArgumentException(
+          "gzip recipe '" + text + "' has a header that is not hex", e);
     }
     return new GzipRecipe(DeflateModel.parse(text.substring(0, slash)), header);
   }
@@ -64,7 +68,9 @@ public record GzipRecipe(DeflateModel model, byte[] header) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof GzipRecipe other && model.equals(other.model) && Arrays.equals(header, other.header);
+    return o instanceof GzipRecipe other
+        && model.equals(other.model)
+        && Arrays.equals(header, other.header);
   }
 
   @Override

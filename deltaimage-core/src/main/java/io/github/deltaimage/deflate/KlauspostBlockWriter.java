@@ -6,7 +6,6 @@ import static io.github.deltaimage.deflate.DeflateTables.LENGTH_EXTRA_BITS;
 import static io.github.deltaimage.deflate.DeflateTables.OFFSET_BASE;
 import static io.github.deltaimage.deflate.DeflateTables.OFFSET_EXTRA_BITS;
 import static io.github.deltaimage.deflate.KlauspostTokens.END_BLOCK;
-import static io.github.deltaimage.deflate.KlauspostTokens.MATCH;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -26,7 +25,9 @@ final class KlauspostBlockWriter {
   private static final int MAX_PREDEFINED_TOKENS = 250;
   private static final int MAX_STORE_BLOCK_SIZE = 65535;
   private static final int LITERAL_FREQ_SIZE = 257 + 32;
-  private static final int[] CODEGEN_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+  private static final int[] CODEGEN_ORDER = {
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
+  };
 
   private static final GoHuffmanEncoder FIXED_LITERALS = GoHuffmanEncoder.fixedLiterals();
   private static final GoHuffmanEncoder FIXED_OFFSETS = GoHuffmanEncoder.fixedOffsets();
@@ -43,6 +44,7 @@ final class KlauspostBlockWriter {
   private boolean lastHuffMan;
   /** Header bits of the dynamic block still open, 0 when none is. */
   private int lastHeader;
+
   private GoHuffmanEncoder literalEncoding = new GoHuffmanEncoder(LITERAL_COUNT);
   private GoHuffmanEncoder tmpLitEncoding = new GoHuffmanEncoder(LITERAL_COUNT);
   private final GoHuffmanEncoder offsetEncoding = new GoHuffmanEncoder(OFFSET_CODE_COUNT);
@@ -170,8 +172,10 @@ final class KlauspostBlockWriter {
   }
 
   private int fixedSize(int extraBits) {
-    return 3 + FIXED_LITERALS.bitLength(literalFreq, LITERAL_FREQ_SIZE)
-        + FIXED_OFFSETS.bitLength(offsetFreq, 32) + extraBits;
+    return 3
+        + FIXED_LITERALS.bitLength(literalFreq, LITERAL_FREQ_SIZE)
+        + FIXED_OFFSETS.bitLength(offsetFreq, 32)
+        + extraBits;
   }
 
   private int numCodegens() {
@@ -183,21 +187,30 @@ final class KlauspostBlockWriter {
   }
 
   private int headerSize() {
-    return 3 + 5 + 5 + 4 + 3 * numCodegens()
+    return 3
+        + 5
+        + 5
+        + 4
+        + 3 * numCodegens()
         + codegenEncoding.bitLength(codegenFreq, CODEGEN_CODE_COUNT)
-        + codegenFreq[16] * 2 + codegenFreq[17] * 3 + codegenFreq[18] * 7;
+        + codegenFreq[16] * 2
+        + codegenFreq[17] * 3
+        + codegenFreq[18] * 7;
   }
 
   private int dynamicSize(GoHuffmanEncoder litEnc, GoHuffmanEncoder offEnc, int extraBits) {
-    return headerSize() + litEnc.bitLength(literalFreq, LITERAL_FREQ_SIZE)
-        + offEnc.bitLength(offsetFreq, 32) + extraBits;
+    return headerSize()
+        + litEnc.bitLength(literalFreq, LITERAL_FREQ_SIZE)
+        + offEnc.bitLength(offsetFreq, 32)
+        + extraBits;
   }
 
   /**
    * A block of the tokens; when {@code sync} is false the block may stay open for the next call
    * to reuse its table.
    */
-  void writeBlockDynamic(KlauspostTokens tokens, boolean eof, byte[] input, int inOff, int inLen, boolean sync)
+  void writeBlockDynamic(
+      KlauspostTokens tokens, boolean eof, byte[] input, int inOff, int inLen, boolean sync)
       throws IOException {
     sync = sync || eof;
     if (sync) {
@@ -224,7 +237,8 @@ final class KlauspostBlockWriter {
       int newSize = lastHeader + tokens.estimatedBits();
       newSize += literalEncoding.length[END_BLOCK] + (newSize >> logNewTablePenalty);
       int reuseSize = literalEncoding.bitLength(literalFreq, LITERAL_FREQ_SIZE)
-          + offsetEncoding.bitLength(offsetFreq, 32) + extraBits;
+          + offsetEncoding.bitLength(offsetFreq, 32)
+          + extraBits;
       if (newSize < reuseSize) {
         writeEndOfBlock();
         size = newSize;
@@ -291,7 +305,8 @@ final class KlauspostBlockWriter {
   }
 
   /** Literals only, Huffman coded from their histogram (klauspost's writeBlockHuff). */
-  void writeBlockHuff(boolean eof, byte[] input, int off, int len, boolean sync) throws IOException {
+  void writeBlockHuff(boolean eof, byte[] input, int off, int len, boolean sync)
+      throws IOException {
     Arrays.fill(literalFreq, 0);
     if (!lastHuffMan) {
       Arrays.fill(offsetFreq, 0);
@@ -362,7 +377,8 @@ final class KlauspostBlockWriter {
     }
   }
 
-  private void generateCodegen(int lits, int offs, GoHuffmanEncoder litEnc, GoHuffmanEncoder offEnc) {
+  private void generateCodegen(
+      int lits, int offs, GoHuffmanEncoder litEnc, GoHuffmanEncoder offEnc) {
     Arrays.fill(codegenFreq, 0);
     int[] cg = codegen;
     System.arraycopy(litEnc.length, 0, cg, 0, lits);
@@ -414,7 +430,8 @@ final class KlauspostBlockWriter {
     cg[outIndex] = BAD_CODE;
   }
 
-  private void writeDynamicHeader(int lits, int offs, int numCodegens, boolean eof) throws IOException {
+  private void writeDynamicHeader(int lits, int offs, int numCodegens, boolean eof)
+      throws IOException {
     sink.bits(eof ? 5 : 4, 3);
     sink.bits(lits - 257, 5);
     sink.bits(offs - 1, 5);
@@ -433,12 +450,13 @@ final class KlauspostBlockWriter {
         case 16 -> sink.bits(codegen[i++], 2);
         case 17 -> sink.bits(codegen[i++], 3);
         case 18 -> sink.bits(codegen[i++], 7);
-        default -> { }
+        default -> {}
       }
     }
   }
 
-  private void writeTokens(KlauspostTokens tokens, GoHuffmanEncoder literals, GoHuffmanEncoder offsets)
+  private void writeTokens(
+      KlauspostTokens tokens, GoHuffmanEncoder literals, GoHuffmanEncoder offsets)
       throws IOException {
     int n = tokens.n;
     if (n == 0) {

@@ -22,7 +22,8 @@ final class KlauspostFlateWriter {
 
   KlauspostFlateWriter(BitSink sink, int level) {
     if (level != 5) {
-      throw new IllegalArgumentException("klauspost flate level " + level + " is not modelled (only 5)");
+      throw new IllegalArgumentException(
+          "klauspost flate level " + level + " is not modelled (only 5)");
     }
     this.w = new KlauspostBlockWriter(sink, 7);
   }

@@ -35,7 +35,10 @@ final class KlauspostLevel5 {
   }
 
   private static int load32(byte[] b, int i) {
-    return (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24;
+    return (b[i] & 0xff)
+        | (b[i + 1] & 0xff) << 8
+        | (b[i + 2] & 0xff) << 16
+        | (b[i + 3] & 0xff) << 24;
   }
 
   private static long load64(byte[] b, int i) {

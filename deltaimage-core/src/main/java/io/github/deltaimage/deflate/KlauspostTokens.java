@@ -8,12 +8,14 @@ final class KlauspostTokens {
 
   /** A literal is its byte; a match is MATCH | (length - 3) << 22 | distanceCode << 16 | (distance - 1). */
   static final int MATCH = 1 << 30;
+
   static final int END_BLOCK = 256;
   private static final int MAX_STORE_BLOCK_SIZE = 65535;
 
   final int[] tokens = new int[MAX_STORE_BLOCK_SIZE + 1];
   /** Length codes, index = code - 256 (0 is end of block). */
   final int[] extraHist = new int[32];
+
   final int[] offHist = new int[32];
   final int[] litHist = new int[256];
   int n;
@@ -75,7 +77,9 @@ final class KlauspostTokens {
         if (v > 0) {
           float f = (float) v;
           shannon += atLeastOne(-fastLog2(f * invTotal)) * f;
-          bits += (i < DeflateTables.LENGTH_EXTRA_BITS.length ? DeflateTables.LENGTH_EXTRA_BITS[i] : 0) * v;
+          bits +=
+              (i < DeflateTables.LENGTH_EXTRA_BITS.length ? DeflateTables.LENGTH_EXTRA_BITS[i] : 0)
+                  * v;
           nMatches += v;
         }
       }

@@ -7,7 +7,8 @@ import java.nio.ByteOrder;
 /** How many bytes two positions have in common, compared eight at a time. */
 final class MatchLength {
 
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private MatchLength() {}
 

@@ -183,8 +183,10 @@ final class ZlibOutputStream extends OutputStream {
     }
     do {
       int match = curMatch;
-      if (w[match + bestLen] != w[scan + bestLen] || w[match + bestLen - 1] != w[scan + bestLen - 1]
-          || w[match] != w[scan] || w[match + 1] != w[scan + 1]) {
+      if (w[match + bestLen] != w[scan + bestLen]
+          || w[match + bestLen - 1] != w[scan + bestLen - 1]
+          || w[match] != w[scan]
+          || w[match + 1] != w[scan + 1]) {
         continue;
       }
       int len = 3 + MatchLength.of(w, scan + 3, w, match + 3, MAX_MATCH - 3);

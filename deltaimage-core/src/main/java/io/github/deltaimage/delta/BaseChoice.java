@@ -12,7 +12,8 @@ import java.util.List;
  * @param chosen the candidate the delta records as its source
  * @param candidates every candidate, in the order given
  */
-public record BaseChoice(ImageDeltaSummary summary, ImageReference chosen, List<Candidate> candidates) {
+public record BaseChoice(
+    ImageDeltaSummary summary, ImageReference chosen, List<Candidate> candidates) {
 
   public BaseChoice {
     candidates = List.copyOf(candidates);
@@ -27,7 +28,12 @@ public record BaseChoice(ImageDeltaSummary summary, ImageReference chosen, List<
    * @param neededBytes the estimate: bytes of the target's files whose content it lacks
    * @param deltaBytes the delta layer's size when it was encoded for real, else -1
    */
-  public record Candidate(ImageReference reference, Digest imageId, int sharedLayers, long neededBytes, long deltaBytes) {
+  public record Candidate(
+      ImageReference reference,
+      Digest imageId,
+      int sharedLayers,
+      long neededBytes,
+      long deltaBytes) {
     public boolean encoded() {
       return deltaBytes >= 0;
     }

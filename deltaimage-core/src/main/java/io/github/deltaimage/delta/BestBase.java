@@ -2,10 +2,8 @@ package io.github.deltaimage.delta;
 
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.copy.CopyResult;
 import io.github.deltaimage.copy.ImageCopy;
-import io.github.deltaimage.transport.Transports;
 import io.github.deltaimage.event.DeltaListener;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.fs.TempSpace;
@@ -15,7 +13,9 @@ import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.tar.TarEntry;
 import io.github.deltaimage.tar.TarLayout;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.ImageSource;
+import io.github.deltaimage.transport.Transports;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -49,7 +49,8 @@ public final class BestBase {
   /** Makes one delta; {@link ImageDeltas#diff} in practice. */
   @FunctionalInterface
   public interface Encoder {
-    ImageDeltaSummary diff(ImageReference source, ImageReference target, ImageReference delta, boolean unlinked);
+    ImageDeltaSummary diff(
+        ImageReference source, ImageReference target, ImageReference delta, boolean unlinked);
   }
 
   /** How many candidates are encoded for real. */
@@ -61,7 +62,8 @@ public final class BestBase {
   private final DeltaListener listener;
   private final Map<Digest, List<FileContent>> layerFiles = new HashMap<>();
 
-  public BestBase(Encoder encoder, CopyOptions copyOptions, Path tempParent, DeltaListener listener) {
+  public BestBase(
+      Encoder encoder, CopyOptions copyOptions, Path tempParent, DeltaListener listener) {
     this.encoder = encoder;
     this.copyOptions = copyOptions;
     this.tempParent = tempParent;
@@ -72,37 +74,64 @@ public final class BestBase {
   record FileContent(String path, String sha256, long size) {}
 
   /** The estimate for one candidate, before any encoding. */
-  record Estimate(int index, ImageReference reference, Digest imageId, int sharedLayers, long neededBytes, long unpartneredBytes) {}
+  record Estimate(
+      int index,
+      ImageReference reference,
+      Digest imageId,
+      int sharedLayers,
+      long neededBytes,
+      long unpartneredBytes) {}
 
   /** Writes {@code delta} against the best of {@code candidates} (at least one; duplicates are dropped). */
-  public BaseChoice diff(List<ImageReference> candidates, ImageReference target, ImageReference delta, boolean unlinked) {
+  public BaseChoice diff(
+      List<ImageReference> candidates,
+      ImageReference target,
+      ImageReference delta,
+      boolean unlinked) {
     List<ImageReference> distinct = distinct(candidates);
     if (distinct.isEmpty()) {
-      throw new InvalidInputException("no candidate source given: name at least one image to make the delta against");
+      throw new InvalidInputException(
+          "no candidate source given: name at least one image to make the delta against");
     }
     if (distinct.size() == 1) {
       ImageDeltaSummary summary = encoder.diff(distinct.get(0), target, delta, unlinked);
-      return new BaseChoice(summary, distinct.get(0), List.of(new BaseChoice.Candidate(distinct.get(0), summary.sourceImageId(),
-          (int) summary.layers().stream().filter(ImageDeltaSummary.LayerSummary::fromSource).count(), -1, summary.deltaBytes())));
+      return new BaseChoice(
+          summary,
+          distinct.get(0),
+          List.of(new BaseChoice.Candidate(
+              distinct.get(0),
+              summary.sourceImageId(),
+              (int) summary.layers().stream()
+                  .filter(ImageDeltaSummary.LayerSummary::fromSource)
+                  .count(),
+              -1,
+              summary.deltaBytes())));
     }
     try (RunDirectory run = RunDirectory.create(tempParent);
         Transports transports = new Transports(copyOptions, run)) {
       List<Estimate> estimates = estimate(transports, run, distinct, target);
       List<Estimate> ranked = new ArrayList<>(estimates);
-      ranked.sort(Comparator.comparingLong(Estimate::neededBytes).thenComparingLong(Estimate::unpartneredBytes)
+      ranked.sort(Comparator.comparingLong(Estimate::neededBytes)
+          .thenComparingLong(Estimate::unpartneredBytes)
           .thenComparingInt(Estimate::index));
       List<Estimate> shortlist = ranked.subList(0, Math.min(SHORTLIST, ranked.size()));
 
       Map<Integer, ImageDeltaSummary> encoded = new HashMap<>();
       Map<Integer, ImageReference> trials = new HashMap<>();
       for (Estimate candidate : shortlist) {
-        ImageReference trial = ImageReference.parse("oci:" + run.path().resolve("trial-" + candidate.index()) + ":delta");
-        listener.progress("encoding against candidate " + candidate.reference(), encoded.size(), shortlist.size());
-        encoded.put(candidate.index(), encoder.diff(candidate.reference(), target, trial, unlinked));
+        ImageReference trial = ImageReference.parse(
+            "oci:" + run.path().resolve("trial-" + candidate.index()) + ":delta");
+        listener.progress(
+            "encoding against candidate " + candidate.reference(),
+            encoded.size(),
+            shortlist.size());
+        encoded.put(
+            candidate.index(), encoder.diff(candidate.reference(), target, trial, unlinked));
         trials.put(candidate.index(), trial);
       }
       Estimate winner = shortlist.stream()
-          .min(Comparator.comparingLong((Estimate e) -> encoded.get(e.index()).deltaBytes()).thenComparingInt(Estimate::index))
+          .min(Comparator.comparingLong((Estimate e) -> encoded.get(e.index()).deltaBytes())
+              .thenComparingInt(Estimate::index))
           .orElseThrow();
       listener.progress("writing " + delta, 0, -1);
       CopyResult copied = ImageCopy.copy(trials.get(winner.index()), delta, copyOptions);
@@ -111,13 +140,27 @@ public final class BestBase {
       notes.add(verdict(winner, shortlist, encoded));
       notes.add(estimatesLine(estimates, encoded));
       notes.addAll(won.notes());
-      ImageDeltaSummary summary = new ImageDeltaSummary(won.sourceImageId(), won.targetImageId(), won.sourceBytes(), won.targetBytes(),
-          won.deltaBytes(), won.layers(), won.topFiles(), copied.manifestDigest().orElse(null), won.manifestExact(), notes,
+      ImageDeltaSummary summary = new ImageDeltaSummary(
+          won.sourceImageId(),
+          won.targetImageId(),
+          won.sourceBytes(),
+          won.targetBytes(),
+          won.deltaBytes(),
+          won.layers(),
+          won.topFiles(),
+          copied.manifestDigest().orElse(null),
+          won.manifestExact(),
+          notes,
           won.elapsedNanos());
       List<BaseChoice.Candidate> judged = new ArrayList<>();
       for (Estimate e : estimates) {
         ImageDeltaSummary s = encoded.get(e.index());
-        judged.add(new BaseChoice.Candidate(e.reference(), e.imageId(), e.sharedLayers(), e.neededBytes(), s == null ? -1 : s.deltaBytes()));
+        judged.add(new BaseChoice.Candidate(
+            e.reference(),
+            e.imageId(),
+            e.sharedLayers(),
+            e.neededBytes(),
+            s == null ? -1 : s.deltaBytes()));
       }
       return new BaseChoice(summary, winner.reference(), judged);
     } catch (IOException e) {
@@ -128,12 +171,17 @@ public final class BestBase {
     }
   }
 
-  private List<Estimate> estimate(Transports transports, RunDirectory run, List<ImageReference> candidates, ImageReference target)
+  private List<Estimate> estimate(
+      Transports transports,
+      RunDirectory run,
+      List<ImageReference> candidates,
+      ImageReference target)
       throws IOException {
     Map<Digest, List<FileContent>> targetFiles = new HashMap<>();
     try (ImageSource tgt = transports.openSource(target)) {
       List<Layer> targetLayers = tgt.image().layers();
-      // The target's layers are hashed lazily: only those some candidate lacks are ever looked into.
+      // The target's layers are hashed lazily: only those some candidate lacks are ever looked
+      // into.
       List<Estimate> estimates = new ArrayList<>();
       for (int i = 0; i < candidates.size(); i++) {
         ImageReference reference = candidates.get(i);
@@ -179,7 +227,8 @@ public final class BestBase {
   }
 
   /** The regular files of {@code layer}, hashed once per diff_id for the whole run. */
-  private List<FileContent> files(ImageSource image, Layer layer, RunDirectory run, String role) throws IOException {
+  private List<FileContent> files(ImageSource image, Layer layer, RunDirectory run, String role)
+      throws IOException {
     List<FileContent> known = layerFiles.get(layer.diffId());
     if (known != null) {
       return known;
@@ -189,7 +238,10 @@ public final class BestBase {
     try (FileChannel channel = FileChannel.open(tar, StandardOpenOption.READ)) {
       for (TarEntry entry : TarLayout.read(tar).entries()) {
         if (entry.isRegularFile() && entry.bodyLength() > 0) {
-          files.add(new FileContent(entry.pathText(), sha256(channel, entry.bodyOffset(), entry.bodyLength()), entry.bodyLength()));
+          files.add(new FileContent(
+              entry.pathText(),
+              sha256(channel, entry.bodyOffset(), entry.bodyLength()),
+              entry.bodyLength()));
         }
       }
     } finally {
@@ -216,24 +268,42 @@ public final class BestBase {
     return Digest.ofSha256(digest.digest()).hex();
   }
 
-  private static String verdict(Estimate winner, List<Estimate> shortlist, Map<Integer, ImageDeltaSummary> encoded) {
+  private static String verdict(
+      Estimate winner, List<Estimate> shortlist, Map<Integer, ImageDeltaSummary> encoded) {
     long won = encoded.get(winner.index()).deltaBytes();
-    StringBuilder line = new StringBuilder("base ").append(winner.reference()).append(" chosen: delta ").append(won).append(" bytes");
+    StringBuilder line = new StringBuilder("base ")
+        .append(winner.reference())
+        .append(" chosen: delta ")
+        .append(won)
+        .append(" bytes");
     for (Estimate other : shortlist) {
       if (other.index() != winner.index()) {
         long lost = encoded.get(other.index()).deltaBytes();
-        line.append(String.format(Locale.ROOT, ", %d bytes (%.1f %%) smaller than against %s (%d bytes)", lost - won,
-            lost == 0 ? 0.0 : 100.0 * (lost - won) / lost, other.reference(), lost));
+        line.append(String.format(
+            Locale.ROOT,
+            ", %d bytes (%.1f %%) smaller than against %s (%d bytes)",
+            lost - won,
+            lost == 0 ? 0.0 : 100.0 * (lost - won) / lost,
+            other.reference(),
+            lost));
       }
     }
     return line.toString();
   }
 
-  private static String estimatesLine(List<Estimate> estimates, Map<Integer, ImageDeltaSummary> encoded) {
+  private static String estimatesLine(
+      List<Estimate> estimates, Map<Integer, ImageDeltaSummary> encoded) {
     StringBuilder line = new StringBuilder("candidates by target bytes still needed:");
     for (Estimate e : estimates) {
-      line.append(' ').append(e.reference()).append(" = ").append(e.neededBytes())
-          .append(" (").append(e.sharedLayers()).append(" layers shared").append(encoded.containsKey(e.index()) ? ", encoded" : "").append(");");
+      line.append(' ')
+          .append(e.reference())
+          .append(" = ")
+          .append(e.neededBytes())
+          .append(" (")
+          .append(e.sharedLayers())
+          .append(" layers shared")
+          .append(encoded.containsKey(e.index()) ? ", encoded" : "")
+          .append(");");
     }
     line.setLength(line.length() - 1);
     return line.toString();

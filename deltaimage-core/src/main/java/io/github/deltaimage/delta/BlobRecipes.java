@@ -31,7 +31,8 @@ final class BlobRecipes {
    * The recipe that rebuilds {@code blob} from {@code tar}; empty when no known compressor does.
    * Wrong guesses stop at their first differing byte, so a blob nothing reproduces costs little.
    */
-  static Optional<String> identify(Layer layer, Path blob, Path tar, int zlibLevel) throws IOException {
+  static Optional<String> identify(Layer layer, Path blob, Path tar, int zlibLevel)
+      throws IOException {
     if (layer.compression() != Compression.GZIP) {
       return Optional.empty();
     }
@@ -40,13 +41,16 @@ final class BlobRecipes {
       return Optional.of(modelled.get().toString());
     }
     String zlib = ZLIB + zlibLevel;
-    return reproduces(zlib, tar, layer, blob.resolveSibling(blob.getFileName() + ".zlib")) ? Optional.of(zlib) : Optional.empty();
+    return reproduces(zlib, tar, layer, blob.resolveSibling(blob.getFileName() + ".zlib"))
+        ? Optional.of(zlib)
+        : Optional.empty();
   }
 
   /** Whether {@code recipe} applied to {@code tar} writes {@code layer}'s blob; if so it is left at {@code out}. */
   static boolean reproduces(String recipe, Path tar, Layer layer, Path out) throws IOException {
     try (InputStream in = Files.newInputStream(tar);
-        OutputStream blob = compressor(recipe, new BufferedOutputStream(Files.newOutputStream(out), 256 * 1024))) {
+        OutputStream blob =
+            compressor(recipe, new BufferedOutputStream(Files.newOutputStream(out), 256 * 1024))) {
       in.transferTo(blob);
     }
     if (Files.size(out) == layer.size() && LayerFiles.sha256(out).equals(layer.blobDigest())) {
@@ -75,7 +79,9 @@ final class BlobRecipes {
 
   /** The java.util.zip level of a {@code zlib:} recipe, or -1 for any other. */
   static int zlibLevel(String recipe) {
-    return recipe != null && recipe.startsWith(ZLIB) ? Integer.parseInt(recipe.substring(ZLIB.length())) : -1;
+    return recipe != null && recipe.startsWith(ZLIB)
+        ? Integer.parseInt(recipe.substring(ZLIB.length()))
+        : -1;
   }
 
   static String zlib(int level) {

@@ -3,9 +3,7 @@ package io.github.deltaimage.delta;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.SourceRequiredException;
 import io.github.deltaimage.codec.DeltaCodec;
-import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.copy.ImageCopy;
-import io.github.deltaimage.transport.Transports;
 import io.github.deltaimage.event.DeltaListener;
 import io.github.deltaimage.format.image.LayerCodec;
 import io.github.deltaimage.fs.RunDirectory;
@@ -14,11 +12,12 @@ import io.github.deltaimage.image.Compression;
 import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Layer;
-import io.github.deltaimage.image.Manifests;
 import io.github.deltaimage.image.MediaTypes;
 import io.github.deltaimage.reference.ImageReference;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.ImageSink;
 import io.github.deltaimage.transport.ImageSource;
+import io.github.deltaimage.transport.Transports;
 import io.github.deltaimage.work.Parallel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,8 +49,13 @@ final class DeltaApply {
     this.listener = listener;
   }
 
-  ImageDeltaSummary apply(Transports transports, RunDirectory run, ImageReference delta, ImageReference output,
-      Optional<ImageReference> source) throws IOException {
+  ImageDeltaSummary apply(
+      Transports transports,
+      RunDirectory run,
+      ImageReference delta,
+      ImageReference output,
+      Optional<ImageReference> source)
+      throws IOException {
     long started = System.nanoTime();
     try (ImageSource del = transports.openSource(delta)) {
       DeltaLayerReader.Opened opened = DeltaLayerReader.open(del, delta, run);
@@ -60,7 +64,8 @@ final class DeltaApply {
       List<String> notes = new ArrayList<>();
       ImageSource src = openSource(transports, del, opened, descriptor, source, notes);
       try {
-        List<Layer> sourceLayers = src == del ? opened.image().layers().subList(0, opened.image().layers().size() - 1)
+        List<Layer> sourceLayers = src == del
+            ? opened.image().layers().subList(0, opened.image().layers().size() - 1)
             : src.image().layers();
         return restore(run, transports, opened, target, src, sourceLayers, output, notes, started);
       } finally {
@@ -72,16 +77,23 @@ final class DeltaApply {
   }
 
   /** The image the recipes read from: the delta itself when linked, else the one the user named (checked). */
-  private ImageSource openSource(Transports transports, ImageSource del, DeltaLayerReader.Opened opened,
-      DeltaDescriptor descriptor, Optional<ImageReference> given, List<String> notes) {
+  private ImageSource openSource(
+      Transports transports,
+      ImageSource del,
+      DeltaLayerReader.Opened opened,
+      DeltaDescriptor descriptor,
+      Optional<ImageReference> given,
+      List<String> notes) {
     if (descriptor.linked()) {
-      List<Digest> carried = opened.image().diffIds().subList(0, opened.image().layers().size() - 1);
+      List<Digest> carried =
+          opened.image().diffIds().subList(0, opened.image().layers().size() - 1);
       checkSource(descriptor, carried);
       if (given.isPresent()) {
         try (ImageSource named = transports.openSource(given.get())) {
           checkSource(descriptor, named.image().diffIds());
         }
-        notes.add("the delta carries its source layers; " + given.get() + " was checked against them but not read");
+        notes.add("the delta carries its source layers; " + given.get()
+            + " was checked against them but not read");
       }
       return del;
     }
@@ -100,20 +112,32 @@ final class DeltaApply {
 
   private static void checkSource(DeltaDescriptor descriptor, List<Digest> given) {
     if (!given.equals(descriptor.sourceDiffIds())) {
-      throw new InvalidInputException("wrong source image: this delta was made from " + descriptor.sourceImageId()
-          + " (layers " + shortList(descriptor.sourceDiffIds()) + "), the source given has layers " + shortList(given));
+      throw new InvalidInputException("wrong source image: this delta was made from "
+          + descriptor.sourceImageId() + " (layers " + shortList(descriptor.sourceDiffIds())
+          + "), the source given has layers " + shortList(given));
     }
   }
 
-  private ImageDeltaSummary restore(RunDirectory run, Transports transports, DeltaLayerReader.Opened opened,
-      TargetDocuments target, ImageSource src, List<Layer> sourceLayers, ImageReference output, List<String> notes,
-      long started) throws IOException {
+  private ImageDeltaSummary restore(
+      RunDirectory run,
+      Transports transports,
+      DeltaLayerReader.Opened opened,
+      TargetDocuments target,
+      ImageSource src,
+      List<Layer> sourceLayers,
+      ImageReference output,
+      List<String> notes,
+      long started)
+      throws IOException {
     DeltaDescriptor descriptor = opened.descriptor();
     Map<Digest, Path> sourceTars = new HashMap<>();
     Map<Digest, Layer> sourceByDiffId = new HashMap<>();
     List<Path> sourceTarList = new ArrayList<>();
     for (Layer layer : sourceLayers) {
-      listener.progress("reading source layer " + layer.diffId().shortHex(), sourceTarList.size(), sourceLayers.size());
+      listener.progress(
+          "reading source layer " + layer.diffId().shortHex(),
+          sourceTarList.size(),
+          sourceLayers.size());
       Path tar = sourceTars.get(layer.diffId());
       if (tar == null) {
         tar = LayerFiles.spoolTar(src, layer, run, "source");
@@ -129,10 +153,11 @@ final class DeltaApply {
     long declared = 0;
     for (int i = 0; i < described.size(); i++) {
       if (!described.get(i).fromSource()) {
-        declared += layers.declaredSize(part(files, DeltaLayerNames.recipe(i)), part(files, DeltaLayerNames.deltas(i)));
+        declared += layers.declaredSize(
+            part(files, DeltaLayerNames.recipe(i)), part(files, DeltaLayerNames.deltas(i)));
       } else if (!sourceTars.containsKey(described.get(i).layer().diffId())) {
-        throw new InvalidInputException("the delta is corrupt: target layer " + described.get(i).layer().diffId()
-            + " is said to be in the source, but is not");
+        throw new InvalidInputException("the delta is corrupt: target layer "
+            + described.get(i).layer().diffId() + " is said to be in the source, but is not");
       }
     }
     TempSpace.require(run.path(), declared, "rebuilding the target's layers");
@@ -146,9 +171,13 @@ final class DeltaApply {
       if (described.get(i).fromSource()) {
         tar = sourceTars.get(layer.diffId());
       } else {
-        listener.progress("rebuilding target layer " + (i + 1) + "/" + described.size(), i, described.size());
-        tar = layers.decode(part(files, DeltaLayerNames.recipe(i)), part(files, DeltaLayerNames.literals(i)),
-            part(files, DeltaLayerNames.deltas(i)), layer.diffId().hex(),
+        listener.progress(
+            "rebuilding target layer " + (i + 1) + "/" + described.size(), i, described.size());
+        tar = layers.decode(
+            part(files, DeltaLayerNames.recipe(i)),
+            part(files, DeltaLayerNames.literals(i)),
+            part(files, DeltaLayerNames.deltas(i)),
+            layer.diffId().hex(),
             "target layer " + (i + 1) + " (" + layer.diffId().shortHex() + ")");
       }
       tars.add(tar);
@@ -162,29 +191,51 @@ final class DeltaApply {
           : RestoredLayers.asBlobs(described, tars, src, sourceByDiffId, run, parallel);
       for (int i = 0; i < described.size(); i++) {
         DeltaDescriptor.TargetLayer t = described.get(i);
-        summaries.add(new ImageDeltaSummary.LayerSummary(t.layer().diffId(), Files.size(tars.get(i)),
-            t.fromSource() ? 0 : -1, t.fromSource(), restored.exact().get(i)));
+        summaries.add(new ImageDeltaSummary.LayerSummary(
+            t.layer().diffId(),
+            Files.size(tars.get(i)),
+            t.fromSource() ? 0 : -1,
+            t.fromSource(),
+            restored.exact().get(i)));
       }
       notes.addAll(restored.notes());
-      boolean exactBlobs = sink.layerForm() == ImageSink.LayerForm.BLOBS && restored.exact().stream().allMatch(b -> b);
+      boolean exactBlobs = sink.layerForm() == ImageSink.LayerForm.BLOBS
+          && restored.exact().stream().allMatch(b -> b);
       Image image;
       if (exactBlobs && target.manifest().isPresent()) {
         image = target.image();
         if (!sink.storesManifestType(image.manifestMediaType().orElseThrow())) {
-          notes.add("the target's " + image.manifestMediaType().orElseThrow() + " manifest was converted for " + output
-              + " (it stores OCI manifests only), so the manifest digest differs; the image ID and every blob are the target's");
+          notes.add(
+              "the target's " + image.manifestMediaType().orElseThrow()
+                  + " manifest was converted for " + output
+                  + " (it stores OCI manifests only), so the manifest digest differs; the image ID and every blob are the target's");
         }
       } else {
-        image = Image.withoutManifest(target.config(), descriptor.targetImageId(), restored.layers());
+        image =
+            Image.withoutManifest(target.config(), descriptor.targetImageId(), restored.layers());
       }
       LocalImageSource out = new LocalImageSource(image, restored.tars(), restored.blobs(), src);
       Optional<Digest> written = ImageCopy.transfer(out, sink, copyOptions, run);
-      boolean manifestExact = written.isPresent() && target.manifest().isPresent()
+      boolean manifestExact = written.isPresent()
+          && target.manifest().isPresent()
           && written.get().equals(Digest.sha256(target.manifest().get()));
-      return new ImageDeltaSummary(descriptor.sourceImageId(), descriptor.targetImageId(), sizes(sourceTarList),
-          targetBytes, opened.layer().size(), summaries, List.of(), written.orElse(null), manifestExact, notes,
-          System.nanoTime() - started).describingTarget(sourceLayers, described.stream().map(DeltaDescriptor.TargetLayer::layer).toList(),
-          target.manifest().map(Digest::sha256).orElse(null), true);
+      return new ImageDeltaSummary(
+              descriptor.sourceImageId(),
+              descriptor.targetImageId(),
+              sizes(sourceTarList),
+              targetBytes,
+              opened.layer().size(),
+              summaries,
+              List.of(),
+              written.orElse(null),
+              manifestExact,
+              notes,
+              System.nanoTime() - started)
+          .describingTarget(
+              sourceLayers,
+              described.stream().map(DeltaDescriptor.TargetLayer::layer).toList(),
+              target.manifest().map(Digest::sha256).orElse(null),
+              true);
     }
   }
 
@@ -195,7 +246,11 @@ final class DeltaApply {
    * the source's blob of the same content, else the tar for the copy to gzip. Only the first keeps
    * the target's manifest; {@link #notes} names the layers that do not, and why.
    */
-  record RestoredLayers(List<Layer> layers, List<Boolean> exact, Map<Digest, Path> tars, Map<Digest, Path> blobs,
+  record RestoredLayers(
+      List<Layer> layers,
+      List<Boolean> exact,
+      Map<Digest, Path> tars,
+      Map<Digest, Path> blobs,
       List<String> notes) {
 
     static RestoredLayers asTars(List<DeltaDescriptor.TargetLayer> described, List<Path> tars) {
@@ -204,13 +259,21 @@ final class DeltaApply {
       for (int i = 0; i < described.size(); i++) {
         Layer layer = described.get(i).layer();
         byDiffId.putIfAbsent(layer.diffId(), tars.get(i));
-        layers.add(new Layer(layer.diffId(), layer.diffId(), -1, MediaTypes.DOCKER_LAYER_TAR, Compression.NONE));
+        layers.add(new Layer(
+            layer.diffId(), layer.diffId(), -1, MediaTypes.DOCKER_LAYER_TAR, Compression.NONE));
       }
-      return new RestoredLayers(layers, described.stream().map(t -> true).toList(), byDiffId, Map.of(), List.of());
+      return new RestoredLayers(
+          layers, described.stream().map(t -> true).toList(), byDiffId, Map.of(), List.of());
     }
 
-    static RestoredLayers asBlobs(List<DeltaDescriptor.TargetLayer> described, List<Path> tars, ImageSource src,
-        Map<Digest, Layer> sourceByDiffId, RunDirectory run, Parallel parallel) throws IOException {
+    static RestoredLayers asBlobs(
+        List<DeltaDescriptor.TargetLayer> described,
+        List<Path> tars,
+        ImageSource src,
+        Map<Digest, Layer> sourceByDiffId,
+        RunDirectory run,
+        Parallel parallel)
+        throws IOException {
       List<Path> rebuilt = rebuildBlobs(described, tars, src, sourceByDiffId, run, parallel);
       Map<Digest, Path> byDiffId = new LinkedHashMap<>();
       Map<Digest, Path> blobs = new LinkedHashMap<>();
@@ -225,7 +288,9 @@ final class DeltaApply {
         byDiffId.putIfAbsent(layer.diffId(), tar);
         Layer inSource = t.fromSource() ? sourceByDiffId.get(layer.diffId()) : null;
         boolean sourceBlobPortable = inSource != null && src.hasPortableBlob(inSource);
-        if (sourceBlobPortable && inSource.blobDigest().equals(layer.blobDigest()) && inSource.size() == layer.size()) {
+        if (sourceBlobPortable
+            && inSource.blobDigest().equals(layer.blobDigest())
+            && inSource.size() == layer.size()) {
           layers.add(layer);
           exact.add(true);
           continue;
@@ -248,17 +313,25 @@ final class DeltaApply {
           sourceBlobKept.add(layer.diffId().shortHex());
         } else {
           // Held as a tar only: the copy gzips it for the output (a new blob, so a new manifest).
-          layers.add(new Layer(layer.diffId(), layer.diffId(), Files.size(tar), MediaTypes.DOCKER_LAYER_TAR, Compression.NONE));
+          layers.add(new Layer(
+              layer.diffId(),
+              layer.diffId(),
+              Files.size(tar),
+              MediaTypes.DOCKER_LAYER_TAR,
+              Compression.NONE));
           compressedAnew.add(layer.diffId().shortHex());
         }
       }
       List<String> notes = new ArrayList<>();
       if (!sourceBlobKept.isEmpty()) {
-        notes.add("layers " + sourceBlobKept + " are shared with the source but compressed differently there; the source's"
-            + " blobs are kept, so the manifest is new (the image ID and every layer are the target's)");
+        notes.add(
+            "layers " + sourceBlobKept
+                + " are shared with the source but compressed differently there; the source's"
+                + " blobs are kept, so the manifest is new (the image ID and every layer are the target's)");
       }
       if (!compressedAnew.isEmpty()) {
-        notes.add("layers " + compressedAnew + " were written gzip'd anew: no known compressor rebuilds their original"
+        notes.add("layers " + compressedAnew
+            + " were written gzip'd anew: no known compressor rebuilds their original"
             + " blobs, so the manifest is new (the image ID and every layer are the target's)");
       }
       return new RestoredLayers(layers, exact, byDiffId, blobs, notes);
@@ -268,13 +341,19 @@ final class DeltaApply {
      * Recompresses, in parallel, the layers whose recipe should give the target's blob (and whose
      * blob cannot simply be passed through); per layer the blob, or null where there is none.
      */
-    private static List<Path> rebuildBlobs(List<DeltaDescriptor.TargetLayer> described, List<Path> tars, ImageSource src,
-        Map<Digest, Layer> sourceByDiffId, RunDirectory run, Parallel parallel) {
+    private static List<Path> rebuildBlobs(
+        List<DeltaDescriptor.TargetLayer> described,
+        List<Path> tars,
+        ImageSource src,
+        Map<Digest, Layer> sourceByDiffId,
+        RunDirectory run,
+        Parallel parallel) {
       List<Integer> indexes = new ArrayList<>();
       for (int i = 0; i < described.size(); i++) {
         DeltaDescriptor.TargetLayer t = described.get(i);
         Layer inSource = t.fromSource() ? sourceByDiffId.get(t.layer().diffId()) : null;
-        boolean passesThrough = inSource != null && src.hasPortableBlob(inSource)
+        boolean passesThrough = inSource != null
+            && src.hasPortableBlob(inSource)
             && inSource.blobDigest().equals(t.layer().blobDigest());
         if (t.blobRecipe() != null && !passesThrough) {
           indexes.add(i);
@@ -283,15 +362,20 @@ final class DeltaApply {
       List<Path> blobs = parallel.map(indexes, i -> {
         Path blob = run.newFile("blob");
         try {
-          return BlobRecipes.reproduces(described.get(i).blobRecipe(), tars.get(i), described.get(i).layer(), blob) ? blob : null;
+          return BlobRecipes.reproduces(
+                  described.get(i).blobRecipe(), tars.get(i), described.get(i).layer(), blob)
+              ? blob
+              : null;
         } catch (IOException e) {
           if (TempSpace.isOutOfSpace(e)) {
             throw TempSpace.outOfSpace(run.path(), "recompressing a layer", e);
           }
-          throw new io.github.deltaimage.api.EnvironmentException("cannot recompress a layer: " + e.getMessage(), e);
+          throw new io.github.deltaimage.api.EnvironmentException(
+              "cannot recompress a layer: " + e.getMessage(), e);
         }
       });
-      List<Path> byLayer = new ArrayList<>(java.util.Collections.nCopies(described.size(), (Path) null));
+      List<Path> byLayer =
+          new ArrayList<>(java.util.Collections.nCopies(described.size(), (Path) null));
       for (int k = 0; k < indexes.size(); k++) {
         byLayer.set(indexes.get(k), blobs.get(k));
       }

@@ -14,8 +14,14 @@ import java.util.List;
  * @param sourceLayers how many source layers it carries
  * @param layers per target layer, how it is carried
  */
-public record DeltaContents(String tool, boolean linked, Digest sourceImageId, Digest targetImageId, long deltaBlobBytes,
-    int sourceLayers, List<LayerPart> layers) {
+public record DeltaContents(
+    String tool,
+    boolean linked,
+    Digest sourceImageId,
+    Digest targetImageId,
+    long deltaBlobBytes,
+    int sourceLayers,
+    List<LayerPart> layers) {
 
   /**
    * One target layer.
@@ -26,5 +32,6 @@ public record DeltaContents(String tool, boolean linked, Digest sourceImageId, D
    * @param deltaBytes what the delta holds for it (uncompressed parts)
    * @param blobExact whether its blob can be rebuilt byte for byte
    */
-  public record LayerPart(Digest diffId, long blobBytes, boolean fromSource, long deltaBytes, boolean blobExact) {}
+  public record LayerPart(
+      Digest diffId, long blobBytes, boolean fromSource, long deltaBytes, boolean blobExact) {}
 }

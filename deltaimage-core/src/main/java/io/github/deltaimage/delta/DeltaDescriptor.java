@@ -25,14 +25,22 @@ import java.util.List;
  * @param targetManifestMediaType the target manifest's media type, when it had a manifest
  * @param layers the target's layers, in order
  */
-record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<Digest> sourceDiffIds, Digest targetImageId,
-    String targetConfigMediaType, String targetManifestMediaType, List<TargetLayer> layers) {
+record DeltaDescriptor(
+    String tool,
+    boolean linked,
+    Digest sourceImageId,
+    List<Digest> sourceDiffIds,
+    Digest targetImageId,
+    String targetConfigMediaType,
+    String targetManifestMediaType,
+    List<TargetLayer> layers) {
 
   /**
    * The format written: 2 carries each layer as one suffix-array-encoded stream (see LayerCodec).
    * Format 1 deltas (per-file xdelta3) have the same members and still apply.
    */
   static final String FORMAT = "io.github.deltaimage/image-delta/2";
+
   static final String FORMAT_1 = "io.github.deltaimage/image-delta/1";
 
   /** Far above any real image (Docker stops at 127 layers); keeps a hostile descriptor small. */
@@ -71,7 +79,8 @@ record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<D
       node.put("mediaType", t.layer().mediaType());
       node.put("compression", t.layer().compression().name());
       node.put("from", t.fromSource() ? "source" : "recipe");
-      // java.util.zip levels keep their original field, so that older tools still rebuild those blobs.
+      // java.util.zip levels keep their original field, so that older tools still rebuild those
+      // blobs.
       if (BlobRecipes.zlibLevel(t.blobRecipe()) >= 0) {
         node.put("gzipLevel", BlobRecipes.zlibLevel(t.blobRecipe()));
       } else if (t.blobRecipe() != null) {
@@ -85,8 +94,10 @@ record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<D
     JsonNode root = Json.read(json, "delta.json");
     String format = root.path("format").asText();
     if (!FORMAT.equals(format) && !FORMAT_1.equals(format)) {
-      throw new InvalidInputException("not a deltaimage delta, or one of another format version (format "
-          + root.path("format").asText("missing") + ", this tool reads " + FORMAT_1 + " and " + FORMAT + ")");
+      throw new InvalidInputException(
+          "not a deltaimage delta, or one of another format version (format "
+              + root.path("format").asText("missing") + ", this tool reads " + FORMAT_1 + " and "
+              + FORMAT + ")");
     }
     try {
       JsonNode source = root.get("source");
@@ -98,38 +109,54 @@ record DeltaDescriptor(String tool, boolean linked, Digest sourceImageId, List<D
         throw corrupt("it lists more than " + MAX_LAYERS + " layers");
       }
       for (JsonNode node : target.get("layers")) {
-        Layer layer = new Layer(Digest.parse(node.get("diffId").asText()), Digest.parse(node.get("blobDigest").asText()),
-            node.get("size").asLong(), node.get("mediaType").asText(), Compression.valueOf(node.get("compression").asText()));
+        Layer layer = new Layer(
+            Digest.parse(node.get("diffId").asText()),
+            Digest.parse(node.get("blobDigest").asText()),
+            node.get("size").asLong(),
+            node.get("mediaType").asText(),
+            Compression.valueOf(node.get("compression").asText()));
         String from = node.get("from").asText();
         int level = node.path("gzipLevel").asInt(-1);
-        if (layer.size() < 0 || level < -1 || level > 9 || !(from.equals("source") || from.equals("recipe"))) {
-          throw corrupt("layer " + layer.diffId() + " has out-of-range values (size " + layer.size() + ", gzipLevel "
-              + level + ", from " + from + ")");
+        if (layer.size() < 0
+            || level < -1
+            || level > 9
+            || !(from.equals("source") || from.equals("recipe"))) {
+          throw corrupt("layer " + layer.diffId() + " has out-of-range values (size " + layer.size()
+              + ", gzipLevel " + level + ", from " + from + ")");
         }
         String recipe = level >= 0 ? BlobRecipes.zlib(level) : null;
         if (node.hasNonNull("blobRecipe")) {
           try {
             recipe = BlobRecipes.validate(node.get("blobRecipe").asText());
           } catch (IllegalArgumentException e) {
-            throw corrupt("layer " + layer.diffId() + " has a blob recipe this tool cannot replay (" + e.getMessage()
-                + "); a newer deltaimage may know it");
+            throw corrupt("layer " + layer.diffId() + " has a blob recipe this tool cannot replay ("
+                + e.getMessage() + "); a newer deltaimage may know it");
           }
         }
         layers.add(new TargetLayer(layer, "source".equals(from), recipe));
       }
-      return new DeltaDescriptor(root.path("tool").asText(), root.get("linked").asBoolean(),
-          Digest.parse(source.get("imageId").asText()), sourceDiffIds, Digest.parse(target.get("imageId").asText()),
+      return new DeltaDescriptor(
+          root.path("tool").asText(),
+          root.get("linked").asBoolean(),
+          Digest.parse(source.get("imageId").asText()),
+          sourceDiffIds,
+          Digest.parse(target.get("imageId").asText()),
           target.get("configMediaType").asText(),
-          target.hasNonNull("manifestMediaType") ? target.get("manifestMediaType").asText() : null, layers);
+          target.hasNonNull("manifestMediaType")
+              ? target.get("manifestMediaType").asText()
+              : null,
+          layers);
     } catch (RuntimeException e) {
       if (e instanceof InvalidInputException) {
         throw e;
       }
-      throw new InvalidInputException("the delta is corrupt: delta.json is malformed (" + e + ")", e);
+      throw new InvalidInputException(
+          "the delta is corrupt: delta.json is malformed (" + e + ")", e);
     }
   }
 
   private static InvalidInputException corrupt(String why) {
-    return new InvalidInputException("the delta is corrupt: delta.json " + why + "; it cannot be applied");
+    return new InvalidInputException(
+        "the delta is corrupt: delta.json " + why + "; it cannot be applied");
   }
 }

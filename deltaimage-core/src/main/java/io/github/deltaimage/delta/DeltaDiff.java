@@ -43,7 +43,12 @@ final class DeltaDiff {
   private final DeltaListener listener;
   private final String toolVersion;
 
-  DeltaDiff(DeltaCodec codec, Parallel parallel, CopyOptions copyOptions, DeltaListener listener, String toolVersion) {
+  DeltaDiff(
+      DeltaCodec codec,
+      Parallel parallel,
+      CopyOptions copyOptions,
+      DeltaListener listener,
+      String toolVersion) {
     this.codec = codec;
     this.parallel = parallel;
     this.copyOptions = copyOptions;
@@ -51,8 +56,14 @@ final class DeltaDiff {
     this.toolVersion = toolVersion;
   }
 
-  ImageDeltaSummary diff(Transports transports, RunDirectory run, ImageReference source, ImageReference target,
-      ImageReference delta, boolean unlinked) throws IOException {
+  ImageDeltaSummary diff(
+      Transports transports,
+      RunDirectory run,
+      ImageReference source,
+      ImageReference target,
+      ImageReference delta,
+      boolean unlinked)
+      throws IOException {
     long started = System.nanoTime();
     try (ImageSource src = transports.openSource(source);
         ImageSource tgt = transports.openSource(target)) {
@@ -77,31 +88,51 @@ final class DeltaDiff {
           continue;
         }
         boolean identify = layer.compression() == Compression.GZIP && tgt.blobsArePortable();
-        LayerFiles.Spooled spooled = identify ? LayerFiles.spoolBlobAndTar(tgt, layer, run, "target")
-            : new LayerFiles.Spooled(null, spool(tgt, List.of(layer), run, "target").get(0));
+        LayerFiles.Spooled spooled = identify
+            ? LayerFiles.spoolBlobAndTar(tgt, layer, run, "target")
+            : new LayerFiles.Spooled(
+                null, spool(tgt, List.of(layer), run, "target").get(0));
         Path tar = spooled.tar();
         targetBytes += Files.size(tar);
-        listener.progress("encoding target layer " + (i + 1) + "/" + t.layers().size(), i, t.layers().size());
+        listener.progress(
+            "encoding target layer " + (i + 1) + "/" + t.layers().size(),
+            i,
+            t.layers().size());
         LayerCodec.Encoded encoded = layers.encode(tar);
         encoded.decisions().forEach(listener::fileDecided);
         writer.addLayer(i, encoded);
         String blobRecipe = null;
         if (identify) {
-          listener.progress("identifying the compressor of target layer " + (i + 1) + "/" + t.layers().size(), i,
+          listener.progress(
+              "identifying the compressor of target layer " + (i + 1) + "/"
+                  + t.layers().size(),
+              i,
               t.layers().size());
-          blobRecipe = BlobRecipes.identify(layer, spooled.blob(), tar, copyOptions.gzipLevel()).orElse(null);
+          blobRecipe = BlobRecipes.identify(layer, spooled.blob(), tar, copyOptions.gzipLevel())
+              .orElse(null);
           Files.delete(spooled.blob());
         }
         described.add(new DeltaDescriptor.TargetLayer(layer, false, blobRecipe));
-        summaries.add(new ImageDeltaSummary.LayerSummary(layer.diffId(), Files.size(tar), encoded.storedBytes(), false,
+        summaries.add(new ImageDeltaSummary.LayerSummary(
+            layer.diffId(),
+            Files.size(tar),
+            encoded.storedBytes(),
+            false,
             blobRecipe != null || layer.compression() == Compression.NONE));
         decisions.addAll(encoded.decisions());
         Files.delete(tar);
       }
       // The layers whose blobs cannot be rebuilt are named, with why, in one summary line
       // (SummaryText.willReproduce, from describingTarget), not in a note as well.
-      DeltaDescriptor descriptor = new DeltaDescriptor(toolVersion, !unlinked, s.configDigest(), s.diffIds(),
-          t.configDigest(), t.configMediaType(), t.manifestMediaType().orElse(null), described);
+      DeltaDescriptor descriptor = new DeltaDescriptor(
+          toolVersion,
+          !unlinked,
+          s.configDigest(),
+          s.diffIds(),
+          t.configDigest(),
+          t.configMediaType(),
+          t.manifestMediaType().orElse(null),
+          described);
 
       listener.progress("writing " + delta, 0, -1);
       DeltaLayerWriter.Written deltaLayer = writer.finish(descriptor, t);
@@ -109,24 +140,38 @@ final class DeltaDiff {
       deltaLayers.add(deltaLayer.layer());
       byte[] config = DeltaLayerWriter.config(t, s, deltaLayers, unlinked);
       Image deltaImage = Image.withoutManifest(config, Digest.sha256(config), deltaLayers);
-      LocalImageSource out = new LocalImageSource(deltaImage, Map.of(deltaLayer.layer().diffId(), deltaLayer.tar()),
-          Map.of(deltaLayer.layer().blobDigest(), deltaLayer.blob()), unlinked ? null : src);
+      LocalImageSource out = new LocalImageSource(
+          deltaImage,
+          Map.of(deltaLayer.layer().diffId(), deltaLayer.tar()),
+          Map.of(deltaLayer.layer().blobDigest(), deltaLayer.blob()),
+          unlinked ? null : src);
       Optional<Digest> written;
       try (ImageSink sink = transports.openSink(delta)) {
         written = ImageCopy.transfer(out, sink, copyOptions, run);
       }
       decisions.sort(Comparator.comparingLong(FileDecision::storedSize).reversed());
-      return new ImageDeltaSummary(s.configDigest(), t.configDigest(), sizes(sourceTars), targetBytes,
-          deltaLayer.layer().size(), summaries, List.copyOf(decisions.subList(0, Math.min(TOP_FILES, decisions.size()))),
-          written.orElse(null), false, notes, System.nanoTime() - started)
+      return new ImageDeltaSummary(
+              s.configDigest(),
+              t.configDigest(),
+              sizes(sourceTars),
+              targetBytes,
+              deltaLayer.layer().size(),
+              summaries,
+              List.copyOf(decisions.subList(0, Math.min(TOP_FILES, decisions.size()))),
+              written.orElse(null),
+              false,
+              notes,
+              System.nanoTime() - started)
           .describingTarget(s.layers(), t.layers(), t.manifestDigest().orElse(null), false);
     }
   }
 
-  private List<Path> spool(ImageSource image, List<Layer> layers, RunDirectory run, String role) throws IOException {
+  private List<Path> spool(ImageSource image, List<Layer> layers, RunDirectory run, String role)
+      throws IOException {
     List<Path> tars = new ArrayList<>();
     for (Layer layer : layers) {
-      listener.progress("reading " + role + " layer " + layer.diffId().shortHex(), tars.size(), layers.size());
+      listener.progress(
+          "reading " + role + " layer " + layer.diffId().shortHex(), tars.size(), layers.size());
       tars.add(LayerFiles.spoolTar(image, layer, run, role));
     }
     return tars;

@@ -17,7 +17,8 @@ import java.util.Map;
 final class DeltaInspect {
   private DeltaInspect() {}
 
-  static DeltaContents inspect(Transports transports, RunDirectory run, ImageReference delta) throws IOException {
+  static DeltaContents inspect(Transports transports, RunDirectory run, ImageReference delta)
+      throws IOException {
     try (ImageSource del = transports.openSource(delta)) {
       DeltaLayerReader.Opened opened = DeltaLayerReader.open(del, delta, run);
       Image d = opened.image();
@@ -27,15 +28,26 @@ final class DeltaInspect {
       for (int i = 0; i < descriptor.layers().size(); i++) {
         DeltaDescriptor.TargetLayer layer = descriptor.layers().get(i);
         long stored = 0;
-        for (String part : List.of(DeltaLayerNames.recipe(i), DeltaLayerNames.literals(i), DeltaLayerNames.deltas(i))) {
+        for (String part : List.of(
+            DeltaLayerNames.recipe(i), DeltaLayerNames.literals(i), DeltaLayerNames.deltas(i))) {
           Path file = files.get(part);
           stored += file == null ? 0 : Files.size(file);
         }
-        layers.add(new DeltaContents.LayerPart(layer.layer().diffId(), layer.layer().size(), layer.fromSource(), stored,
+        layers.add(new DeltaContents.LayerPart(
+            layer.layer().diffId(),
+            layer.layer().size(),
+            layer.fromSource(),
+            stored,
             layer.blobRecipe() != null || layer.layer().compression() == Compression.NONE));
       }
-      return new DeltaContents(descriptor.tool(), descriptor.linked(), descriptor.sourceImageId(), descriptor.targetImageId(),
-          opened.layer().size(), d.layers().size() - 1, layers);
+      return new DeltaContents(
+          descriptor.tool(),
+          descriptor.linked(),
+          descriptor.sourceImageId(),
+          descriptor.targetImageId(),
+          opened.layer().size(),
+          d.layers().size() - 1,
+          layers);
     }
   }
 }

@@ -6,6 +6,7 @@ final class DeltaLayerNames {
 
   /** The folder in the delta layer (the original's directory name). */
   static final String PREFIX = "__deltaimage__.delta/";
+
   static final String DESCRIPTOR = "delta.json";
   static final String TARGET_CONFIG = "target-config.json";
   static final String TARGET_MANIFEST = "target-manifest.json";

@@ -52,7 +52,8 @@ final class DeltaLayerReader {
     if (!files.containsKey(DeltaLayerNames.DESCRIPTOR)) {
       throw notADelta(delta);
     }
-    byte[] json = readBounded(files.get(DeltaLayerNames.DESCRIPTOR), DeltaLayerNames.DESCRIPTOR, MAX_DESCRIPTOR_BYTES);
+    byte[] json = readBounded(
+        files.get(DeltaLayerNames.DESCRIPTOR), DeltaLayerNames.DESCRIPTOR, MAX_DESCRIPTOR_BYTES);
     return new Opened(d, deltaLayer, files, DeltaDescriptor.parse(json));
   }
 
@@ -60,12 +61,13 @@ final class DeltaLayerReader {
     try {
       long size = Files.size(file);
       if (size > max) {
-        throw new InvalidInputException("the delta is corrupt: its " + name + " is " + size + " bytes, more than the "
-            + max + " any real delta needs; refused");
+        throw new InvalidInputException("the delta is corrupt: its " + name + " is " + size
+            + " bytes, more than the " + max + " any real delta needs; refused");
       }
       return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new io.github.deltaimage.api.EnvironmentException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new io.github.deltaimage.api.EnvironmentException(
+          "cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 

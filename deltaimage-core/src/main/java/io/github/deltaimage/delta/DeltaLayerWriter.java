@@ -30,6 +30,7 @@ final class DeltaLayerWriter {
 
   /** Labels the delta image's config carries. */
   static final String LABEL_FORMAT = "io.github.deltaimage.format";
+
   static final String LABEL_SOURCE = "io.github.deltaimage.source";
   static final String LABEL_TARGET = "io.github.deltaimage.target";
   static final String LABEL_LINKED = "io.github.deltaimage.linked";
@@ -56,12 +57,19 @@ final class DeltaLayerWriter {
   Written finish(DeltaDescriptor descriptor, Image target) throws IOException {
     member(DeltaLayerNames.DESCRIPTOR, write("delta.json", descriptor.toJson()));
     member(DeltaLayerNames.TARGET_CONFIG, write("target-config", target.config()));
-    target.manifest().ifPresent(m -> member(DeltaLayerNames.TARGET_MANIFEST, write("target-manifest", m)));
+    target
+        .manifest()
+        .ifPresent(m -> member(DeltaLayerNames.TARGET_MANIFEST, write("target-manifest", m)));
     Path tar = run.newFile("delta-layer.tar");
     TarFiles.write(members, tar);
     Path blob = run.newFile("delta-layer.tar.gz");
     Digest diffId = LayerFiles.gzip(tar, blob, Deflater.BEST_COMPRESSION);
-    Layer layer = new Layer(diffId, LayerFiles.sha256(blob), Files.size(blob), MediaTypes.DOCKER_LAYER_GZIP, Compression.GZIP);
+    Layer layer = new Layer(
+        diffId,
+        LayerFiles.sha256(blob),
+        Files.size(blob),
+        MediaTypes.DOCKER_LAYER_GZIP,
+        Compression.GZIP);
     return new Written(layer, tar, blob);
   }
 

@@ -32,16 +32,46 @@ import java.util.Set;
  * @param targetManifestDigest the target's own manifest digest, null when the target has no manifest
  *     (an image read from the daemon or an archive)
  */
-public record ImageDeltaSummary(Digest sourceImageId, Digest targetImageId, long sourceBytes, long targetBytes, long deltaBytes,
-    List<LayerSummary> layers, List<FileDecision> topFiles, Digest manifestDigest, boolean manifestExact,
-    List<String> notes, long elapsedNanos, Digest targetManifestDigest) {
+public record ImageDeltaSummary(
+    Digest sourceImageId,
+    Digest targetImageId,
+    long sourceBytes,
+    long targetBytes,
+    long deltaBytes,
+    List<LayerSummary> layers,
+    List<FileDecision> topFiles,
+    Digest manifestDigest,
+    boolean manifestExact,
+    List<String> notes,
+    long elapsedNanos,
+    Digest targetManifestDigest) {
 
   /** The summary as the diff and apply loops make it; {@link #describingTarget} adds what the target's layer list says. */
-  public ImageDeltaSummary(Digest sourceImageId, Digest targetImageId, long sourceBytes, long targetBytes, long deltaBytes,
-      List<LayerSummary> layers, List<FileDecision> topFiles, Digest manifestDigest, boolean manifestExact,
-      List<String> notes, long elapsedNanos) {
-    this(sourceImageId, targetImageId, sourceBytes, targetBytes, deltaBytes, layers, topFiles, manifestDigest, manifestExact,
-        notes, elapsedNanos, null);
+  public ImageDeltaSummary(
+      Digest sourceImageId,
+      Digest targetImageId,
+      long sourceBytes,
+      long targetBytes,
+      long deltaBytes,
+      List<LayerSummary> layers,
+      List<FileDecision> topFiles,
+      Digest manifestDigest,
+      boolean manifestExact,
+      List<String> notes,
+      long elapsedNanos) {
+    this(
+        sourceImageId,
+        targetImageId,
+        sourceBytes,
+        targetBytes,
+        deltaBytes,
+        layers,
+        topFiles,
+        manifestDigest,
+        manifestExact,
+        notes,
+        elapsedNanos,
+        null);
   }
 
   /**
@@ -58,10 +88,19 @@ public record ImageDeltaSummary(Digest sourceImageId, Digest targetImageId, long
    *     the source already has it
    * @param why how apply comes by its blob, in a few words
    */
-  public record LayerSummary(Digest diffId, long tarBytes, long storedBytes, boolean fromSource, boolean blobExact,
-      long blobBytes, boolean compressed, boolean blobInSource, String why) {
+  public record LayerSummary(
+      Digest diffId,
+      long tarBytes,
+      long storedBytes,
+      boolean fromSource,
+      boolean blobExact,
+      long blobBytes,
+      boolean compressed,
+      boolean blobInSource,
+      String why) {
 
-    public LayerSummary(Digest diffId, long tarBytes, long storedBytes, boolean fromSource, boolean blobExact) {
+    public LayerSummary(
+        Digest diffId, long tarBytes, long storedBytes, boolean fromSource, boolean blobExact) {
       this(diffId, tarBytes, storedBytes, fromSource, blobExact, -1, false, false, null);
     }
   }
@@ -76,7 +115,8 @@ public record ImageDeltaSummary(Digest sourceImageId, Digest targetImageId, long
    * @param applied true for apply (the layers' {@code blobExact} is what was written), false for diff
    *     (what apply will write: a shared layer keeps the target's blob only when the source stores the same one)
    */
-  public ImageDeltaSummary describingTarget(List<Layer> sourceLayers, List<Layer> targetLayers, Digest targetManifest, boolean applied) {
+  public ImageDeltaSummary describingTarget(
+      List<Layer> sourceLayers, List<Layer> targetLayers, Digest targetManifest, boolean applied) {
     Set<Digest> sourceBlobs = new HashSet<>();
     sourceLayers.forEach(l -> sourceBlobs.add(l.blobDigest()));
     List<LayerSummary> described = new ArrayList<>(layers.size());
@@ -88,30 +128,54 @@ public record ImageDeltaSummary(Digest sourceImageId, Digest targetImageId, long
       boolean inSource = target != null && sourceBlobs.contains(target.blobDigest());
       boolean exact = applied || !l.fromSource() ? l.blobExact() : inSource;
       allExact &= exact;
-      described.add(new LayerSummary(l.diffId(), l.tarBytes(), l.storedBytes(), l.fromSource(), exact,
-          target == null ? -1 : target.size(), compressed, inSource, why(l.fromSource(), inSource, compressed, exact, applied)));
+      described.add(new LayerSummary(
+          l.diffId(),
+          l.tarBytes(),
+          l.storedBytes(),
+          l.fromSource(),
+          exact,
+          target == null ? -1 : target.size(),
+          compressed,
+          inSource,
+          why(l.fromSource(), inSource, compressed, exact, applied)));
     }
     boolean exactManifest = applied ? manifestExact : targetManifest != null && allExact;
-    return new ImageDeltaSummary(sourceImageId, targetImageId, sourceBytes, targetBytes, deltaBytes, List.copyOf(described), topFiles,
-        manifestDigest, exactManifest, notes, elapsedNanos, targetManifest);
+    return new ImageDeltaSummary(
+        sourceImageId,
+        targetImageId,
+        sourceBytes,
+        targetBytes,
+        deltaBytes,
+        List.copyOf(described),
+        topFiles,
+        manifestDigest,
+        exactManifest,
+        notes,
+        elapsedNanos,
+        targetManifest);
   }
 
-  private static String why(boolean fromSource, boolean inSource, boolean compressed, boolean exact, boolean applied) {
+  private static String why(
+      boolean fromSource, boolean inSource, boolean compressed, boolean exact, boolean applied) {
     if (fromSource && inSource) {
-      return applied ? "shared with the source: its blob passed through" : "shared with the source: the same blob, kept";
+      return applied
+          ? "shared with the source: its blob passed through"
+          : "shared with the source: the same blob, kept";
     }
     if (fromSource) {
       return exact
           ? "shared with the source, which stores it in another blob: recompressed to the target's blob"
-          : "shared with the source, which stores it in another blob (other compression): " + (applied ? "written" : "will get")
-              + " a new blob";
+          : "shared with the source, which stores it in another blob (other compression): "
+              + (applied ? "written" : "will get") + " a new blob";
     }
     if (!compressed) {
       return "rebuilt from the delta; stored uncompressed, so its blob is its tar";
     }
     return exact
-        ? "rebuilt from the delta; its blob " + (applied ? "was" : "is") + " rebuilt by the compressor that made it"
-        : "rebuilt from the delta; no known compressor rebuilds its blob, so " + (applied ? "it got" : "it gets") + " a new blob";
+        ? "rebuilt from the delta; its blob " + (applied ? "was" : "is")
+            + " rebuilt by the compressor that made it"
+        : "rebuilt from the delta; no known compressor rebuilds its blob, so "
+            + (applied ? "it got" : "it gets") + " a new blob";
   }
 
   /** The target's layer blobs, all layers, as its transport stores them (-1 when a size is not known). */

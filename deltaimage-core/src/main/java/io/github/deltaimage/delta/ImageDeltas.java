@@ -29,7 +29,12 @@ public final class ImageDeltas {
   private final String toolVersion;
 
   /** {@code toolVersion} is recorded in every delta this makes (the front end knows the build; this package does not). */
-  public ImageDeltas(DeltaCodec codec, int threads, CopyOptions copyOptions, Path tempParent, DeltaListener listener,
+  public ImageDeltas(
+      DeltaCodec codec,
+      int threads,
+      CopyOptions copyOptions,
+      Path tempParent,
+      DeltaListener listener,
       String toolVersion) {
     this.codec = codec;
     this.toolVersion = toolVersion;
@@ -40,7 +45,8 @@ public final class ImageDeltas {
   }
 
   /** Makes the delta image {@code delta} that turns {@code source} into {@code target}. */
-  public ImageDeltaSummary diff(ImageReference source, ImageReference target, ImageReference delta, boolean unlinked) {
+  public ImageDeltaSummary diff(
+      ImageReference source, ImageReference target, ImageReference delta, boolean unlinked) {
     try (RunDirectory run = RunDirectory.create(tempParent);
         Transports transports = new Transports(copyOptions, run)) {
       return new DeltaDiff(codec, parallel, copyOptions, listener, toolVersion)
@@ -57,10 +63,12 @@ public final class ImageDeltas {
    * Restores the target image from {@code delta} into {@code output}. {@code source} is needed for
    * unlinked deltas (a linked delta carries its source layers).
    */
-  public ImageDeltaSummary apply(ImageReference delta, ImageReference output, Optional<ImageReference> source) {
+  public ImageDeltaSummary apply(
+      ImageReference delta, ImageReference output, Optional<ImageReference> source) {
     try (RunDirectory run = RunDirectory.create(tempParent);
         Transports transports = new Transports(copyOptions, run)) {
-      return new DeltaApply(codec, parallel, copyOptions, listener).apply(transports, run, delta, output, source);
+      return new DeltaApply(codec, parallel, copyOptions, listener)
+          .apply(transports, run, delta, output, source);
     } catch (IOException e) {
       if (TempSpace.isOutOfSpace(e)) {
         throw TempSpace.outOfSpace(tempParent, "applying the delta", e);

@@ -22,7 +22,8 @@ final class LayerFiles {
   private LayerFiles() {}
 
   /** Spools {@code layer} of {@code image} as an uncompressed tar into the run directory; the disk is watched as it fills. */
-  static Path spoolTar(ImageSource image, Layer layer, RunDirectory run, String role) throws IOException {
+  static Path spoolTar(ImageSource image, Layer layer, RunDirectory run, String role)
+      throws IOException {
     Path tar = run.newFile(role + "-" + layer.diffId().shortHex() + ".tar");
     try (InputStream in = image.openTar(layer)) {
       TempSpace.copy(in, tar, "reading " + role + " layer " + layer.diffId().shortHex());
@@ -37,15 +38,19 @@ final class LayerFiles {
    * Spools {@code layer}'s blob as stored, then unpacks it into its tar; the blob is read from the
    * source once. For blobs worth identifying the compressor of.
    */
-  static Spooled spoolBlobAndTar(ImageSource image, Layer layer, RunDirectory run, String role) throws IOException {
+  static Spooled spoolBlobAndTar(ImageSource image, Layer layer, RunDirectory run, String role)
+      throws IOException {
     Path blob = run.newFile(role + "-" + layer.diffId().shortHex() + ".blob");
     try (InputStream in = image.openBlob(layer)) {
       TempSpace.copy(in, blob, "reading " + role + " layer " + layer.diffId().shortHex());
     }
     Path tar = run.newFile(role + "-" + layer.diffId().shortHex() + ".tar");
     String what = role + " layer " + layer.diffId().shortHex();
-    try (InputStream in = new VerifyingInputStream(layer.compression().decompress(Files.newInputStream(blob), what),
-        layer.diffId(), -1, "uncompressed " + what)) {
+    try (InputStream in = new VerifyingInputStream(
+        layer.compression().decompress(Files.newInputStream(blob), what),
+        layer.diffId(),
+        -1,
+        "uncompressed " + what)) {
       TempSpace.copy(in, tar, "unpacking " + what);
     }
     return new Spooled(blob, tar);
@@ -59,7 +64,8 @@ final class LayerFiles {
   static Digest gzip(Path tar, Path blob, int level) throws IOException {
     MessageDigest tarDigest = Digest.newSha256();
     try (InputStream in = new DigestInputStream(Files.newInputStream(tar), tarDigest);
-        OutputStream out = Compression.gzip(new BufferedOutputStream(Files.newOutputStream(blob), 256 * 1024), level)) {
+        OutputStream out = Compression.gzip(
+            new BufferedOutputStream(Files.newOutputStream(blob), 256 * 1024), level)) {
       in.transferTo(out);
     } catch (IOException e) {
       Files.deleteIfExists(blob);

@@ -36,14 +36,17 @@ final class LocalImageSource implements ImageSource {
    * @param blobs blobs held here, by blob digest
    * @param passThrough where the other layers come from (may be null when all are local)
    */
-  LocalImageSource(Image image, Map<Digest, Path> tars, Map<Digest, Path> blobs, ImageSource passThrough) {
+  LocalImageSource(
+      Image image, Map<Digest, Path> tars, Map<Digest, Path> blobs, ImageSource passThrough) {
     this.image = image;
     this.tars = Map.copyOf(tars);
     this.blobs = Map.copyOf(blobs);
     this.passThrough = passThrough;
     this.passThroughBlobs = passThrough == null || !passThrough.blobsArePortable()
         ? Set.of()
-        : passThrough.image().layers().stream().map(Layer::blobDigest).collect(Collectors.toUnmodifiableSet());
+        : passThrough.image().layers().stream()
+            .map(Layer::blobDigest)
+            .collect(Collectors.toUnmodifiableSet());
   }
 
   @Override
@@ -65,7 +68,8 @@ final class LocalImageSource implements ImageSource {
   public InputStream openBlob(Layer layer) throws IOException {
     Path held = blobs.get(layer.blobDigest());
     if (held != null) {
-      return new VerifyingInputStream(Files.newInputStream(held), layer.blobDigest(), -1, "layer " + layer.blobDigest());
+      return new VerifyingInputStream(
+          Files.newInputStream(held), layer.blobDigest(), -1, "layer " + layer.blobDigest());
     }
     if (passThrough == null) {
       throw new IllegalStateException("no blob " + layer.blobDigest() + " in an image made here");
@@ -77,7 +81,8 @@ final class LocalImageSource implements ImageSource {
   public InputStream openTar(Layer layer) throws IOException {
     Path held = tars.get(layer.diffId());
     if (held != null) {
-      return new VerifyingInputStream(Files.newInputStream(held), layer.diffId(), -1, "layer " + layer.diffId());
+      return new VerifyingInputStream(
+          Files.newInputStream(held), layer.diffId(), -1, "layer " + layer.diffId());
     }
     if (passThrough == null) {
       throw new IllegalStateException("no layer " + layer.diffId() + " in an image made here");

@@ -22,7 +22,9 @@ public final class ReleaseTags {
   public static List<String> before(List<String> tags, String target, int count) {
     List<String> earlier = new ArrayList<>();
     for (String tag : tags) {
-      if (!tag.equals(target) && !tag.endsWith(DELTA_SUFFIX) && VERSION_ORDER.compare(tag, target) < 0) {
+      if (!tag.equals(target)
+          && !tag.endsWith(DELTA_SUFFIX)
+          && VERSION_ORDER.compare(tag, target) < 0) {
         earlier.add(tag);
       }
     }

@@ -33,43 +33,59 @@ public final class SummaryText {
    * without a delta, the delta layer, and both ratios. The same line for diff and apply.
    */
   public static String sizes(ImageDeltaSummary s) {
-    String stored = s.targetCompressed() ? "compressed" : "as tars, as the daemon or an archive holds them";
-    return String.format(Locale.ROOT,
+    String stored =
+        s.targetCompressed() ? "compressed" : "as tars, as the daemon or an archive holds them";
+    return String.format(
+        Locale.ROOT,
         "Target %s (%s, %s); new layers %s (%s the source does not store); delta layer %s:"
             + " %s of the target, %s of the new layers",
-        bytes(s.targetStoredBytes()), count(s.layers().size(), "layer blob"), stored, bytes(s.newLayersStoredBytes()),
+        bytes(s.targetStoredBytes()),
+        count(s.layers().size(), "layer blob"),
+        stored,
+        bytes(s.newLayersStoredBytes()),
         count(s.newLayers(), "blob"),
-        bytes(s.deltaBytes()), percent(s.ratio(), s.targetStoredBytes()), percent(s.newLayersRatio(), s.newLayersStoredBytes()));
+        bytes(s.deltaBytes()),
+        percent(s.ratio(), s.targetStoredBytes()),
+        percent(s.newLayersRatio(), s.newLayersStoredBytes()));
   }
 
   /** For diff: what apply will reproduce (the image ID always; the manifest digest when every blob allows). */
   public static String willReproduce(ImageDeltaSummary s) {
     String id = "Apply will restore image ID " + s.targetImageId();
     if (s.targetManifestDigest() == null) {
-      return id + "; the target has no manifest digest to compare (read from the daemon or an archive)";
+      return id
+          + "; the target has no manifest digest to compare (read from the daemon or an archive)";
     }
     if (s.manifestExact()) {
-      return id + " and manifest digest " + s.targetManifestDigest() + " (every layer blob is kept or rebuilt exactly)";
+      return id + " and manifest digest " + s.targetManifestDigest()
+          + " (every layer blob is kept or rebuilt exactly)";
     }
-    return id + ", not manifest digest " + s.targetManifestDigest() + ": " + inexact(s.inexactLayers(), s.layers().size());
+    return id + ", not manifest digest " + s.targetManifestDigest() + ": "
+        + inexact(s.inexactLayers(), s.layers().size());
   }
 
   /** For apply: the restored manifest digest next to the target's. */
   public static String restored(ImageDeltaSummary s, String output) {
     String id = "Restored image ID " + s.targetImageId() + " into " + output;
     if (s.manifestDigest() == null) {
-      return id + " (the destination keeps no manifest" + (s.targetManifestDigest() == null ? ")"
-          : "; the target's manifest digest is " + s.targetManifestDigest() + ")");
+      return id + " (the destination keeps no manifest"
+          + (s.targetManifestDigest() == null
+              ? ")"
+              : "; the target's manifest digest is " + s.targetManifestDigest() + ")");
     }
     if (s.targetManifestDigest() == null) {
-      return id + " with manifest " + s.manifestDigest() + " (the target had none: it was read from the daemon or an archive)";
+      return id + " with manifest " + s.manifestDigest()
+          + " (the target had none: it was read from the daemon or an archive)";
     }
     if (s.manifestExact()) {
       return id + " with manifest " + s.manifestDigest() + " = the target's";
     }
     List<ImageDeltaSummary.LayerSummary> inexact = s.inexactLayers();
-    return id + " with manifest " + s.manifestDigest() + ", the target's is " + s.targetManifestDigest() + ": "
-        + (inexact.isEmpty() ? "every layer blob is the target's; the destination stores the manifest in its own format" : inexact(inexact, s.layers().size()));
+    return id + " with manifest " + s.manifestDigest() + ", the target's is "
+        + s.targetManifestDigest() + ": "
+        + (inexact.isEmpty()
+            ? "every layer blob is the target's; the destination stores the manifest in its own format"
+            : inexact(inexact, s.layers().size()));
   }
 
   /** One line for every layer whose blob is not the target's, however many there are. */
@@ -87,8 +103,15 @@ public final class SummaryText {
   public static String layer(int index, ImageDeltaSummary.LayerSummary l) {
     String stored = l.fromSource() ? "" : ", delta bytes " + bytes(l.storedBytes());
     String tar = l.tarBytes() < 0 ? "" : ", tar " + bytes(l.tarBytes());
-    return String.format(Locale.ROOT, "layer %d %s: blob %s%s%s; %s", index, shortHex(l.diffId()), bytes(l.blobBytes()),
-        tar, stored, l.why() == null ? "" : l.why());
+    return String.format(
+        Locale.ROOT,
+        "layer %d %s: blob %s%s%s; %s",
+        index,
+        shortHex(l.diffId()),
+        bytes(l.blobBytes()),
+        tar,
+        stored,
+        l.why() == null ? "" : l.why());
   }
 
   private static String shortHex(Digest d) {

@@ -31,14 +31,24 @@ public final class DaemonImageConfigs implements ImageConfigs {
     try {
       return Optional.of(new DaemonImageConfigs(DockerJavaEngine.fromEnvironment()));
     } catch (RuntimeException e) {
-      throw new EnvironmentException("cannot use the Docker daemon named by DOCKER_HOST=" + host + ": " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot use the Docker daemon named by DOCKER_HOST=" + host + ": " + e.getMessage(), e);
     }
   }
 
   @Override
   public Optional<TargetConfig> configOf(String image) {
-    return engine.runConfig(image).map(c -> new TargetConfig(c.env(), c.entrypoint(), c.cmd(), c.workingDir(), c.user(),
-        c.exposedPorts(), c.volumes(), c.labels()));
+    return engine
+        .runConfig(image)
+        .map(c -> new TargetConfig(
+            c.env(),
+            c.entrypoint(),
+            c.cmd(),
+            c.workingDir(),
+            c.user(),
+            c.exposedPorts(),
+            c.volumes(),
+            c.labels()));
   }
 
   @Override

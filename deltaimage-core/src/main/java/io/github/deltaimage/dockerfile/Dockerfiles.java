@@ -55,7 +55,11 @@ public final class Dockerfiles {
    * {@code FROM source} (the delta's layer on top of the source's), or {@code FROM scratch} when
    * {@code unlinked}.
    */
-  public static String diff(String source, String target, boolean unlinked, String toolImage,
+  public static String diff(
+      String source,
+      String target,
+      boolean unlinked,
+      String toolImage,
       Optional<TargetConfig> targetConfig) {
     requireReference("IMAGE_A", source);
     requireReference("IMAGE_B", target);
@@ -63,16 +67,31 @@ public final class Dockerfiles {
     StringBuilder out = new StringBuilder()
         .append("# Calculate delta under a temporary image\n")
         .append("FROM scratch as delta\n")
-        .append("COPY --from=").append(source).append(" / /source/\n")
-        .append("COPY --from=").append(target).append(" / /delta/\n")
-        .append("COPY --from=").append(toolImage).append(" /opt/deltaimage /opt/deltaimage\n")
-        .append("RUN [\"").append(TOOL).append("\", \"diff\", \"/source\", \"/delta\"]\n")
+        .append("COPY --from=")
+        .append(source)
+        .append(" / /source/\n")
+        .append("COPY --from=")
+        .append(target)
+        .append(" / /delta/\n")
+        .append("COPY --from=")
+        .append(toolImage)
+        .append(" /opt/deltaimage /opt/deltaimage\n")
+        .append("RUN [\"")
+        .append(TOOL)
+        .append("\", \"diff\", \"/source\", \"/delta\"]\n")
         .append('\n')
         .append("# Make the deltaimage\n")
-        .append("FROM ").append(unlinked ? "scratch" : source).append('\n')
-        .append("COPY --from=delta /delta ").append(DELTA_PATH).append('\n');
-    targetConfig.ifPresent(config ->
-        out.append("LABEL ").append(TargetConfig.LABEL).append("=\"").append(config.toLabelValue()).append("\"\n"));
+        .append("FROM ")
+        .append(unlinked ? "scratch" : source)
+        .append('\n')
+        .append("COPY --from=delta /delta ")
+        .append(DELTA_PATH)
+        .append('\n');
+    targetConfig.ifPresent(config -> out.append("LABEL ")
+        .append(TargetConfig.LABEL)
+        .append("=\"")
+        .append(config.toLabelValue())
+        .append("\"\n"));
     return out.toString();
   }
 
@@ -80,18 +99,29 @@ public final class Dockerfiles {
    * {@code docker-file apply}: restores the target image from {@code deltaImage}. An unlinked delta
    * image holds no source files, so its source comes from {@code unlinkedSource}.
    */
-  public static String apply(String deltaImage, Optional<String> unlinkedSource, String toolImage,
+  public static String apply(
+      String deltaImage,
+      Optional<String> unlinkedSource,
+      String toolImage,
       Optional<TargetConfig> targetConfig) {
     requireReference("DELTA_IMAGE", deltaImage);
     unlinkedSource.ifPresent(image -> requireReference("--unlinked-source", image));
     requireReference("tool image", toolImage);
     StringBuilder out = new StringBuilder()
         .append("# Apply a delta under a temporary image\n")
-        .append("FROM ").append(deltaImage).append(" as applied\n");
+        .append("FROM ")
+        .append(deltaImage)
+        .append(" as applied\n");
     unlinkedSource.ifPresent(image -> out.append("COPY --from=").append(image).append(" / /\n"));
-    out.append("COPY --from=").append(toolImage).append(" /opt/deltaimage /opt/deltaimage\n")
+    out.append("COPY --from=")
+        .append(toolImage)
+        .append(" /opt/deltaimage /opt/deltaimage\n")
         .append("USER 0:0\n")
-        .append("RUN [\"").append(TOOL).append("\", \"apply\", \"/\", \"").append(DELTA_PATH).append("\"]\n")
+        .append("RUN [\"")
+        .append(TOOL)
+        .append("\", \"apply\", \"/\", \"")
+        .append(DELTA_PATH)
+        .append("\"]\n")
         .append('\n')
         .append("# Make the original image from applied delta\n")
         .append("FROM scratch\n");
@@ -115,11 +145,13 @@ public final class Dockerfiles {
     for (String variable : config.env()) {
       int eq = variable.indexOf('=');
       if (eq <= 0) {
-        throw new InvalidInputException("the recorded ENV entry '" + variable + "' has no NAME=; a Dockerfile cannot set it");
+        throw new InvalidInputException(
+            "the recorded ENV entry '" + variable + "' has no NAME=; a Dockerfile cannot set it");
       }
       String name = variable.substring(0, eq);
       if (!name.matches("[^\\s=\"'\\\\$]+")) {
-        throw new InvalidInputException("the recorded ENV name '" + name + "' cannot be written in a Dockerfile");
+        throw new InvalidInputException(
+            "the recorded ENV name '" + name + "' cannot be written in a Dockerfile");
       }
       variables.add(name + "=" + quoted("ENV " + name, variable.substring(eq + 1)));
     }
@@ -127,7 +159,8 @@ public final class Dockerfiles {
     List<String> labels = new ArrayList<>();
     for (Map.Entry<String, String> label : config.labels().entrySet()) {
       String key = label.getKey();
-      labels.add((PLAIN_WORD.matcher(key).matches() ? key : quoted("LABEL key", key)) + "=" + quoted("LABEL " + key, label.getValue()));
+      labels.add((PLAIN_WORD.matcher(key).matches() ? key : quoted("LABEL key", key)) + "="
+          + quoted("LABEL " + key, label.getValue()));
     }
     appendPairs(out, "LABEL", labels);
     if (!config.exposedPorts().isEmpty()) {
@@ -156,7 +189,8 @@ public final class Dockerfiles {
       for (String volume : config.volumes()) {
         // VOLUME expands $ even in its JSON form.
         if (volume.contains("$") || volume.contains("\n")) {
-          throw new InvalidInputException("the recorded VOLUME '" + volume + "' cannot be written in a Dockerfile");
+          throw new InvalidInputException(
+              "the recorded VOLUME '" + volume + "' cannot be written in a Dockerfile");
         }
       }
       out.append("VOLUME ").append(jsonArray(config.volumes())).append('\n');
@@ -166,7 +200,10 @@ public final class Dockerfiles {
   /** One instruction with one KEY=VALUE pair a line. */
   private static void appendPairs(StringBuilder out, String instruction, List<String> pairs) {
     if (!pairs.isEmpty()) {
-      out.append(instruction).append(' ').append(String.join(" \\\n    ", pairs)).append('\n');
+      out.append(instruction)
+          .append(' ')
+          .append(String.join(" \\\n    ", pairs))
+          .append('\n');
     }
   }
 
@@ -178,8 +215,9 @@ public final class Dockerfiles {
   /** A Dockerfile word that the builder expands: {@code \} and {@code $} escaped. */
   static String escaped(String what, String value) {
     if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-      throw new InvalidInputException("the recorded " + what + " holds a line break, which a Dockerfile cannot set;"
-          + " rebuild the target without it or run docker-file diff --no-config");
+      throw new InvalidInputException(
+          "the recorded " + what + " holds a line break, which a Dockerfile cannot set;"
+              + " rebuild the target without it or run docker-file diff --no-config");
     }
     return value.replace("\\", "\\\\").replace("$", "\\$");
   }
@@ -194,13 +232,15 @@ public final class Dockerfiles {
 
   private static void requirePlain(String what, String value) {
     if (!PLAIN_WORD.matcher(value).matches()) {
-      throw new InvalidInputException("the recorded " + what + " value '" + value + "' cannot be written in a Dockerfile");
+      throw new InvalidInputException(
+          "the recorded " + what + " value '" + value + "' cannot be written in a Dockerfile");
     }
   }
 
   private static void requireReference(String what, String reference) {
     if (reference == null || !REFERENCE.matcher(reference).matches()) {
-      throw new InvalidInputException(what + " '" + reference + "' is not an image reference (like name:tag or name@sha256:...)");
+      throw new InvalidInputException(what + " '" + reference
+          + "' is not an image reference (like name:tag or name@sha256:...)");
     }
   }
 }

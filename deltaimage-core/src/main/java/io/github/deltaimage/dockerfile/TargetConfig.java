@@ -73,8 +73,9 @@ public record TargetConfig(
       byte[] json = Base64.getDecoder().decode(value.strip());
       return MAPPER.readValue(new String(json, StandardCharsets.UTF_8), TargetConfig.class);
     } catch (IllegalArgumentException | JsonProcessingException e) {
-      throw new InvalidInputException("label " + LABEL + " of " + image
-          + " is not a config recorded by deltaimage docker-file diff; rebuild the delta image with it");
+      throw new InvalidInputException(
+          "label " + LABEL + " of " + image
+              + " is not a config recorded by deltaimage docker-file diff; rebuild the delta image with it");
     }
   }
 

@@ -20,5 +20,6 @@ public sealed interface CopyEvent {
   record BlobDone(Digest digest, long bytes) implements CopyEvent {}
 
   /** The manifest / tag was written: the image is now visible at the destination. */
-  record Committed(String destination, Digest imageId, Digest manifestDigest) implements CopyEvent {}
+  record Committed(String destination, Digest imageId, Digest manifestDigest)
+      implements CopyEvent {}
 }

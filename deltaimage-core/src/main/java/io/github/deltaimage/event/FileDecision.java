@@ -9,7 +9,8 @@ package io.github.deltaimage.event;
  * @param storedSize the bytes the delta holds for it
  * @param reason why, when the outcome needs one (e.g. why no delta was used)
  */
-public record FileDecision(String path, Outcome outcome, long targetSize, long storedSize, String reason) {
+public record FileDecision(
+    String path, Outcome outcome, long targetSize, long storedSize, String reason) {
 
   /** What the delta holds for a file. */
   public enum Outcome {

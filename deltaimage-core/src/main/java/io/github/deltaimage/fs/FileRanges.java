@@ -21,7 +21,8 @@ public final class FileRanges {
   private FileRanges() {}
 
   /** Writes {@code length} bytes of {@code from} starting at {@code offset} to {@code to}. */
-  public static void copy(FileChannel from, long offset, long length, OutputStream to) throws IOException {
+  public static void copy(FileChannel from, long offset, long length, OutputStream to)
+      throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER, Math.max(1, length)));
     long done = 0;
     while (done < length) {

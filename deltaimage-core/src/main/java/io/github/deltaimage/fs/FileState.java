@@ -20,11 +20,17 @@ public record FileState(int mode, int uid, int gid, FileTime modified, Map<Strin
 
   public static FileState of(Path file) {
     try {
-      Map<String, Object> unix = Files.readAttributes(file, "unix:mode,uid,gid,lastModifiedTime", NOFOLLOW);
-      return new FileState((Integer) unix.get("mode") & 07777, (Integer) unix.get("uid"), (Integer) unix.get("gid"),
-          (FileTime) unix.get("lastModifiedTime"), Xattrs.read(file));
+      Map<String, Object> unix =
+          Files.readAttributes(file, "unix:mode,uid,gid,lastModifiedTime", NOFOLLOW);
+      return new FileState(
+          (Integer) unix.get("mode") & 07777,
+          (Integer) unix.get("uid"),
+          (Integer) unix.get("gid"),
+          (FileTime) unix.get("lastModifiedTime"),
+          Xattrs.read(file));
     } catch (IOException e) {
-      throw new EnvironmentException("cannot read the attributes of " + file + ": " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot read the attributes of " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -43,18 +49,22 @@ public record FileState(int mode, int uid, int gid, FileTime modified, Map<Strin
       }
       Files.setAttribute(file, "unix:mode", mode, NOFOLLOW);
       Xattrs.restore(file, xattrs);
-      Files.getFileAttributeView(file, BasicFileAttributeView.class, NOFOLLOW).setTimes(modified, null, null);
+      Files.getFileAttributeView(file, BasicFileAttributeView.class, NOFOLLOW)
+          .setTimes(modified, null, null);
     } catch (IOException e) {
-      throw new EnvironmentException("cannot restore the attributes of " + file + ": " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot restore the attributes of " + file + ": " + e.getMessage(), e);
     }
   }
 
   /** Sets only the modification time, e.g. of a directory whose entries changed. */
   public static void setModified(Path file, FileTime modified) {
     try {
-      Files.getFileAttributeView(file, BasicFileAttributeView.class, NOFOLLOW).setTimes(modified, null, null);
+      Files.getFileAttributeView(file, BasicFileAttributeView.class, NOFOLLOW)
+          .setTimes(modified, null, null);
     } catch (IOException e) {
-      throw new EnvironmentException("cannot set the modification time of " + file + ": " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot set the modification time of " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -25,14 +25,17 @@ public final class HardLinks {
    * The first of {@code files} (paths of regular files inside {@code root}) that has more links
    * than names in the tree, or null. Walks the tree only when some file has several links.
    */
-  public static RelativePath firstLinkedFromOutside(Path root, List<RelativePath> files) throws IOException {
+  public static RelativePath firstLinkedFromOutside(Path root, List<RelativePath> files)
+      throws IOException {
     Map<Object, Integer> linkCounts = new LinkedHashMap<>();
     Map<Object, RelativePath> firstPath = new HashMap<>();
     for (RelativePath file : files) {
       Path path = file.under(root);
       int links = (Integer) Files.getAttribute(path, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
       if (links > 1) {
-        Object key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        Object key = Files.readAttributes(
+                path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+            .fileKey();
         linkCounts.put(key, links);
         firstPath.putIfAbsent(key, file);
       }

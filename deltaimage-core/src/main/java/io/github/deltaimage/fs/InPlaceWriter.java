@@ -23,14 +23,16 @@ public final class InPlaceWriter {
   private static final int BLOCK = 64 * 1024;
   private static final byte[] ZEROS = new byte[BLOCK];
   private static final OpenOption[] OVERWRITE = {
-      StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS};
+    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS
+  };
 
   private InPlaceWriter() {}
 
   /** Makes {@code file}'s content equal to {@code content}'s. */
   public static void overwrite(Path file, Path content) {
     // NOFOLLOW: content may be a file of the source tree, which must not lead out of it.
-    try (FileChannel in = FileChannel.open(content, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    try (FileChannel in =
+            FileChannel.open(content, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         FileChannel out = openForOverwrite(file)) {
       byte[] block = new byte[BLOCK];
       ByteBuffer buffer = ByteBuffer.wrap(block);
@@ -71,11 +73,11 @@ public final class InPlaceWriter {
     try {
       return FileChannel.open(file, OVERWRITE);
     } catch (AccessDeniedException e) {
-      // A read-only file of our own (not running as root): the caller puts the mode back afterwards.
+      // A read-only file of our own (not running as root): the caller puts the mode back
+      // afterwards.
       int mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(file, "unix:mode", (mode & 07777) | 0200, LinkOption.NOFOLLOW_LINKS);
       return FileChannel.open(file, OVERWRITE);
     }
   }
-
 }

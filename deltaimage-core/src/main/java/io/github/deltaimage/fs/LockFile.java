@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class LockFile implements AutoCloseable {
 
-  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS =
+      new ConcurrentHashMap<>();
 
   private final ReentrantLock threads;
   private final FileChannel channel;
@@ -45,7 +46,9 @@ public final class LockFile implements AutoCloseable {
   }
 
   private static LockFile acquire(Path file, long timeoutMillis) throws IOException {
-    long deadline = timeoutMillis == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000;
+    long deadline = timeoutMillis == Long.MAX_VALUE
+        ? Long.MAX_VALUE
+        : System.nanoTime() + timeoutMillis * 1_000_000;
     Path key = file.toAbsolutePath().normalize();
     ReentrantLock threads = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
     if (deadline == Long.MAX_VALUE) {
@@ -62,7 +65,8 @@ public final class LockFile implements AutoCloseable {
     }
     try {
       while (true) {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        FileChannel channel = FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         try {
           FileLock lock = deadline == Long.MAX_VALUE ? channel.lock() : pollLock(channel, deadline);
           if (lock == null) {

@@ -79,7 +79,8 @@ public final class RawPaths {
       }
     }
     try {
-      String text = StandardCharsets.UTF_8.newDecoder()
+      String text = StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))
@@ -96,7 +97,8 @@ public final class RawPaths {
   }
 
   private static InvalidInputException unrepresentable(String name) {
-    return new InvalidInputException("file name '" + name + "' is not valid UTF-8 and this JVM cannot read it as bytes:"
-        + " run Java with --add-opens=java.base/sun.nio.fs=ALL-UNNAMED (the deltaimage launcher does)");
+    return new InvalidInputException(
+        "file name '" + name + "' is not valid UTF-8 and this JVM cannot read it as bytes:"
+            + " run Java with --add-opens=java.base/sun.nio.fs=ALL-UNNAMED (the deltaimage launcher does)");
   }
 }

@@ -33,6 +33,7 @@ public final class RunDirectory implements AutoCloseable {
 
   /** The lock (and pid) file inside each run directory. */
   public static final String OWNER_LOCK = ".owner.lock";
+
   static final String PREFIX = "deltaimage-";
   private static final String STAGING_PREFIX = ".deltaimage-staging-";
 
@@ -55,11 +56,15 @@ public final class RunDirectory implements AutoCloseable {
       reclaimAbandoned(parent);
       Path staging = Files.createTempDirectory(parent, STAGING_PREFIX);
       ShutdownCleanup.register(staging);
-      FileChannel owner = FileChannel.open(staging.resolve(OWNER_LOCK),
-          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      FileChannel owner = FileChannel.open(
+          staging.resolve(OWNER_LOCK),
+          StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
       try {
         owner.lock();
-        owner.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+        owner.write(ByteBuffer.wrap(
+            (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
         Path path = rename(staging, parent);
         LIVE.add(path.toAbsolutePath());
         ShutdownCleanup.register(path);
@@ -72,14 +77,17 @@ public final class RunDirectory implements AutoCloseable {
         ShutdownCleanup.forget(staging);
       }
     } catch (IOException e) {
-      throw new EnvironmentException("cannot create a temporary directory under " + parent + ": " + e.getMessage()
-          + " (set another with --tmp-dir or java.io.tmpdir)", e);
+      throw new EnvironmentException(
+          "cannot create a temporary directory under " + parent + ": " + e.getMessage()
+              + " (set another with --tmp-dir or java.io.tmpdir)",
+          e);
     }
   }
 
   private static Path rename(Path staging, Path parent) throws IOException {
     while (true) {
-      Path path = parent.resolve(PREFIX + Long.toUnsignedString(UUID.randomUUID().getMostSignificantBits(), 36));
+      Path path = parent.resolve(
+          PREFIX + Long.toUnsignedString(UUID.randomUUID().getMostSignificantBits(), 36));
       try {
         return Files.move(staging, path);
       } catch (FileAlreadyExistsException e) {
@@ -95,12 +103,14 @@ public final class RunDirectory implements AutoCloseable {
   static void reclaimAbandoned(Path parent) {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, PREFIX + "*")) {
       for (Path dir : entries) {
-        if (!LIVE.contains(dir.toAbsolutePath()) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        if (!LIVE.contains(dir.toAbsolutePath())
+            && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
           reclaimIfAbandoned(dir);
         }
       }
     } catch (IOException | RuntimeException e) {
-      // Reclaiming is a courtesy; a parent we cannot list is reported when the run directory is made.
+      // Reclaiming is a courtesy; a parent we cannot list is reported when the run directory is
+      // made.
     }
   }
 
@@ -110,7 +120,8 @@ public final class RunDirectory implements AutoCloseable {
       return;
     }
     // Another user's run directory cannot be opened for writing: it is theirs to reclaim.
-    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+    try (FileChannel channel =
+        FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
       FileLock lock = channel.tryLock();
       if (lock == null) {
         return;
@@ -140,7 +151,8 @@ public final class RunDirectory implements AutoCloseable {
     try {
       ShutdownCleanup.removeTree(path);
     } catch (IOException e) {
-      throw new EnvironmentException("cannot remove temporary directory " + path + ": " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot remove temporary directory " + path + ": " + e.getMessage(), e);
     } finally {
       try {
         ownerChannel.close();

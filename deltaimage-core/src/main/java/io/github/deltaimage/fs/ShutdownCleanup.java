@@ -63,8 +63,11 @@ public final class ShutdownCleanup {
     }
     List<Path> paths = new ArrayList<>(PENDING);
     for (Path path : paths) {
-      // Worker threads may still be writing here while the hook runs: a second pass catches what they added.
-      for (int attempt = 0; attempt < 3 && Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS); attempt++) {
+      // Worker threads may still be writing here while the hook runs: a second pass catches what
+      // they added.
+      for (int attempt = 0;
+          attempt < 3 && Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          attempt++) {
         try {
           removeTree(path);
         } catch (IOException | RuntimeException e) {

@@ -28,17 +28,23 @@ public final class TempSpace {
   public static void require(Path directory, long bytes, String what) {
     long free = usable(directory);
     if (bytes < 0 || bytes > free - RESERVE) {
-      throw new TempSpaceException(what + " needs about " + ByteSizes.format(Math.max(bytes, 0) + RESERVE) + " of temporary space in "
-          + directory + ", which has " + ByteSizes.format(free) + " free; free some space or choose another temporary directory",
-          directory, null);
+      throw new TempSpaceException(
+          what + " needs about " + ByteSizes.format(Math.max(bytes, 0) + RESERVE)
+              + " of temporary space in " + directory + ", which has " + ByteSizes.format(free)
+              + " free; free some space or choose another temporary directory",
+          directory,
+          null);
     }
   }
 
   /** Whether {@code e} is the file system saying it is full. */
   public static boolean isOutOfSpace(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      String text = t instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : t.getMessage();
-      if (text != null && (text.contains("No space left on device") || text.contains("Disk quota exceeded"))) {
+      String text = t instanceof FileSystemException fse && fse.getReason() != null
+          ? fse.getReason()
+          : t.getMessage();
+      if (text != null
+          && (text.contains("No space left on device") || text.contains("Disk quota exceeded"))) {
         return true;
       }
     }
@@ -47,8 +53,11 @@ public final class TempSpace {
 
   /** The error for a disk that filled while {@code what} was written under {@code directory}. */
   public static TempSpaceException outOfSpace(Path directory, String what, Throwable cause) {
-    return new TempSpaceException("out of temporary space in " + directory + " while " + what
-        + "; free some space or choose another temporary directory", directory, cause);
+    return new TempSpaceException(
+        "out of temporary space in " + directory + " while " + what
+            + "; free some space or choose another temporary directory",
+        directory,
+        cause);
   }
 
   /**

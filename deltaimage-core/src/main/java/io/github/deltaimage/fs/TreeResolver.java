@@ -43,7 +43,8 @@ public final class TreeResolver {
       Path dir = parent.under(root);
       BasicFileAttributes attributes;
       try {
-        attributes = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        attributes =
+            Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       } catch (NoSuchFileException e) {
         return path + " is missing from " + role + " (" + parent + " does not exist)";
       } catch (IOException e) {
@@ -63,7 +64,8 @@ public final class TreeResolver {
 
   /** Whether {@code path} is a regular file of the tree, reached without following any symlink. */
   public boolean isRegularFile(RelativePath path) {
-    return parentProblem(path) == null && Files.isRegularFile(path.under(root), LinkOption.NOFOLLOW_LINKS);
+    return parentProblem(path) == null
+        && Files.isRegularFile(path.under(root), LinkOption.NOFOLLOW_LINKS);
   }
 
   private static String target(Path link) {

@@ -29,7 +29,8 @@ public final class Xattrs {
 
     long lgetxattr(byte[] path, byte[] name, byte[] value, long size) throws LastErrorException;
 
-    int lsetxattr(byte[] path, byte[] name, byte[] value, long size, int flags) throws LastErrorException;
+    int lsetxattr(byte[] path, byte[] name, byte[] value, long size, int flags)
+        throws LastErrorException;
 
     int lremovexattr(byte[] path, byte[] name) throws LastErrorException;
   }
@@ -44,7 +45,8 @@ public final class Xattrs {
       try {
         loaded = Native.load("c", LibC.class);
       } catch (UnsatisfiedLinkError e) {
-        throw new EnvironmentException("cannot load the C library for extended attributes: " + e.getMessage(), e);
+        throw new EnvironmentException(
+            "cannot load the C library for extended attributes: " + e.getMessage(), e);
       }
       libc = loaded;
     }
@@ -74,8 +76,10 @@ public final class Xattrs {
         try {
           libc().lsetxattr(path, name, entry.getValue(), entry.getValue().length, 0);
         } catch (LastErrorException e) {
-          throw new EnvironmentException("cannot set extended attribute " + entry.getKey() + " on " + file
-              + ": errno " + e.getErrorCode(), e);
+          throw new EnvironmentException(
+              "cannot set extended attribute " + entry.getKey() + " on " + file + ": errno "
+                  + e.getErrorCode(),
+              e);
         }
       }
     }
@@ -84,8 +88,10 @@ public final class Xattrs {
         try {
           libc().lremovexattr(path, cString(name.getBytes(StandardCharsets.ISO_8859_1)));
         } catch (LastErrorException e) {
-          throw new EnvironmentException("cannot remove extended attribute " + name + " from " + file
-              + ": errno " + e.getErrorCode(), e);
+          throw new EnvironmentException(
+              "cannot remove extended attribute " + name + " from " + file + ": errno "
+                  + e.getErrorCode(),
+              e);
         }
       }
     }
@@ -114,8 +120,8 @@ public final class Xattrs {
           return List.of();
         }
         if (e.getErrorCode() != ERANGE) {
-          throw new EnvironmentException("cannot list extended attributes of " + file
-              + ": errno " + e.getErrorCode(), e);
+          throw new EnvironmentException(
+              "cannot list extended attributes of " + file + ": errno " + e.getErrorCode(), e);
         }
       }
     }
@@ -134,8 +140,8 @@ public final class Xattrs {
           return null;
         }
         if (e.getErrorCode() != ERANGE) {
-          throw new EnvironmentException("cannot read extended attribute of " + file
-              + ": errno " + e.getErrorCode(), e);
+          throw new EnvironmentException(
+              "cannot read extended attribute of " + file + ": errno " + e.getErrorCode(), e);
         }
       }
     }

@@ -83,7 +83,8 @@ public enum Compression {
     }
 
     private io.github.deltaimage.api.InvalidInputException corrupt(IOException e) {
-      return new io.github.deltaimage.api.InvalidInputException(what + " is corrupt (gzip: " + e.getMessage() + "); it does not match its digest; refused");
+      return new io.github.deltaimage.api.InvalidInputException(what + " is corrupt (gzip: "
+          + e.getMessage() + "); it does not match its digest; refused");
     }
   }
 
@@ -96,12 +97,13 @@ public enum Compression {
         try {
           return new CorruptionAsInput(new GZIPInputStream(blob, 64 * 1024), what);
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
-          throw new io.github.deltaimage.api.InvalidInputException(what + " is not gzip data (" + e.getMessage() + ") though its media type says so; refused");
+          throw new io.github.deltaimage.api.InvalidInputException(what + " is not gzip data ("
+              + e.getMessage() + ") though its media type says so; refused");
         }
       default:
-        throw new io.github.deltaimage.api.InvalidInputException(
-            what + " is zstd-compressed, which deltaimage cannot decompress yet (nor can Docker 20.10); "
-                + "recompress it with gzip, e.g. skopeo copy --dest-compress-format gzip");
+        throw new io.github.deltaimage.api.InvalidInputException(what
+            + " is zstd-compressed, which deltaimage cannot decompress yet (nor can Docker 20.10); "
+            + "recompress it with gzip, e.g. skopeo copy --dest-compress-format gzip");
     }
   }
 }

@@ -3,7 +3,12 @@ package io.github.deltaimage.image;
 import java.util.Map;
 
 /** An OCI content descriptor: what a manifest or index says about a blob it points to. */
-public record Descriptor(String mediaType, Digest digest, long size, Platform platform, Map<String, String> annotations) {
+public record Descriptor(
+    String mediaType,
+    Digest digest,
+    long size,
+    Platform platform,
+    Map<String, String> annotations) {
   public Descriptor {
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
   }

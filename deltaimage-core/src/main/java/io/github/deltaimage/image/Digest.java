@@ -15,9 +15,8 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
   private static final Pattern SHA512 = Pattern.compile("[a-f0-9]{128}");
 
   public Digest {
-    boolean ok =
-        ("sha256".equals(algorithm) && SHA256.matcher(hex).matches())
-            || ("sha512".equals(algorithm) && SHA512.matcher(hex).matches());
+    boolean ok = ("sha256".equals(algorithm) && SHA256.matcher(hex).matches())
+        || ("sha512".equals(algorithm) && SHA512.matcher(hex).matches());
     if (!ok) {
       throw new InvalidInputException("not a valid digest: " + algorithm + ":" + hex);
     }

@@ -39,7 +39,12 @@ public final class Image {
 
   /** An image read with its manifest (registry, OCI layout). */
   public static Image withManifest(
-      byte[] manifest, String manifestMediaType, byte[] config, String configMediaType, Digest configDigest, List<Layer> layers) {
+      byte[] manifest,
+      String manifestMediaType,
+      byte[] config,
+      String configMediaType,
+      Digest configDigest,
+      List<Layer> layers) {
     return new Image(
         Objects.requireNonNull(manifest, "manifest"),
         Objects.requireNonNull(manifestMediaType, "manifestMediaType"),
@@ -92,7 +97,8 @@ public final class Image {
 
   @Override
   public String toString() {
-    return "Image[id=" + configDigest + ", manifest=" + manifestDigest + ", layers=" + layers.size() + "]";
+    return "Image[id=" + configDigest + ", manifest=" + manifestDigest + ", layers=" + layers.size()
+        + "]";
   }
 
   @Override

@@ -24,18 +24,18 @@ public record ImageIndex(byte[] bytes, String mediaType, List<Descriptor> manife
    */
   public Descriptor select(Platform wanted, String where) {
     for (Descriptor d : manifests) {
-      if (d.platform() != null && MediaTypes.isManifest(d.mediaType()) && wanted.accepts(d.platform())) {
+      if (d.platform() != null
+          && MediaTypes.isManifest(d.mediaType())
+          && wanted.accepts(d.platform())) {
         return d;
       }
     }
-    String offered =
-        manifests.stream()
-            .filter(d -> d.platform() != null)
-            .map(d -> d.platform().toString())
-            .distinct()
-            .collect(Collectors.joining(", "));
-    throw new InvalidInputException(
-        where + " has no image for platform " + wanted + " (it offers: " + (offered.isEmpty() ? "none" : offered)
-            + "); pass --platform with one of those");
+    String offered = manifests.stream()
+        .filter(d -> d.platform() != null)
+        .map(d -> d.platform().toString())
+        .distinct()
+        .collect(Collectors.joining(", "));
+    throw new InvalidInputException(where + " has no image for platform " + wanted + " (it offers: "
+        + (offered.isEmpty() ? "none" : offered) + "); pass --platform with one of those");
   }
 }

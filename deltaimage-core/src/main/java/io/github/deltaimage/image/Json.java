@@ -14,7 +14,8 @@ import java.io.UncheckedIOException;
  * re-serialise a manifest or config that is being copied.
  */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
   private Json() {}
 
@@ -46,10 +47,13 @@ public final class Json {
       return node;
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new InvalidInputException(what + " is not valid JSON" + where + " (its content is not shown: it may hold a secret)");
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new InvalidInputException(what + " is not valid JSON" + where
+          + " (its content is not shown: it may hold a secret)");
     } catch (IOException e) {
-      throw new InvalidInputException(what + " could not be parsed (its content is not shown: it may hold a secret)");
+      throw new InvalidInputException(
+          what + " could not be parsed (its content is not shown: it may hold a secret)");
     }
   }
 

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param mediaType the layer media type from the manifest (or what an archive's file amounts to)
  * @param compression how the blob is compressed
  */
-public record Layer(Digest diffId, Digest blobDigest, long size, String mediaType, Compression compression) {
+public record Layer(
+    Digest diffId, Digest blobDigest, long size, String mediaType, Compression compression) {
   public Layer {
     Objects.requireNonNull(diffId, "diffId");
     Objects.requireNonNull(blobDigest, "blobDigest");

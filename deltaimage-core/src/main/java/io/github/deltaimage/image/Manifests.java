@@ -23,8 +23,9 @@ public final class Manifests {
   public static String mediaTypeOf(byte[] bytes, String declared, String what) {
     JsonNode root = Json.read(bytes, what);
     if (root.path("schemaVersion").asInt(0) == 1) {
-      throw new InvalidInputException(what + " is a Docker schema 1 manifest, which is deprecated and not supported; "
-          + "push the image again with a current Docker");
+      throw new InvalidInputException(
+          what + " is a Docker schema 1 manifest, which is deprecated and not supported; "
+              + "push the image again with a current Docker");
     }
     String own = root.path("mediaType").asText("");
     if (!own.isEmpty()) {
@@ -79,13 +80,18 @@ public final class Manifests {
     ManifestContent content = parseManifest(manifest, what);
     List<Digest> diffIds = diffIds(config, what + " config");
     if (diffIds.size() != content.layers().size()) {
-      throw new InvalidInputException(what + " lists " + content.layers().size() + " layers but its config has "
-          + diffIds.size() + " diff_ids; the image is corrupt");
+      throw new InvalidInputException(what + " lists " + content.layers().size()
+          + " layers but its config has " + diffIds.size() + " diff_ids; the image is corrupt");
     }
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < diffIds.size(); i++) {
       Descriptor d = content.layers().get(i);
-      layers.add(new Layer(diffIds.get(i), d.digest(), d.size(), d.mediaType(), Compression.ofMediaType(d.mediaType())));
+      layers.add(new Layer(
+          diffIds.get(i),
+          d.digest(),
+          d.size(),
+          d.mediaType(),
+          Compression.ofMediaType(d.mediaType())));
     }
     Descriptor c = content.config();
     return Image.withManifest(manifest, mediaType, config, c.mediaType(), c.digest(), layers);
@@ -96,12 +102,16 @@ public final class Manifests {
    * blobs. Layer media types are spelled for the manifest kind; the config bytes are untouched,
    * so the image ID stays.
    */
-  public static byte[] write(String mediaType, Digest configDigest, long configSize, List<Layer> layers) {
+  public static byte[] write(
+      String mediaType, Digest configDigest, long configSize, List<Layer> layers) {
     boolean oci = MediaTypes.OCI_MANIFEST.equals(mediaType);
     ObjectNode root = Json.object();
     root.put("schemaVersion", 2);
     root.put("mediaType", mediaType);
-    root.set("config", descriptorJson(oci ? MediaTypes.OCI_CONFIG : MediaTypes.DOCKER_CONFIG, configDigest, configSize));
+    root.set(
+        "config",
+        descriptorJson(
+            oci ? MediaTypes.OCI_CONFIG : MediaTypes.DOCKER_CONFIG, configDigest, configSize));
     ArrayNode arr = root.putArray("layers");
     for (Layer l : layers) {
       arr.add(descriptorJson(layerMediaType(l, oci), l.blobDigest(), l.size()));
@@ -143,10 +153,16 @@ public final class Manifests {
     Platform platform = null;
     JsonNode p = n.path("platform");
     if (p.isObject()) {
-      platform = new Platform(p.path("os").asText(""), p.path("architecture").asText(""), p.path("variant").asText(""));
+      platform = new Platform(
+          p.path("os").asText(""),
+          p.path("architecture").asText(""),
+          p.path("variant").asText(""));
     }
     Map<String, String> annotations = new LinkedHashMap<>();
-    n.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
-    return new Descriptor(mt, Digest.parse(digest.asText()), n.path("size").asLong(-1), platform, annotations);
+    n.path("annotations")
+        .fields()
+        .forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+    return new Descriptor(
+        mt, Digest.parse(digest.asText()), n.path("size").asLong(-1), platform, annotations);
   }
 }

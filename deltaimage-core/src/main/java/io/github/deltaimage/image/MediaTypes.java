@@ -2,11 +2,13 @@ package io.github.deltaimage.image;
 
 /** The media types deltaimage reads and writes (Docker schema 2 and OCI image spec v1). */
 public final class MediaTypes {
-  public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+  public static final String DOCKER_MANIFEST =
+      "application/vnd.docker.distribution.manifest.v2+json";
   public static final String DOCKER_MANIFEST_LIST =
       "application/vnd.docker.distribution.manifest.list.v2+json";
   public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
-  public static final String DOCKER_LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+  public static final String DOCKER_LAYER_GZIP =
+      "application/vnd.docker.image.rootfs.diff.tar.gzip";
   public static final String DOCKER_LAYER_TAR = "application/vnd.docker.image.rootfs.diff.tar";
   public static final String DOCKER_FOREIGN_LAYER_GZIP =
       "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";

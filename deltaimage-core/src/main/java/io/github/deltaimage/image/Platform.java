@@ -17,7 +17,8 @@ public record Platform(String os, String architecture, String variant) {
   public static Platform parse(String text) {
     String[] parts = text.split("/", -1);
     if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
-      throw new InvalidInputException("not a platform (want OS/ARCH[/VARIANT], e.g. linux/amd64): " + text);
+      throw new InvalidInputException(
+          "not a platform (want OS/ARCH[/VARIANT], e.g. linux/amd64): " + text);
     }
     return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : "");
   }

@@ -20,13 +20,14 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
 
   private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-  private static final Pattern DOMAIN =
-      Pattern.compile("(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]+)?");
+  private static final Pattern DOMAIN = Pattern.compile(
+      "(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]+)?");
 
   /** Parses and normalises {@code text}; {@code transport} names the syntax in error messages. */
   public static DockerName parse(String text, String transport) {
     if (text == null || text.isEmpty()) {
-      throw new InvalidInputException(transport + " reference is empty; want NAME[:TAG] or NAME@sha256:DIGEST");
+      throw new InvalidInputException(
+          transport + " reference is empty; want NAME[:TAG] or NAME@sha256:DIGEST");
     }
     refuseLogin(text, transport);
     String rest = text;
@@ -38,7 +39,8 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
         digest = Digest.parse(d);
       } catch (InvalidInputException e) {
         // what precedes '@' is not repeated: it might be a login after all
-        throw new InvalidInputException("malformed " + transport + " reference: '" + d + "' after '@' is not a digest (want sha256:<64 hex digits>)");
+        throw new InvalidInputException("malformed " + transport + " reference: '" + d
+            + "' after '@' is not a digest (want sha256:<64 hex digits>)");
       }
       rest = rest.substring(0, at);
     }
@@ -49,18 +51,24 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
       tag = rest.substring(colon + 1);
       rest = rest.substring(0, colon);
       if (!TAG.matcher(tag).matches()) {
-        throw new InvalidInputException("malformed reference '" + text + "': tag '" + tag + "' is not a valid tag");
+        throw new InvalidInputException(
+            "malformed reference '" + text + "': tag '" + tag + "' is not a valid tag");
       }
     }
     String domain;
     String path;
     int first = rest.indexOf('/');
     String head = first < 0 ? "" : rest.substring(0, first);
-    if (first >= 0 && (head.contains(".") || head.contains(":") || head.equals("localhost") || !head.equals(head.toLowerCase()))) {
+    if (first >= 0
+        && (head.contains(".")
+            || head.contains(":")
+            || head.equals("localhost")
+            || !head.equals(head.toLowerCase()))) {
       domain = head;
       path = rest.substring(first + 1);
       if (!DOMAIN.matcher(domain).matches()) {
-        throw new InvalidInputException("malformed reference '" + text + "': '" + domain + "' is not a registry host");
+        throw new InvalidInputException(
+            "malformed reference '" + text + "': '" + domain + "' is not a registry host");
       }
     } else {
       domain = DOCKER_HUB;
@@ -74,8 +82,11 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
     }
     for (String component : path.split("/", -1)) {
       if (!COMPONENT.matcher(component).matches()) {
-        String why = component.equals(component.toLowerCase()) ? "is not a valid name component" : "must be lowercase";
-        throw new InvalidInputException("malformed reference '" + text + "': repository part '" + component + "' " + why);
+        String why = component.equals(component.toLowerCase())
+            ? "is not a valid name component"
+            : "must be lowercase";
+        throw new InvalidInputException(
+            "malformed reference '" + text + "': repository part '" + component + "' " + why);
       }
     }
     if (DOCKER_HUB.equals(domain) && !path.contains("/")) {
@@ -88,7 +99,8 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
   }
 
   /** What follows '@' in a reference when it names a digest: {@code ALGORITHM:ENCODED}. */
-  private static final Pattern DIGEST_SHAPE = Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+");
+  private static final Pattern DIGEST_SHAPE =
+      Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+");
 
   /**
    * Refuses {@code USER:PASSWORD@HOST/...}: a login written into a reference (as in a URL). In an
@@ -103,15 +115,20 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
     }
     String before = text.substring(0, at);
     String after = text.substring(at + 1);
-    String separately = "give a login separately (--src-creds/--dest-creds, the Maven pullUsername/pullPassword or pushUsername/pushPassword,"
-        + " or docker login)";
+    String separately =
+        "give a login separately (--src-creds/--dest-creds, the Maven pullUsername/pullPassword or pushUsername/pushPassword,"
+            + " or docker login)";
     if (after.contains("/")) {
-      throw new InvalidInputException("the " + transport + " reference holds a login (USER:PASSWORD@ before the host), which deltaimage refuses"
-          + " and does not repeat here; " + separately + ", and change that password if the reference was shared");
+      throw new InvalidInputException("the " + transport
+          + " reference holds a login (USER:PASSWORD@ before the host), which deltaimage refuses"
+          + " and does not repeat here; " + separately
+          + ", and change that password if the reference was shared");
     }
     if (!before.contains("/") && !DIGEST_SHAPE.matcher(after).matches()) {
-      throw new InvalidInputException("the " + transport + " reference has '@' followed by no digest (want NAME@sha256:<64 hex digits>); if it is a"
-          + " login (USER:PASSWORD@HOST), deltaimage refuses logins in references and does not repeat them: " + separately);
+      throw new InvalidInputException("the " + transport
+          + " reference has '@' followed by no digest (want NAME@sha256:<64 hex digits>); if it is a"
+          + " login (USER:PASSWORD@HOST), deltaimage refuses logins in references and does not repeat them: "
+          + separately);
     }
   }
 

@@ -27,7 +27,10 @@ import java.util.Set;
  * name may not contain {@code :}.
  */
 public sealed interface ImageReference
-    permits ImageReference.Registry, ImageReference.Daemon, ImageReference.OciLayout, ImageReference.DockerArchive {
+    permits ImageReference.Registry,
+        ImageReference.Daemon,
+        ImageReference.OciLayout,
+        ImageReference.DockerArchive {
 
   /** The transport name, as written before the first colon. */
   String transport();
@@ -88,25 +91,30 @@ public sealed interface ImageReference
 
     @Override
     public String toString() {
-      String suffix = name != null ? ":" + name.familiarRepository() + ":" + name.tag() : index >= 0 ? ":@" + index : "";
+      String suffix = name != null
+          ? ":" + name.familiarRepository() + ":" + name.tag()
+          : index >= 0 ? ":@" + index : "";
       return "docker-archive:" + file + suffix;
     }
   }
 
   /** Transports of the containers syntax that deltaimage does not implement, for a precise message. */
-  Set<String> OTHER_KNOWN_TRANSPORTS =
-      Set.of("dir", "containers-storage", "oci-archive", "ostree", "sif", "tarball", "docker-tarball");
+  Set<String> OTHER_KNOWN_TRANSPORTS = Set.of(
+      "dir", "containers-storage", "oci-archive", "ostree", "sif", "tarball", "docker-tarball");
 
   /** Parses {@code text}; every malformed input gets one {@link InvalidInputException} line. */
   static ImageReference parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new InvalidInputException("empty image reference; want e.g. docker://HOST/REPO:TAG, docker-daemon:REPO:TAG, oci:DIR[:TAG] or docker-archive:FILE[:REPO:TAG]");
+      throw new InvalidInputException(
+          "empty image reference; want e.g. docker://HOST/REPO:TAG, docker-daemon:REPO:TAG, oci:DIR[:TAG] or docker-archive:FILE[:REPO:TAG]");
     }
     // before anything that quotes the text back: a login in it must not be repeated
     int scheme = text.indexOf("://");
     if (scheme >= 0) {
       DockerName.refuseLogin(text.substring(scheme + 3), text.substring(0, scheme + 3));
-    } else if (!text.startsWith("docker-daemon:") && !text.startsWith("oci:") && !text.startsWith("docker-archive:")) {
+    } else if (!text.startsWith("docker-daemon:")
+        && !text.startsWith("oci:")
+        && !text.startsWith("docker-archive:")) {
       // those three check their name part themselves; an archive's ":@N" is no login
       DockerName.refuseLogin(text, "image");
     }
@@ -119,7 +127,8 @@ public sealed interface ImageReference
     String rest = colon > 0 ? text.substring(colon + 1) : "";
     switch (prefix) {
       case "docker":
-        throw new InvalidInputException("malformed reference '" + text + "': the registry transport is written docker://HOST/REPO:TAG");
+        throw new InvalidInputException("malformed reference '" + text
+            + "': the registry transport is written docker://HOST/REPO:TAG");
       case "docker-daemon":
         return daemon(rest, text);
       case "oci":
@@ -130,16 +139,19 @@ public sealed interface ImageReference
         break;
     }
     if (OTHER_KNOWN_TRANSPORTS.contains(prefix)) {
-      throw new InvalidInputException("transport '" + prefix + "' is not supported; use docker://, docker-daemon:, oci: or docker-archive:");
+      throw new InvalidInputException("transport '" + prefix
+          + "' is not supported; use docker://, docker-daemon:, oci: or docker-archive:");
     }
     if (text.contains("://")) {
-      throw new InvalidInputException("unknown transport '" + text.substring(0, text.indexOf("://")) + "://' in '" + text
-          + "'; use docker://, docker-daemon:, oci: or docker-archive:");
+      throw new InvalidInputException("unknown transport '" + text.substring(0, text.indexOf("://"))
+          + "://' in '" + text + "'; use docker://, docker-daemon:, oci: or docker-archive:");
     }
     try {
       return new Registry(DockerName.parse(text, "image"));
     } catch (InvalidInputException e) {
-      if (!prefix.isEmpty() && prefix.matches("[a-z][a-z0-9-]*") && !rest.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
+      if (!prefix.isEmpty()
+          && prefix.matches("[a-z][a-z0-9-]*")
+          && !rest.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
         throw new InvalidInputException("unknown transport '" + prefix + "' in '" + text
             + "'; use docker://, docker-daemon:, oci: or docker-archive:");
       }
@@ -149,14 +161,17 @@ public sealed interface ImageReference
 
   private static ImageReference daemon(String rest, String text) {
     if (rest.isEmpty()) {
-      throw new InvalidInputException("malformed reference '" + text + "': want docker-daemon:REPO:TAG or docker-daemon:sha256:ID");
+      throw new InvalidInputException("malformed reference '" + text
+          + "': want docker-daemon:REPO:TAG or docker-daemon:sha256:ID");
     }
     if (rest.toLowerCase(Locale.ROOT).startsWith("sha256:")) {
       return new Daemon(null, Digest.parse(rest));
     }
     DockerName n = DockerName.parse(rest, "docker-daemon:");
     if (n.digest() != null) {
-      throw new InvalidInputException("malformed reference '" + text + "': the daemon transport takes a tag or an image ID (docker-daemon:sha256:ID), not a manifest digest");
+      throw new InvalidInputException(
+          "malformed reference '" + text
+              + "': the daemon transport takes a tag or an image ID (docker-daemon:sha256:ID), not a manifest digest");
     }
     return new Daemon(n, null);
   }
@@ -169,7 +184,8 @@ public sealed interface ImageReference
       throw new InvalidInputException("malformed reference '" + text + "': want oci:DIR[:TAG]");
     }
     if (tag != null && (tag.isEmpty() || !tag.matches("[A-Za-z0-9_.:/@+-]+"))) {
-      throw new InvalidInputException("malformed reference '" + text + "': '" + tag + "' is not a valid OCI ref name");
+      throw new InvalidInputException(
+          "malformed reference '" + text + "': '" + tag + "' is not a valid OCI ref name");
     }
     return new OciLayout(Path.of(dir), tag);
   }
@@ -179,7 +195,8 @@ public sealed interface ImageReference
     String file = c < 0 ? rest : rest.substring(0, c);
     String ref = c < 0 ? null : rest.substring(c + 1);
     if (file.isEmpty()) {
-      throw new InvalidInputException("malformed reference '" + text + "': want docker-archive:FILE[:REPO:TAG]");
+      throw new InvalidInputException(
+          "malformed reference '" + text + "': want docker-archive:FILE[:REPO:TAG]");
     }
     if (ref == null) {
       return new DockerArchive(Path.of(file), null, -1);
@@ -188,12 +205,14 @@ public sealed interface ImageReference
       try {
         return new DockerArchive(Path.of(file), null, Integer.parseInt(ref.substring(1)));
       } catch (NumberFormatException e) {
-        throw new InvalidInputException("malformed reference '" + text + "': ':@N' wants an image number");
+        throw new InvalidInputException(
+            "malformed reference '" + text + "': ':@N' wants an image number");
       }
     }
     DockerName n = DockerName.parse(ref, "docker-archive:");
     if (n.digest() != null) {
-      throw new InvalidInputException("malformed reference '" + text + "': a docker-archive name takes a tag, not a digest");
+      throw new InvalidInputException(
+          "malformed reference '" + text + "': a docker-archive name takes a tag, not a digest");
     }
     return new DockerArchive(Path.of(file), n, -1);
   }

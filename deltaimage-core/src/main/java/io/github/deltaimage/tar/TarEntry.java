@@ -16,7 +16,14 @@ import java.nio.charset.StandardCharsets;
  *     leading {@code ./} or {@code /}, nor a trailing {@code /}
  * @param linkPath its effective link target, raw bytes (empty when none)
  */
-public record TarEntry(long start, long bodyOffset, long bodyLength, long end, byte type, byte[] path, byte[] linkPath) {
+public record TarEntry(
+    long start,
+    long bodyOffset,
+    long bodyLength,
+    long end,
+    byte type,
+    byte[] path,
+    byte[] linkPath) {
 
   public static final byte REGULAR = '0';
   public static final byte REGULAR_OLD = 0;

@@ -60,18 +60,21 @@ public record TarLayout(List<TarEntry> entries, long trailerOffset, long size) {
         if (position == size && start == position) {
           return new TarLayout(entries, size, size);
         }
-        throw new InvalidInputException(what + " is truncated: a tar header at offset " + position + " is cut short");
+        throw new InvalidInputException(
+            what + " is truncated: a tar header at offset " + position + " is cut short");
       }
       readBlock(channel, block, position);
       byte[] header = block.array();
       if (isZero(header)) {
         if (start != position) {
-          throw new InvalidInputException(what + " is malformed: extended headers at offset " + start + " have no member");
+          throw new InvalidInputException(
+              what + " is malformed: extended headers at offset " + start + " have no member");
         }
         return new TarLayout(entries, position, size);
       }
       if (!checksumMatches(header)) {
-        throw new InvalidInputException(what + " is not a tar file or is corrupt: bad header checksum at offset " + position);
+        throw new InvalidInputException(
+            what + " is not a tar file or is corrupt: bad header checksum at offset " + position);
       }
       byte type = header[156];
       long declared = number(header, 124, 12, what, position);
@@ -81,22 +84,25 @@ public record TarLayout(List<TarEntry> entries, long trailerOffset, long size) {
         ByteBuffer extension = ByteBuffer.allocate(BLOCK);
         do {
           if (afterHeader + BLOCK > size) {
-            throw new InvalidInputException(what + " is truncated inside a sparse header at offset " + afterHeader);
+            throw new InvalidInputException(
+                what + " is truncated inside a sparse header at offset " + afterHeader);
           }
           readBlock(channel, extension, afterHeader);
           afterHeader += BLOCK;
         } while ((extension.array()[504] & 0xff) != 0);
       }
       boolean meta = type == 'x' || type == 'g' || type == 'L' || type == 'K';
-      long bodyLength = meta ? declared : headerOnly(type) ? 0 : (paxSize >= 0 ? paxSize : declared);
+      long bodyLength =
+          meta ? declared : headerOnly(type) ? 0 : (paxSize >= 0 ? paxSize : declared);
       long end = afterHeader + padded(bodyLength);
       if (end > size) {
-        throw new InvalidInputException(what + " is truncated: member at offset " + start + " needs " + end
-            + " bytes, the file has " + size);
+        throw new InvalidInputException(what + " is truncated: member at offset " + start
+            + " needs " + end + " bytes, the file has " + size);
       }
       if (meta) {
         if (bodyLength > 16L << 20) {
-          throw new InvalidInputException(what + " has an extended header of " + bodyLength + " bytes at offset " + position);
+          throw new InvalidInputException(
+              what + " has an extended header of " + bodyLength + " bytes at offset " + position);
         }
         byte[] data = new byte[(int) bodyLength];
         ByteBuffer buffer = ByteBuffer.wrap(data);
@@ -115,13 +121,15 @@ public record TarLayout(List<TarEntry> entries, long trailerOffset, long size) {
             byte[] sizeRecord = records.get("size");
             paxSize = sizeRecord == null ? -1 : parseDecimal(sizeRecord, what);
           }
-          default -> { } // 'g': global records change no member's layout
+          default -> {} // 'g': global records change no member's layout
         }
         position = end;
         continue;
       }
       byte[] path = paxPath != null ? paxPath : longName != null ? longName : ustarName(header);
-      byte[] link = paxLink != null ? paxLink : longLink != null ? longLink : cString(Arrays.copyOfRange(header, 157, 257));
+      byte[] link = paxLink != null
+          ? paxLink
+          : longLink != null ? longLink : cString(Arrays.copyOfRange(header, 157, 257));
       entries.add(new TarEntry(start, afterHeader, bodyLength, end, type, normalize(path), link));
       position = end;
       start = end;
@@ -141,7 +149,8 @@ public record TarLayout(List<TarEntry> entries, long trailerOffset, long size) {
     return (length + BLOCK - 1) / BLOCK * BLOCK;
   }
 
-  private static void readBlock(FileChannel channel, ByteBuffer block, long position) throws IOException {
+  private static void readBlock(FileChannel channel, ByteBuffer block, long position)
+      throws IOException {
     block.clear();
     while (block.hasRemaining()) {
       if (channel.read(block, position + block.position()) < 0) {
@@ -225,8 +234,12 @@ public record TarLayout(List<TarEntry> entries, long trailerOffset, long size) {
 
   private static byte[] ustarName(byte[] header) {
     byte[] name = cString(Arrays.copyOfRange(header, 0, 100));
-    boolean ustar = header[257] == 'u' && header[258] == 's' && header[259] == 't' && header[260] == 'a'
-        && header[261] == 'r' && header[262] == 0;
+    boolean ustar = header[257] == 'u'
+        && header[258] == 's'
+        && header[259] == 't'
+        && header[260] == 'a'
+        && header[261] == 'r'
+        && header[262] == 0;
     if (!ustar) {
       return name;
     }

@@ -62,11 +62,13 @@ public final class Blobs {
     try {
       long size = Files.size(file);
       if (size > MAX_METADATA_BYTES) {
-        throw new InvalidInputException(what + " is " + size + " bytes, too large for a manifest or config");
+        throw new InvalidInputException(
+            what + " is " + size + " bytes, too large for a manifest or config");
       }
       byte[] bytes = Files.readAllBytes(file);
       if (!digest.matches(bytes)) {
-        throw new InvalidInputException(what + " at " + file + " does not match its digest " + digest + "; refused");
+        throw new InvalidInputException(
+            what + " at " + file + " does not match its digest " + digest + "; refused");
       }
       return bytes;
     } catch (NoSuchFileException e) {
@@ -80,7 +82,8 @@ public final class Blobs {
   public static byte[] readSmall(InputStream in, String what) throws IOException {
     byte[] bytes = in.readNBytes(MAX_METADATA_BYTES + 1);
     if (bytes.length > MAX_METADATA_BYTES) {
-      throw new InvalidInputException(what + " is larger than " + MAX_METADATA_BYTES + " bytes, too large for a manifest or config");
+      throw new InvalidInputException(what + " is larger than " + MAX_METADATA_BYTES
+          + " bytes, too large for a manifest or config");
     }
     return bytes;
   }

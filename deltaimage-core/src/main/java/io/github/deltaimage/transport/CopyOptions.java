@@ -75,54 +75,236 @@ public record CopyOptions(
   }
 
   public CopyOptions withSourceCredentials(Credentials c) {
-    return new CopyOptions(c, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider, registryTimeouts);
+    return new CopyOptions(
+        c,
+        destinationCredentials,
+        platform,
+        plainHttpHosts,
+        tempParent,
+        listener,
+        chunkSize,
+        gzipLevel,
+        retry,
+        environment,
+        home,
+        engine,
+        credentialProvider,
+        registryTimeouts);
   }
 
   public CopyOptions withDestinationCredentials(Credentials c) {
-    return new CopyOptions(sourceCredentials, c, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider, registryTimeouts);
+    return new CopyOptions(
+        sourceCredentials,
+        c,
+        platform,
+        plainHttpHosts,
+        tempParent,
+        listener,
+        chunkSize,
+        gzipLevel,
+        retry,
+        environment,
+        home,
+        engine,
+        credentialProvider,
+        registryTimeouts);
   }
 
   public CopyOptions withPlatform(Platform p) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, p, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider, registryTimeouts);
+    return new CopyOptions(
+        sourceCredentials,
+        destinationCredentials,
+        p,
+        plainHttpHosts,
+        tempParent,
+        listener,
+        chunkSize,
+        gzipLevel,
+        retry,
+        environment,
+        home,
+        engine,
+        credentialProvider,
+        registryTimeouts);
   }
 
   public CopyOptions withPlainHttpHosts(Set<String> hosts) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, hosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider, registryTimeouts);
+    return new CopyOptions(
+        sourceCredentials,
+        destinationCredentials,
+        platform,
+        hosts,
+        tempParent,
+        listener,
+        chunkSize,
+        gzipLevel,
+        retry,
+        environment,
+        home,
+        engine,
+        credentialProvider,
+        registryTimeouts);
   }
 
   public CopyOptions withTempParent(Path p) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, p, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider, registryTimeouts);
+    return new CopyOptions(
+        sourceCredentials,
+        destinationCredentials,
+        platform,
+        plainHttpHosts,
+        p,
+        listener,
+        chunkSize,
+        gzipLevel,
+        retry,
+        environment,
+        home,
+        engine,
+        credentialProvider,
+        registryTimeouts);
   }
 
   public CopyOptions withListener(CopyListener l) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, l, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider, registryTimeouts);
+    return new CopyOptions(
+        sourceCredentials,
+        destinationCredentials,
+        platform,
+        plainHttpHosts,
+        tempParent,
+        l,
+        chunkSize,
+        gzipLevel,
+        retry,
+        environment,
+        home,
+        engine,
+        credentialProvider,
+        registryTimeouts);
   }
 
   public CopyOptions withChunkSize(long size) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, size, gzipLevel, retry, environment, home, engine, credentialProvider, registryTimeouts);
+    return new CopyOptions(
+        sourceCredentials,
+        destinationCredentials,
+        platform,
+        plainHttpHosts,
+        tempParent,
+        listener,
+        size,
+        gzipLevel,
+        retry,
+        environment,
+        home,
+        engine,
+        credentialProvider,
+        registryTimeouts);
   }
 
   public CopyOptions withGzipLevel(int level) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, level, retry, environment, home, engine, credentialProvider, registryTimeouts);
+    return new CopyOptions(
+        sourceCredentials,
+        destinationCredentials,
+        platform,
+        plainHttpHosts,
+        tempParent,
+        listener,
+        chunkSize,
+        level,
+        retry,
+        environment,
+        home,
+        engine,
+        credentialProvider,
+        registryTimeouts);
   }
 
   public CopyOptions withRetry(RegistryClient.RetryPolicy r) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, r, environment, home, engine, credentialProvider, registryTimeouts);
+    return new CopyOptions(
+        sourceCredentials,
+        destinationCredentials,
+        platform,
+        plainHttpHosts,
+        tempParent,
+        listener,
+        chunkSize,
+        gzipLevel,
+        r,
+        environment,
+        home,
+        engine,
+        credentialProvider,
+        registryTimeouts);
   }
 
   public CopyOptions withDockerConfigLookup(Map<String, String> env, Path homeDir) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, env, homeDir, engine, credentialProvider, registryTimeouts);
+    return new CopyOptions(
+        sourceCredentials,
+        destinationCredentials,
+        platform,
+        plainHttpHosts,
+        tempParent,
+        listener,
+        chunkSize,
+        gzipLevel,
+        retry,
+        env,
+        homeDir,
+        engine,
+        credentialProvider,
+        registryTimeouts);
   }
 
   public CopyOptions withEngine(Supplier<DockerEngine> e) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, e, credentialProvider, registryTimeouts);
+    return new CopyOptions(
+        sourceCredentials,
+        destinationCredentials,
+        platform,
+        plainHttpHosts,
+        tempParent,
+        listener,
+        chunkSize,
+        gzipLevel,
+        retry,
+        environment,
+        home,
+        e,
+        credentialProvider,
+        registryTimeouts);
   }
 
   public CopyOptions withCredentialProvider(CredentialProvider p) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, p, registryTimeouts);
+    return new CopyOptions(
+        sourceCredentials,
+        destinationCredentials,
+        platform,
+        plainHttpHosts,
+        tempParent,
+        listener,
+        chunkSize,
+        gzipLevel,
+        retry,
+        environment,
+        home,
+        engine,
+        p,
+        registryTimeouts);
   }
 
   public CopyOptions withRegistryTimeouts(RegistryTimeouts t) {
-    return new CopyOptions(sourceCredentials, destinationCredentials, platform, plainHttpHosts, tempParent, listener, chunkSize, gzipLevel, retry, environment, home, engine, credentialProvider, t);
+    return new CopyOptions(
+        sourceCredentials,
+        destinationCredentials,
+        platform,
+        plainHttpHosts,
+        tempParent,
+        listener,
+        chunkSize,
+        gzipLevel,
+        retry,
+        environment,
+        home,
+        engine,
+        credentialProvider,
+        t);
   }
 }

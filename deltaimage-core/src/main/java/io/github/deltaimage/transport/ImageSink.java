@@ -48,7 +48,8 @@ public interface ImageSink extends AutoCloseable {
    *
    * @return true if the blob was moved, false if it was mounted instead
    */
-  boolean putLayer(Layer layer, BlobOpener opener, Optional<ImageSource.RegistryLocation> mountFrom);
+  boolean putLayer(
+      Layer layer, BlobOpener opener, Optional<ImageSource.RegistryLocation> mountFrom);
 
   /** Stores the config blob; its digest is the image ID. */
   void putConfig(byte[] config, Digest digest, String mediaType);

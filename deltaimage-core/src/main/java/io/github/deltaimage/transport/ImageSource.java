@@ -38,7 +38,8 @@ public interface ImageSource extends AutoCloseable {
     InputStream blob = openBlob(layer);
     try {
       InputStream tar = layer.compression().decompress(blob, "layer " + layer.blobDigest());
-      return new VerifyingInputStream(tar, layer.diffId(), -1, "uncompressed layer " + layer.diffId());
+      return new VerifyingInputStream(
+          tar, layer.diffId(), -1, "uncompressed layer " + layer.diffId());
     } catch (IOException | RuntimeException e) {
       blob.close();
       throw e;

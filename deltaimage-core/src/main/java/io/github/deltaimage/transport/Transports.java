@@ -31,7 +31,8 @@ public final class Transports implements AutoCloseable {
 
   public ImageSource openSource(ImageReference ref) {
     if (ref instanceof ImageReference.Registry r) {
-      return new RegistrySource(r, client(r.name().domain(), options.sourceCredentials()), options.platform());
+      return new RegistrySource(
+          r, client(r.name().domain(), options.sourceCredentials()), options.platform());
     }
     if (ref instanceof ImageReference.OciLayout o) {
       return new OciLayoutSource(o, options.platform());
@@ -44,7 +45,8 @@ public final class Transports implements AutoCloseable {
 
   public ImageSink openSink(ImageReference ref) {
     if (ref instanceof ImageReference.Registry r) {
-      return new RegistrySink(r, client(r.name().domain(), options.destinationCredentials()), options.chunkSize());
+      return new RegistrySink(
+          r, client(r.name().domain(), options.destinationCredentials()), options.chunkSize());
     }
     if (ref instanceof ImageReference.OciLayout o) {
       return new OciLayoutSink(o);
@@ -57,12 +59,15 @@ public final class Transports implements AutoCloseable {
 
   /** The tags of the repository {@code ref} names, with the source credentials; what "the last N tags" is chosen from. */
   public java.util.List<String> listTags(ImageReference.Registry ref) {
-    return client(ref.name().domain(), options.sourceCredentials()).listTags(ref.name().path(), ref.toString());
+    return client(ref.name().domain(), options.sourceCredentials())
+        .listTags(ref.name().path(), ref.toString());
   }
 
   private RegistryClient client(String host, Credentials explicit) {
-    CredentialResolver resolver = new CredentialResolver(explicit, options.credentialProvider(), options.environment(), options.home());
-    return new RegistryClient(host, resolver, options.plainHttpHosts(), options.retry(), options.registryTimeouts());
+    CredentialResolver resolver = new CredentialResolver(
+        explicit, options.credentialProvider(), options.environment(), options.home());
+    return new RegistryClient(
+        host, resolver, options.plainHttpHosts(), options.retry(), options.registryTimeouts());
   }
 
   private DockerEngine engine() {

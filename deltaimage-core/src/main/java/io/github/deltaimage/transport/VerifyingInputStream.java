@@ -51,7 +51,8 @@ public final class VerifyingInputStream extends FilterInputStream {
     hasher.update(b, off, n);
     count += n;
     if (expectedSize >= 0 && count > expectedSize) {
-      throw new InvalidInputException(what + " is longer than the " + expectedSize + " bytes its descriptor says; refused");
+      throw new InvalidInputException(
+          what + " is longer than the " + expectedSize + " bytes its descriptor says; refused");
     }
     return n;
   }
@@ -81,11 +82,13 @@ public final class VerifyingInputStream extends FilterInputStream {
     }
     verified = true;
     if (expectedSize >= 0 && count != expectedSize) {
-      throw new InvalidInputException(what + " has " + count + " bytes, not the " + expectedSize + " its descriptor says; refused (truncated or corrupt)");
+      throw new InvalidInputException(what + " has " + count + " bytes, not the " + expectedSize
+          + " its descriptor says; refused (truncated or corrupt)");
     }
     String got = HexFormat.of().formatHex(hasher.digest());
     if (!got.equals(expected.hex())) {
-      throw new InvalidInputException(what + " does not match its digest (got " + expected.algorithm() + ":" + got + "); refused");
+      throw new InvalidInputException(what + " does not match its digest (got "
+          + expected.algorithm() + ":" + got + "); refused");
     }
   }
 }

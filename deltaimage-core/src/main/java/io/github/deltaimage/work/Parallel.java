@@ -25,11 +25,12 @@ public final class Parallel {
     if (threads == 1 || items.size() < 2) {
       return items.stream().map(work).toList();
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, items.size()), runnable -> {
-      Thread thread = new Thread(runnable, "deltaimage-worker");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.min(threads, items.size()), runnable -> {
+          Thread thread = new Thread(runnable, "deltaimage-worker");
+          thread.setDaemon(true);
+          return thread;
+        });
     try {
       List<Future<R>> futures = new ArrayList<>(items.size());
       for (T item : items) {

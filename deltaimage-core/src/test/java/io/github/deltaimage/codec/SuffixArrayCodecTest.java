@@ -29,9 +29,12 @@ class SuffixArrayCodecTest {
       for (int i = 0; i < length; i++) {
         data[i] = (byte) (random.nextInt(alphabet) * (256 / alphabet) - 128);
       }
-      int[] expected = IntStream.rangeClosed(0, length).boxed()
-          .sorted(Comparator.comparing(i -> Arrays.copyOfRange(data, i, length), Arrays::compareUnsigned))
-          .mapToInt(Integer::intValue).toArray();
+      int[] expected = IntStream.rangeClosed(0, length)
+          .boxed()
+          .sorted(Comparator.comparing(
+              i -> Arrays.copyOfRange(data, i, length), Arrays::compareUnsigned))
+          .mapToInt(Integer::intValue)
+          .toArray();
       assertThat(SuffixSorter.sort(data, length)).as("round %d", round).containsExactly(expected);
     }
   }
@@ -86,7 +89,8 @@ class SuffixArrayCodecTest {
     for (int cut : new int[] {0, 3, 8, bytes.length / 2, bytes.length - 1}) {
       Path damaged = Files.write(dir.resolve("cut"), Arrays.copyOf(bytes, cut));
       assertThatThrownBy(() -> codec.decode(ref, damaged, dir.resolve("out")))
-          .isInstanceOf(InvalidInputException.class).hasMessageContaining("corrupt");
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("corrupt");
     }
     for (int at = 5; at < bytes.length; at += 7) {
       byte[] flipped = bytes.clone();
@@ -94,7 +98,8 @@ class SuffixArrayCodecTest {
       Path damaged = Files.write(dir.resolve("flipped"), flipped);
       try {
         codec.decode(ref, damaged, dir.resolve("out"));
-        // A flip the streams survive must still give the declared length: the layer's sha256 catches the rest.
+        // A flip the streams survive must still give the declared length: the layer's sha256
+        // catches the rest.
         assertThat(Files.size(dir.resolve("out"))).isEqualTo(target.length);
       } catch (InvalidInputException e) {
         assertThat(e.getMessage()).doesNotContain("\n");
@@ -102,10 +107,12 @@ class SuffixArrayCodecTest {
     }
     Path other = Files.write(dir.resolve("other"), new byte[10]);
     assertThatThrownBy(() -> codec.decode(other, delta, dir.resolve("out")))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("wrong source");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("wrong source");
   }
 
-  private Path roundTrip(SuffixArrayCodec codec, byte[] reference, byte[] target) throws IOException {
+  private Path roundTrip(SuffixArrayCodec codec, byte[] reference, byte[] target)
+      throws IOException {
     Path ref = Files.write(dir.resolve("ref"), reference);
     Path tgt = Files.write(dir.resolve("tgt"), target);
     Path delta = dir.resolve("delta-" + reference.length + "-" + target.length);

@@ -18,7 +18,8 @@ class Xdelta3CodecTest {
   @TempDir
   Path temp;
 
-  private final Xdelta3Codec codec = Xdelta3Codec.locate(Optional.empty(), Xdelta3Settings.defaults());
+  private final Xdelta3Codec codec =
+      Xdelta3Codec.locate(Optional.empty(), Xdelta3Settings.defaults());
 
   @Test
   void encodeThenDecodeGivesBackTheTargetAndTheDeltaIsSmall() throws IOException {
@@ -46,7 +47,9 @@ class Xdelta3CodecTest {
     codec.encode(source, target, delta);
     codec.decode(source, delta, restored);
 
-    assertThat(Files.mismatch(restored, target)).as("the gzip bytes themselves come back").isEqualTo(-1L);
+    assertThat(Files.mismatch(restored, target))
+        .as("the gzip bytes themselves come back")
+        .isEqualTo(-1L);
   }
 
   @Test
@@ -73,7 +76,9 @@ class Xdelta3CodecTest {
       Path out = temp.resolve("out");
       try {
         codec.decode(source, corrupt, out);
-        assertThat(Files.mismatch(out, target)).as("byte %d flipped, accepted: must still be the target", at).isEqualTo(-1L);
+        assertThat(Files.mismatch(out, target))
+            .as("byte %d flipped, accepted: must still be the target", at)
+            .isEqualTo(-1L);
       } catch (InvalidInputException e) {
         assertThat(e).hasMessageContaining("corrupt delta or wrong source");
         refused++;
@@ -82,7 +87,8 @@ class Xdelta3CodecTest {
     assertThat(refused).isGreaterThan(good.length / 2);
     Files.write(delta, java.util.Arrays.copyOf(good, good.length - 3));
     assertThatThrownBy(() -> codec.decode(source, delta, temp.resolve("out")))
-        .as("truncated").isInstanceOf(InvalidInputException.class);
+        .as("truncated")
+        .isInstanceOf(InvalidInputException.class);
   }
 
   @Test
@@ -92,12 +98,14 @@ class Xdelta3CodecTest {
     Path target = Trees.write(temp.resolve("secret-target-name"), Trees.edited(old, 8));
     Path delta = temp.resolve("delta");
     codec.encode(source, target, delta);
-    assertThat(new String(Files.readAllBytes(delta), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("secret");
+    assertThat(new String(Files.readAllBytes(delta), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("secret");
   }
 
   @Test
   void aMissingBinaryIsOneLineThatSaysHowToInstallIt() {
-    assertThatThrownBy(() -> Xdelta3Codec.locate(Optional.of(temp.resolve("xdelta3")), Xdelta3Settings.defaults()))
+    assertThatThrownBy(() ->
+            Xdelta3Codec.locate(Optional.of(temp.resolve("xdelta3")), Xdelta3Settings.defaults()))
         .isInstanceOf(EnvironmentException.class)
         .hasMessageNotContaining("\n")
         .hasMessageContaining("apt-get install xdelta3");
@@ -105,8 +113,11 @@ class Xdelta3CodecTest {
 
   @Test
   void settingsOutsideXdelta3sRangeAreRejected() {
-    assertThatThrownBy(() -> new Xdelta3Settings(10, "lzma", 1 << 20)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Xdelta3Settings(9, "zstd", 1 << 20)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Xdelta3Settings(9, "lzma", 4L << 30)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Xdelta3Settings(10, "lzma", 1 << 20))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Xdelta3Settings(9, "zstd", 1 << 20))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Xdelta3Settings(9, "lzma", 4L << 30))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

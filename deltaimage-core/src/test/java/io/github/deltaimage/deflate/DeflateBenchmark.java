@@ -24,7 +24,8 @@ public final class DeflateBenchmark {
     int mib = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     byte[] input = args.length > 0 ? readPrefix(Path.of(args[0]), mib) : tarOfDocs(mib);
     System.out.printf(Locale.ROOT, "input: %.1f MiB%n", input.length / 1048576.0);
-    System.out.printf(Locale.ROOT, "%-12s %8s %10s %10s %8s%n", "model", "MB/s", "zlib MB/s", "ratio", "vs zlib");
+    System.out.printf(
+        Locale.ROOT, "%-12s %8s %10s %10s %8s%n", "model", "MB/s", "zlib MB/s", "ratio", "vs zlib");
     List<DeflateModel> models = List.of(
         new DeflateModel(DeflateModel.Family.GO_FLATE, 1),
         new DeflateModel(DeflateModel.Family.GO_FLATE, 6),
@@ -37,12 +38,21 @@ public final class DeflateBenchmark {
         new DeflateModel(DeflateModel.Family.ZLIB, 6),
         new DeflateModel(DeflateModel.Family.ZLIB, 9));
     for (DeflateModel model : models) {
-      double ours = mbPerSecond(input, () -> model.newDeflateStream(OutputStream.nullOutputStream()));
+      double ours =
+          mbPerSecond(input, () -> model.newDeflateStream(OutputStream.nullOutputStream()));
       long size = compressedSize(input, model);
-      double zlib = mbPerSecond(input, () -> new DeflaterOutputStream(OutputStream.nullOutputStream(),
-          new Deflater(model.level(), true), 64 * 1024));
-      System.out.printf(Locale.ROOT, "%-12s %8.1f %10.1f %10.3f %7.2fx%n",
-          model, ours, zlib, (double) size / input.length, zlib / ours);
+      double zlib = mbPerSecond(
+          input,
+          () -> new DeflaterOutputStream(
+              OutputStream.nullOutputStream(), new Deflater(model.level(), true), 64 * 1024));
+      System.out.printf(
+          Locale.ROOT,
+          "%-12s %8.1f %10.1f %10.3f %7.2fx%n",
+          model,
+          ours,
+          zlib,
+          (double) size / input.length,
+          zlib / ours);
     }
   }
 
@@ -98,7 +108,8 @@ public final class DeflateBenchmark {
 
   private static byte[] tarOfDocs(int mib) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("tar", "--sort=name", "-cf", "-", "-C", "/usr/share/doc", ".")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
     byte[] data;
     try (InputStream in = p.getInputStream()) {
       data = in.readNBytes(mib << 20);

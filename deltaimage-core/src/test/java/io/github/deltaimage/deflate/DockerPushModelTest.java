@@ -35,10 +35,12 @@ class DockerPushModelTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
-  void aLayerDockerPushCompressesIsGoGzipAtTheDefaultLevelAndIsRebuiltWithItsDigest() throws Exception {
+  void aLayerDockerPushCompressesIsGoGzipAtTheDefaultLevelAndIsRebuiltWithItsDigest()
+      throws Exception {
     String docker = TestServices.tool("docker");
     TestServices.dockerHost();
     String registry = TestServices.registry();
@@ -57,7 +59,9 @@ class DockerPushModelTest {
       Processes.ok(dir, docker, "push", name + ":" + tag);
       List<Path> blobs = fetchLayerBlobs(registry, "deltaimage-test/deflate-push", tag);
       assertEquals(1, blobs.size());
-      assertIdentifiedAndRebuilt(decompressed(blobs.get(0)), blobs.get(0),
+      assertIdentifiedAndRebuilt(
+          decompressed(blobs.get(0)),
+          blobs.get(0),
           new DeflateModel(DeflateModel.Family.GO_FLATE, 6));
     } finally {
       Processes.run(dir, List.of(docker, "rmi", name + ":" + tag));
@@ -86,18 +90,23 @@ class DockerPushModelTest {
     }
   }
 
-  private List<Path> fetchLayerBlobs(String registry, String repository, String tag) throws Exception {
+  private List<Path> fetchLayerBlobs(String registry, String repository, String tag)
+      throws Exception {
     HttpRequest manifestRequest = HttpRequest.newBuilder(
             URI.create("http://" + registry + "/v2/" + repository + "/manifests/" + tag))
-        .header("Accept", "application/vnd.docker.distribution.manifest.v2+json").build();
-    HttpResponse<byte[]> manifest = HTTP.send(manifestRequest, HttpResponse.BodyHandlers.ofByteArray());
+        .header("Accept", "application/vnd.docker.distribution.manifest.v2+json")
+        .build();
+    HttpResponse<byte[]> manifest =
+        HTTP.send(manifestRequest, HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, manifest.statusCode(), new String(manifest.body()));
     List<Path> blobs = new ArrayList<>();
     for (JsonNode layer : JSON.readTree(manifest.body()).path("layers")) {
       String digest = layer.path("digest").asText();
       Path blob = dir.resolve(digest.replace(':', '-') + ".gz");
       HttpResponse<Path> response = HTTP.send(
-          HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/" + repository + "/blobs/" + digest)).build(),
+          HttpRequest.newBuilder(
+                  URI.create("http://" + registry + "/v2/" + repository + "/blobs/" + digest))
+              .build(),
           HttpResponse.BodyHandlers.ofFile(blob));
       assertEquals(200, response.statusCode());
       assertEquals(digest, "sha256:" + sha256(blob), "the registry's blob matches its digest");
@@ -108,7 +117,8 @@ class DockerPushModelTest {
 
   private static Path decompressed(Path gz) throws Exception {
     Path tar = gz.resolveSibling(gz.getFileName() + ".tar");
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(gz)); OutputStream out = Files.newOutputStream(tar)) {
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(gz));
+        OutputStream out = Files.newOutputStream(tar)) {
       in.transferTo(out);
     }
     return tar;

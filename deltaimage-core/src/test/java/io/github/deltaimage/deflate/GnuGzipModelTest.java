@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GnuGzipModelTest {
 
-  @TempDir static Path dir;
+  @TempDir
+  static Path dir;
+
   private String gzip;
   private Path tar;
   private Path generated;
@@ -39,13 +41,16 @@ class GnuGzipModelTest {
   @ParameterizedTest(name = "gzip -{0}n")
   @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9})
   void aRealTarGzippedAtEachLevelIsIdentifiedAndRebuiltExactly(int level) throws Exception {
-    assertIdentifiedAndRebuilt(tar, gnuGzip(tar, level), new DeflateModel(DeflateModel.Family.GNU_GZIP, level));
+    assertIdentifiedAndRebuilt(
+        tar, gnuGzip(tar, level), new DeflateModel(DeflateModel.Family.GNU_GZIP, level));
   }
 
   @ParameterizedTest(name = "gzip -{0}n")
   @ValueSource(ints = {1, 6, 9})
   void generatedDataWithIncompressibleRunsIsRebuiltExactly(int level) throws Exception {
-    assertIdentifiedAndRebuilt(generated, gnuGzip(generated, level),
+    assertIdentifiedAndRebuilt(
+        generated,
+        gnuGzip(generated, level),
         new DeflateModel(DeflateModel.Family.GNU_GZIP, level));
   }
 
@@ -68,25 +73,36 @@ class GnuGzipModelTest {
     // Man pages and changelogs, compressed by dh_compress with gzip -9n.
     String rootfs = System.getenv("DELTAIMAGE_TEST_ROOTFS_OLD");
     Path root = rootfs != null && Files.isDirectory(Path.of(rootfs, "usr/share/man"))
-        ? Path.of(rootfs, "usr/share") : Path.of("/usr/share");
+        ? Path.of(rootfs, "usr/share")
+        : Path.of("/usr/share");
     List<Path> files;
     try (Stream<Path> walk = Files.walk(root)) {
       files = walk.filter(p -> p.getFileName().toString().endsWith(".gz"))
           .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-          .sorted().limit(150).collect(Collectors.toList());
+          .sorted()
+          .limit(150)
+          .collect(Collectors.toList());
     }
     assertTrue(files.size() >= 50, "too few .gz files under " + root);
     for (Path gz : files) {
       Optional<GzipRecipe> recipe = GzipIdentifier.identify(gz);
       assertTrue(recipe.isPresent(), "no model rebuilds " + gz);
-      assertEquals(new DeflateModel(DeflateModel.Family.GNU_GZIP, 9), recipe.get().model(), gz.toString());
+      assertEquals(
+          new DeflateModel(DeflateModel.Family.GNU_GZIP, 9), recipe.get().model(), gz.toString());
     }
   }
 
   private Path gnuGzip(Path input, int level) {
     Path gz = input.resolveSibling(input.getFileName() + ".gnu" + level + ".gz");
     // gzip reads the regular file itself, as it does for man pages and changelogs.
-    Processes.ok(dir, "sh", "-c", "\"$0\" -" + level + " -n -c \"$1\" > \"$2\"", gzip, input.toString(), gz.toString());
+    Processes.ok(
+        dir,
+        "sh",
+        "-c",
+        "\"$0\" -" + level + " -n -c \"$1\" > \"$2\"",
+        gzip,
+        input.toString(),
+        gz.toString());
     return gz;
   }
 }

@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GoGzipModelTest {
 
-  @TempDir static Path dir;
+  @TempDir
+  static Path dir;
+
   private Path gzipper;
   private Path tar;
   private Path generated;
@@ -43,9 +45,11 @@ class GoGzipModelTest {
 
   @ParameterizedTest(name = "level {0}")
   @ValueSource(ints = {1, 6, 9})
-  void generatedDataWithIncompressibleRunsOverOneMebibyteIsRebuiltExactly(int level) throws Exception {
+  void generatedDataWithIncompressibleRunsOverOneMebibyteIsRebuiltExactly(int level)
+      throws Exception {
     Path gz = goGzip(generated, level);
-    assertIdentifiedAndRebuilt(generated, gz, new DeflateModel(DeflateModel.Family.GO_FLATE, level));
+    assertIdentifiedAndRebuilt(
+        generated, gz, new DeflateModel(DeflateModel.Family.GO_FLATE, level));
   }
 
   @ParameterizedTest(name = "level {0}")
@@ -61,12 +65,15 @@ class GoGzipModelTest {
   void theDefaultLevelIsTriedFirstAndAWrongLevelStopsEarly() throws Exception {
     Path gz = goGzip(tar, -1);
     byte[] header = Files.readAllBytes(gz);
-    assertEquals(new DeflateModel(DeflateModel.Family.GO_FLATE, 6),
+    assertEquals(
+        new DeflateModel(DeflateModel.Family.GO_FLATE, 6),
         GzipIdentifier.candidates(java.util.Arrays.copyOf(header, 10)).get(0));
     // A wrong level must stop at the first differing byte, not read the whole file.
     CountingInputStream expected = new CountingInputStream(Files.newInputStream(gz));
-    GzipRecipe wrong = new GzipRecipe(new DeflateModel(DeflateModel.Family.GO_FLATE, 5), java.util.Arrays.copyOf(header, 10));
-    assertThat(GzipIdentifier.reproduces(wrong, () -> Files.newInputStream(tar), expected)).isFalse();
+    GzipRecipe wrong = new GzipRecipe(
+        new DeflateModel(DeflateModel.Family.GO_FLATE, 5), java.util.Arrays.copyOf(header, 10));
+    assertThat(GzipIdentifier.reproduces(wrong, () -> Files.newInputStream(tar), expected))
+        .isFalse();
     assertThat(expected.count).isLessThan(Files.size(gz) / 4);
   }
 
@@ -76,7 +83,8 @@ class GoGzipModelTest {
     return gz;
   }
 
-  static void assertIdentifiedAndRebuilt(Path content, Path gz, DeflateModel expected) throws Exception {
+  static void assertIdentifiedAndRebuilt(Path content, Path gz, DeflateModel expected)
+      throws Exception {
     Optional<GzipRecipe> found = GzipIdentifier.identify(gz);
     assertTrue(found.isPresent(), "no model rebuilds " + gz.getFileName());
     if (expected != null) {
@@ -85,7 +93,8 @@ class GoGzipModelTest {
     GzipRecipe stored = GzipRecipe.parse(found.get().toString());
     assertEquals(found.get(), stored);
     ByteArrayOutputStream rebuilt = new ByteArrayOutputStream();
-    try (InputStream in = Files.newInputStream(content); OutputStream out = stored.newGzipStream(rebuilt)) {
+    try (InputStream in = Files.newInputStream(content);
+        OutputStream out = stored.newGzipStream(rebuilt)) {
       in.transferTo(out);
     }
     assertArrayEquals(Files.readAllBytes(gz), rebuilt.toByteArray(), "rebuilt " + gz.getFileName());

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The identification API and the recipe's text form, with inputs no model wrote. */
 class GzipIdentifierTest {
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void aRecipeSurvivesItsTextForm() {
@@ -26,13 +27,16 @@ class GzipIdentifierTest {
     GzipRecipe recipe = new GzipRecipe(new DeflateModel(DeflateModel.Family.GNU_GZIP, 9), header);
     assertThat(recipe.toString()).isEqualTo("gnu-gzip:9/1f8b08080102030402036100");
     assertThat(GzipRecipe.parse(recipe.toString())).isEqualTo(recipe);
-    assertThat(DeflateModel.parse("pgzip:5")).isEqualTo(new DeflateModel(DeflateModel.Family.PGZIP, 5));
+    assertThat(DeflateModel.parse("pgzip:5"))
+        .isEqualTo(new DeflateModel(DeflateModel.Family.PGZIP, 5));
   }
 
   @Test
   void badRecipeTextSaysWhatIsWrong() {
-    assertThatThrownBy(() -> GzipRecipe.parse("go-flate:6")).hasMessageContaining("MODEL/HEADER-HEX");
-    assertThatThrownBy(() -> GzipRecipe.parse("brotli:6/1f8b0800000000000003")).hasMessageContaining("unknown");
+    assertThatThrownBy(() -> GzipRecipe.parse("go-flate:6"))
+        .hasMessageContaining("MODEL/HEADER-HEX");
+    assertThatThrownBy(() -> GzipRecipe.parse("brotli:6/1f8b0800000000000003"))
+        .hasMessageContaining("unknown");
     assertThatThrownBy(() -> GzipRecipe.parse("zlib:6/zz")).hasMessageContaining("not hex");
     assertThatThrownBy(() -> DeflateModel.parse("zlib:11")).hasMessageContaining("1..9");
     assertThatThrownBy(() -> DeflateModel.parse("pgzip:9")).hasMessageContaining("level 5 only");
@@ -48,7 +52,8 @@ class GzipIdentifierTest {
   void aCorruptGzipFileHasNoRecipe() throws Exception {
     byte[] gz = gzip(RealProducers.generated(dir, "data", 200_000, 9));
     byte[] truncated = Arrays.copyOf(gz, gz.length / 2);
-    assertThat(GzipIdentifier.identify(Files.write(dir.resolve("truncated.gz"), truncated))).isEmpty();
+    assertThat(GzipIdentifier.identify(Files.write(dir.resolve("truncated.gz"), truncated)))
+        .isEmpty();
   }
 
   @Test
@@ -71,8 +76,16 @@ class GzipIdentifierTest {
     crc.update(content);
     long c = crc.getValue();
     int n = content.length;
-    file.write(new byte[] {(byte) c, (byte) (c >> 8), (byte) (c >> 16), (byte) (c >> 24),
-        (byte) n, (byte) (n >> 8), (byte) (n >> 16), (byte) (n >> 24)});
+    file.write(new byte[] {
+      (byte) c,
+      (byte) (c >> 8),
+      (byte) (c >> 16),
+      (byte) (c >> 24),
+      (byte) n,
+      (byte) (n >> 8),
+      (byte) (n >> 16),
+      (byte) (n >> 24)
+    });
     Files.write(gz, file.toByteArray());
     assertThat(GzipIdentifier.identify(gz)).isEmpty();
   }
@@ -84,8 +97,10 @@ class GzipIdentifierTest {
     try (OutputStream out = new DeflaterOutputStream(raw, new Deflater(9, true))) {
       out.write(content);
     }
-    java.util.Optional<DeflateModel> model = GzipIdentifier.identifyDeflate(() -> new ByteArrayInputStream(content),
-        () -> new ByteArrayInputStream(raw.toByteArray()), GzipIdentifier.allModels());
+    java.util.Optional<DeflateModel> model = GzipIdentifier.identifyDeflate(
+        () -> new ByteArrayInputStream(content),
+        () -> new ByteArrayInputStream(raw.toByteArray()),
+        GzipIdentifier.allModels());
     // Several models may write the same bytes for a small input; any of them will do.
     assertThat(model).isPresent();
     ByteArrayOutputStream rebuilt = new ByteArrayOutputStream();

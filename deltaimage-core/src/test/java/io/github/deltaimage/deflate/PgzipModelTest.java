@@ -20,7 +20,9 @@ class PgzipModelTest {
 
   private static final DeflateModel PGZIP = new DeflateModel(DeflateModel.Family.PGZIP, 5);
 
-  @TempDir static Path dir;
+  @TempDir
+  static Path dir;
+
   private Path gzipper;
 
   @BeforeAll

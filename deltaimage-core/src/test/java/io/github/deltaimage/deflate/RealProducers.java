@@ -41,7 +41,8 @@ final class RealProducers {
     }
     Path binary = dir.resolve("gzipper");
     ProcessBuilder pb = new ProcessBuilder(go, "build", "-o", binary.toString(), source.toString())
-        .directory(dir.toFile()).redirectErrorStream(true);
+        .directory(dir.toFile())
+        .redirectErrorStream(true);
     Map<String, String> env = pb.environment();
     // Debian ships Go libraries as GOPATH sources, not as modules.
     env.put("GO111MODULE", "off");
@@ -58,7 +59,8 @@ final class RealProducers {
 
   private static Path goCache(Path dir) throws IOException {
     String cache = System.getenv("DELTAIMAGE_CACHE");
-    Path path = cache != null && !cache.isBlank() ? Path.of(cache, "go-build") : dir.resolve("go-build");
+    Path path =
+        cache != null && !cache.isBlank() ? Path.of(cache, "go-build") : dir.resolve("go-build");
     Files.createDirectories(path);
     return path;
   }
@@ -67,7 +69,10 @@ final class RealProducers {
   static void pipe(Path in, Path out, String... command) throws IOException, InterruptedException {
     Path err = Files.createTempFile(out.getParent(), "stderr", ".txt");
     Process p = new ProcessBuilder(command)
-        .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        .redirectInput(in.toFile())
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .start();
     int exit = p.waitFor();
     if (exit != 0) {
       fail(String.join(" ", command) + " exited " + exit + ": " + Files.readString(err));
@@ -81,11 +86,15 @@ final class RealProducers {
    */
   static Path realTar(Path dir, String name, long limit) throws IOException, InterruptedException {
     String rootfs = System.getenv("DELTAIMAGE_TEST_ROOTFS_OLD");
-    Path from = rootfs != null && Files.isDirectory(Path.of(rootfs)) ? Path.of(rootfs) : Path.of("/usr/share/doc");
+    Path from = rootfs != null && Files.isDirectory(Path.of(rootfs))
+        ? Path.of(rootfs)
+        : Path.of("/usr/share/doc");
     Path tar = dir.resolve(name);
     Process p = new ProcessBuilder("tar", "--sort=name", "-cf", "-", "-C", from.toString(), ".")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    try (InputStream in = p.getInputStream(); OutputStream out = Files.newOutputStream(tar)) {
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    try (InputStream in = p.getInputStream();
+        OutputStream out = Files.newOutputStream(tar)) {
       byte[] buffer = new byte[64 * 1024];
       long left = limit;
       int n;
@@ -107,8 +116,24 @@ final class RealProducers {
    */
   static Path generated(Path dir, String name, int size, long seed) throws IOException {
     Random random = new Random(seed);
-    String[] words = {"layer", "image", "delta", "the", "of", "manifest", "config", "blob", "sha256:",
-        "usr/share/doc/", "\n", "    ", "{\"a\":", "0123456789", "copyright", "GNU General Public License"};
+    String[] words = {
+      "layer",
+      "image",
+      "delta",
+      "the",
+      "of",
+      "manifest",
+      "config",
+      "blob",
+      "sha256:",
+      "usr/share/doc/",
+      "\n",
+      "    ",
+      "{\"a\":",
+      "0123456789",
+      "copyright",
+      "GNU General Public License"
+    };
     byte[] data = new byte[size];
     int i = 0;
     while (i < size) {
@@ -143,7 +168,8 @@ final class RealProducers {
     List<Path> files = new ArrayList<>();
     files.add(Files.write(dir.resolve("empty"), new byte[0]));
     files.add(Files.write(dir.resolve("one-byte"), new byte[] {42}));
-    files.add(Files.write(dir.resolve("short-text"), "hello hello hello, deflate\n".repeat(7).getBytes()));
+    files.add(Files.write(
+        dir.resolve("short-text"), "hello hello hello, deflate\n".repeat(7).getBytes()));
     files.add(generated(dir, "block-minus-one", 65534, 7));
     files.add(generated(dir, "block-plus-one", 65536, 8));
     return files;

@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ZlibModelTest {
 
-  @TempDir static Path dir;
+  @TempDir
+  static Path dir;
+
   private Path tar;
   private Path generated;
 
@@ -54,13 +56,15 @@ class ZlibModelTest {
   @Test
   void aGzipOutputStreamFileIsIdentifiedAsZlibAndRebuilt() throws Exception {
     Path gz = dir.resolve("jdk.gz");
-    try (InputStream in = Files.newInputStream(tar); OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+    try (InputStream in = Files.newInputStream(tar);
+        OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
       in.transferTo(out);
     }
     assertIdentifiedAndRebuilt(tar, gz, new DeflateModel(DeflateModel.Family.ZLIB, 6));
   }
 
-  private static void assertSameAsJavaUtilZip(Path input, int level, int writeSize) throws Exception {
+  private static void assertSameAsJavaUtilZip(Path input, int level, int writeSize)
+      throws Exception {
     byte[] data = Files.readAllBytes(input);
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     Deflater deflater = new Deflater(level, true);
@@ -72,9 +76,11 @@ class ZlibModelTest {
       deflater.end();
     }
     ByteArrayOutputStream actual = new ByteArrayOutputStream();
-    try (OutputStream out = new DeflateModel(DeflateModel.Family.ZLIB, level).newDeflateStream(actual)) {
+    try (OutputStream out =
+        new DeflateModel(DeflateModel.Family.ZLIB, level).newDeflateStream(actual)) {
       out.write(data);
     }
-    assertArrayEquals(expected.toByteArray(), actual.toByteArray(), input.getFileName() + " at level " + level);
+    assertArrayEquals(
+        expected.toByteArray(), actual.toByteArray(), input.getFileName() + " at level " + level);
   }
 }

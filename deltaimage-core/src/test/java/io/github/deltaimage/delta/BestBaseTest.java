@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.DeltaOptions;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.copy.CopyResult;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.testing.SyntheticImages;
 import io.github.deltaimage.testing.TestServices;
+import io.github.deltaimage.transport.CopyOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,12 +44,18 @@ class BestBaseTest {
     return text.substring(0, length);
   }
 
-  private static final Map<String, String> BASE = Map.of("etc/os-release", "ID=synthetic\n", "bin/sh", noise(1, 40_000));
+  private static final Map<String, String> BASE =
+      Map.of("etc/os-release", "ID=synthetic\n", "bin/sh", noise(1, 40_000));
 
   /** The release the target is: three application files. */
   private static Map<String, String> targetApp() {
-    return Map.of("opt/app/core.jar", noise(10, 150_000), "opt/app/lib.jar", noise(11, 150_000),
-        "opt/app/main.jar", noise(12, 150_000));
+    return Map.of(
+        "opt/app/core.jar",
+        noise(10, 150_000),
+        "opt/app/lib.jar",
+        noise(11, 150_000),
+        "opt/app/main.jar",
+        noise(12, 150_000));
   }
 
   /** {@code kept} of the target's files unchanged, the rest replaced by unrelated content. */
@@ -70,18 +76,28 @@ class BestBaseTest {
   }
 
   @Test
-  void ofThreeCandidatesTheChosenBaseGivesTheSmallestOfTheThreeDeltasAndRestoresTheTarget() throws IOException {
+  void ofThreeCandidatesTheChosenBaseGivesTheSmallestOfTheThreeDeltasAndRestoresTheTarget()
+      throws IOException {
     String target = oci("target", targetApp());
     // Given worst first, so the order of the list cannot be what picks the winner.
-    List<String> candidates = List.of(oci("far", candidateApp(0, 100)), oci("near", candidateApp(2, 200)),
+    List<String> candidates = List.of(
+        oci("far", candidateApp(0, 100)),
+        oci("near", candidateApp(2, 200)),
         oci("middle", candidateApp(1, 300)));
 
     String delta = "oci:" + temp.resolve("delta") + ":best";
-    BaseChoice choice = DeltaImage.diffImagesFromBestBase(candidates, target, delta, false, OPTIONS, COPY);
+    BaseChoice choice =
+        DeltaImage.diffImagesFromBestBase(candidates, target, delta, false, OPTIONS, COPY);
 
     List<Long> encodedAlone = new ArrayList<>();
     for (int i = 0; i < candidates.size(); i++) {
-      encodedAlone.add(DeltaImage.diffImages(candidates.get(i), target, "oci:" + temp.resolve("each" + i) + ":d", false, OPTIONS, COPY)
+      encodedAlone.add(DeltaImage.diffImages(
+              candidates.get(i),
+              target,
+              "oci:" + temp.resolve("each" + i) + ":d",
+              false,
+              OPTIONS,
+              COPY)
           .deltaBytes());
     }
     long smallest = encodedAlone.stream().mapToLong(Long::longValue).min().orElseThrow();
@@ -92,51 +108,71 @@ class BestBaseTest {
     assertThat(encodedAlone.stream().filter(size -> size > smallest)).hasSize(2);
 
     // The estimate ranks by what is left to carry: 3, 1 and 2 files of 150 kB.
-    assertThat(choice.candidates()).extracting(BaseChoice.Candidate::neededBytes).containsExactly(450_000L, 150_000L, 300_000L);
-    assertThat(choice.candidates()).extracting(BaseChoice.Candidate::sharedLayers).containsOnly(1);
-    assertThat(choice.candidates().stream().filter(BaseChoice.Candidate::encoded)).hasSize(2);
-    assertThat(choice.candidates().get(0).encoded()).as("the worst estimate is not encoded").isFalse();
-    assertThat(choice.summary().notes().get(0)).startsWith("base " + candidates.get(1) + " chosen").contains("smaller than against "
-        + candidates.get(2));
+    assertThat(choice.candidates())
+        .extracting(BaseChoice.Candidate::neededBytes)
+        .containsExactly(450_000L, 150_000L, 300_000L);
+    assertThat(choice.candidates())
+        .extracting(BaseChoice.Candidate::sharedLayers)
+        .containsOnly(1);
+    assertThat(choice.candidates().stream().filter(BaseChoice.Candidate::encoded))
+        .hasSize(2);
+    assertThat(choice.candidates().get(0).encoded())
+        .as("the worst estimate is not encoded")
+        .isFalse();
+    assertThat(choice.summary().notes().get(0))
+        .startsWith("base " + candidates.get(1) + " chosen")
+        .contains("smaller than against " + candidates.get(2));
 
     // The delta records the winner as its source, and applies as any delta does.
-    assertThat(DeltaImage.inspectImage(delta, OPTIONS, COPY).sourceImageId()).isEqualTo(choice.candidates().get(1).imageId());
-    ImageDeltaSummary restored = DeltaImage.applyImages(delta, "oci:" + temp.resolve("restored") + ":1", Optional.empty(), OPTIONS, COPY);
+    assertThat(DeltaImage.inspectImage(delta, OPTIONS, COPY).sourceImageId())
+        .isEqualTo(choice.candidates().get(1).imageId());
+    ImageDeltaSummary restored = DeltaImage.applyImages(
+        delta, "oci:" + temp.resolve("restored") + ":1", Optional.empty(), OPTIONS, COPY);
     assertThat(restored.targetImageId()).isEqualTo(choice.summary().targetImageId());
-    assertThat(restored.layers()).extracting(ImageDeltaSummary.LayerSummary::diffId)
-        .containsExactlyElementsOf(choice.summary().layers().stream().map(ImageDeltaSummary.LayerSummary::diffId).toList());
+    assertThat(restored.layers())
+        .extracting(ImageDeltaSummary.LayerSummary::diffId)
+        .containsExactlyElementsOf(choice.summary().layers().stream()
+            .map(ImageDeltaSummary.LayerSummary::diffId)
+            .toList());
   }
 
   @Test
   void theLastReleasesOfARegistryRepositoryAreTheCandidatesWhenAsked() throws IOException {
-    String repository = TestServices.registry() + "/bestbase-" + Long.toHexString(System.nanoTime()) + "/app";
+    String repository =
+        TestServices.registry() + "/bestbase-" + Long.toHexString(System.nanoTime()) + "/app";
     ImageCopy.copy(oci("v1-9", candidateApp(1, 300)), "docker://" + repository + ":1.9", COPY);
     ImageCopy.copy(oci("v1-10", candidateApp(2, 200)), "docker://" + repository + ":1.10", COPY);
     ImageCopy.copy(oci("v1-8", candidateApp(0, 100)), "docker://" + repository + ":1.8", COPY);
-    CopyResult target = ImageCopy.copy(oci("target", targetApp()), "docker://" + repository + ":1.11", COPY);
+    CopyResult target =
+        ImageCopy.copy(oci("target", targetApp()), "docker://" + repository + ":1.11", COPY);
     ImageCopy.copy(oci("later", targetApp()), "docker://" + repository + ":2.0", COPY);
     ImageCopy.copy(oci("delta-tag", targetApp()), "docker://" + repository + ":1.10-delta", COPY);
 
     List<String> lastTwo = DeltaImage.previousTags("docker://" + repository + ":1.11", 2, COPY);
-    assertThat(lastTwo).containsExactly("docker://" + repository + ":1.9", "docker://" + repository + ":1.10");
+    assertThat(lastTwo)
+        .containsExactly("docker://" + repository + ":1.9", "docker://" + repository + ":1.10");
 
     String delta = "docker://" + repository + ":1.11-delta";
-    BaseChoice choice = DeltaImage.diffImagesFromBestBase(lastTwo, "docker://" + repository + ":1.11", delta, false, OPTIONS, COPY);
+    BaseChoice choice = DeltaImage.diffImagesFromBestBase(
+        lastTwo, "docker://" + repository + ":1.11", delta, false, OPTIONS, COPY);
     assertThat(choice.chosen().toString()).isEqualTo("docker://" + repository + ":1.10");
-    ImageDeltaSummary restored = DeltaImage.applyImages(delta, "oci:" + temp.resolve("restored") + ":1", Optional.empty(), OPTIONS, COPY);
+    ImageDeltaSummary restored = DeltaImage.applyImages(
+        delta, "oci:" + temp.resolve("restored") + ":1", Optional.empty(), OPTIONS, COPY);
     assertThat(restored.targetImageId()).isEqualTo(target.imageId());
   }
 
   @Test
   void theLastTagsAreRefusedForAnImageThatIsNotInARegistry() throws IOException {
     String target = oci("target", targetApp());
-    assertThatThrownBy(() -> DeltaImage.previousTags(target, 3, COPY)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> DeltaImage.previousTags(target, 3, COPY))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("name the candidate sources one by one");
   }
 
   @Test
   void releaseTagsOrderAsVersionsNotAsText() {
-    List<String> tags = List.of("1.10", "1.9", "1.2", "1.10-delta", "latest", "1.11", "1.9.1", "2.0");
+    List<String> tags =
+        List.of("1.10", "1.9", "1.2", "1.10-delta", "latest", "1.11", "1.9.1", "2.0");
     assertThat(ReleaseTags.before(tags, "1.11", 3)).containsExactly("1.9", "1.9.1", "1.10");
     assertThat(ReleaseTags.before(tags, "1.2", 3)).isEmpty();
   }

@@ -37,27 +37,39 @@ final class DeltaTampering {
     ObjectNode index = (ObjectNode) JSON.readTree(layout.resolve("index.json").toFile());
     ObjectNode entry = null;
     for (JsonNode m : index.get("manifests")) {
-      if (tag.equals(m.path("annotations").path("org.opencontainers.image.ref.name").asText())) {
+      if (tag.equals(
+          m.path("annotations").path("org.opencontainers.image.ref.name").asText())) {
         entry = (ObjectNode) m;
       }
     }
     if (entry == null) {
       throw new IllegalArgumentException("no tag " + tag + " in " + layout);
     }
-    ObjectNode manifest = (ObjectNode) JSON.readTree(blob(blobs, entry.get("digest").asText()).toFile());
+    ObjectNode manifest =
+        (ObjectNode) JSON.readTree(blob(blobs, entry.get("digest").asText()).toFile());
     ArrayNode layers = (ArrayNode) manifest.get("layers");
     ObjectNode last = (ObjectNode) layers.get(layers.size() - 1);
 
     Path work = Files.createTempDirectory(layout.toAbsolutePath().getParent(), "tamper-");
     Path tree = Files.createDirectories(work.resolve("tree"));
     Path tar = work.resolve("layer.tar");
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(blob(blobs, last.get("digest").asText())))) {
+    try (InputStream in =
+        new GZIPInputStream(Files.newInputStream(blob(blobs, last.get("digest").asText())))) {
       Files.copy(in, tar);
     }
     Processes.ok(tree, "tar", "-xf", tar.toString());
     change.apply(tree.resolve("__deltaimage__.delta"));
     Files.delete(tar);
-    Processes.ok(tree, "tar", "-cf", tar.toString(), "--sort=name", "--owner=0", "--group=0", "--mtime=@0", ".");
+    Processes.ok(
+        tree,
+        "tar",
+        "-cf",
+        tar.toString(),
+        "--sort=name",
+        "--owner=0",
+        "--group=0",
+        "--mtime=@0",
+        ".");
     byte[] tarBytes = Files.readAllBytes(tar);
     Path gz = work.resolve("layer.tar.gz");
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
@@ -69,7 +81,8 @@ final class DeltaTampering {
     last.put("size", gzBytes.length);
 
     ObjectNode configDescriptor = (ObjectNode) manifest.get("config");
-    ObjectNode config = (ObjectNode) JSON.readTree(blob(blobs, configDescriptor.get("digest").asText()).toFile());
+    ObjectNode config = (ObjectNode)
+        JSON.readTree(blob(blobs, configDescriptor.get("digest").asText()).toFile());
     ArrayNode diffIds = (ArrayNode) config.get("rootfs").get("diff_ids");
     diffIds.set(diffIds.size() - 1, Digest.sha256(tarBytes).toString());
     byte[] configBytes = JSON.writeValueAsBytes(config);

@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.DeltaOptions;
-import io.github.deltaimage.transport.CopyOptions;
+import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.reference.ImageReference;
-import io.github.deltaimage.transport.Transports;
-import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.testing.Processes;
 import io.github.deltaimage.testing.TestServices;
 import io.github.deltaimage.testing.Trees;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.ImageSource;
+import io.github.deltaimage.transport.Transports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,10 +57,12 @@ class DockerPushedPairTest {
     oldRef = push(LOCAL_OLD, "deltaimage-test/pushed:1");
     newRef = push(LOCAL_NEW, "deltaimage-test/pushed:2");
     target = image(newRef);
-    assertThat(target.layers().get(0).blobDigest()).as("both releases share the pushed base blob")
+    assertThat(target.layers().get(0).blobDigest())
+        .as("both releases share the pushed base blob")
         .isEqualTo(image(oldRef).layers().get(0).blobDigest());
     linkedDelta = "docker://" + registry + "/deltaimage-test/pushed:1-to-2";
-    ImageDeltaSummary diff = DeltaImage.diffImages(oldRef, newRef, linkedDelta, false, OPTIONS, COPY);
+    ImageDeltaSummary diff =
+        DeltaImage.diffImages(oldRef, newRef, linkedDelta, false, OPTIONS, COPY);
     assertThat(diff.layers().get(0).fromSource()).isTrue();
   }
 
@@ -68,8 +70,10 @@ class DockerPushedPairTest {
     Path context = Files.createDirectories(shared.resolve("context-" + release));
     Trees.write(context.resolve("app/lib/app.bin"), Trees.edited(Trees.bytes(7, 400_000), release));
     Trees.write(context.resolve("app/version"), ("release " + release + "\n").getBytes());
-    Files.writeString(context.resolve("Dockerfile"), "FROM deltaimage-test/debian:new\n"
-        + "COPY app /opt/app\nRUN echo built " + release + " > /opt/app/built\nCMD [\"cat\", \"/opt/app/version\"]\n");
+    Files.writeString(
+        context.resolve("Dockerfile"),
+        "FROM deltaimage-test/debian:new\n" + "COPY app /opt/app\nRUN echo built " + release
+            + " > /opt/app/built\nCMD [\"cat\", \"/opt/app/version\"]\n");
     Processes.ok(context, "env", "DOCKER_BUILDKIT=0", "docker", "build", "-q", "-t", tag, ".");
   }
 
@@ -89,24 +93,30 @@ class DockerPushedPairTest {
   }
 
   private static String imageId(String daemonRef) {
-    return Processes.ok(null, "docker", "image", "inspect", "--format", "{{.Id}}", daemonRef).strip();
+    return Processes.ok(null, "docker", "image", "inspect", "--format", "{{.Id}}", daemonRef)
+        .strip();
   }
 
   @Test
   void intoTheRegistryTheManifestDigestIsTheTargetsAndDockerPullsItByThatDigest() {
     String restored = "docker://" + registry + "/deltaimage-test/pushed-restored:2";
-    ImageDeltaSummary apply = DeltaImage.applyImages(linkedDelta, restored, Optional.empty(), OPTIONS, COPY);
+    ImageDeltaSummary apply =
+        DeltaImage.applyImages(linkedDelta, restored, Optional.empty(), OPTIONS, COPY);
     assertThat(apply.targetImageId()).isEqualTo(target.configDigest());
-    assertThat(apply.manifestExact()).as("Go's gzip, as docker push wrote it, is rebuilt blob for blob: " + apply.notes())
+    assertThat(apply.manifestExact())
+        .as("Go's gzip, as docker push wrote it, is rebuilt blob for blob: " + apply.notes())
         .isTrue();
     assertThat(apply.manifestDigest()).isEqualTo(target.manifestDigest().orElseThrow());
     Image back = image(restored);
     assertThat(back.configDigest()).isEqualTo(target.configDigest());
     assertThat(back.layers()).isEqualTo(target.layers());
-    String config = Processes.ok(null, "skopeo", "inspect", "--tls-verify=false", "--config", "--raw", restored);
-    assertThat(Digest.sha256(config.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(target.configDigest());
+    String config = Processes.ok(
+        null, "skopeo", "inspect", "--tls-verify=false", "--config", "--raw", restored);
+    assertThat(Digest.sha256(config.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isEqualTo(target.configDigest());
 
-    String byDigest = registry + "/deltaimage-test/pushed-restored@" + target.manifestDigest().orElseThrow();
+    String byDigest =
+        registry + "/deltaimage-test/pushed-restored@" + target.manifestDigest().orElseThrow();
     Processes.ok(null, "docker", "pull", byDigest);
     assertThat(imageId(byDigest)).isEqualTo(target.configDigest().toString());
   }
@@ -116,16 +126,38 @@ class DockerPushedPairTest {
     String oldCopied = "docker://" + registry + "/deltaimage-test/skopeo-copied:1";
     String newCopied = "docker://" + registry + "/deltaimage-test/skopeo-copied:2";
     String daemon = "unix://" + TestServices.dockerHost().replaceFirst("^unix://", "");
-    Processes.ok(null, "skopeo", "copy", "--quiet", "--src-daemon-host", daemon, "--dest-tls-verify=false",
-        "docker-daemon:" + LOCAL_OLD, oldCopied);
-    Processes.ok(null, "skopeo", "copy", "--quiet", "--src-daemon-host", daemon, "--dest-tls-verify=false",
-        "docker-daemon:" + LOCAL_NEW, newCopied);
+    Processes.ok(
+        null,
+        "skopeo",
+        "copy",
+        "--quiet",
+        "--src-daemon-host",
+        daemon,
+        "--dest-tls-verify=false",
+        "docker-daemon:" + LOCAL_OLD,
+        oldCopied);
+    Processes.ok(
+        null,
+        "skopeo",
+        "copy",
+        "--quiet",
+        "--src-daemon-host",
+        daemon,
+        "--dest-tls-verify=false",
+        "docker-daemon:" + LOCAL_NEW,
+        newCopied);
     Image copied = image(newCopied);
     String delta = "docker://" + registry + "/deltaimage-test/skopeo-copied:1-to-2";
     DeltaImage.diffImages(oldCopied, newCopied, delta, false, OPTIONS, COPY);
-    ImageDeltaSummary apply = DeltaImage.applyImages(delta, "docker://" + registry + "/deltaimage-test/skopeo-restored:2",
-        Optional.empty(), OPTIONS, COPY);
-    assertThat(apply.manifestExact()).as("pgzip, as skopeo wrote it, is rebuilt blob for blob: " + apply.notes()).isTrue();
+    ImageDeltaSummary apply = DeltaImage.applyImages(
+        delta,
+        "docker://" + registry + "/deltaimage-test/skopeo-restored:2",
+        Optional.empty(),
+        OPTIONS,
+        COPY);
+    assertThat(apply.manifestExact())
+        .as("pgzip, as skopeo wrote it, is rebuilt blob for blob: " + apply.notes())
+        .isTrue();
     assertThat(apply.manifestDigest()).isEqualTo(copied.manifestDigest().orElseThrow());
   }
 
@@ -133,11 +165,17 @@ class DockerPushedPairTest {
   void intoTheDaemonTheRestoredImageHasTheTargetsIdAndRunsTheSame() {
     String restored = "deltaimage-test/pushed-restored:2";
     Processes.run(null, List.of("docker", "rmi", "-f", restored));
-    DeltaImage.applyImages(linkedDelta, "docker-daemon:" + restored, Optional.empty(), OPTIONS, COPY);
-    assertThat(imageId(restored)).isEqualTo(imageId(LOCAL_NEW)).isEqualTo(target.configDigest().toString());
-    String probe = "cat /opt/app/version /opt/app/built; sha256sum /opt/app/lib/app.bin; ls -l --time-style=full-iso /opt/app";
-    assertThat(Processes.ok(null, "docker", "run", "--rm", "--network=none", restored, "sh", "-c", probe))
-        .isEqualTo(Processes.ok(null, "docker", "run", "--rm", "--network=none", LOCAL_NEW, "sh", "-c", probe));
+    DeltaImage.applyImages(
+        linkedDelta, "docker-daemon:" + restored, Optional.empty(), OPTIONS, COPY);
+    assertThat(imageId(restored))
+        .isEqualTo(imageId(LOCAL_NEW))
+        .isEqualTo(target.configDigest().toString());
+    String probe =
+        "cat /opt/app/version /opt/app/built; sha256sum /opt/app/lib/app.bin; ls -l --time-style=full-iso /opt/app";
+    assertThat(Processes.ok(
+            null, "docker", "run", "--rm", "--network=none", restored, "sh", "-c", probe))
+        .isEqualTo(Processes.ok(
+            null, "docker", "run", "--rm", "--network=none", LOCAL_NEW, "sh", "-c", probe));
   }
 
   @Test
@@ -146,10 +184,12 @@ class DockerPushedPairTest {
     DeltaImage.applyImages(linkedDelta, oci, Optional.empty(), OPTIONS, COPY);
     Image fromLayout = image(oci);
     assertThat(fromLayout.configDigest()).isEqualTo(target.configDigest());
-    assertThat(fromLayout.layers().get(0).blobDigest()).isEqualTo(target.layers().get(0).blobDigest());
+    assertThat(fromLayout.layers().get(0).blobDigest())
+        .isEqualTo(target.layers().get(0).blobDigest());
     Processes.ok(null, "skopeo", "inspect", oci);
 
-    String archive = "docker-archive:" + temp.resolve("restored.tar") + ":deltaimage-test/pushed-restored:2";
+    String archive =
+        "docker-archive:" + temp.resolve("restored.tar") + ":deltaimage-test/pushed-restored:2";
     DeltaImage.applyImages(linkedDelta, archive, Optional.empty(), OPTIONS, COPY);
     assertThat(image(archive).configDigest()).isEqualTo(target.configDigest());
     assertThat(image(archive).diffIds()).isEqualTo(target.diffIds());
@@ -160,11 +200,14 @@ class DockerPushedPairTest {
     String delta = "oci:" + temp.resolve("unlinked") + ":d";
     DeltaImage.diffImages(oldRef, newRef, delta, true, OPTIONS, COPY);
     String restored = "docker://" + registry + "/deltaimage-test/pushed-unlinked:2";
-    ImageDeltaSummary apply = DeltaImage.applyImages(delta, restored, Optional.of(oldRef), OPTIONS, COPY);
+    ImageDeltaSummary apply =
+        DeltaImage.applyImages(delta, restored, Optional.of(oldRef), OPTIONS, COPY);
     assertThat(apply.targetImageId()).isEqualTo(target.configDigest());
     Image back = image(restored);
     assertThat(back.configDigest()).isEqualTo(target.configDigest());
     List<Digest> blobs = back.layers().stream().map(Layer::blobDigest).toList();
-    assertThat(blobs.get(0)).as("the base blob is mounted from the source's repository").isEqualTo(target.layers().get(0).blobDigest());
+    assertThat(blobs.get(0))
+        .as("the base blob is mounted from the source's repository")
+        .isEqualTo(target.layers().get(0).blobDigest());
   }
 }

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.DeltaOptions;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.event.DeltaListener;
 import io.github.deltaimage.image.Platform;
 import io.github.deltaimage.testing.SyntheticImages;
+import io.github.deltaimage.transport.CopyOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,14 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** An image apply that fails while it writes an OCI layout leaves neither a layout skeleton nor a temporary blob. */
 class FailedApplyLeavesNothingTest {
-  @TempDir Path temp;
+  @TempDir
+  Path temp;
 
   @Test
   void anApplyFailingMidWriteLeavesNoLayoutAndNoTemporaryBlobs() throws Exception {
     Path runs = Files.createDirectories(temp.resolve("runs"));
     DeltaOptions options = DeltaOptions.defaults().withTempDirectory(runs);
-    CopyOptions copy = CopyOptions.defaults().withTempParent(runs).withPlatform(Platform.parse("linux/amd64"));
-    // A shared layer that gzip cannot shrink, so that it is by far the biggest blob of the delta image
+    CopyOptions copy =
+        CopyOptions.defaults().withTempParent(runs).withPlatform(Platform.parse("linux/amd64"));
+    // A shared layer that gzip cannot shrink, so that it is by far the biggest blob of the delta
+    // image
     // (bigger than the delta layer, which apply reads before it writes).
     List<Map<String, String>> source = new ArrayList<>(SyntheticImages.threeLayers());
     java.util.Random random = new java.util.Random(7);
@@ -47,13 +50,23 @@ class FailedApplyLeavesNothingTest {
     SyntheticImages.ociLayout(temp.resolve("old"), "1", "amd64", source);
     SyntheticImages.ociLayout(temp.resolve("new"), "2", "amd64", target);
     String delta = "oci:" + temp.resolve("delta") + ":d";
-    DeltaImage.diffImages("oci:" + temp.resolve("old") + ":1", "oci:" + temp.resolve("new") + ":2", delta, false, options, copy);
+    DeltaImage.diffImages(
+        "oci:" + temp.resolve("old") + ":1",
+        "oci:" + temp.resolve("new") + ":2",
+        delta,
+        false,
+        options,
+        copy);
 
-    // The delta carries the source's layers, and apply passes the shared ones through blob for blob: damage the
-    // biggest once everything is rebuilt and verified and the output is being written, so the layout sink fails mid-copy.
+    // The delta carries the source's layers, and apply passes the shared ones through blob for
+    // blob: damage the
+    // biggest once everything is rebuilt and verified and the output is being written, so the
+    // layout sink fails mid-copy.
     Path biggest;
     try (Stream<Path> blobs = Files.list(temp.resolve("delta/blobs/sha256"))) {
-      biggest = blobs.max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
+      biggest = blobs
+          .max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length()))
+          .orElseThrow();
     }
     AtomicBoolean damaged = new AtomicBoolean();
     DeltaOptions damaging = options.withListener(new DeltaListener() {
@@ -72,7 +85,8 @@ class FailedApplyLeavesNothingTest {
     });
 
     Path out = temp.resolve("out");
-    assertThatThrownBy(() -> DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.empty(), damaging, copy))
+    assertThatThrownBy(() ->
+            DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.empty(), damaging, copy))
         .isInstanceOf(InvalidInputException.class);
     assertThat(damaged).isTrue();
     assertThat(out).doesNotExist();

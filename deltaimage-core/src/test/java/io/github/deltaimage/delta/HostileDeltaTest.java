@@ -8,11 +8,11 @@ import io.github.deltaimage.DeltaOptions;
 import io.github.deltaimage.api.DeltaImageException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.TempSpaceException;
-import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.format.image.LayerRecipe;
 import io.github.deltaimage.testing.Processes;
 import io.github.deltaimage.testing.SyntheticImages;
 import io.github.deltaimage.testing.TestEnvironment;
+import io.github.deltaimage.transport.CopyOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -69,7 +69,13 @@ class HostileDeltaTest {
     source = "oci:" + shared.resolve("images") + ":1";
     target = "oci:" + second + ":2";
     cleanDelta = shared.resolve("delta");
-    DeltaImage.diffImages(source, target, "oci:" + cleanDelta + ":d", false, DeltaOptions.defaults(), CopyOptions.defaults());
+    DeltaImage.diffImages(
+        source,
+        target,
+        "oci:" + cleanDelta + ":d",
+        false,
+        DeltaOptions.defaults(),
+        CopyOptions.defaults());
   }
 
   @AfterEach
@@ -116,22 +122,25 @@ class HostileDeltaTest {
   void aGzipLevelOutOfRangeIsACorruptDelta() throws IOException {
     tamper(parts -> {
       String json = Files.readString(parts.resolve("delta.json"));
-      Files.writeString(parts.resolve("delta.json"), json.replace("\"from\":\"recipe\"", "\"from\":\"recipe\",\"gzipLevel\":42"));
+      Files.writeString(
+          parts.resolve("delta.json"),
+          json.replace("\"from\":\"recipe\"", "\"from\":\"recipe\",\"gzipLevel\":42"));
     });
     assertRefused(InvalidInputException.class, "out-of-range values");
   }
 
   @Test
   void aRecipeCopyingBeyondTheSourceIsRefused() throws IOException {
-    tamper(parts -> writeRecipe(parts, 1, List.of(new LayerRecipe.Copy(0, 0, 1L << 40)), 0, 1L << 40));
+    tamper(
+        parts -> writeRecipe(parts, 1, List.of(new LayerRecipe.Copy(0, 0, 1L << 40)), 0, 1L << 40));
     assertRefused(InvalidInputException.class, "a copy lies outside the source layers");
   }
 
   @Test
   void aRecipeListingSixtyMillionOperationsIsRefusedBeforeItsListGrows() throws IOException {
     tamper(parts -> {
-      try (var outStream = new java.io.DataOutputStream(new DeflaterOutputStream(Files.newOutputStream(parts.resolve("layer-1.recipe")),
-          new Deflater(9, true)))) {
+      try (var outStream = new java.io.DataOutputStream(new DeflaterOutputStream(
+          Files.newOutputStream(parts.resolve("layer-1.recipe")), new Deflater(9, true)))) {
         outStream.writeInt(0x44495233);
         long count = 60_000_000L;
         while ((count & ~0x7fL) != 0) {
@@ -152,7 +161,8 @@ class HostileDeltaTest {
   void aDeclaredSizeBeyondTheFreeSpaceIsRefusedUpFrontNamingTheSpace() throws IOException {
     long huge = 100L << 30;
     tamper(parts -> writeRecipe(parts, 1, List.of(new LayerRecipe.Literal(huge)), huge, huge));
-    Throwable thrown = assertRefused(TempSpaceException.class, "needs about 107.41 GB of temporary space");
+    Throwable thrown =
+        assertRefused(TempSpaceException.class, "needs about 107.41 GB of temporary space");
     assertThat(((TempSpaceException) thrown).directory()).isNotNull();
   }
 
@@ -166,7 +176,10 @@ class HostileDeltaTest {
     Processes.ok(null, "xdelta3", "-e", "-f", "-9", zeros.toString(), bomb.toString());
     assertThat(Files.size(bomb)).as("a stream of a few hundred bytes").isLessThan(4096);
     tamper(parts -> {
-      Files.copy(bomb, parts.resolve("layer-1.literals"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          bomb,
+          parts.resolve("layer-1.literals"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       writeRecipe(parts, 1, List.of(new LayerRecipe.Literal(4096)), 4096, 4096);
     });
     assertRefused(InvalidInputException.class, "decodes to more than the 4096 bytes it declares");
@@ -199,28 +212,44 @@ class HostileDeltaTest {
 
   @Test
   void aDeeplyNestedDescriptorIsRefusedInOneLine() throws IOException {
-    tamper(parts -> Files.writeString(parts.resolve("delta.json"), "[".repeat(200_000) + "]".repeat(200_000)));
+    tamper(parts ->
+        Files.writeString(parts.resolve("delta.json"), "[".repeat(200_000) + "]".repeat(200_000)));
     assertRefused(InvalidInputException.class, "delta.json");
   }
 
   @Test
   void aSourceGivenForALinkedDeltaIsCheckedAndSaidNotToBeRead() {
-    ImageDeltaSummary apply = DeltaImage.applyImages("oci:" + delta + ":d", "oci:" + out + ":2", Optional.of(source),
-        DeltaOptions.defaults().withTempDirectory(tmp), CopyOptions.defaults());
-    assertThat(apply.notes()).anyMatch(n -> n.contains("carries its source layers") && n.contains("not read"));
+    ImageDeltaSummary apply = DeltaImage.applyImages(
+        "oci:" + delta + ":d",
+        "oci:" + out + ":2",
+        Optional.of(source),
+        DeltaOptions.defaults().withTempDirectory(tmp),
+        CopyOptions.defaults());
+    assertThat(apply.notes())
+        .anyMatch(n -> n.contains("carries its source layers") && n.contains("not read"));
 
     Path other = temp.resolve("other");
-    Throwable thrown = catchThrowable(() -> DeltaImage.applyImages("oci:" + delta + ":d", "oci:" + other + ":2",
-        Optional.of(target), DeltaOptions.defaults().withTempDirectory(tmp), CopyOptions.defaults()));
-    assertThat(thrown).isInstanceOf(InvalidInputException.class).hasMessageContaining("wrong source image");
+    Throwable thrown = catchThrowable(() -> DeltaImage.applyImages(
+        "oci:" + delta + ":d",
+        "oci:" + other + ":2",
+        Optional.of(target),
+        DeltaOptions.defaults().withTempDirectory(tmp),
+        CopyOptions.defaults()));
+    assertThat(thrown)
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("wrong source image");
     assertThat(other).doesNotExist();
   }
 
   // ---------------------------------------------------------------------------
 
   private ImageDeltaSummary apply() {
-    return DeltaImage.applyImages("oci:" + delta + ":d", "oci:" + out + ":2", Optional.empty(),
-        DeltaOptions.defaults().withTempDirectory(tmp), CopyOptions.defaults());
+    return DeltaImage.applyImages(
+        "oci:" + delta + ":d",
+        "oci:" + out + ":2",
+        Optional.empty(),
+        DeltaOptions.defaults().withTempDirectory(tmp),
+        CopyOptions.defaults());
   }
 
   private Throwable assertRefused(Class<? extends DeltaImageException> type, String words) {
@@ -242,15 +271,18 @@ class HostileDeltaTest {
     return shared.resolve("images/blobs/sha256").resolve(digest);
   }
 
-  private static void writeRecipe(Path parts, int layer, List<LayerRecipe.Op> ops, long literals, long tarSize)
+  private static void writeRecipe(
+      Path parts, int layer, List<LayerRecipe.Op> ops, long literals, long tarSize)
       throws IOException {
-    new LayerRecipe(ops, List.of(), literals, tarSize).write(parts.resolve("layer-" + layer + ".recipe"));
+    new LayerRecipe(ops, List.of(), literals, tarSize)
+        .write(parts.resolve("layer-" + layer + ".recipe"));
     Files.write(parts.resolve("layer-" + layer + ".deltas"), new byte[0]);
   }
 
   private Path smallFileSystem(String name, int megabytes) throws IOException {
     Path mount = Files.createDirectories(temp.resolve(name));
-    Processes.ok(null, "mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", mount.toString());
+    Processes.ok(
+        null, "mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", mount.toString());
     mounts.add(mount);
     return mount;
   }

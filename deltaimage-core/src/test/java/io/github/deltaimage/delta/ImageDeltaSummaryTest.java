@@ -17,42 +17,68 @@ class ImageDeltaSummaryTest {
   }
 
   private static Layer gz(String diffId, String blob, long size) {
-    return new Layer(digest(diffId), digest(blob), size, MediaTypes.DOCKER_LAYER_GZIP, Compression.GZIP);
+    return new Layer(
+        digest(diffId), digest(blob), size, MediaTypes.DOCKER_LAYER_GZIP, Compression.GZIP);
   }
 
-  private static ImageDeltaSummary diff(List<Layer> source, List<Layer> target, boolean rebuiltExact) {
+  private static ImageDeltaSummary diff(
+      List<Layer> source, List<Layer> target, boolean rebuiltExact) {
     List<ImageDeltaSummary.LayerSummary> layers = target.stream()
         .map(l -> source.stream().anyMatch(s -> s.diffId().equals(l.diffId()))
             ? new ImageDeltaSummary.LayerSummary(l.diffId(), -1, 0, true, true)
             : new ImageDeltaSummary.LayerSummary(l.diffId(), 10_000, 1_000, false, rebuiltExact))
         .toList();
-    return new ImageDeltaSummary(digest("s"), digest("t"), 0, 10_000, 2_000, layers, List.of(), digest("delta manifest"), false,
-        List.of(), 1).describingTarget(source, target, digest("target manifest"), false);
+    return new ImageDeltaSummary(
+            digest("s"),
+            digest("t"),
+            0,
+            10_000,
+            2_000,
+            layers,
+            List.of(),
+            digest("delta manifest"),
+            false,
+            List.of(),
+            1)
+        .describingTarget(source, target, digest("target manifest"), false);
   }
 
   @Test
   void sizesAreTheTargetsBlobsTheNewBlobsAndTheDeltaLayer() {
-    ImageDeltaSummary s = diff(List.of(gz("base", "base.gz", 40_000)), List.of(gz("base", "base.gz", 40_000), gz("app", "app.gz", 8_000)), true);
+    ImageDeltaSummary s = diff(
+        List.of(gz("base", "base.gz", 40_000)),
+        List.of(gz("base", "base.gz", 40_000), gz("app", "app.gz", 8_000)),
+        true);
 
     assertThat(s.targetStoredBytes()).isEqualTo(48_000);
     assertThat(s.newLayersStoredBytes()).isEqualTo(8_000);
     assertThat(s.newLayers()).isEqualTo(1);
     assertThat(s.ratio()).isEqualTo(2_000.0 / 48_000);
     assertThat(s.newLayersRatio()).isEqualTo(0.25);
-    assertThat(s.manifestExact()).as("the shared blob is kept, the new one rebuilt exactly").isTrue();
-    assertThat(SummaryText.willReproduce(s)).contains("and manifest digest " + digest("target manifest"));
-    assertThat(SummaryText.sizes(s)).isEqualTo("Target 48.0 kB (2 layer blobs, compressed); new layers 8.0 kB (1 blob the source"
-        + " does not store); delta layer 2.0 kB: 4.17 % of the target, 25.00 % of the new layers");
+    assertThat(s.manifestExact())
+        .as("the shared blob is kept, the new one rebuilt exactly")
+        .isTrue();
+    assertThat(SummaryText.willReproduce(s))
+        .contains("and manifest digest " + digest("target manifest"));
+    assertThat(SummaryText.sizes(s))
+        .isEqualTo(
+            "Target 48.0 kB (2 layer blobs, compressed); new layers 8.0 kB (1 blob the source"
+                + " does not store); delta layer 2.0 kB: 4.17 % of the target, 25.00 % of the new layers");
   }
 
   @Test
   void aSharedLayerTheSourceStoresInAnotherBlobIsCountedNewAndInexact() {
-    ImageDeltaSummary s = diff(List.of(gz("base", "base-by-docker.gz", 41_000)), List.of(gz("base", "base-by-jib.gz", 40_000)), true);
+    ImageDeltaSummary s = diff(
+        List.of(gz("base", "base-by-docker.gz", 41_000)),
+        List.of(gz("base", "base-by-jib.gz", 40_000)),
+        true);
 
     assertThat(s.newLayersStoredBytes()).isEqualTo(40_000);
     assertThat(s.manifestExact()).isFalse();
     assertThat(s.layers().get(0).why()).contains("another blob");
-    assertThat(SummaryText.willReproduce(s)).contains("not manifest digest").contains("1 of 1 layer blobs differ");
+    assertThat(SummaryText.willReproduce(s))
+        .contains("not manifest digest")
+        .contains("1 of 1 layer blobs differ");
   }
 
   @Test
@@ -60,7 +86,10 @@ class ImageDeltaSummaryTest {
     ImageDeltaSummary s = diff(List.of(), List.of(gz("a", "a.gz", 5), gz("b", "b.gz", 5)), false);
 
     String line = SummaryText.willReproduce(s);
-    assertThat(line).contains("2 of 2 layer blobs differ").contains(digest("a").shortHex()).contains(digest("b").shortHex())
+    assertThat(line)
+        .contains("2 of 2 layer blobs differ")
+        .contains(digest("a").shortHex())
+        .contains(digest("b").shortHex())
         .contains("no known compressor rebuilds its blob");
     assertThat(line.lines()).hasSize(1);
   }

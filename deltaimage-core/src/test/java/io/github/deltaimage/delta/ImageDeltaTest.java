@@ -7,10 +7,10 @@ import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.DeltaOptions;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.SourceRequiredException;
-import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.testing.Processes;
 import io.github.deltaimage.testing.TestServices;
+import io.github.deltaimage.transport.CopyOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,27 +53,51 @@ class ImageDeltaTest {
   }
 
   private static String imageId(String daemonRef) {
-    return Processes.ok(null, "docker", "image", "inspect", "--format", "{{.Id}}", daemonRef).strip();
+    return Processes.ok(null, "docker", "image", "inspect", "--format", "{{.Id}}", daemonRef)
+        .strip();
   }
 
   @Test
   void throughTheDaemonTheRestoredImageHasTheTargetsImageIdAndRunsTheSame() {
     String delta = "oci:" + temp.resolve("delta") + ":d";
-    ImageDeltaSummary diff = DeltaImage.diffImages("docker-daemon:" + APP_OLD, "docker-daemon:" + APP_NEW, delta, false, OPTIONS, COPY);
-    assertThat(diff.deltaBytes()).as("delta layer much smaller than the target layers").isLessThan(diff.targetBytes() / 20);
+    ImageDeltaSummary diff = DeltaImage.diffImages(
+        "docker-daemon:" + APP_OLD, "docker-daemon:" + APP_NEW, delta, false, OPTIONS, COPY);
+    assertThat(diff.deltaBytes())
+        .as("delta layer much smaller than the target layers")
+        .isLessThan(diff.targetBytes() / 20);
     assertThat(diff.targetImageId().toString()).isEqualTo(imageId(APP_NEW));
 
     Processes.run(null, java.util.List.of("docker", "rmi", "-f", "deltaimage-test/restored:app"));
-    ImageDeltaSummary apply = DeltaImage.applyImages(delta, "docker-daemon:deltaimage-test/restored:app", Optional.empty(), OPTIONS, COPY);
+    ImageDeltaSummary apply = DeltaImage.applyImages(
+        delta, "docker-daemon:deltaimage-test/restored:app", Optional.empty(), OPTIONS, COPY);
     assertThat(apply.targetImageId()).isEqualTo(diff.targetImageId());
     assertThat(imageId("deltaimage-test/restored:app")).isEqualTo(imageId(APP_NEW));
-    String inspect = "{{json .Config.Env}} {{json .Config.Cmd}} {{.Config.User}} {{.Config.WorkingDir}} {{json .Config.Labels}}";
-    assertThat(Processes.ok(null, "docker", "image", "inspect", "--format", inspect, "deltaimage-test/restored:app"))
+    String inspect =
+        "{{json .Config.Env}} {{json .Config.Cmd}} {{.Config.User}} {{.Config.WorkingDir}} {{json .Config.Labels}}";
+    assertThat(Processes.ok(
+            null,
+            "docker",
+            "image",
+            "inspect",
+            "--format",
+            inspect,
+            "deltaimage-test/restored:app"))
         .isEqualTo(Processes.ok(null, "docker", "image", "inspect", "--format", inspect, APP_NEW));
-    String probe = "id -u; pwd; env | grep -v ^HOSTNAME= | sort; ls -l --time-style=full-iso /opt/app/lib";
-    assertThat(Processes.ok(null, "docker", "run", "--rm", "--network=none", "deltaimage-test/restored:app", "sh", "-c", probe))
+    String probe =
+        "id -u; pwd; env | grep -v ^HOSTNAME= | sort; ls -l --time-style=full-iso /opt/app/lib";
+    assertThat(Processes.ok(
+            null,
+            "docker",
+            "run",
+            "--rm",
+            "--network=none",
+            "deltaimage-test/restored:app",
+            "sh",
+            "-c",
+            probe))
         .as("the restored image runs as the original does")
-        .isEqualTo(Processes.ok(null, "docker", "run", "--rm", "--network=none", APP_NEW, "sh", "-c", probe));
+        .isEqualTo(Processes.ok(
+            null, "docker", "run", "--rm", "--network=none", APP_NEW, "sh", "-c", probe));
   }
 
   @Test
@@ -87,11 +111,21 @@ class ImageDeltaTest {
     DeltaImage.diffImages(oldRef, newRef, delta, false, OPTIONS, COPY);
 
     String restored = "docker://" + registry + "/deltaimage-test/restored:1.1";
-    ImageDeltaSummary apply = DeltaImage.applyImages(delta, restored, Optional.empty(), OPTIONS, COPY);
-    assertThat(apply.manifestExact()).as("java.util.zip layers are rebuilt blob for blob").isTrue();
+    ImageDeltaSummary apply =
+        DeltaImage.applyImages(delta, restored, Optional.empty(), OPTIONS, COPY);
+    assertThat(apply.manifestExact())
+        .as("java.util.zip layers are rebuilt blob for blob")
+        .isTrue();
     assertThat(apply.manifestDigest()).isEqualTo(target.manifestDigest().orElseThrow());
-    String digest = Processes.ok(null, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}",
-        "docker://" + registry + "/deltaimage-test/restored:1.1").strip();
+    String digest = Processes.ok(
+            null,
+            "skopeo",
+            "inspect",
+            "--tls-verify=false",
+            "--format",
+            "{{.Digest}}",
+            "docker://" + registry + "/deltaimage-test/restored:1.1")
+        .strip();
     assertThat(digest).isEqualTo(target.manifestDigest().orElseThrow().toString());
   }
 
@@ -104,10 +138,16 @@ class ImageDeltaTest {
     var target = ImageCopy.copy(newOci, appRef, COPY);
     String delta = "docker://" + registry + "/deltaimage-test/app-on-base:delta";
     ImageDeltaSummary diff = DeltaImage.diffImages(baseRef, appRef, delta, false, OPTIONS, COPY);
-    assertThat(diff.layers().get(0).fromSource()).as("app:1.1 is built FROM debian:new").isTrue();
+    assertThat(diff.layers().get(0).fromSource())
+        .as("app:1.1 is built FROM debian:new")
+        .isTrue();
 
-    ImageDeltaSummary apply = DeltaImage.applyImages(delta, "docker://" + registry + "/deltaimage-test/app-on-base:restored",
-        Optional.empty(), OPTIONS, COPY);
+    ImageDeltaSummary apply = DeltaImage.applyImages(
+        delta,
+        "docker://" + registry + "/deltaimage-test/app-on-base:restored",
+        Optional.empty(),
+        OPTIONS,
+        COPY);
     assertThat(apply.manifestExact()).isTrue();
     assertThat(apply.manifestDigest()).isEqualTo(target.manifestDigest().orElseThrow());
   }
@@ -121,30 +161,50 @@ class ImageDeltaTest {
     assertThat(contents.sourceLayers()).isZero();
 
     Path out = temp.resolve("out");
-    assertThatThrownBy(() -> DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.empty(), OPTIONS, COPY))
-        .isInstanceOf(SourceRequiredException.class).hasMessageContaining(contents.sourceImageId().toString())
-        .extracting(e -> ((SourceRequiredException) e).sourceImageId()).isEqualTo(contents.sourceImageId().toString());
-    assertThatThrownBy(() -> DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.of(newOci), OPTIONS, COPY))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("wrong source image: this delta was made from "
-            + contents.sourceImageId());
+    assertThatThrownBy(() ->
+            DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.empty(), OPTIONS, COPY))
+        .isInstanceOf(SourceRequiredException.class)
+        .hasMessageContaining(contents.sourceImageId().toString())
+        .extracting(e -> ((SourceRequiredException) e).sourceImageId())
+        .isEqualTo(contents.sourceImageId().toString());
+    assertThatThrownBy(() ->
+            DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.of(newOci), OPTIONS, COPY))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining(
+            "wrong source image: this delta was made from " + contents.sourceImageId());
     assertThat(out).doesNotExist();
-    assertThatThrownBy(() -> DeltaImage.applyImages(delta, "docker-daemon:deltaimage-test/never:tagged", Optional.of(newOci),
-        OPTIONS, COPY)).isInstanceOf(InvalidInputException.class);
-    assertThat(Processes.run(null, java.util.List.of("docker", "image", "inspect", "deltaimage-test/never:tagged")).exit())
-        .as("no tag on failure").isNotZero();
+    assertThatThrownBy(() -> DeltaImage.applyImages(
+            delta,
+            "docker-daemon:deltaimage-test/never:tagged",
+            Optional.of(newOci),
+            OPTIONS,
+            COPY))
+        .isInstanceOf(InvalidInputException.class);
+    assertThat(Processes.run(
+                null,
+                java.util.List.of("docker", "image", "inspect", "deltaimage-test/never:tagged"))
+            .exit())
+        .as("no tag on failure")
+        .isNotZero();
 
-    ImageDeltaSummary apply = DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.of(oldOci), OPTIONS, COPY);
+    ImageDeltaSummary apply =
+        DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.of(oldOci), OPTIONS, COPY);
     assertThat(apply.targetImageId()).isEqualTo(contents.targetImageId());
   }
 
   @Test
   void onTheDebianPairACorruptDeltaLayerIsRefusedEveryTimeAndNothingIsWritten() throws IOException {
     Path layout = temp.resolve("delta");
-    ImageDeltaSummary diff = DeltaImage.diffImages(debianOldOci, debianNewOci, "oci:" + layout + ":d", true, OPTIONS, COPY);
+    ImageDeltaSummary diff = DeltaImage.diffImages(
+        debianOldOci, debianNewOci, "oci:" + layout + ":d", true, OPTIONS, COPY);
     assertThat(diff.deltaBytes()).isLessThan(diff.targetBytes() / 20);
     Path restored = temp.resolve("restored");
-    ImageDeltaSummary apply = DeltaImage.applyImages("oci:" + layout + ":d", "oci:" + restored + ":new", Optional.of(debianOldOci),
-        OPTIONS, COPY);
+    ImageDeltaSummary apply = DeltaImage.applyImages(
+        "oci:" + layout + ":d",
+        "oci:" + restored + ":new",
+        Optional.of(debianOldOci),
+        OPTIONS,
+        COPY);
     assertThat(apply.targetImageId()).isEqualTo(diff.targetImageId());
     assertThat(apply.manifestExact()).isTrue();
     Path blob;
@@ -158,13 +218,19 @@ class ImageDeltaTest {
       byte[] bad = good.clone();
       bad[at] ^= 0x01;
       Files.write(blob, bad);
-      assertThatThrownBy(() -> DeltaImage.applyImages("oci:" + layout + ":d", "oci:" + out + ":x", Optional.of(debianOldOci), OPTIONS, COPY))
+      assertThatThrownBy(() -> DeltaImage.applyImages(
+              "oci:" + layout + ":d",
+              "oci:" + out + ":x",
+              Optional.of(debianOldOci),
+              OPTIONS,
+              COPY))
           .isInstanceOf(InvalidInputException.class);
       assertThat(out).doesNotExist();
       trials++;
     }
     Files.write(blob, java.util.Arrays.copyOf(good, good.length / 2));
-    assertThatThrownBy(() -> DeltaImage.applyImages("oci:" + layout + ":d", "oci:" + out + ":x", Optional.of(debianOldOci), OPTIONS, COPY))
+    assertThatThrownBy(() -> DeltaImage.applyImages(
+            "oci:" + layout + ":d", "oci:" + out + ":x", Optional.of(debianOldOci), OPTIONS, COPY))
         .isInstanceOf(InvalidInputException.class);
     assertThat(out).doesNotExist();
     assertThat(trials).isGreaterThanOrEqualTo(12);

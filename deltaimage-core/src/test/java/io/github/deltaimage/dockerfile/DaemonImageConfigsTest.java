@@ -12,10 +12,12 @@ class DaemonImageConfigsTest {
 
   @Test
   void the_config_of_a_built_image_comes_back_field_by_field() {
-    try (ImageConfigs daemon = new DaemonImageConfigs(DockerJavaEngine.forHost(TestServices.imagesInDaemon()))) {
+    try (ImageConfigs daemon =
+        new DaemonImageConfigs(DockerJavaEngine.forHost(TestServices.imagesInDaemon()))) {
       TargetConfig config = daemon.configOf("deltaimage-test/app:1.0").orElseThrow();
 
-      assertThat(config.env()).contains("APP_HOME=/opt/app", "APP_VERSION=1.0", "JAVA_TOOL_OPTIONS=-Xmx64m");
+      assertThat(config.env())
+          .contains("APP_HOME=/opt/app", "APP_VERSION=1.0", "JAVA_TOOL_OPTIONS=-Xmx64m");
       assertThat(config.cmd()).isEqualTo(List.of("/opt/app/bin/app", "8080"));
       assertThat(config.entrypoint()).isNull();
       assertThat(config.workingDir()).isEqualTo("/opt/app");
@@ -28,7 +30,8 @@ class DaemonImageConfigsTest {
 
   @Test
   void an_image_the_daemon_lacks_has_no_config() {
-    try (ImageConfigs daemon = new DaemonImageConfigs(DockerJavaEngine.forHost(TestServices.imagesInDaemon()))) {
+    try (ImageConfigs daemon =
+        new DaemonImageConfigs(DockerJavaEngine.forHost(TestServices.imagesInDaemon()))) {
       assertThat(daemon.configOf("deltaimage-test/no-such-image:never")).isEmpty();
     }
   }

@@ -31,41 +31,55 @@ class DockerfilesTest {
     labels.put("org.opencontainers.image.title", "say \"hi\" for $5 \\ more");
     labels.put("key with space", "v");
     return new TargetConfig(
-        List.of("PATH=/usr/local/bin:/usr/bin:/bin", "GREETING=hello \"world\" $HOME \\n", "EMPTY="),
+        List.of(
+            "PATH=/usr/local/bin:/usr/bin:/bin", "GREETING=hello \"world\" $HOME \\n", "EMPTY="),
         List.of("/docker-entrypoint.sh", "--flag=\"x\""),
         List.of("serve", "--port", "8080", "$NOT_EXPANDED"),
-        "/srv/my app", "10001:10001",
-        List.of("9090/udp", "8080/tcp"), List.of("/data", "/cache"), labels);
+        "/srv/my app",
+        "10001:10001",
+        List.of("9090/udp", "8080/tcp"),
+        List.of("/data", "/cache"),
+        labels);
   }
 
   @Test
   void diff_has_the_originals_shape() {
-    assertGolden("diff.Dockerfile", Dockerfiles.diff("old:1", "new:2", false, TOOL, Optional.empty()));
+    assertGolden(
+        "diff.Dockerfile", Dockerfiles.diff("old:1", "new:2", false, TOOL, Optional.empty()));
   }
 
   @Test
   void unlinked_diff_starts_its_delta_image_from_scratch() {
-    assertGolden("diff-unlinked.Dockerfile", Dockerfiles.diff("old:1", "new:2", true, TOOL, Optional.empty()));
+    assertGolden(
+        "diff-unlinked.Dockerfile",
+        Dockerfiles.diff("old:1", "new:2", true, TOOL, Optional.empty()));
   }
 
   @Test
   void apply_has_the_originals_shape() {
-    assertGolden("apply.Dockerfile", Dockerfiles.apply("delta:2", Optional.empty(), TOOL, Optional.empty()));
+    assertGolden(
+        "apply.Dockerfile", Dockerfiles.apply("delta:2", Optional.empty(), TOOL, Optional.empty()));
   }
 
   @Test
   void apply_of_an_unlinked_delta_copies_the_source_in_first() {
-    assertGolden("apply-unlinked-source.Dockerfile", Dockerfiles.apply("delta:2", Optional.of("old:1"), TOOL, Optional.empty()));
+    assertGolden(
+        "apply-unlinked-source.Dockerfile",
+        Dockerfiles.apply("delta:2", Optional.of("old:1"), TOOL, Optional.empty()));
   }
 
   @Test
   void diff_records_the_target_config_in_a_label() {
-    assertGolden("diff-config.Dockerfile", Dockerfiles.diff("old:1", "new:2", false, TOOL, Optional.of(awkwardConfig())));
+    assertGolden(
+        "diff-config.Dockerfile",
+        Dockerfiles.diff("old:1", "new:2", false, TOOL, Optional.of(awkwardConfig())));
   }
 
   @Test
   void apply_sets_the_recorded_config_with_every_special_character_escaped() {
-    assertGolden("apply-config.Dockerfile", Dockerfiles.apply("delta:2", Optional.empty(), TOOL, Optional.of(awkwardConfig())));
+    assertGolden(
+        "apply-config.Dockerfile",
+        Dockerfiles.apply("delta:2", Optional.empty(), TOOL, Optional.of(awkwardConfig())));
   }
 
   @Test
@@ -80,36 +94,47 @@ class DockerfilesTest {
     TargetConfig empty = new TargetConfig(null, List.of(), List.of(), null, null, null, null, null);
     assertThat(TargetConfig.fromLabelValue(unset.toLabelValue(), "x").cmd()).isNull();
     assertThat(TargetConfig.fromLabelValue(empty.toLabelValue(), "x").cmd()).isEmpty();
-    assertThat(Dockerfiles.apply("d", Optional.empty(), TOOL, Optional.of(unset))).doesNotContain("CMD", "ENTRYPOINT");
-    assertThat(Dockerfiles.apply("d", Optional.empty(), TOOL, Optional.of(empty))).contains("ENTRYPOINT []\nCMD []\n");
+    assertThat(Dockerfiles.apply("d", Optional.empty(), TOOL, Optional.of(unset)))
+        .doesNotContain("CMD", "ENTRYPOINT");
+    assertThat(Dockerfiles.apply("d", Optional.empty(), TOOL, Optional.of(empty)))
+        .contains("ENTRYPOINT []\nCMD []\n");
   }
 
   @Test
   void the_tool_image_is_tagged_with_the_version() {
     assertThat(Dockerfiles.toolImage("0.9.1")).isEqualTo("deltaimage/deltaimage:0.9.1");
-    assertThatThrownBy(() -> Dockerfiles.toolImage("1.0 bad")).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> Dockerfiles.toolImage("1.0 bad"))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("--override-version");
   }
 
   @Test
   void references_that_would_inject_dockerfile_lines_are_refused() {
-    assertThatThrownBy(() -> Dockerfiles.diff("a\nRUN rm -rf /", "b", false, TOOL, Optional.empty()))
-        .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("IMAGE_A ");
+    assertThatThrownBy(
+            () -> Dockerfiles.diff("a\nRUN rm -rf /", "b", false, TOOL, Optional.empty()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("IMAGE_A ");
     assertThatThrownBy(() -> Dockerfiles.apply("d", Optional.of("x y"), TOOL, Optional.empty()))
-        .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("--unlinked-source ");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("--unlinked-source ");
   }
 
   @Test
   void a_config_value_with_a_line_break_is_refused_with_what_to_do() {
-    TargetConfig config = new TargetConfig(List.of("A=1\n2"), null, null, null, null, null, null, null);
+    TargetConfig config =
+        new TargetConfig(List.of("A=1\n2"), null, null, null, null, null, null, null);
     assertThatThrownBy(() -> Dockerfiles.apply("d", Optional.empty(), TOOL, Optional.of(config)))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("ENV A").hasMessageContaining("--no-config");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("ENV A")
+        .hasMessageContaining("--no-config");
   }
 
   @Test
   void a_label_that_is_not_ours_is_refused_with_what_to_do() {
     assertThatThrownBy(() -> TargetConfig.fromLabelValue("not base64!", "delta:2"))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("delta:2").hasMessageContaining("rebuild");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("delta:2")
+        .hasMessageContaining("rebuild");
   }
 
   private static void assertGolden(String name, String actual) {
@@ -123,7 +148,9 @@ class DockerfilesTest {
       return;
     }
     try (InputStream in = DockerfilesTest.class.getResourceAsStream("/golden/" + name)) {
-      assertThat(in).as("golden file %s (create it with -Ddeltaimage.golden.update=true)", name).isNotNull();
+      assertThat(in)
+          .as("golden file %s (create it with -Ddeltaimage.golden.update=true)", name)
+          .isNotNull();
       assertThat(actual).isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new AssertionError(e);

@@ -12,19 +12,22 @@ class DeltaEventListenerTest {
   private static final Digest BLOB = Digest.sha256(new byte[] {1, 2, 3});
 
   @Test
-  void one_listener_receives_steps_file_decisions_and_blob_events_in_the_order_they_were_reported() {
+  void
+      one_listener_receives_steps_file_decisions_and_blob_events_in_the_order_they_were_reported() {
     List<DeltaEvent> seen = new CopyOnWriteArrayList<>();
     DeltaEventListener listener = seen::add;
-    FileDecision decision = new FileDecision("usr/bin/app", FileDecision.Outcome.DELTA, 4096, 120, null);
+    FileDecision decision =
+        new FileDecision("usr/bin/app", FileDecision.Outcome.DELTA, 4096, 120, null);
 
     listener.asDeltaListener().progress("reading source layer 1/2", 0, 2);
     listener.asCopyListener().onEvent(new CopyEvent.BlobProgress(BLOB, 512, 1024));
     listener.asDeltaListener().fileDecided(decision);
 
-    assertThat(seen).containsExactly(
-        new DeltaEvent.Step("reading source layer 1/2", 0, 2),
-        new DeltaEvent.Copy(new CopyEvent.BlobProgress(BLOB, 512, 1024)),
-        new DeltaEvent.FileDecided(decision));
+    assertThat(seen)
+        .containsExactly(
+            new DeltaEvent.Step("reading source layer 1/2", 0, 2),
+            new DeltaEvent.Copy(new CopyEvent.BlobProgress(BLOB, 512, 1024)),
+            new DeltaEvent.FileDecided(decision));
   }
 
   @Test

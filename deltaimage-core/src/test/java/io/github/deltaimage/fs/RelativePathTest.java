@@ -12,15 +12,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RelativePathTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "/etc/passwd", "a//b", "a/", "./a", "a/./b", "..", "a/../../b", "a/.."})
+  @ValueSource(
+      strings = {"", "/etc/passwd", "a//b", "a/", "./a", "a/./b", "..", "a/../../b", "a/.."})
   void pathsThatCouldLeaveTheTreeOrAreMalformedAreRefused(String path) {
-    assertThatThrownBy(() -> RelativePath.of(path.getBytes())).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> RelativePath.of(path.getBytes()))
+        .isInstanceOf(InvalidInputException.class);
   }
 
   @Test
   void aNulByteIsRefused() {
     assertThatThrownBy(() -> RelativePath.of(new byte[] {'a', 0, 'b'}))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("NUL");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("NUL");
   }
 
   @Test
@@ -34,13 +37,15 @@ class RelativePathTest {
     RelativePath path = RelativePath.of(raw);
     assertThat(path.bytes()).isEqualTo(raw);
     assertThat(path).hasToString("x\\xff/y");
-    assertThat(RawPaths.bytes(path.under(Path.of("/root")))).isEqualTo(new byte[] {'/', 'r', 'o', 'o', 't', '/', 'x', (byte) 0xff, '/', 'y'});
+    assertThat(RawPaths.bytes(path.under(Path.of("/root"))))
+        .isEqualTo(new byte[] {'/', 'r', 'o', 'o', 't', '/', 'x', (byte) 0xff, '/', 'y'});
     assertThat(path.parents()).containsExactly(RelativePath.of(new byte[] {'x', (byte) 0xff}));
   }
 
   @Test
   void orderIsBytewiseUnsigned() {
-    assertThat(RelativePath.of(new byte[] {'a', (byte) 0xe9})).isGreaterThan(RelativePath.of("az".getBytes()));
+    assertThat(RelativePath.of(new byte[] {'a', (byte) 0xe9}))
+        .isGreaterThan(RelativePath.of("az".getBytes()));
   }
 
   @Test

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Run directories of processes stopped by real signals: SIGTERM cleans up, kill -9 is cleaned up after. */
 class RunDirectorySignalsTest {
-  @TempDir Path tmp;
+  @TempDir
+  Path tmp;
 
   @Test
   void sigtermRemovesTheRunDirectoryOfTheStoppedProcess() throws Exception {
@@ -39,14 +40,19 @@ class RunDirectorySignalsTest {
     assertThat(killed.waitFor(1, TimeUnit.MINUTES)).isTrue();
     List<Path> left = runDirectories(parent);
     assertThat(left).hasSize(1);
-    assertThat(left.get(0).resolve(RunDirectory.OWNER_LOCK)).content().contains(Long.toString(killed.pid()));
+    assertThat(left.get(0).resolve(RunDirectory.OWNER_LOCK))
+        .content()
+        .contains(Long.toString(killed.pid()));
 
     Path liveLog = tmp.resolve("live.log");
     Process live = ChildJvm.start(liveLog, "hold-run-dir", parent.toString());
     try {
       ChildJvm.awaitLine(live, liveLog, "holding");
-      Path ofLive = Path.of(Files.readAllLines(liveLog).stream().filter(l -> l.startsWith("run dir ")).findFirst()
-          .orElseThrow().substring("run dir ".length()));
+      Path ofLive = Path.of(Files.readAllLines(liveLog).stream()
+          .filter(l -> l.startsWith("run dir "))
+          .findFirst()
+          .orElseThrow()
+          .substring("run dir ".length()));
       assertThat(left.get(0)).doesNotExist(); // the live child's start reclaimed the killed one's
       try (RunDirectory mine = RunDirectory.create(parent)) {
         assertThat(ofLive).isDirectory();

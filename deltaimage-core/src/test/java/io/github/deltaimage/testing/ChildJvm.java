@@ -1,14 +1,14 @@
 package io.github.deltaimage.testing;
 
-import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.fs.RunDirectory;
-import io.github.deltaimage.image.Platform;
 import io.github.deltaimage.image.Compression;
 import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.image.MediaTypes;
+import io.github.deltaimage.image.Platform;
 import io.github.deltaimage.reference.ImageReference;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.oci.OciLayoutSink;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +48,10 @@ public final class ChildJvm {
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   /** Waits until {@code log} holds {@code line} (the child says where it is), or fails after a minute. */
@@ -59,11 +62,13 @@ public final class ChildJvm {
         return;
       }
       if (!child.isAlive()) {
-        throw new AssertionError("the child exited " + child.exitValue() + " before '" + line + "': " + Files.readString(log));
+        throw new AssertionError("the child exited " + child.exitValue() + " before '" + line
+            + "': " + Files.readString(log));
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("the child did not print '" + line + "' in a minute: " + Files.readString(log));
+    throw new AssertionError(
+        "the child did not print '" + line + "' in a minute: " + Files.readString(log));
   }
 
   /**
@@ -73,7 +78,9 @@ public final class ChildJvm {
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "copy" -> {
-        CopyOptions options = CopyOptions.defaults().withTempParent(Path.of(args[3])).withPlatform(Platform.parse("linux/amd64"));
+        CopyOptions options = CopyOptions.defaults()
+            .withTempParent(Path.of(args[3]))
+            .withPlatform(Platform.parse("linux/amd64"));
         ImageCopy.copy(args[1], args[2], options);
         System.out.println("copied");
       }
@@ -86,32 +93,37 @@ public final class ChildJvm {
         Thread.sleep(600_000);
       }
       case "write-layer-slowly" -> {
-        // A layer blob that takes ten minutes to arrive: the layout sink is stopped while it writes.
-        OciLayoutSink sink = new OciLayoutSink(new ImageReference.OciLayout(Path.of(args[1]), "slow"));
+        // A layer blob that takes ten minutes to arrive: the layout sink is stopped while it
+        // writes.
+        OciLayoutSink sink =
+            new OciLayoutSink(new ImageReference.OciLayout(Path.of(args[1]), "slow"));
         Digest digest = Digest.sha256(new byte[0]);
         Layer layer = new Layer(digest, digest, -1, MediaTypes.OCI_LAYER_GZIP, Compression.GZIP);
-        sink.putLayer(layer, () -> new InputStream() {
-          private long sent;
+        sink.putLayer(
+            layer,
+            () -> new InputStream() {
+              private long sent;
 
-          @Override
-          public int read() throws IOException {
-            if (sent++ == 1 << 16) {
-              System.out.println("writing");
-              System.out.flush();
-              sleep();
-            }
-            return 0;
-          }
+              @Override
+              public int read() throws IOException {
+                if (sent++ == 1 << 16) {
+                  System.out.println("writing");
+                  System.out.flush();
+                  sleep();
+                }
+                return 0;
+              }
 
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            int n = Math.min(len, 4096);
-            for (int i = 0; i < n; i++) {
-              b[off + i] = (byte) read();
-            }
-            return n;
-          }
-        }, Optional.empty());
+              @Override
+              public int read(byte[] b, int off, int len) throws IOException {
+                int n = Math.min(len, 4096);
+                for (int i = 0; i < n; i++) {
+                  b[off + i] = (byte) read();
+                }
+                return n;
+              }
+            },
+            Optional.empty());
       }
     }
   }

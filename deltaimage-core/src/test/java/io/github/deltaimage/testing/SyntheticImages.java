@@ -31,7 +31,9 @@ public final class SyntheticImages {
   }
 
   /** Writes an OCI layout at {@code dir} with one image tagged {@code tag}. */
-  public static Built ociLayout(Path dir, String tag, String architecture, List<Map<String, String>> layers) throws IOException {
+  public static Built ociLayout(
+      Path dir, String tag, String architecture, List<Map<String, String>> layers)
+      throws IOException {
     Path work = Files.createTempDirectory(dir.getParent(), "synthetic-");
     Files.createDirectories(dir.resolve("blobs/sha256"));
     Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
@@ -45,23 +47,31 @@ public final class SyntheticImages {
       byte[] gz = Files.readAllBytes(Path.of(tar + ".gz"));
       Digest d = Digest.sha256(gz);
       Files.write(dir.resolve("blobs/sha256").resolve(d.hex()), gz);
-      layerJson.add("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + d + "\",\"size\":" + gz.length + "}");
+      layerJson.add("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\""
+          + d + "\",\"size\":" + gz.length + "}");
     }
     byte[] config = config(architecture, diffIds);
     Digest configDigest = Digest.sha256(config);
     Files.write(dir.resolve("blobs/sha256").resolve(configDigest.hex()), config);
-    byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
-        + configDigest + "\",\"size\":" + config.length + "},\"layers\":[" + String.join(",", layerJson) + "]}").getBytes(StandardCharsets.UTF_8);
+    byte[] manifest =
+        ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+                + configDigest + "\",\"size\":" + config.length + "},\"layers\":["
+                + String.join(",", layerJson) + "]}")
+            .getBytes(StandardCharsets.UTF_8);
     Digest manifestDigest = Digest.sha256(manifest);
     Files.write(dir.resolve("blobs/sha256").resolve(manifestDigest.hex()), manifest);
-    Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
-        + manifestDigest + "\",\"size\":" + manifest.length + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + tag + "\"}}]}");
+    Files.writeString(
+        dir.resolve("index.json"),
+        "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
+            + manifestDigest + "\",\"size\":" + manifest.length
+            + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + tag + "\"}}]}");
     TestFiles.deleteTree(work);
     return new Built(configDigest, diffIds, manifestDigest, config);
   }
 
   /** Writes a docker-archive the way Docker 20.10's docker save lays it out. */
-  public static Built dockerArchive(Path file, String repoTag, List<Map<String, String>> layers) throws IOException {
+  public static Built dockerArchive(Path file, String repoTag, List<Map<String, String>> layers)
+      throws IOException {
     Path work = Files.createTempDirectory(file.toAbsolutePath().getParent(), "synthetic-");
     Path root = Files.createDirectories(work.resolve("root"));
     List<Digest> diffIds = new ArrayList<>();
@@ -81,7 +91,8 @@ public final class SyntheticImages {
     byte[] config = config("amd64", diffIds);
     Digest configDigest = Digest.sha256(config);
     Files.write(root.resolve(configDigest.hex() + ".json"), config);
-    String manifest = "[{\"Config\":\"" + configDigest.hex() + ".json\",\"RepoTags\":[\"" + repoTag + "\"],\"Layers\":["
+    String manifest = "[{\"Config\":\"" + configDigest.hex() + ".json\",\"RepoTags\":[\"" + repoTag
+        + "\"],\"Layers\":["
         + paths.stream().map(p -> "\"" + p + "\"").collect(Collectors.joining(",")) + "]}]";
     Files.writeString(root.resolve("manifest.json"), manifest);
     Processes.ok(root, "tar", "-cf", file.toAbsolutePath().toString(), "--sort=name", ".");
@@ -90,8 +101,11 @@ public final class SyntheticImages {
   }
 
   public static byte[] config(String architecture, List<Digest> diffIds) {
-    return ("{\"architecture\":\"" + architecture + "\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/bin\",\"SYNTHETIC=1\"],\"Cmd\":[\"/bin/hello\"],\"WorkingDir\":\"/opt/app\"},"
-        + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + diffIds.stream().map(d -> "\"" + d + "\"").collect(Collectors.joining(",")) + "]}}").getBytes(StandardCharsets.UTF_8);
+    return ("{\"architecture\":\"" + architecture
+            + "\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/bin\",\"SYNTHETIC=1\"],\"Cmd\":[\"/bin/hello\"],\"WorkingDir\":\"/opt/app\"},"
+            + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
+            + diffIds.stream().map(d -> "\"" + d + "\"").collect(Collectors.joining(",")) + "]}}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private static Path layerTar(Path work, int index, Map<String, String> files) throws IOException {
@@ -102,7 +116,16 @@ public final class SyntheticImages {
       Files.writeString(p, e.getValue());
     }
     Path tar = work.resolve("layer" + index + ".tar");
-    Processes.ok(dir, "tar", "-cf", tar.toString(), "--sort=name", "--mtime=@0", "--owner=0", "--group=0", ".");
+    Processes.ok(
+        dir,
+        "tar",
+        "-cf",
+        tar.toString(),
+        "--sort=name",
+        "--mtime=@0",
+        "--owner=0",
+        "--group=0",
+        ".");
     return tar;
   }
 }

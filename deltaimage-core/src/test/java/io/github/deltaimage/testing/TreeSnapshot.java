@@ -51,7 +51,8 @@ public final class TreeSnapshot {
     Map<Object, Integer> groups = new HashMap<>();
     for (Map.Entry<RelativePath, Path> entry : entries.entrySet()) {
       Path file = entry.getValue();
-      Map<String, Object> unix = Files.readAttributes(file, "unix:ino,dev,nlink", LinkOption.NOFOLLOW_LINKS);
+      Map<String, Object> unix =
+          Files.readAttributes(file, "unix:ino,dev,nlink", LinkOption.NOFOLLOW_LINKS);
       String group = "";
       if ((Integer) unix.get("nlink") > 1 && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
         Object key = List.of(unix.get("dev"), unix.get("ino"));
@@ -68,18 +69,23 @@ public final class TreeSnapshot {
     StringBuilder line = new StringBuilder();
     line.append(String.format("mode=%o uid=%s gid=%s", mode, unix.get("uid"), unix.get("gid")));
     if (!Files.isSymbolicLink(file)) {
-      line.append(" mtime=").append(Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant());
+      line.append(" mtime=")
+          .append(Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant());
     }
     if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       line.append(" size=").append(unix.get("size")).append(" sha256=").append(sha256(file));
     } else if (Files.isSymbolicLink(file)) {
-      line.append(" -> ").append(new String(RawPaths.bytes(Files.readSymbolicLink(file)), StandardCharsets.ISO_8859_1));
+      line.append(" -> ")
+          .append(new String(
+              RawPaths.bytes(Files.readSymbolicLink(file)), StandardCharsets.ISO_8859_1));
     } else if ((Boolean) unix.get("isOther")) {
       line.append(" rdev=").append(unix.get("rdev"));
     }
     if (!Files.isSymbolicLink(file)) {
-      new TreeMap<>(Xattrs.read(file)).forEach((name, value) ->
-          line.append(" xattr:").append(name).append('=').append(HexFormat.of().formatHex(value)));
+      new TreeMap<>(Xattrs.read(file)).forEach((name, value) -> line.append(" xattr:")
+          .append(name)
+          .append('=')
+          .append(HexFormat.of().formatHex(value)));
     }
     return line.toString();
   }

@@ -49,7 +49,8 @@ public final class Trees {
   }
 
   public static void mtime(Path file, long seconds, int nanos) throws IOException {
-    Files.getFileAttributeView(file, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+    Files.getFileAttributeView(
+            file, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
         .setTimes(FileTime.from(Instant.ofEpochSecond(seconds, nanos)), null, null);
   }
 
@@ -103,41 +104,70 @@ public final class Trees {
     write(target.resolve("usr/bin/old-member"), edited(big, 9));
     Files.createLink(target.resolve("usr/bin/new-member"), target.resolve("usr/bin/old-member"));
 
-    Files.setAttribute(target.resolve("usr/bin/tool"), "unix:mode", 04755, LinkOption.NOFOLLOW_LINKS);
-    Files.setAttribute(target.resolve("usr/lib/libfoo.so"), "unix:mode", 0444, LinkOption.NOFOLLOW_LINKS);
-    Files.setAttribute(target.resolve("usr/share/doc/big.bin"), "unix:mode", 0600, LinkOption.NOFOLLOW_LINKS);
-    Files.setAttribute(target.resolve("var/empty/dir"), "unix:mode", 01777, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(
+        target.resolve("usr/bin/tool"), "unix:mode", 04755, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(
+        target.resolve("usr/lib/libfoo.so"), "unix:mode", 0444, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(
+        target.resolve("usr/share/doc/big.bin"), "unix:mode", 0600, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(
+        target.resolve("var/empty/dir"), "unix:mode", 01777, LinkOption.NOFOLLOW_LINKS);
     setXattr(target.resolve("usr/share/doc/big.bin"), "user.origin", "target");
     setXattr(target.resolve("etc/same.conf"), "user.note", "kept");
 
     if (TestEnvironment.isRoot()) {
-      Files.setAttribute(target.resolve("usr/share/doc/big.bin"), "unix:uid", 1234, LinkOption.NOFOLLOW_LINKS);
-      Files.setAttribute(target.resolve("usr/share/doc/big.bin"), "unix:gid", 2345, LinkOption.NOFOLLOW_LINKS);
-      Files.setAttribute(target.resolve("etc/absolute-link"), "unix:uid", 42, LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(
+          target.resolve("usr/share/doc/big.bin"), "unix:uid", 1234, LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(
+          target.resolve("usr/share/doc/big.bin"), "unix:gid", 2345, LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(
+          target.resolve("etc/absolute-link"), "unix:uid", 42, LinkOption.NOFOLLOW_LINKS);
       for (Path tree : new Path[] {source, target}) {
         TestEnvironment.run("mkfifo", tree.resolve("var/lib/fifo").toString());
         TestEnvironment.run("mknod", tree.resolve("var/lib/null-device").toString(), "c", "1", "3");
       }
-      // File capabilities are dropped by the kernel when a file is written: the differ must put them back.
-      TestEnvironment.run("setcap", "cap_net_raw+ep", target.resolve("usr/lib/libfoo.so").toString());
-      Files.setAttribute(target.resolve("usr/lib/libfoo.so"), "unix:mode", 0444, LinkOption.NOFOLLOW_LINKS);
+      // File capabilities are dropped by the kernel when a file is written: the differ must put
+      // them back.
+      TestEnvironment.run(
+          "setcap", "cap_net_raw+ep", target.resolve("usr/lib/libfoo.so").toString());
+      Files.setAttribute(
+          target.resolve("usr/lib/libfoo.so"), "unix:mode", 0444, LinkOption.NOFOLLOW_LINKS);
     }
 
     long second = 1_600_000_000L;
-    for (String file : new String[] {"usr/lib/libfoo.so", "usr/share/doc/big.bin", "etc/same.conf", "etc/new.conf",
-        "usr/share/changelog.gz", "var/lib/tiny", "usr/bin/tool", "usr/bin/old-member", "etc/empty"}) {
+    for (String file : new String[] {
+      "usr/lib/libfoo.so",
+      "usr/share/doc/big.bin",
+      "etc/same.conf",
+      "etc/new.conf",
+      "usr/share/changelog.gz",
+      "var/lib/tiny",
+      "usr/bin/tool",
+      "usr/bin/old-member",
+      "etc/empty"
+    }) {
       mtime(target.resolve(file), second++, 123_456_789);
     }
-    for (String dir : new String[] {"var/empty/dir", "var/empty", "usr/bin", "usr/lib", "usr/share/doc", "usr/share",
-        "etc", "var/lib", "usr", "var"}) {
+    for (String dir : new String[] {
+      "var/empty/dir",
+      "var/empty",
+      "usr/bin",
+      "usr/lib",
+      "usr/share/doc",
+      "usr/share",
+      "etc",
+      "var/lib",
+      "usr",
+      "var"
+    }) {
       mtime(target.resolve(dir), second++, 987_654_321);
     }
     mtime(target, second, 5);
   }
 
   private static void setXattr(Path file, String name, String value) throws IOException {
-    java.nio.file.attribute.UserDefinedFileAttributeView view =
-        Files.getFileAttributeView(file, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+    java.nio.file.attribute.UserDefinedFileAttributeView view = Files.getFileAttributeView(
+        file, java.nio.file.attribute.UserDefinedFileAttributeView.class);
     view.write(name.substring("user.".length()), java.nio.ByteBuffer.wrap(value.getBytes()));
   }
 

@@ -4,11 +4,11 @@ import io.github.deltaimage.DeltaOptions;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.TempSpaceException;
-import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.delta.ImageDeltaSummary;
 import io.github.deltaimage.delta.SummaryText;
 import io.github.deltaimage.image.Platform;
 import io.github.deltaimage.reference.ImageReference;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.registry.credentials.Credentials;
 import java.io.File;
 import java.io.PrintStream;
@@ -143,16 +143,19 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
   @Override
   public final void execute() throws MojoFailureException, MojoExecutionException {
     if (skip) {
-      getLog().info("Skipping deltaimage:" + goal() + ": " + UserProperties.describe("skip", UserProperties.SKIP) + " is true");
+      getLog()
+          .info("Skipping deltaimage:" + goal() + ": "
+              + UserProperties.describe("skip", UserProperties.SKIP) + " is true");
       return;
     }
     try {
       doExecute();
     } catch (InvalidInputException e) {
-      throw new MojoFailureException("deltaimage:" + goal() + ": " + e.getMessage() + hintFor(e), e);
+      throw new MojoFailureException(
+          "deltaimage:" + goal() + ": " + e.getMessage() + hintFor(e), e);
     } catch (TempSpaceException e) {
-      throw new MojoExecutionException("deltaimage:" + goal() + ": " + e.getMessage()
-          + " (MAVEN_OPTS=-Djava.io.tmpdir=DIR)", e);
+      throw new MojoExecutionException(
+          "deltaimage:" + goal() + ": " + e.getMessage() + " (MAVEN_OPTS=-Djava.io.tmpdir=DIR)", e);
     } catch (EnvironmentException e) {
       throw new MojoExecutionException("deltaimage:" + goal() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -171,21 +174,26 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
   }
 
   /** The value, or a failure naming the XML element and the {@code -D} property. */
-  static String required(String value, String element, String property, String example) throws MojoFailureException {
+  static String required(String value, String element, String property, String example)
+      throws MojoFailureException {
     if (value == null || value.isBlank()) {
-      throw new MojoFailureException("The parameter " + UserProperties.describe(element, property) + " is missing: set <"
-          + element + ">" + example + "</" + element + "> in the plugin's <configuration>, or -D" + property + "=" + example);
+      throw new MojoFailureException("The parameter " + UserProperties.describe(element, property)
+          + " is missing: set <" + element + ">" + example + "</" + element
+          + "> in the plugin's <configuration>, or -D" + property + "=" + example);
     }
     return value.trim();
   }
 
   /** Parses an image reference, failing with the parameter's names when it is malformed. */
-  static ImageReference reference(String value, String element, String property) throws MojoFailureException {
+  static ImageReference reference(String value, String element, String property)
+      throws MojoFailureException {
     try {
       return ImageReference.parse(value);
     } catch (InvalidInputException e) {
-      throw new MojoFailureException("The parameter " + UserProperties.describe(element, property) + " is not an image reference: "
-          + e.getMessage(), e);
+      throw new MojoFailureException(
+          "The parameter " + UserProperties.describe(element, property)
+              + " is not an image reference: " + e.getMessage(),
+          e);
     }
   }
 
@@ -211,8 +219,10 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
       try {
         options = options.withPlatform(Platform.parse(platform.trim()));
       } catch (InvalidInputException e) {
-        throw new MojoFailureException("The parameter " + UserProperties.describe("platform", UserProperties.PLATFORM) + " is invalid: "
-            + e.getMessage(), e);
+        throw new MojoFailureException(
+            "The parameter " + UserProperties.describe("platform", UserProperties.PLATFORM)
+                + " is invalid: " + e.getMessage(),
+            e);
       }
     }
     if (allowInsecureRegistries) {
@@ -222,8 +232,11 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
           hosts.add(r.name().domain());
         }
       }
-      getLog().warn("Plain HTTP allowed to " + hosts + " (" + UserProperties.describe("allowInsecureRegistries",
-          UserProperties.ALLOW_INSECURE_REGISTRIES) + ")");
+      getLog()
+          .warn("Plain HTTP allowed to " + hosts + " ("
+              + UserProperties.describe(
+                  "allowInsecureRegistries", UserProperties.ALLOW_INSECURE_REGISTRIES)
+              + ")");
       options = options.withPlainHttpHosts(hosts);
     }
     Credentials pull = explicitLogin(pullUsername, pullPassword, "pull");
@@ -236,26 +249,32 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
       options = options.withDestinationCredentials(push);
       getLog().info("Registry login for the image written: " + push.describe());
     }
-    List<org.apache.maven.settings.Server> servers = settings == null ? List.of() : settings.getServers();
-    options = options.withCredentialProvider(SettingsCredentialProvider.of(servers, settingsDecrypter, options.environment(),
-        options.home(), getLog()));
+    List<org.apache.maven.settings.Server> servers =
+        settings == null ? List.of() : settings.getServers();
+    options = options.withCredentialProvider(SettingsCredentialProvider.of(
+        servers, settingsDecrypter, options.environment(), options.home(), getLog()));
     return options.withListener(progress());
   }
 
-  private static Credentials explicitLogin(String username, String password, String prefix) throws MojoFailureException {
+  private static Credentials explicitLogin(String username, String password, String prefix)
+      throws MojoFailureException {
     boolean hasUser = username != null && !username.isEmpty();
     boolean hasPassword = password != null && !password.isEmpty();
     if (hasUser != hasPassword) {
       String missing = hasUser ? prefix + "Password" : prefix + "Username";
-      throw new MojoFailureException("The parameter " + UserProperties.describe(missing, "deltaimage." + missing)
-          + " is missing: <" + prefix + "Username> and <" + prefix + "Password> go together");
+      throw new MojoFailureException(
+          "The parameter " + UserProperties.describe(missing, "deltaimage." + missing)
+              + " is missing: <" + prefix + "Username> and <" + prefix + "Password> go together");
     }
-    return hasUser ? new Credentials(username, password, false, "<" + prefix + "Username> parameter") : null;
+    return hasUser
+        ? new Credentials(username, password, false, "<" + prefix + "Username> parameter")
+        : null;
   }
 
   /** The console for redrawn progress lines, or null under {@code -B} or without a terminal. */
   PrintStream interactiveConsole() {
-    boolean interactive = session == null || session.getRequest() == null || session.getRequest().isInteractiveMode();
+    boolean interactive =
+        session == null || session.getRequest() == null || session.getRequest().isInteractiveMode();
     return interactive && System.console() != null ? System.out : null;
   }
 
@@ -270,7 +289,9 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
     if (project != null && project.getFile() != null) {
       return Path.of(project.getBuild().getDirectory(), "deltaimage");
     }
-    String root = session != null && session.getExecutionRootDirectory() != null ? session.getExecutionRootDirectory() : ".";
+    String root = session != null && session.getExecutionRootDirectory() != null
+        ? session.getExecutionRootDirectory()
+        : ".";
     return Path.of(root, "target", "deltaimage");
   }
 
@@ -284,7 +305,9 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
   void report(DeltaReports.Run run, ImageDeltaSummary summary, String reproductionLine) {
     endProgress();
     Path json = DeltaReports.write(reportPath(), run, summary);
-    getLog().info(SummaryText.sizes(summary) + String.format(Locale.ROOT, "; %.1f s", summary.elapsedNanos() / 1e9));
+    getLog()
+        .info(SummaryText.sizes(summary)
+            + String.format(Locale.ROOT, "; %.1f s", summary.elapsedNanos() / 1e9));
     getLog().info(reproductionLine);
     if (getLog().isDebugEnabled()) {
       for (int i = 0; i < summary.layers().size(); i++) {

@@ -27,7 +27,11 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  *
  * @since 0.2.0
  */
-@Mojo(name = "apply", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true, requiresProject = false)
+@Mojo(
+    name = "apply",
+    defaultPhase = LifecyclePhase.PACKAGE,
+    threadSafe = true,
+    requiresProject = false)
 public class ApplyMojo extends AbstractDeltaImageMojo {
 
   /**
@@ -67,10 +71,14 @@ public class ApplyMojo extends AbstractDeltaImageMojo {
 
   @Override
   void doExecute() throws MojoFailureException, MojoExecutionException {
-    ImageReference deltaImage = reference(required(delta, "delta", UserProperties.DELTA, "registry.example.com/app-delta:1.1"),
-        "delta", UserProperties.DELTA);
-    ImageReference outputImage = reference(required(output, "output", UserProperties.OUTPUT, "docker-daemon:app:1.1"),
-        "output", UserProperties.OUTPUT);
+    ImageReference deltaImage = reference(
+        required(delta, "delta", UserProperties.DELTA, "registry.example.com/app-delta:1.1"),
+        "delta",
+        UserProperties.DELTA);
+    ImageReference outputImage = reference(
+        required(output, "output", UserProperties.OUTPUT, "docker-daemon:app:1.1"),
+        "output",
+        UserProperties.OUTPUT);
     Optional<ImageReference> sourceImage = Optional.empty();
     if (source != null && !source.isBlank()) {
       sourceImage = Optional.of(reference(source.trim(), "source", UserProperties.SOURCE));
@@ -78,15 +86,23 @@ public class ApplyMojo extends AbstractDeltaImageMojo {
     List<ImageReference> images = new ArrayList<>(List.of(deltaImage, outputImage));
     sourceImage.ifPresent(images::add);
 
-    // Whether a given source is read or only checked (a linked delta carries its own) is core's call; its notes say which.
+    // Whether a given source is read or only checked (a linked delta carries its own) is core's
+    // call; its notes say which.
     getLog().info("Restoring " + deltaImage + " into " + outputImage);
-    ImageDeltaSummary summary = DeltaImage.applyImages(deltaImage.toString(), outputImage.toString(),
-        sourceImage.map(ImageReference::toString), deltaOptions(), copyOptions(images));
+    ImageDeltaSummary summary = DeltaImage.applyImages(
+        deltaImage.toString(),
+        outputImage.toString(),
+        sourceImage.map(ImageReference::toString),
+        deltaOptions(),
+        copyOptions(images));
     Map<String, String> named = new LinkedHashMap<>();
     named.put("delta", deltaImage.toString());
     named.put("output", outputImage.toString());
     sourceImage.ifPresent(s -> named.put("source", s.toString()));
-    report(new DeltaReports.Run(goal(), named, sourceImage.isPresent()), summary, SummaryText.restored(summary, outputImage.toString()));
+    report(
+        new DeltaReports.Run(goal(), named, sourceImage.isPresent()),
+        summary,
+        SummaryText.restored(summary, outputImage.toString()));
   }
 
   @Override

@@ -66,20 +66,26 @@ final class DefaultDelta {
       return new ImageReference.Daemon(deltaName(d.name(), naming), null).toString();
     }
     if (target instanceof ImageReference.OciLayout o) {
-      return new ImageReference.OciLayout(o.directory(), o.tag() == null ? "delta" : o.tag() + SUFFIX).toString();
+      return new ImageReference.OciLayout(
+              o.directory(), o.tag() == null ? "delta" : o.tag() + SUFFIX)
+          .toString();
     }
     ImageReference.DockerArchive a = (ImageReference.DockerArchive) target;
     String file = a.file().getFileName().toString();
     int dot = file.endsWith(".tar.gz") ? file.length() - 7 : file.lastIndexOf('.');
-    String deltaFile = dot > 0 ? file.substring(0, dot) + SUFFIX + file.substring(dot) : file + SUFFIX;
+    String deltaFile =
+        dot > 0 ? file.substring(0, dot) + SUFFIX + file.substring(dot) : file + SUFFIX;
     Path sibling = a.file().resolveSibling(deltaFile);
-    return new ImageReference.DockerArchive(sibling, a.name() == null ? null : deltaName(a.name(), naming), -1).toString();
+    return new ImageReference.DockerArchive(
+            sibling, a.name() == null ? null : deltaName(a.name(), naming), -1)
+        .toString();
   }
 
   private static DockerName deltaName(DockerName name, Naming naming) {
     if (naming == Naming.TAG) {
       return name.withoutDigest(name.tag() == null ? "delta" : name.tag() + SUFFIX);
     }
-    return new DockerName(name.domain(), name.path() + SUFFIX, name.tag() == null ? "delta" : name.tag(), null);
+    return new DockerName(
+        name.domain(), name.path() + SUFFIX, name.tag() == null ? "delta" : name.tag(), null);
   }
 }

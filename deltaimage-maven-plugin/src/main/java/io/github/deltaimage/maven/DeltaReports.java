@@ -27,7 +27,8 @@ final class DeltaReports {
   /** What was asked, in the user's words; the summary says what came of it. */
   record Run(String goal, Map<String, String> images, boolean unlinked) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private DeltaReports() {}
 
@@ -37,10 +38,14 @@ final class DeltaReports {
       Files.createDirectories(directory);
       Path json = directory.resolve(run.goal() + "-report.json");
       Files.write(json, JSON.writeValueAsBytes(toJson(run, summary)));
-      Files.writeString(directory.resolve(run.goal() + "-report.html"), toHtml(run, summary), StandardCharsets.UTF_8);
+      Files.writeString(
+          directory.resolve(run.goal() + "-report.html"),
+          toHtml(run, summary),
+          StandardCharsets.UTF_8);
       return json;
     } catch (IOException e) {
-      throw new EnvironmentException("cannot write the reports to " + directory + ": " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot write the reports to " + directory + ": " + e.getMessage(), e);
     }
   }
 
@@ -80,7 +85,10 @@ final class DeltaReports {
       }
       ArrayNode why = will.putArray("layers");
       for (ImageDeltaSummary.LayerSummary layer : summary.layers()) {
-        why.addObject().put("diffId", layer.diffId().toString()).put("blobExact", layer.blobExact()).put("why", layer.why());
+        why.addObject()
+            .put("diffId", layer.diffId().toString())
+            .put("blobExact", layer.blobExact())
+            .put("why", layer.why());
       }
     } else {
       if (summary.manifestDigest() != null) {
@@ -126,7 +134,8 @@ final class DeltaReports {
   static String toHtml(Run run, ImageDeltaSummary summary) {
     StringBuilder h = new StringBuilder(8192);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>deltaimage:")
-        .append(run.goal()).append("</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
+        .append(run.goal())
+        .append("</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
             + "table{border-collapse:collapse}td,th{padding:.2em .8em;text-align:left;border-bottom:1px solid #ddd}"
             + "td.n{text-align:right;font-variant-numeric:tabular-nums}code{font-size:90%;overflow-wrap:anywhere}"
             + "table.chart{width:100%;max-width:1100px;table-layout:fixed}"
@@ -138,26 +147,61 @@ final class DeltaReports {
     run.images().forEach((role, ref) -> row(h, role, "<code>" + esc(ref) + "</code>"));
     row(h, "source image ID", "<code>" + esc(String.valueOf(summary.sourceImageId())) + "</code>");
     row(h, "target image ID", "<code>" + esc(String.valueOf(summary.targetImageId())) + "</code>");
-    row(h, "target, as stored", Sizes.format(summary.targetStoredBytes()) + " (" + summary.layers().size() + " layer blobs"
-        + (summary.targetCompressed() ? ", compressed)" : ", tars as the daemon or an archive holds them)"));
-    row(h, "new layers", Sizes.format(summary.newLayersStoredBytes()) + " (" + summary.newLayers()
-        + " blobs the source does not store: what a registry holding the source stores without a delta)");
-    row(h, "delta layer", Sizes.format(summary.deltaBytes()) + String.format(Locale.ROOT, " (%.2f %% of the target, %.2f %% of the new layers)",
-        summary.ratio() * 100, summary.newLayersRatio() * 100));
+    row(
+        h,
+        "target, as stored",
+        Sizes.format(summary.targetStoredBytes()) + " (" + summary.layers().size() + " layer blobs"
+            + (summary.targetCompressed()
+                ? ", compressed)"
+                : ", tars as the daemon or an archive holds them)"));
+    row(
+        h,
+        "new layers",
+        Sizes.format(summary.newLayersStoredBytes()) + " (" + summary.newLayers()
+            + " blobs the source does not store: what a registry holding the source stores without a delta)");
+    row(
+        h,
+        "delta layer",
+        Sizes.format(summary.deltaBytes())
+            + String.format(
+                Locale.ROOT,
+                " (%.2f %% of the target, %.2f %% of the new layers)",
+                summary.ratio() * 100,
+                summary.newLayersRatio() * 100));
     row(h, "time", String.format(Locale.ROOT, "%.1f s", summary.elapsedNanos() / 1e9));
     if ("diff".equals(run.goal())) {
       if (summary.manifestDigest() != null) {
-        row(h, "the delta image's own manifest", "<code>" + esc(summary.manifestDigest().toString()) + "</code>");
+        row(
+            h,
+            "the delta image's own manifest",
+            "<code>" + esc(summary.manifestDigest().toString()) + "</code>");
       }
-      row(h, "apply will reproduce", "image ID: yes; manifest digest: " + (summary.manifestExact() ? "yes"
-          : summary.targetManifestDigest() == null ? "the target has none" : "no (see the layers below)"));
+      row(
+          h,
+          "apply will reproduce",
+          "image ID: yes; manifest digest: "
+              + (summary.manifestExact()
+                  ? "yes"
+                  : summary.targetManifestDigest() == null
+                      ? "the target has none"
+                      : "no (see the layers below)"));
     } else {
       if (summary.manifestDigest() != null) {
-        row(h, "restored manifest", "<code>" + esc(summary.manifestDigest().toString()) + "</code>");
+        row(
+            h,
+            "restored manifest",
+            "<code>" + esc(summary.manifestDigest().toString()) + "</code>");
       }
       if (summary.targetManifestDigest() != null) {
-        row(h, "target manifest", "<code>" + esc(summary.targetManifestDigest().toString()) + "</code> "
-            + (summary.manifestExact() ? "(equal)" : summary.manifestDigest() == null ? "(the destination keeps no manifest)" : "(differs)"));
+        row(
+            h,
+            "target manifest",
+            "<code>" + esc(summary.targetManifestDigest().toString()) + "</code> "
+                + (summary.manifestExact()
+                    ? "(equal)"
+                    : summary.manifestDigest() == null
+                        ? "(the destination keeps no manifest)"
+                        : "(differs)"));
       }
     }
     h.append("</table>\n");
@@ -169,21 +213,35 @@ final class DeltaReports {
       String label = "layer " + n + " " + layer.diffId().shortHex();
       String why = layer.why() == null ? "" : ": " + layer.why();
       if (layer.fromSource()) {
-        layerBars.add(new Bar(label, 0, layer.why() == null ? "in the source: nothing in the delta" : "nothing in the delta; " + layer.why()));
+        layerBars.add(new Bar(
+            label,
+            0,
+            layer.why() == null
+                ? "in the source: nothing in the delta"
+                : "nothing in the delta; " + layer.why()));
       } else if (layer.storedBytes() >= 0) {
-        layerBars.add(new Bar(label, layer.storedBytes(), Sizes.format(layer.storedBytes()) + " stored for "
-            + Sizes.format(layer.tarBytes()) + why));
+        layerBars.add(new Bar(
+            label,
+            layer.storedBytes(),
+            Sizes.format(layer.storedBytes()) + " stored for " + Sizes.format(layer.tarBytes())
+                + why));
       } else {
         layerBars.add(new Bar(label, layer.tarBytes(), Sizes.format(layer.tarBytes()) + why));
       }
     }
-    h.append("diff".equals(run.goal()) ? "<h2>Where the delta bytes go, per target layer</h2>\n" : "<h2>Restored layers</h2>\n");
+    h.append(
+        "diff".equals(run.goal())
+            ? "<h2>Where the delta bytes go, per target layer</h2>\n"
+            : "<h2>Restored layers</h2>\n");
     chart(h, layerBars);
     if (!summary.topFiles().isEmpty()) {
       List<Bar> fileBars = new ArrayList<>();
       for (FileDecision file : summary.topFiles()) {
-        fileBars.add(new Bar(file.path(), file.storedSize(), Sizes.format(file.storedSize()) + " for "
-            + Sizes.format(file.targetSize()) + ", " + file.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
+        fileBars.add(new Bar(
+            file.path(),
+            file.storedSize(),
+            Sizes.format(file.storedSize()) + " for " + Sizes.format(file.targetSize()) + ", "
+                + file.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
       }
       h.append("<h2>The files that cost the most delta bytes</h2>\n");
       chart(h, fileBars);
@@ -193,12 +251,18 @@ final class DeltaReports {
       summary.notes().forEach(note -> h.append("<li>").append(esc(note)).append("</li>\n"));
       h.append("</ul>\n");
     }
-    h.append("<p><small>deltaimage ").append(esc(DeltaImage.version())).append("</small></p>\n</body></html>\n");
+    h.append("<p><small>deltaimage ")
+        .append(esc(DeltaImage.version()))
+        .append("</small></p>\n</body></html>\n");
     return h.toString();
   }
 
   private static void row(StringBuilder h, String name, String valueHtml) {
-    h.append("<tr><th>").append(esc(name)).append("</th><td>").append(valueHtml).append("</td></tr>\n");
+    h.append("<tr><th>")
+        .append(esc(name))
+        .append("</th><td>")
+        .append(valueHtml)
+        .append("</td></tr>\n");
   }
 
   /**
@@ -211,9 +275,14 @@ final class DeltaReports {
     h.append("<table class=\"chart\">\n");
     for (Bar bar : bars) {
       double percent = bar.value() <= 0 ? 0 : Math.max(0.2, bar.value() * 100.0 / max);
-      h.append("<tr><td class=\"label\">").append(esc(bar.label())).append("</td><td class=\"bar\">")
-          .append(String.format(Locale.ROOT, "<div class=\"fill\" style=\"width:%.1f%%\"></div>", percent))
-          .append("<div class=\"detail\">").append(esc(bar.detail())).append("</div></td></tr>\n");
+      h.append("<tr><td class=\"label\">")
+          .append(esc(bar.label()))
+          .append("</td><td class=\"bar\">")
+          .append(String.format(
+              Locale.ROOT, "<div class=\"fill\" style=\"width:%.1f%%\"></div>", percent))
+          .append("<div class=\"detail\">")
+          .append(esc(bar.detail()))
+          .append("</div></td></tr>\n");
     }
     h.append("</table>\n");
   }

@@ -30,7 +30,11 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  *
  * @since 0.2.0
  */
-@Mojo(name = "diff", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true, requiresProject = false)
+@Mojo(
+    name = "diff",
+    defaultPhase = LifecyclePhase.DEPLOY,
+    threadSafe = true,
+    requiresProject = false)
 public class DiffMojo extends AbstractDeltaImageMojo {
 
   /**
@@ -122,45 +126,71 @@ public class DiffMojo extends AbstractDeltaImageMojo {
       chooseTheBase();
       return;
     }
-    String sourceText = required(source, "source", UserProperties.SOURCE, "registry.example.com/app:1.0");
-    String targetText = required(target, "target", UserProperties.TARGET, "registry.example.com/app:1.1");
+    String sourceText =
+        required(source, "source", UserProperties.SOURCE, "registry.example.com/app:1.0");
+    String targetText =
+        required(target, "target", UserProperties.TARGET, "registry.example.com/app:1.1");
     ImageReference sourceImage = reference(sourceText, "source", UserProperties.SOURCE);
     ImageReference targetImage = reference(targetText, "target", UserProperties.TARGET);
-    DefaultDelta.Naming naming = DefaultDelta.Naming.parse(deltaNaming == null ? "repository" : deltaNaming);
+    DefaultDelta.Naming naming =
+        DefaultDelta.Naming.parse(deltaNaming == null ? "repository" : deltaNaming);
     if (naming == null) {
-      throw new MojoFailureException("The parameter " + UserProperties.describe("deltaNaming", UserProperties.DELTA_NAMING)
-          + " is '" + deltaNaming + "': use repository (app-delta:1.1, the default) or tag (app:1.1-delta)");
+      throw new MojoFailureException("The parameter "
+          + UserProperties.describe("deltaNaming", UserProperties.DELTA_NAMING) + " is '"
+          + deltaNaming + "': use repository (app-delta:1.1, the default) or tag (app:1.1-delta)");
     }
-    String deltaText = delta != null && !delta.isBlank() ? delta.trim() : DefaultDelta.forTarget(targetImage, naming);
+    String deltaText = delta != null && !delta.isBlank()
+        ? delta.trim()
+        : DefaultDelta.forTarget(targetImage, naming);
     if (deltaText == null) {
       required(null, "delta", UserProperties.DELTA, "docker-daemon:app:delta");
     }
     ImageReference deltaImage = reference(deltaText, "delta", UserProperties.DELTA);
     if (delta == null || delta.isBlank()) {
-      getLog().info("No " + UserProperties.describe("delta", UserProperties.DELTA) + " given: writing the delta to " + deltaImage
-          + " (" + UserProperties.describe("deltaNaming", UserProperties.DELTA_NAMING) + " " + naming + ")");
+      getLog()
+          .info("No " + UserProperties.describe("delta", UserProperties.DELTA)
+              + " given: writing the delta to " + deltaImage + " ("
+              + UserProperties.describe("deltaNaming", UserProperties.DELTA_NAMING) + " " + naming
+              + ")");
     }
 
-    getLog().info("Making the " + (unlinked ? "unlinked " : "") + "delta " + sourceImage + " -> " + targetImage + " into " + deltaImage);
-    ImageDeltaSummary summary = DeltaImage.diffImages(sourceImage.toString(), targetImage.toString(), deltaImage.toString(),
-        unlinked, deltaOptions(), copyOptions(List.of(sourceImage, targetImage, deltaImage)));
+    getLog()
+        .info("Making the " + (unlinked ? "unlinked " : "") + "delta " + sourceImage + " -> "
+            + targetImage + " into " + deltaImage);
+    ImageDeltaSummary summary = DeltaImage.diffImages(
+        sourceImage.toString(),
+        targetImage.toString(),
+        deltaImage.toString(),
+        unlinked,
+        deltaOptions(),
+        copyOptions(List.of(sourceImage, targetImage, deltaImage)));
     endProgress();
-    getLog().info("Wrote the delta image " + deltaImage
-        + (summary.manifestDigest() == null ? "" : " (the delta's own manifest digest: " + summary.manifestDigest() + ")"));
+    getLog()
+        .info("Wrote the delta image " + deltaImage
+            + (summary.manifestDigest() == null
+                ? ""
+                : " (the delta's own manifest digest: " + summary.manifestDigest() + ")"));
 
     Map<String, String> images = new LinkedHashMap<>();
     images.put("source", sourceImage.toString());
     images.put("target", targetImage.toString());
     images.put("delta", deltaImage.toString());
-    report(new DeltaReports.Run(goal(), images, unlinked), summary, SummaryText.willReproduce(summary));
+    report(
+        new DeltaReports.Run(goal(), images, unlinked),
+        summary,
+        SummaryText.willReproduce(summary));
   }
 
   /** The diff with {@code <candidates>} or {@code <candidateTags>}: core estimates, encodes the best two, keeps the smaller. */
   private void chooseTheBase() throws MojoFailureException, MojoExecutionException {
-    String targetText = required(target, "target", UserProperties.TARGET, "registry.example.com/app:1.1");
+    String targetText =
+        required(target, "target", UserProperties.TARGET, "registry.example.com/app:1.1");
     ImageReference targetImage = reference(targetText, "target", UserProperties.TARGET);
-    String deltaText = delta != null && !delta.isBlank() ? delta.trim() : DefaultDelta.forTarget(targetImage);
-    ImageReference deltaImage = reference(required(deltaText, "delta", UserProperties.DELTA, "docker-daemon:app:delta"), "delta",
+    String deltaText =
+        delta != null && !delta.isBlank() ? delta.trim() : DefaultDelta.forTarget(targetImage);
+    ImageReference deltaImage = reference(
+        required(deltaText, "delta", UserProperties.DELTA, "docker-daemon:app:delta"),
+        "delta",
         UserProperties.DELTA);
     List<ImageReference> named = new ArrayList<>();
     if (source != null && !source.isBlank()) {
@@ -175,38 +205,53 @@ public class DiffMojo extends AbstractDeltaImageMojo {
     every.add(targetImage);
     every.add(deltaImage);
     io.github.deltaimage.transport.CopyOptions copyOptions = copyOptions(every);
-    List<String> all = new ArrayList<>(named.stream().map(ImageReference::toString).toList());
+    List<String> all =
+        new ArrayList<>(named.stream().map(ImageReference::toString).toList());
     if (candidateTags > 0) {
-      List<String> tags = DeltaImage.previousTags(targetImage.toString(), candidateTags, copyOptions);
-      getLog().info("The last " + candidateTags + " tags before " + targetImage + ": " + (tags.isEmpty() ? "none" : tags));
+      List<String> tags =
+          DeltaImage.previousTags(targetImage.toString(), candidateTags, copyOptions);
+      getLog()
+          .info("The last " + candidateTags + " tags before " + targetImage + ": "
+              + (tags.isEmpty() ? "none" : tags));
       all.addAll(tags);
     }
     if (all.isEmpty()) {
-      throw new MojoFailureException("No candidate source: give " + UserProperties.describe("source", UserProperties.SOURCE) + ", "
-          + UserProperties.describe("candidates", UserProperties.CANDIDATES) + " or a repository with earlier tags for "
+      throw new MojoFailureException("No candidate source: give "
+          + UserProperties.describe("source", UserProperties.SOURCE) + ", "
+          + UserProperties.describe("candidates", UserProperties.CANDIDATES)
+          + " or a repository with earlier tags for "
           + UserProperties.describe("candidateTags", UserProperties.CANDIDATE_TAGS));
     }
-    getLog().info("Choosing the base among " + all.size() + " candidates for " + targetImage + ", into " + deltaImage);
-    BaseChoice choice = DeltaImage.diffImagesFromBestBase(all, targetImage.toString(), deltaImage.toString(), unlinked, deltaOptions(),
-        copyOptions);
+    getLog()
+        .info("Choosing the base among " + all.size() + " candidates for " + targetImage + ", into "
+            + deltaImage);
+    BaseChoice choice = DeltaImage.diffImagesFromBestBase(
+        all, targetImage.toString(), deltaImage.toString(), unlinked, deltaOptions(), copyOptions);
     ImageDeltaSummary summary = choice.summary();
     endProgress();
-    getLog().info("Wrote the delta image " + deltaImage
-        + (summary.manifestDigest() == null ? "" : " (the delta's own manifest digest: " + summary.manifestDigest() + ")"));
+    getLog()
+        .info("Wrote the delta image " + deltaImage
+            + (summary.manifestDigest() == null
+                ? ""
+                : " (the delta's own manifest digest: " + summary.manifestDigest() + ")"));
 
     Map<String, String> images = new LinkedHashMap<>();
     images.put("source", choice.chosen().toString());
     images.put("target", targetImage.toString());
     images.put("delta", deltaImage.toString());
     images.put("candidates", String.join(" ", all));
-    report(new DeltaReports.Run(goal(), images, unlinked), summary, SummaryText.willReproduce(summary));
+    report(
+        new DeltaReports.Run(goal(), images, unlinked),
+        summary,
+        SummaryText.willReproduce(summary));
   }
 
   @Override
   String hintFor(InvalidInputException e) {
     if ((candidates != null && !candidates.isEmpty()) || candidateTags > 0) {
       return " (check " + UserProperties.describe("candidates", UserProperties.CANDIDATES) + ", "
-          + UserProperties.describe("source", UserProperties.SOURCE) + " and " + UserProperties.describe("target", UserProperties.TARGET) + ")";
+          + UserProperties.describe("source", UserProperties.SOURCE) + " and "
+          + UserProperties.describe("target", UserProperties.TARGET) + ")";
     }
     return " (check " + UserProperties.describe("source", UserProperties.SOURCE) + " and "
         + UserProperties.describe("target", UserProperties.TARGET) + ")";

@@ -7,8 +7,8 @@ import io.github.deltaimage.event.FileDecision;
 import io.github.deltaimage.image.Digest;
 import java.io.PrintStream;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.maven.plugin.logging.Log;
 
 /**
@@ -28,6 +28,7 @@ final class ProgressListener implements CopyListener, DeltaListener {
   private String lastStep;
   /** The current step's start and what its files came to, for the line that ends it in batch mode. */
   private long stepStarted;
+
   private long stepFiles;
   private long stepTargetBytes;
   private long stepStoredBytes;
@@ -44,11 +45,13 @@ final class ProgressListener implements CopyListener, DeltaListener {
   public synchronized void progress(String step, long done, long total) {
     if (console != null) {
       boolean counted = total > 0 && !step.matches(".*\\d+/\\d+.*");
-      console.print("\r  " + step + (counted ? " (" + done + " of " + total + " done)" : "") + "\u001b[K");
+      console.print(
+          "\r  " + step + (counted ? " (" + done + " of " + total + " done)" : "") + "\u001b[K");
       console.flush();
       lineOpen = true;
     } else if (!step.equals(lastStep)) {
-      // One line per step, when it ends, with its time (and sizes): half the lines of a start and an end line.
+      // One line per step, when it ends, with its time (and sizes): half the lines of a start and
+      // an end line.
       finishStep();
       stepStarted = System.nanoTime();
     }
@@ -67,10 +70,22 @@ final class ProgressListener implements CopyListener, DeltaListener {
     if (console != null || lastStep == null || stepStarted == 0) {
       return;
     }
-    String sizes = stepFiles == 0 ? "" : String.format(Locale.ROOT, ", %d file%s: %s in the target, %s in the delta", stepFiles, stepFiles == 1 ? "" : "s",
-        Sizes.format(stepTargetBytes), Sizes.format(stepStoredBytes));
-    log.info(String.format(Locale.ROOT, "%s%s: %.1f s%s", lastStep.substring(0, 1).toUpperCase(Locale.ROOT), lastStep.substring(1),
-        (System.nanoTime() - stepStarted) / 1e9, sizes));
+    String sizes = stepFiles == 0
+        ? ""
+        : String.format(
+            Locale.ROOT,
+            ", %d file%s: %s in the target, %s in the delta",
+            stepFiles,
+            stepFiles == 1 ? "" : "s",
+            Sizes.format(stepTargetBytes),
+            Sizes.format(stepStoredBytes));
+    log.info(String.format(
+        Locale.ROOT,
+        "%s%s: %.1f s%s",
+        lastStep.substring(0, 1).toUpperCase(Locale.ROOT),
+        lastStep.substring(1),
+        (System.nanoTime() - stepStarted) / 1e9,
+        sizes));
     stepStarted = 0;
     stepFiles = 0;
     stepTargetBytes = 0;
@@ -82,8 +97,12 @@ final class ProgressListener implements CopyListener, DeltaListener {
     if (event instanceof CopyEvent.BlobProgress p) {
       if (console != null && System.nanoTime() - lastDraw > REDRAW_NANOS) {
         lastDraw = System.nanoTime();
-        String of = p.size() > 0 ? String.format(Locale.ROOT, " of %s (%d %%)", Sizes.format(p.size()), 100 * p.done() / p.size()) : "";
-        console.print("\r  " + p.digest().shortHex() + " " + Sizes.format(p.done()) + of + "\u001b[K");
+        String of = p.size() > 0
+            ? String.format(
+                Locale.ROOT, " of %s (%d %%)", Sizes.format(p.size()), 100 * p.done() / p.size())
+            : "";
+        console.print(
+            "\r  " + p.digest().shortHex() + " " + Sizes.format(p.done()) + of + "\u001b[K");
         console.flush();
         lineOpen = true;
       }
@@ -99,10 +118,13 @@ final class ProgressListener implements CopyListener, DeltaListener {
     } else if (event instanceof CopyEvent.BlobDone d) {
       Long started = blobStarted.remove(d.digest());
       log.info("  blob " + d.digest().shortHex() + ": " + Sizes.format(d.bytes()) + " written"
-          + (started == null ? "" : String.format(Locale.ROOT, " in %.1f s", (System.nanoTime() - started) / 1e9)));
+          + (started == null
+              ? ""
+              : String.format(Locale.ROOT, " in %.1f s", (System.nanoTime() - started) / 1e9)));
     } else if (event instanceof CopyEvent.Committed c) {
       finishStep();
-      log.info("Wrote " + c.destination() + (c.manifestDigest() != null ? " (manifest " + c.manifestDigest() + ")" : ""));
+      log.info("Wrote " + c.destination()
+          + (c.manifestDigest() != null ? " (manifest " + c.manifestDigest() + ")" : ""));
     }
   }
 

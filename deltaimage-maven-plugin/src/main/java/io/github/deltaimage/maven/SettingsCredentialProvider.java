@@ -37,7 +37,8 @@ final class SettingsCredentialProvider implements CredentialProvider {
   private final Log log;
   private final Map<String, Optional<Credentials>> byHost = new ConcurrentHashMap<>();
 
-  SettingsCredentialProvider(List<Server> servers, Decrypter decrypter, CredentialProvider dockerConfig, Log log) {
+  SettingsCredentialProvider(
+      List<Server> servers, Decrypter decrypter, CredentialProvider dockerConfig, Log log) {
     this.servers = List.copyOf(servers);
     this.decrypter = decrypter;
     this.dockerConfig = dockerConfig;
@@ -45,11 +46,16 @@ final class SettingsCredentialProvider implements CredentialProvider {
   }
 
   /** The provider a goal uses: settings.xml servers through Maven's decrypter, then the Docker config of this process. */
-  static SettingsCredentialProvider of(List<Server> servers, SettingsDecrypter settingsDecrypter,
-      Map<String, String> environment, Path home, Log log) {
+  static SettingsCredentialProvider of(
+      List<Server> servers,
+      SettingsDecrypter settingsDecrypter,
+      Map<String, String> environment,
+      Path home,
+      Log log) {
     CredentialResolver docker = new CredentialResolver(null, environment, home);
     CredentialProvider dockerConfig = host -> docker.lookup(host).credentials();
-    return new SettingsCredentialProvider(servers, server -> decrypt(settingsDecrypter, server), dockerConfig, log);
+    return new SettingsCredentialProvider(
+        servers, server -> decrypt(settingsDecrypter, server), dockerConfig, log);
   }
 
   @Override
@@ -63,14 +69,17 @@ final class SettingsCredentialProvider implements CredentialProvider {
       Server plain = decrypter.decrypt(server.get());
       String source = "settings.xml <server> '" + plain.getId() + "'";
       if (plain.getUsername() == null || plain.getPassword() == null) {
-        throw new InvalidInputException(source + " for registry " + host + " needs both <username> and <password>");
+        throw new InvalidInputException(
+            source + " for registry " + host + " needs both <username> and <password>");
       }
-      log.info("Registry " + host + ": using the login of " + source + " (user '" + plain.getUsername() + "')");
+      log.info("Registry " + host + ": using the login of " + source + " (user '"
+          + plain.getUsername() + "')");
       return Optional.of(new Credentials(plain.getUsername(), plain.getPassword(), false, source));
     }
     Optional<Credentials> docker = dockerConfig.find(host);
     if (docker.isPresent()) {
-      log.info("Registry " + host + ": no settings.xml <server> with id '" + host + "'; using " + docker.get().describe());
+      log.info("Registry " + host + ": no settings.xml <server> with id '" + host + "'; using "
+          + docker.get().describe());
     } else {
       log.info("Registry " + host + ": no login found (no settings.xml <server> with id '" + host
           + "', none in the Docker config); going on anonymously");
@@ -100,11 +109,14 @@ final class SettingsCredentialProvider implements CredentialProvider {
   }
 
   private static Server decrypt(SettingsDecrypter settingsDecrypter, Server server) {
-    SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
+    SettingsDecryptionResult result =
+        settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
     for (SettingsProblem problem : result.getProblems()) {
       if (problem.getSeverity() != SettingsProblem.Severity.WARNING) {
-        throw new InvalidInputException("settings.xml <server> '" + server.getId() + "' cannot be decrypted: "
-            + problem.getMessage(), problem.getException());
+        throw new InvalidInputException(
+            "settings.xml <server> '" + server.getId() + "' cannot be decrypted: "
+                + problem.getMessage(),
+            problem.getException());
       }
     }
     return result.getServer();

@@ -18,15 +18,20 @@ class DefaultDeltaTest {
 
   @Test
   void registryTargetGetsASiblingRepositoryWithTheSameTag() {
-    assertThat(deltaFor("registry.example.com:5000/team/app:1.1")).isEqualTo("docker://registry.example.com:5000/team/app-delta:1.1");
-    assertThat(deltaFor("docker://registry.example.com/app:1.1")).isEqualTo("docker://registry.example.com/app-delta:1.1");
-    assertThat(deltaFor("registry.example.com/app@sha256:" + "b".repeat(64))).isEqualTo("docker://registry.example.com/app-delta:delta");
+    assertThat(deltaFor("registry.example.com:5000/team/app:1.1"))
+        .isEqualTo("docker://registry.example.com:5000/team/app-delta:1.1");
+    assertThat(deltaFor("docker://registry.example.com/app:1.1"))
+        .isEqualTo("docker://registry.example.com/app-delta:1.1");
+    assertThat(deltaFor("registry.example.com/app@sha256:" + "b".repeat(64)))
+        .isEqualTo("docker://registry.example.com/app-delta:delta");
   }
 
   @Test
   void tagNamingAppendsDeltaToTheTagInTheSameRepository() {
-    assertThat(deltaFor("registry.example.com/app:1.1", Naming.TAG)).isEqualTo("docker://registry.example.com/app:1.1-delta");
-    assertThat(deltaFor("docker-daemon:app:1.1", Naming.TAG)).isEqualTo("docker-daemon:app:1.1-delta");
+    assertThat(deltaFor("registry.example.com/app:1.1", Naming.TAG))
+        .isEqualTo("docker://registry.example.com/app:1.1-delta");
+    assertThat(deltaFor("docker-daemon:app:1.1", Naming.TAG))
+        .isEqualTo("docker-daemon:app:1.1-delta");
   }
 
   @Test
@@ -54,8 +59,11 @@ class DefaultDeltaTest {
 
   @Test
   void archiveTargetGetsASiblingFile() {
-    assertThat(deltaFor("docker-archive:/out/app.tar")).isEqualTo("docker-archive:/out/app-delta.tar");
-    assertThat(deltaFor("docker-archive:/out/app.tar:app:1.1")).isEqualTo("docker-archive:/out/app-delta.tar:app-delta:1.1");
-    assertThat(deltaFor("docker-archive:/out/app.tar:app:1.1", Naming.TAG)).isEqualTo("docker-archive:/out/app-delta.tar:app:1.1-delta");
+    assertThat(deltaFor("docker-archive:/out/app.tar"))
+        .isEqualTo("docker-archive:/out/app-delta.tar");
+    assertThat(deltaFor("docker-archive:/out/app.tar:app:1.1"))
+        .isEqualTo("docker-archive:/out/app-delta.tar:app-delta:1.1");
+    assertThat(deltaFor("docker-archive:/out/app.tar:app:1.1", Naming.TAG))
+        .isEqualTo("docker-archive:/out/app-delta.tar:app:1.1-delta");
   }
 }

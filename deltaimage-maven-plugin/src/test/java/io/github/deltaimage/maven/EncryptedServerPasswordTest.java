@@ -25,9 +25,11 @@ class EncryptedServerPasswordTest {
   void encryptedPasswordIsDecryptedThroughMavensDecrypter() throws Exception {
     DefaultPlexusCipher cipher = new DefaultPlexusCipher();
     // As mvn --encrypt-master-password and --encrypt-password make them.
-    String master = cipher.encryptAndDecorate("master-password", DefaultSecDispatcher.SYSTEM_PROPERTY_SEC_LOCATION);
+    String master = cipher.encryptAndDecorate(
+        "master-password", DefaultSecDispatcher.SYSTEM_PROPERTY_SEC_LOCATION);
     Path security = dir.resolve("settings-security.xml");
-    Files.writeString(security, "<settingsSecurity><master>" + master + "</master></settingsSecurity>");
+    Files.writeString(
+        security, "<settingsSecurity><master>" + master + "</master></settingsSecurity>");
     DefaultSecDispatcher dispatcher = new DefaultSecDispatcher() {
       {
         _cipher = cipher;
@@ -39,10 +41,16 @@ class EncryptedServerPasswordTest {
     server.setUsername("ci");
     server.setPassword(cipher.encryptAndDecorate("s3cret", "master-password"));
 
-    SettingsCredentialProvider provider = SettingsCredentialProvider.of(List.of(server),
-        new DefaultSettingsDecrypter(dispatcher), Map.of(), dir, new SystemStreamLog());
+    SettingsCredentialProvider provider = SettingsCredentialProvider.of(
+        List.of(server),
+        new DefaultSettingsDecrypter(dispatcher),
+        Map.of(),
+        dir,
+        new SystemStreamLog());
 
-    assertThat(provider.find("registry.example.com:443")).map(Credentials::secret).contains("s3cret");
+    assertThat(provider.find("registry.example.com:443"))
+        .map(Credentials::secret)
+        .contains("s3cret");
     assertThat(provider.find("other.example.com")).isEmpty();
   }
 }

@@ -5,9 +5,9 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 class FrontEndArchitectureTest {
 
   /** Main code only: tests may reach anything they need to set up. */
-  private static final JavaClasses CLASSES =
-      new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeTests()).importPackages("io.github.deltaimage.maven");
+  private static final JavaClasses CLASSES = new ClassFileImporter()
+      .withImportOption(new ImportOption.DoNotIncludeTests())
+      .importPackages("io.github.deltaimage.maven");
 
   /** The core packages a front end may use; every other package of core is machinery behind them. */
   static final String[] CORE_API_PACKAGES = {
@@ -42,8 +43,11 @@ class FrontEndArchitectureTest {
 
   @Test
   void the_front_end_uses_only_the_api_of_core() {
-    noClasses().that().resideInAPackage("io.github.deltaimage.maven..")
-        .should().dependOnClassesThat(resideInAPackage("io.github.deltaimage..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.github.deltaimage.maven..")
+        .should()
+        .dependOnClassesThat(resideInAPackage("io.github.deltaimage..")
             .and(not(resideInAPackage("io.github.deltaimage.maven..")))
             .and(not(resideInAnyPackage(CORE_API_PACKAGES))))
         .check(CLASSES);
@@ -51,8 +55,12 @@ class FrontEndArchitectureTest {
 
   @Test
   void the_front_end_never_sees_docker_java() {
-    noClasses().that().resideInAPackage("io.github.deltaimage.maven..")
-        .should().dependOnClassesThat().resideInAPackage("com.github.dockerjava..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.github.deltaimage.maven..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("com.github.dockerjava..")
         .check(CLASSES);
   }
 }

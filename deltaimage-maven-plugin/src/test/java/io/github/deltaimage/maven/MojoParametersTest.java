@@ -3,8 +3,8 @@ package io.github.deltaimage.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.reference.ImageReference;
+import io.github.deltaimage.transport.CopyOptions;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugin.MojoFailureException;
@@ -38,7 +38,8 @@ class MojoParametersTest {
 
     diff.execute();
 
-    assertThat(logged).containsExactly("Skipping deltaimage:diff: <skip> (-Ddeltaimage.skip) is true");
+    assertThat(logged)
+        .containsExactly("Skipping deltaimage:diff: <skip> (-Ddeltaimage.skip) is true");
   }
 
   @Test
@@ -46,7 +47,8 @@ class MojoParametersTest {
     DiffMojo diff = quiet(new DiffMojo(null));
     diff.source = "oci:/x:1";
 
-    assertThatThrownBy(diff::execute).isInstanceOf(MojoFailureException.class)
+    assertThatThrownBy(diff::execute)
+        .isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("<target> (-Ddeltaimage.target) is missing")
         .hasMessageContaining("-Ddeltaimage.target=");
   }
@@ -58,7 +60,8 @@ class MojoParametersTest {
     diff.target = "oci:/x:2";
     diff.deltaNaming = "suffix";
 
-    assertThatThrownBy(diff::execute).isInstanceOf(MojoFailureException.class)
+    assertThatThrownBy(diff::execute)
+        .isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("<deltaNaming> (-Ddeltaimage.deltaNaming) is 'suffix'")
         .hasMessageContaining("repository (app-delta:1.1, the default) or tag (app:1.1-delta)");
   }
@@ -68,7 +71,8 @@ class MojoParametersTest {
     ApplyMojo apply = quiet(new ApplyMojo(null));
     apply.delta = "oci:/x:1";
 
-    assertThatThrownBy(apply::execute).isInstanceOf(MojoFailureException.class)
+    assertThatThrownBy(apply::execute)
+        .isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("<output> (-Ddeltaimage.output) is missing");
   }
 
@@ -78,7 +82,8 @@ class MojoParametersTest {
     diff.source = "oci:/x:1";
     diff.target = "ftp://nope";
 
-    assertThatThrownBy(diff::execute).isInstanceOf(MojoFailureException.class)
+    assertThatThrownBy(diff::execute)
+        .isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("<target> (-Ddeltaimage.target) is not an image reference")
         .hasCauseInstanceOf(io.github.deltaimage.api.InvalidInputException.class);
   }
@@ -88,7 +93,8 @@ class MojoParametersTest {
     DiffMojo diff = quiet(new DiffMojo(null));
     diff.pullPassword = "x";
 
-    assertThatThrownBy(() -> diff.copyOptions(List.of())).isInstanceOf(MojoFailureException.class)
+    assertThatThrownBy(() -> diff.copyOptions(List.of()))
+        .isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("<pullUsername> (-Ddeltaimage.pullUsername) is missing");
   }
 
@@ -102,8 +108,8 @@ class MojoParametersTest {
     diff.platform = "linux/arm64";
     diff.allowInsecureRegistries = true;
 
-    CopyOptions options = diff.copyOptions(List.of(ImageReference.parse("registry.internal:5000/app:1"),
-        ImageReference.parse("oci:/x:1")));
+    CopyOptions options = diff.copyOptions(List.of(
+        ImageReference.parse("registry.internal:5000/app:1"), ImageReference.parse("oci:/x:1")));
 
     assertThat(options.sourceCredentials().username()).isEqualTo("reader");
     assertThat(options.sourceCredentials().source()).isEqualTo("<pullUsername> parameter");
@@ -118,7 +124,8 @@ class MojoParametersTest {
     DiffMojo diff = quiet(new DiffMojo(null));
     diff.platform = "arm64";
 
-    assertThatThrownBy(() -> diff.copyOptions(List.of())).isInstanceOf(MojoFailureException.class)
+    assertThatThrownBy(() -> diff.copyOptions(List.of()))
+        .isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("<platform> (-Ddeltaimage.platform)");
   }
 }

@@ -41,19 +41,24 @@ class SettingsCredentialProviderTest {
   }
 
   private SettingsCredentialProvider provider(CredentialProvider docker, Server... servers) {
-    return new SettingsCredentialProvider(List.of(servers), SettingsCredentialProviderTest::decrypt, docker, log);
+    return new SettingsCredentialProvider(
+        List.of(servers), SettingsCredentialProviderTest::decrypt, docker, log);
   }
 
   @Test
   void serverWithThePortComesFirst() {
-    SettingsCredentialProvider p = provider(CredentialProvider.NONE, server("r.example", "bare", "x"), server("r.example:5000", "ported", "x"));
+    SettingsCredentialProvider p = provider(
+        CredentialProvider.NONE,
+        server("r.example", "bare", "x"),
+        server("r.example:5000", "ported", "x"));
 
     assertThat(p.find("r.example:5000")).map(Credentials::username).contains("ported");
   }
 
   @Test
   void serverWithoutThePortMatchesToo() {
-    SettingsCredentialProvider p = provider(CredentialProvider.NONE, server("r.example", "bare", "{enc}"));
+    SettingsCredentialProvider p =
+        provider(CredentialProvider.NONE, server("r.example", "bare", "{enc}"));
 
     Optional<Credentials> found = p.find("r.example:5000");
 
@@ -64,18 +69,27 @@ class SettingsCredentialProviderTest {
 
   @Test
   void logNamesTheSourceNeverTheSecret() {
-    provider(CredentialProvider.NONE, server("r.example:5000", "ci", "s3cret")).find("r.example:5000");
+    provider(CredentialProvider.NONE, server("r.example:5000", "ci", "s3cret"))
+        .find("r.example:5000");
 
-    assertThat(logged).singleElement().asString().contains("settings.xml <server> 'r.example:5000'").doesNotContain("s3cret");
+    assertThat(logged)
+        .singleElement()
+        .asString()
+        .contains("settings.xml <server> 'r.example:5000'")
+        .doesNotContain("s3cret");
   }
 
   @Test
   void dockerConfigAnswersWhenNoServerMatches() {
     Credentials docker = new Credentials("d", "x", false, "/root/.docker/config.json auths");
-    SettingsCredentialProvider p = provider(h -> Optional.of(docker), server("other:5000", "u", "x"));
+    SettingsCredentialProvider p =
+        provider(h -> Optional.of(docker), server("other:5000", "u", "x"));
 
     assertThat(p.find("r.example:5000")).contains(docker);
-    assertThat(logged).singleElement().asString().contains("using user 'd' from /root/.docker/config.json auths");
+    assertThat(logged)
+        .singleElement()
+        .asString()
+        .contains("using user 'd' from /root/.docker/config.json auths");
   }
 
   @Test
@@ -94,8 +108,10 @@ class SettingsCredentialProviderTest {
 
   @Test
   void serverWithoutPasswordIsTheUsersMistake() {
-    assertThatThrownBy(() -> provider(CredentialProvider.NONE, server("r:1", "u", null)).find("r:1"))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("<password>");
+    assertThatThrownBy(
+            () -> provider(CredentialProvider.NONE, server("r:1", "u", null)).find("r:1"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("<password>");
   }
 
   @Test

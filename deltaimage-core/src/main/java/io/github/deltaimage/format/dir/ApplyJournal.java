@@ -55,8 +55,9 @@ final class ApplyJournal {
     Path tree = deltaTree.toAbsolutePath().normalize();
     Path parent = tree.getParent();
     if (parent == null) {
-      throw new InvalidInputException("DELTA_DIR " + deltaTree + " is the file system root: apply needs a directory"
-          + " beside the tree for its journal; move the delta tree into a directory of its own");
+      throw new InvalidInputException(
+          "DELTA_DIR " + deltaTree + " is the file system root: apply needs a directory"
+              + " beside the tree for its journal; move the delta tree into a directory of its own");
     }
     return new ApplyJournal(parent.resolve("." + tree.getFileName() + ".deltaimage-apply"));
   }
@@ -81,15 +82,19 @@ final class ApplyJournal {
         remove();
         return null;
       }
-      byte[] recorded = HexFormat.of().parseHex(Files.readString(dir.resolve("meta.sha256")).strip());
+      byte[] recorded =
+          HexFormat.of().parseHex(Files.readString(dir.resolve("meta.sha256")).strip());
       if (!MessageDigest.isEqual(recorded, metaDigest)) {
-        throw new InvalidInputException("the work directory " + dir + " belongs to an interrupted apply of another delta"
+        throw new InvalidInputException("the work directory " + dir
+            + " belongs to an interrupted apply of another delta"
             + " tree at this path; finish that one, or remove " + dir + " if that tree is gone");
       }
       return lastEntry();
     } catch (IOException | IllegalArgumentException e) {
-      throw new EnvironmentException("cannot read the journal in " + dir + ": " + e.getMessage()
-          + "; remove that directory to start over only if the delta tree was not changed yet", e);
+      throw new EnvironmentException(
+          "cannot read the journal in " + dir + ": " + e.getMessage()
+              + "; remove that directory to start over only if the delta tree was not changed yet",
+          e);
     }
   }
 
@@ -131,11 +136,20 @@ final class ApplyJournal {
     Map<String, byte[]> xattrs = new LinkedHashMap<>();
     for (int i = 6; i < fields.length; i++) {
       String[] pair = fields[i].split("=", -1);
-      xattrs.put(new String(HexFormat.of().parseHex(pair[0]), StandardCharsets.ISO_8859_1), HexFormat.of().parseHex(pair[1]));
+      xattrs.put(
+          new String(HexFormat.of().parseHex(pair[0]), StandardCharsets.ISO_8859_1),
+          HexFormat.of().parseHex(pair[1]));
     }
-    FileTime modified = FileTime.from(Instant.ofEpochSecond(Long.parseLong(fields[4]), Long.parseLong(fields[5])));
-    return new Resume(position, new FileState(Integer.parseInt(fields[1]), Integer.parseInt(fields[2]),
-        Integer.parseInt(fields[3]), modified, xattrs));
+    FileTime modified =
+        FileTime.from(Instant.ofEpochSecond(Long.parseLong(fields[4]), Long.parseLong(fields[5])));
+    return new Resume(
+        position,
+        new FileState(
+            Integer.parseInt(fields[1]),
+            Integer.parseInt(fields[2]),
+            Integer.parseInt(fields[3]),
+            modified,
+            xattrs));
   }
 
   /** Starts a new journal for the meta file of {@code metaDigest}; backups follow. */
@@ -143,10 +157,13 @@ final class ApplyJournal {
     try {
       remove();
       // Making and removing the work directory moves its parent's mtime: record it to put it back.
-      FileTime parentModified = Files.getLastModifiedTime(dir.getParent(), LinkOption.NOFOLLOW_LINKS);
+      FileTime parentModified =
+          Files.getLastModifiedTime(dir.getParent(), LinkOption.NOFOLLOW_LINKS);
       Files.createDirectories(dir.resolve("backup"));
-      Files.writeString(dir.resolve("parent.mtime"), parentModified.toInstant().getEpochSecond() + " "
-          + parentModified.toInstant().getNano() + "\n");
+      Files.writeString(
+          dir.resolve("parent.mtime"),
+          parentModified.toInstant().getEpochSecond() + " "
+              + parentModified.toInstant().getNano() + "\n");
       Files.writeString(dir.resolve("meta.sha256"), HexFormat.of().formatHex(metaDigest) + "\n");
     } catch (IOException e) {
       throw cannotWrite(e);
@@ -155,7 +172,11 @@ final class ApplyJournal {
 
   void backUp(int position, Path deltaFile) {
     try {
-      Files.copy(deltaFile, backup(position), StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+      Files.copy(
+          deltaFile,
+          backup(position),
+          StandardCopyOption.REPLACE_EXISTING,
+          LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
       throw cannotWrite(e);
     }
@@ -177,14 +198,29 @@ final class ApplyJournal {
   /** Records, before file {@code position} is rewritten, the attributes it must end up with. */
   void begin(int position, FileState state) {
     StringBuilder line = new StringBuilder();
-    line.append(position).append(' ').append(state.mode()).append(' ').append(state.uid()).append(' ').append(state.gid())
-        .append(' ').append(state.modified().toInstant().getEpochSecond()).append(' ').append(state.modified().toInstant().getNano());
+    line.append(position)
+        .append(' ')
+        .append(state.mode())
+        .append(' ')
+        .append(state.uid())
+        .append(' ')
+        .append(state.gid())
+        .append(' ')
+        .append(state.modified().toInstant().getEpochSecond())
+        .append(' ')
+        .append(state.modified().toInstant().getNano());
     state.xattrs().forEach((name, value) -> line.append(' ')
-        .append(HexFormat.of().formatHex(name.getBytes(StandardCharsets.ISO_8859_1))).append('=').append(HexFormat.of().formatHex(value)));
+        .append(HexFormat.of().formatHex(name.getBytes(StandardCharsets.ISO_8859_1)))
+        .append('=')
+        .append(HexFormat.of().formatHex(value)));
     line.append('\n');
     try {
       if (journal == null) {
-        journal = FileChannel.open(dir.resolve("journal"), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        journal = FileChannel.open(
+            dir.resolve("journal"),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND);
       }
       ByteBuffer bytes = ByteBuffer.wrap(line.toString().getBytes(StandardCharsets.ISO_8859_1));
       while (bytes.hasRemaining()) {
@@ -227,7 +263,8 @@ final class ApplyJournal {
       Path recorded = dir.resolve("parent.mtime");
       if (Files.isRegularFile(recorded, LinkOption.NOFOLLOW_LINKS)) {
         String[] fields = Files.readString(recorded).strip().split(" ");
-        parentModified = FileTime.from(Instant.ofEpochSecond(Long.parseLong(fields[0]), Long.parseLong(fields[1])));
+        parentModified = FileTime.from(
+            Instant.ofEpochSecond(Long.parseLong(fields[0]), Long.parseLong(fields[1])));
       }
       ShutdownCleanup.removeTree(dir);
       if (parentModified != null) {
@@ -238,16 +275,20 @@ final class ApplyJournal {
       try {
         ShutdownCleanup.removeTree(dir);
       } catch (IOException again) {
-        throw new EnvironmentException("cannot remove the apply journal " + dir + ": " + again.getMessage(), again);
+        throw new EnvironmentException(
+            "cannot remove the apply journal " + dir + ": " + again.getMessage(), again);
       }
     } catch (IOException e) {
-      throw new EnvironmentException("cannot remove the apply journal " + dir + ": " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot remove the apply journal " + dir + ": " + e.getMessage(), e);
     }
   }
 
   private EnvironmentException cannotWrite(IOException e) {
-    return new EnvironmentException("cannot write the apply journal in " + dir + ": " + e.getMessage()
-        + " (it lives beside the delta tree; that directory must be writable)", e);
+    return new EnvironmentException(
+        "cannot write the apply journal in " + dir + ": " + e.getMessage()
+            + " (it lives beside the delta tree; that directory must be writable)",
+        e);
   }
 
   static byte[] sha256(Path file) {

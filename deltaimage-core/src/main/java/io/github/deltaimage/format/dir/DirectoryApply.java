@@ -47,10 +47,15 @@ public final class DirectoryApply {
   private final IntConsumer afterRewrite;
 
   public DirectoryApply(DeltaCodec codec, int threads, Path tempParent, DeltaListener listener) {
-    this(codec, threads, tempParent, listener, position -> { });
+    this(codec, threads, tempParent, listener, position -> {});
   }
 
-  DirectoryApply(DeltaCodec codec, int threads, Path tempParent, DeltaListener listener, IntConsumer afterRewrite) {
+  DirectoryApply(
+      DeltaCodec codec,
+      int threads,
+      Path tempParent,
+      DeltaListener listener,
+      IntConsumer afterRewrite) {
     this.codec = codec;
     this.parallel = new Parallel(threads);
     this.tempParent = tempParent;
@@ -70,8 +75,11 @@ public final class DirectoryApply {
     TreeChecks.requireDirectory(delta, "DELTA_DIR");
     ApplyJournal journal = ApplyJournal.beside(delta);
     Path metaFile = delta.resolve(MetaFile.NAME);
-    if (!Files.exists(metaFile, LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(journal.dir()) && journal.isDone()) {
-      // Stopped after the last rewrite, while removing the meta file: only the journal is left to remove.
+    if (!Files.exists(metaFile, LinkOption.NOFOLLOW_LINKS)
+        && Files.isDirectory(journal.dir())
+        && journal.isDone()) {
+      // Stopped after the last rewrite, while removing the meta file: only the journal is left to
+      // remove.
       journal.remove();
     }
     DeltaMeta meta = MetaFile.read(delta);
@@ -88,9 +96,16 @@ public final class DirectoryApply {
       throw resume == null ? e : undo(journal, rewrites, resume, delta, e);
     }
     try (RunDirectory run = RunDirectory.create(tempParent)) {
-      List<Rewrite> patched = rewrites.stream().filter(r -> !r.keep() && r.position() >= firstToDo).toList();
+      List<Rewrite> patched =
+          rewrites.stream().filter(r -> !r.keep() && r.position() >= firstToDo).toList();
       try {
-        parallel.map(patched, r -> decode(r, source, resume == null ? r.path().under(delta) : journal.backup(r.position()), run));
+        parallel.map(
+            patched,
+            r -> decode(
+                r,
+                source,
+                resume == null ? r.path().under(delta) : journal.backup(r.position()),
+                run));
       } catch (InvalidInputException e) {
         throw resume == null ? e : undo(journal, rewrites, resume, delta, e);
       }
@@ -101,7 +116,14 @@ public final class DirectoryApply {
         }
         journal.markPrepared();
       }
-      rewriteFrom(firstToDo, resume == null ? null : resume.stateBefore(), rewrites, source, delta, run, journal);
+      rewriteFrom(
+          firstToDo,
+          resume == null ? null : resume.stateBefore(),
+          rewrites,
+          source,
+          delta,
+          run,
+          journal);
     } finally {
       journal.close();
     }
@@ -121,28 +143,45 @@ public final class DirectoryApply {
     return rewrites;
   }
 
-  private void rewriteFrom(int first, FileState journaledState, List<Rewrite> rewrites, Path source, Path delta,
-      RunDirectory run, ApplyJournal journal) {
+  private void rewriteFrom(
+      int first,
+      FileState journaledState,
+      List<Rewrite> rewrites,
+      Path source,
+      Path delta,
+      RunDirectory run,
+      ApplyJournal journal) {
     for (int i = first; i < rewrites.size(); i++) {
       Rewrite rewrite = rewrites.get(i);
       Path file = rewrite.path().under(delta);
       try {
-        // The file the interrupted run was rewriting may have lost its attributes: the journal has them.
-        FileState state = i == first && journaledState != null ? journaledState : FileState.of(file);
+        // The file the interrupted run was rewriting may have lost its attributes: the journal has
+        // them.
+        FileState state =
+            i == first && journaledState != null ? journaledState : FileState.of(file);
         journal.begin(i, state);
-        InPlaceWriter.overwrite(file, rewrite.keep() ? rewrite.path().under(source) : decoded(run, rewrite));
+        InPlaceWriter.overwrite(
+            file, rewrite.keep() ? rewrite.path().under(source) : decoded(run, rewrite));
         state.restoreOn(file);
         afterRewrite.accept(i);
       } catch (RuntimeException e) {
         String why = e instanceof DeltaImageException ? e.getMessage() : e.toString();
-        throw new EnvironmentException("the apply stopped after rewriting " + i + " of " + rewrites.size() + " files ("
-            + why + "); run the same command again to finish it (its journal is in " + journal.dir() + ")", e);
+        throw new EnvironmentException(
+            "the apply stopped after rewriting " + i + " of " + rewrites.size() + " files (" + why
+                + "); run the same command again to finish it (its journal is in " + journal.dir()
+                + ")",
+            e);
       }
     }
     journal.markDone();
   }
 
-  private DirectorySummary finish(Path delta, Path metaFile, ApplyJournal journal, List<Rewrite> rewrites, DeltaMeta meta,
+  private DirectorySummary finish(
+      Path delta,
+      Path metaFile,
+      ApplyJournal journal,
+      List<Rewrite> rewrites,
+      DeltaMeta meta,
       long started) {
     FileTime rootModified = FileState.of(delta).modified();
     List<DirectorySummary.Entry> entries = new ArrayList<>();
@@ -152,7 +191,8 @@ public final class DirectoryApply {
       Outcome outcome = rewrite.keep() ? Outcome.KEPT_FROM_SOURCE : Outcome.DELTA;
       long stored = rewrite.keep() ? 0 : size(journal.backup(rewrite.position()));
       entries.add(new DirectorySummary.Entry(outcome, size, stored));
-      listener.fileDecided(new FileDecision(rewrite.path().toString(), outcome, size, stored, null));
+      listener.fileDecided(
+          new FileDecision(rewrite.path().toString(), outcome, size, stored, null));
     }
     for (DeltaMeta.Change change : meta.changes()) {
       if (change.kind() == DeltaMeta.Kind.AsIs) {
@@ -170,8 +210,12 @@ public final class DirectoryApply {
    * The interrupted apply cannot be finished (the source is not the one it started with, say): puts
    * back the delta files it had rewritten, so the tree is the delta tree again and nothing is lost.
    */
-  private static InvalidInputException undo(ApplyJournal journal, List<Rewrite> rewrites, ApplyJournal.Resume resume,
-      Path delta, InvalidInputException why) {
+  private static InvalidInputException undo(
+      ApplyJournal journal,
+      List<Rewrite> rewrites,
+      ApplyJournal.Resume resume,
+      Path delta,
+      InvalidInputException why) {
     int last = resume.stateBefore() == null ? resume.position() - 1 : resume.position();
     for (int i = 0; i <= last; i++) {
       Rewrite rewrite = rewrites.get(i);
@@ -185,8 +229,10 @@ public final class DirectoryApply {
       state.restoreOn(file);
     }
     journal.remove();
-    return new InvalidInputException(why.getMessage().replace("; nothing was changed", "")
-        + "; the interrupted apply was undone: " + delta + " is the delta tree again", why);
+    return new InvalidInputException(
+        why.getMessage().replace("; nothing was changed", "")
+            + "; the interrupted apply was undone: " + delta + " is the delta tree again",
+        why);
   }
 
   private static Path decoded(RunDirectory run, Rewrite rewrite) {
@@ -198,8 +244,10 @@ public final class DirectoryApply {
       codec.decode(rewrite.path().under(source), deltaFile, decoded(run, rewrite));
       return rewrite;
     } catch (InvalidInputException e) {
-      throw new InvalidInputException("the delta for " + rewrite.path() + " does not apply to the source (corrupt delta,"
-          + " or not the source it was made from); nothing was changed", e);
+      throw new InvalidInputException(
+          "the delta for " + rewrite.path() + " does not apply to the source (corrupt delta,"
+              + " or not the source it was made from); nothing was changed",
+          e);
     }
   }
 
@@ -208,7 +256,8 @@ public final class DirectoryApply {
    * resuming, the files before {@code firstToDo} hold their target bytes already: only their place
    * in the delta tree is checked.
    */
-  private static void check(DeltaMeta meta, Path source, Path delta, int firstToDo, boolean resuming) {
+  private static void check(
+      DeltaMeta meta, Path source, Path delta, int firstToDo, boolean resuming) {
     TreeResolver sourceTree = new TreeResolver(source, "SOURCE_DIR");
     TreeResolver deltaTree = new TreeResolver(delta, "the delta tree");
     Set<RelativePath> seen = new HashSet<>();
@@ -221,7 +270,8 @@ public final class DirectoryApply {
     }
     for (DeltaMeta.Change change : meta.changes()) {
       boolean patched = change.kind() == DeltaMeta.Kind.XDelta3;
-      checkEntry(change.path(), patched && position >= firstToDo, sourceTree, deltaTree, seen, problems);
+      checkEntry(
+          change.path(), patched && position >= firstToDo, sourceTree, deltaTree, seen, problems);
       if (patched) {
         position++;
         rewritten.add(change.path());
@@ -231,22 +281,29 @@ public final class DirectoryApply {
       try {
         RelativePath linked = HardLinks.firstLinkedFromOutside(delta, rewritten);
         if (linked != null) {
-          problems.add(linked + " is hard-linked from outside the delta tree: rewriting it would change that file too;"
+          problems.add(linked
+              + " is hard-linked from outside the delta tree: rewriting it would change that file too;"
               + " copy the delta tree without such links (e.g. cp -a of the tree alone)");
         }
       } catch (IOException e) {
-        throw new EnvironmentException("cannot read the delta tree " + delta + ": " + e.getMessage(), e);
+        throw new EnvironmentException(
+            "cannot read the delta tree " + delta + ": " + e.getMessage(), e);
       }
     }
     if (!problems.isEmpty()) {
       String more = problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems)" : "";
-      throw new InvalidInputException("refusing the delta in " + delta + ": " + problems.get(0) + more
-          + (resuming ? "" : "; nothing was changed"));
+      throw new InvalidInputException("refusing the delta in " + delta + ": " + problems.get(0)
+          + more + (resuming ? "" : "; nothing was changed"));
     }
   }
 
-  private static void checkEntry(RelativePath path, boolean needsSource, TreeResolver source, TreeResolver delta,
-      Set<RelativePath> seen, List<String> problems) {
+  private static void checkEntry(
+      RelativePath path,
+      boolean needsSource,
+      TreeResolver source,
+      TreeResolver delta,
+      Set<RelativePath> seen,
+      List<String> problems) {
     if (!seen.add(path)) {
       problems.add(path + " is listed twice in " + MetaFile.NAME);
       return;
@@ -262,7 +319,8 @@ public final class DirectoryApply {
       return;
     }
     if (!TreeChecks.isRegularFile(file)) {
-      problems.add(path + " is listed in " + MetaFile.NAME + " but is not a regular file of the delta tree");
+      problems.add(
+          path + " is listed in " + MetaFile.NAME + " but is not a regular file of the delta tree");
       return;
     }
     if (needsSource) {
@@ -270,7 +328,8 @@ public final class DirectoryApply {
       if (sourceProblem != null) {
         problems.add(sourceProblem);
       } else if (!TreeChecks.isRegularFile(path.under(source.root()))) {
-        problems.add(path + " is missing from the source " + source.root() + " (is it the source the delta was made from?)");
+        problems.add(path + " is missing from the source " + source.root()
+            + " (is it the source the delta was made from?)");
       }
     }
   }

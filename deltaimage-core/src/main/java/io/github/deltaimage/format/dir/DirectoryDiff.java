@@ -54,7 +54,13 @@ public final class DirectoryDiff {
   private record Inode(List<RelativePath> paths, long size) {}
 
   /** What the delta tree will hold for one inode. */
-  private record Plan(Inode inode, Outcome outcome, RelativePath sourcePath, Path delta, long storedSize, String reason) {}
+  private record Plan(
+      Inode inode,
+      Outcome outcome,
+      RelativePath sourcePath,
+      Path delta,
+      long storedSize,
+      String reason) {}
 
   public DirectorySummary diff(Path source, Path target) {
     long started = System.nanoTime();
@@ -87,16 +93,24 @@ public final class DirectoryDiff {
             state.restoreOn(file);
             changes.add(new DeltaMeta.Change(DeltaMeta.Kind.XDelta3, plan.sourcePath()));
           }
-          case STORED_WHOLE -> changes.add(new DeltaMeta.Change(DeltaMeta.Kind.AsIs, plan.sourcePath()));
-          case NEW -> { }
+          case STORED_WHOLE ->
+            changes.add(new DeltaMeta.Change(DeltaMeta.Kind.AsIs, plan.sourcePath()));
+          case NEW -> {}
         }
-        listener.fileDecided(new FileDecision(plan.inode().paths().get(0).toString(), plan.outcome(),
-            plan.inode().size(), plan.storedSize(), plan.reason()));
+        listener.fileDecided(new FileDecision(
+            plan.inode().paths().get(0).toString(),
+            plan.outcome(),
+            plan.inode().size(),
+            plan.storedSize(),
+            plan.reason()));
       }
-      MetaFile.write(new DeltaMeta(DeltaMeta.ORIGINAL_VERSION, keep, changes), target.resolve(MetaFile.NAME));
+      MetaFile.write(
+          new DeltaMeta(DeltaMeta.ORIGINAL_VERSION, keep, changes), target.resolve(MetaFile.NAME));
       FileState.setModified(target, rootModified);
-      return DirectorySummary.of(plans.stream()
-          .map(p -> new DirectorySummary.Entry(p.outcome(), p.inode().size(), p.storedSize())).toList(),
+      return DirectorySummary.of(
+          plans.stream()
+              .map(p -> new DirectorySummary.Entry(p.outcome(), p.inode().size(), p.storedSize()))
+              .toList(),
           System.nanoTime() - started);
     }
   }
@@ -110,7 +124,9 @@ public final class DirectoryDiff {
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
           if (attrs.isRegularFile()) {
             Object key = attrs.fileKey() != null ? attrs.fileKey() : file;
-            byInode.computeIfAbsent(key, k -> new TreeSet<>()).add(RelativePath.between(root, file));
+            byInode
+                .computeIfAbsent(key, k -> new TreeSet<>())
+                .add(RelativePath.between(root, file));
             sizes.put(key, attrs.size());
           }
           return FileVisitResult.CONTINUE;
@@ -138,14 +154,18 @@ public final class DirectoryDiff {
       }
       RelativePath first = plan.inode().paths().get(0);
       try {
-        int links = (Integer) Files.getAttribute(first.under(target), "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+        int links = (Integer)
+            Files.getAttribute(first.under(target), "unix:nlink", LinkOption.NOFOLLOW_LINKS);
         if (links > plan.inode().paths().size()) {
-          throw new InvalidInputException("refusing to diff " + target + ": " + first + " is hard-linked from outside"
-              + " TARGET_DIR (" + links + " links, " + plan.inode().paths().size() + " in the tree); rewriting it would"
-              + " change that file too; diff a copy of the tree; nothing was changed");
+          throw new InvalidInputException(
+              "refusing to diff " + target + ": " + first + " is hard-linked from outside"
+                  + " TARGET_DIR (" + links + " links, " + plan.inode().paths().size()
+                  + " in the tree); rewriting it would"
+                  + " change that file too; diff a copy of the tree; nothing was changed");
         }
       } catch (IOException e) {
-        throw new EnvironmentException("cannot read " + first.under(target) + ": " + e.getMessage(), e);
+        throw new EnvironmentException(
+            "cannot read " + first.under(target) + ": " + e.getMessage(), e);
       }
     }
   }
@@ -177,17 +197,35 @@ public final class DirectoryDiff {
     codec.encode(source, target, delta);
     long deltaSize = size(delta);
     if (deltaSize >= inode.size()) {
-      return new Plan(inode, Outcome.STORED_WHOLE, base, null, inode.size(), "delta not smaller (" + deltaSize + " bytes)");
+      return new Plan(
+          inode,
+          Outcome.STORED_WHOLE,
+          base,
+          null,
+          inode.size(),
+          "delta not smaller (" + deltaSize + " bytes)");
     }
     // As the original does: decode once to be sure the delta rebuilds the target.
     Path check = run.newFile("check");
     try {
       codec.decode(source, delta, check);
       if (!sameBytes(check, target)) {
-        return new Plan(inode, Outcome.STORED_WHOLE, base, null, inode.size(), "delta did not decode to the target");
+        return new Plan(
+            inode,
+            Outcome.STORED_WHOLE,
+            base,
+            null,
+            inode.size(),
+            "delta did not decode to the target");
       }
     } catch (InvalidInputException e) {
-      return new Plan(inode, Outcome.STORED_WHOLE, base, null, inode.size(), "delta did not decode: " + e.getMessage());
+      return new Plan(
+          inode,
+          Outcome.STORED_WHOLE,
+          base,
+          null,
+          inode.size(),
+          "delta did not decode: " + e.getMessage());
     } finally {
       deleteQuietly(check);
     }
@@ -198,7 +236,8 @@ public final class DirectoryDiff {
     try {
       return Files.size(a) == Files.size(b) && Files.mismatch(a, b) == -1;
     } catch (IOException e) {
-      throw new EnvironmentException("cannot compare " + a + " with " + b + ": " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot compare " + a + " with " + b + ": " + e.getMessage(), e);
     }
   }
 

@@ -13,8 +13,11 @@ import java.util.Map;
  * @param storedBytes bytes the delta tree holds per outcome
  * @param elapsedNanos wall time
  */
-public record DirectorySummary(Map<Outcome, Long> files, Map<Outcome, Long> targetBytes,
-    Map<Outcome, Long> storedBytes, long elapsedNanos) {
+public record DirectorySummary(
+    Map<Outcome, Long> files,
+    Map<Outcome, Long> targetBytes,
+    Map<Outcome, Long> storedBytes,
+    long elapsedNanos) {
 
   /** One file's part in the totals. */
   record Entry(Outcome outcome, long targetSize, long storedSize) {}
@@ -33,7 +36,8 @@ public record DirectorySummary(Map<Outcome, Long> files, Map<Outcome, Long> targ
       target.merge(entry.outcome(), entry.targetSize(), Long::sum);
       stored.merge(entry.outcome(), entry.storedSize(), Long::sum);
     }
-    return new DirectorySummary(Map.copyOf(files), Map.copyOf(target), Map.copyOf(stored), elapsedNanos);
+    return new DirectorySummary(
+        Map.copyOf(files), Map.copyOf(target), Map.copyOf(stored), elapsedNanos);
   }
 
   public long totalTargetBytes() {

@@ -86,12 +86,14 @@ public final class MetaFile {
         JsonParser parser = JSON.getFactory().createParser(in)) {
       return read(parser, file);
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(deltaRoot + " has no " + NAME + ": it is not a delta tree made by `deltaimage diff`"
-          + " (or it was applied already)");
+      throw new InvalidInputException(deltaRoot + " has no " + NAME
+          + ": it is not a delta tree made by `deltaimage diff`" + " (or it was applied already)");
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new InvalidInputException(file + " is not valid JSON" + where + ": " + oneLine(e.getOriginalMessage()), e);
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new InvalidInputException(
+          file + " is not valid JSON" + where + ": " + oneLine(e.getOriginalMessage()), e);
     } catch (IOException e) {
       throw new EnvironmentException("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -143,7 +145,8 @@ public final class MetaFile {
 
   private static DeltaMeta.Change change(Path file, JsonParser parser) throws IOException {
     String expected = "a change must be [\"XDelta3\"|\"AsIs\", [bytes]]";
-    if (parser.currentToken() != JsonToken.START_ARRAY || parser.nextToken() != JsonToken.VALUE_STRING) {
+    if (parser.currentToken() != JsonToken.START_ARRAY
+        || parser.nextToken() != JsonToken.VALUE_STRING) {
       throw malformed(file, expected + " (" + where(parser) + ")");
     }
     String kindName = parser.getText();
@@ -175,12 +178,17 @@ public final class MetaFile {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     JsonToken token;
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-      if (token != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT
-          || parser.getIntValue() < 0 || parser.getIntValue() > 255) {
-        throw malformed(file, "a path byte must be 0..255, found " + parser.getText() + " (" + where(parser) + ")");
+      if (token != JsonToken.VALUE_NUMBER_INT
+          || parser.getNumberType() != JsonParser.NumberType.INT
+          || parser.getIntValue() < 0
+          || parser.getIntValue() > 255) {
+        throw malformed(
+            file,
+            "a path byte must be 0..255, found " + parser.getText() + " (" + where(parser) + ")");
       }
       if (bytes.size() >= MAX_PATH_BYTES) {
-        throw malformed(file, "a path is longer than " + MAX_PATH_BYTES + " bytes (" + where(parser) + ")");
+        throw malformed(
+            file, "a path is longer than " + MAX_PATH_BYTES + " bytes (" + where(parser) + ")");
       }
       bytes.write(parser.getIntValue());
     }

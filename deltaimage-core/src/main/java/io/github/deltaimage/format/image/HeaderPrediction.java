@@ -13,8 +13,11 @@ import java.util.Arrays;
 final class HeaderPrediction {
 
   static final int BLOCK = 512;
-  private static final int[] OFFSETS = {0, 100, 108, 116, 124, 136, 148, 156, 157, 257, 263, 265, 297, 329, 337, 345, 500};
-  private static final int[] WIDTHS = {100, 8, 8, 8, 12, 12, 8, 1, 100, 6, 2, 32, 32, 8, 8, 155, 12};
+  private static final int[] OFFSETS = {
+    0, 100, 108, 116, 124, 136, 148, 156, 157, 257, 263, 265, 297, 329, 337, 345, 500
+  };
+  private static final int[] WIDTHS = {100, 8, 8, 8, 12, 12, 8, 1, 100, 6, 2, 32, 32, 8, 8, 155, 12
+  };
   private static final int CHECKSUM = 6;
   static final int FIELDS = OFFSETS.length;
 
@@ -44,13 +47,26 @@ final class HeaderPrediction {
   static Patch between(byte[] source, byte[] target) {
     int mask = 0;
     for (int i = 0; i < FIELDS; i++) {
-      if (i != CHECKSUM && !Arrays.equals(source, OFFSETS[i], OFFSETS[i] + WIDTHS[i], target, OFFSETS[i], OFFSETS[i] + WIDTHS[i])) {
+      if (i != CHECKSUM
+          && !Arrays.equals(
+              source,
+              OFFSETS[i],
+              OFFSETS[i] + WIDTHS[i],
+              target,
+              OFFSETS[i],
+              OFFSETS[i] + WIDTHS[i])) {
         mask |= 1 << i;
       }
     }
     byte[] predicted = apply(source, new Patch(mask, fields(target, mask)));
-    if (predicted == null || !Arrays.equals(predicted, OFFSETS[CHECKSUM], OFFSETS[CHECKSUM] + WIDTHS[CHECKSUM],
-        target, OFFSETS[CHECKSUM], OFFSETS[CHECKSUM] + WIDTHS[CHECKSUM])) {
+    if (predicted == null
+        || !Arrays.equals(
+            predicted,
+            OFFSETS[CHECKSUM],
+            OFFSETS[CHECKSUM] + WIDTHS[CHECKSUM],
+            target,
+            OFFSETS[CHECKSUM],
+            OFFSETS[CHECKSUM] + WIDTHS[CHECKSUM])) {
       mask |= 1 << CHECKSUM;
     }
     return new Patch(mask, fields(target, mask));

@@ -31,7 +31,8 @@ public final class LayerCodec {
    * @param storedBytes the three files' total size
    * @param decisions how each file body is carried
    */
-  public record Encoded(Path recipe, Path literals, Path deltaPack, long storedBytes, List<FileDecision> decisions) {}
+  public record Encoded(
+      Path recipe, Path literals, Path deltaPack, long storedBytes, List<FileDecision> decisions) {}
 
   private final DeltaCodec codec;
   private final SuffixArrayCodec engine = new SuffixArrayCodec();
@@ -48,11 +49,13 @@ public final class LayerCodec {
   }
 
   public Encoded encode(Path targetTar) {
-    StreamLayerEncoder.Encoded encoded = new StreamLayerEncoder(engine, sources, run).encode(targetTar);
+    StreamLayerEncoder.Encoded encoded =
+        new StreamLayerEncoder(engine, sources, run).encode(targetTar);
     try {
       Path emptyPack = Files.createFile(run.newFile("deltas"));
       long stored = Files.size(encoded.recipe()) + Files.size(encoded.stream());
-      return new Encoded(encoded.recipe(), encoded.stream(), emptyPack, stored, encoded.decisions());
+      return new Encoded(
+          encoded.recipe(), encoded.stream(), emptyPack, stored, encoded.decisions());
     } catch (IOException e) {
       throw new EnvironmentException("cannot read the encoded layer: " + e.getMessage(), e);
     }
@@ -69,7 +72,8 @@ public final class LayerCodec {
           return reader.tarSize();
         }
       }
-      return LayerRecipe.read(recipeFile, sources.sizes(), Files.size(deltaPack)).tarSize();
+      return LayerRecipe.read(recipeFile, sources.sizes(), Files.size(deltaPack))
+          .tarSize();
     } catch (IOException e) {
       throw new EnvironmentException("cannot read " + deltaPack + ": " + e.getMessage(), e);
     }
@@ -80,9 +84,11 @@ public final class LayerCodec {
    *
    * @throws io.github.deltaimage.api.InvalidInputException when a part is missing or corrupt, or the result is not the layer
    */
-  public Path decode(Path recipeFile, Path literals, Path deltaPack, String expectedSha256, String name) {
+  public Path decode(
+      Path recipeFile, Path literals, Path deltaPack, String expectedSha256, String name) {
     if (recipeFile == null || literals == null || deltaPack == null) {
-      throw new io.github.deltaimage.api.InvalidInputException("the delta is corrupt: parts of " + name + " are missing");
+      throw new io.github.deltaimage.api.InvalidInputException(
+          "the delta is corrupt: parts of " + name + " are missing");
     }
     try {
       if (StreamRecipe.isStreamRecipe(recipeFile)) {
@@ -90,7 +96,8 @@ public final class LayerCodec {
           throw new io.github.deltaimage.api.InvalidInputException("the delta is corrupt: " + name
               + " has a delta pack, which its format (2) never writes");
         }
-        return new StreamLayerDecoder(engine, sources, run).decode(recipeFile, literals, expectedSha256, name);
+        return new StreamLayerDecoder(engine, sources, run)
+            .decode(recipeFile, literals, expectedSha256, name);
       }
       LayerRecipe recipe = LayerRecipe.read(recipeFile, sources.sizes(), Files.size(deltaPack));
       return new LayerDecoder(codec, sources.tars(), sources.headers(), run, parallel)

@@ -32,7 +32,12 @@ final class LayerDecoder {
   private final RunDirectory run;
   private final Parallel parallel;
 
-  LayerDecoder(DeltaCodec codec, List<Path> sourceTars, Path sourceHeaders, RunDirectory run, Parallel parallel) {
+  LayerDecoder(
+      DeltaCodec codec,
+      List<Path> sourceTars,
+      Path sourceHeaders,
+      RunDirectory run,
+      Parallel parallel) {
     this.codec = codec;
     this.sourceTars = sourceTars;
     this.sourceHeaders = sourceHeaders;
@@ -45,13 +50,20 @@ final class LayerDecoder {
    * @param name how to name the layer in messages
    * @return the rebuilt tar, in the run directory
    */
-  Path decode(LayerRecipe recipe, Path encodedLiterals, Path deltaPack, String expectedSha256, String name) {
+  Path decode(
+      LayerRecipe recipe,
+      Path encodedLiterals,
+      Path deltaPack,
+      String expectedSha256,
+      String name) {
     Path literals = run.newFile("literals");
     try {
       codec.decode(sourceHeaders, encodedLiterals, literals, recipe.literalLength());
     } catch (InvalidInputException e) {
-      throw new InvalidInputException("the delta for " + name + " is corrupt or was made from another source: "
-          + e.getMessage(), e);
+      throw new InvalidInputException(
+          "the delta for " + name + " is corrupt or was made from another source: "
+              + e.getMessage(),
+          e);
     }
     List<LayerRecipe.Delta> deltas = new ArrayList<>();
     for (LayerRecipe.Op op : recipe.ops()) {
@@ -60,7 +72,8 @@ final class LayerDecoder {
       }
     }
     List<Path> decoded = parallel.map(deltas, delta -> decodeBody(delta, deltaPack, name));
-    List<Path> batches = parallel.map(recipe.batches(), batch -> decodeBatch(batch, deltaPack, name));
+    List<Path> batches =
+        parallel.map(recipe.batches(), batch -> decodeBatch(batch, deltaPack, name));
     Path tar = run.newFile("layer.tar");
     MessageDigest digest = sha256();
     try {
@@ -68,7 +81,8 @@ final class LayerDecoder {
         throw LayerRecipe.corrupt(encodedLiterals, "literal stream has the wrong size");
       }
       try (FileChannel literal = FileChannel.open(literals, StandardOpenOption.READ);
-          OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), digest)) {
+          OutputStream out = new DigestOutputStream(
+              new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), digest)) {
         List<FileChannel> sources = new ArrayList<>();
         try {
           for (Path source : sourceTars) {
@@ -87,9 +101,14 @@ final class LayerDecoder {
             } else if (op instanceof LayerRecipe.Batched batched) {
               while (batchOutputs.size() <= batched.batch()) {
                 Path output = batches.get(batchOutputs.size());
-                batchOutputs.add(output == null ? null : FileChannel.open(output, StandardOpenOption.READ));
+                batchOutputs.add(
+                    output == null ? null : FileChannel.open(output, StandardOpenOption.READ));
               }
-              FileRanges.copy(batchOutputs.get(batched.batch()), batchAt[batched.batch()], batched.length(), out);
+              FileRanges.copy(
+                  batchOutputs.get(batched.batch()),
+                  batchAt[batched.batch()],
+                  batched.length(),
+                  out);
               batchAt[batched.batch()] += batched.length();
             } else {
               Path body = decoded.get(next++);
@@ -116,8 +135,9 @@ final class LayerDecoder {
     }
     String actual = HexFormat.of().formatHex(digest.digest());
     if (!actual.equals(expectedSha256)) {
-      throw new InvalidInputException("the delta is corrupt or was made from another source: " + name
-          + " rebuilt to sha256:" + actual + " instead of its diff_id sha256:" + expectedSha256);
+      throw new InvalidInputException(
+          "the delta is corrupt or was made from another source: " + name + " rebuilt to sha256:"
+              + actual + " instead of its diff_id sha256:" + expectedSha256);
     }
     return tar;
   }
@@ -148,26 +168,46 @@ final class LayerDecoder {
       deleteQuietly(source);
       throw new EnvironmentException("cannot rebuild " + name + ": " + e.getMessage(), e);
     }
-    return decodeAgainst(source, deltaPack, batch.deltaOffset(), batch.deltaLength(), batch.outputLength(),
-        "a group of files", name);
+    return decodeAgainst(
+        source,
+        deltaPack,
+        batch.deltaOffset(),
+        batch.deltaLength(),
+        batch.outputLength(),
+        "a group of files",
+        name);
   }
 
   private Path decodeBody(LayerRecipe.Delta delta, Path deltaPack, String name) {
     Path source = run.newFile("source-body");
     try {
-      FileRanges.extract(sourceTars.get(delta.layer()), delta.offset(), delta.sourceLength(), source);
+      FileRanges.extract(
+          sourceTars.get(delta.layer()), delta.offset(), delta.sourceLength(), source);
     } catch (IOException e) {
       deleteQuietly(source);
       throw new EnvironmentException("cannot rebuild " + name + ": " + e.getMessage(), e);
     }
-    return decodeAgainst(source, deltaPack, delta.deltaOffset(), delta.deltaLength(), delta.length(), "a file", name);
+    return decodeAgainst(
+        source,
+        deltaPack,
+        delta.deltaOffset(),
+        delta.deltaLength(),
+        delta.length(),
+        "a file",
+        name);
   }
 
   /**
    * Decodes the delta bytes {@code [offset, offset + length)} of the pack against {@code source} (which it
    * deletes), and refuses the result unless it is {@code expected} bytes long.
    */
-  private Path decodeAgainst(Path source, Path deltaPack, long offset, long length, long expected, String what,
+  private Path decodeAgainst(
+      Path source,
+      Path deltaPack,
+      long offset,
+      long length,
+      long expected,
+      String what,
       String name) {
     Path patch = run.newFile("patch");
     Path output = run.newFile("body");
@@ -176,12 +216,14 @@ final class LayerDecoder {
       try {
         codec.decode(source, patch, output, expected);
       } catch (InvalidInputException e) {
-        throw new InvalidInputException("the delta for " + name + " is corrupt or was made from another source: "
-            + e.getMessage(), e);
+        throw new InvalidInputException(
+            "the delta for " + name + " is corrupt or was made from another source: "
+                + e.getMessage(),
+            e);
       }
       if (Files.size(output) != expected) {
-        throw new InvalidInputException("the delta for " + name + " is corrupt: " + what + " rebuilt to "
-            + Files.size(output) + " bytes instead of " + expected);
+        throw new InvalidInputException("the delta for " + name + " is corrupt: " + what
+            + " rebuilt to " + Files.size(output) + " bytes instead of " + expected);
       }
       return output;
     } catch (IOException e) {

@@ -8,6 +8,7 @@ import io.github.deltaimage.fs.FileRanges;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.tar.TarEntry;
 import io.github.deltaimage.tar.TarLayout;
+import io.github.deltaimage.work.Parallel;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,11 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.github.deltaimage.work.Parallel;
-import java.util.Arrays;
 
 /**
  * Cuts one target layer tar into a {@link LayerRecipe}: headers and unmatched bodies go to the
@@ -75,7 +75,8 @@ final class LayerEncoder {
           plan.add(entry);
           continue;
         }
-        SourceIndex.Body same = sources.withContent(FileRanges.sha256(target, entry.bodyOffset(), entry.bodyLength()));
+        SourceIndex.Body same =
+            sources.withContent(FileRanges.sha256(target, entry.bodyOffset(), entry.bodyLength()));
         if (same != null) {
           plan.add(new LayerRecipe.Copy(same.layer(), same.offset(), same.length()));
           continue;
@@ -112,7 +113,8 @@ final class LayerEncoder {
         gathered += candidate.entry().bodyLength();
       }
       List<Tried> tried = parallel.map(single, candidate -> tryDelta(targetTar, candidate));
-      List<Group> groups = parallel.map(grouped, members -> new Group(members, tryGroup(targetTar, members)));
+      List<Group> groups =
+          parallel.map(grouped, members -> new Group(members, tryGroup(targetTar, members)));
       List<LayerRecipe.Batch> batches = new ArrayList<>();
 
       // Second pass: write the literal stream and the delta pack in tar order.
@@ -122,7 +124,8 @@ final class LayerEncoder {
       List<FileDecision> decisions = new ArrayList<>();
       int next = 0;
       long packed = 0;
-      try (OutputStream literal = new BufferedOutputStream(Files.newOutputStream(literals), 1 << 16);
+      try (OutputStream literal =
+              new BufferedOutputStream(Files.newOutputStream(literals), 1 << 16);
           OutputStream pack = new BufferedOutputStream(Files.newOutputStream(deltaPack), 1 << 16)) {
         int index = 0;
         for (TarEntry entry : layout.entries()) {
@@ -132,17 +135,24 @@ final class LayerEncoder {
           if (step instanceof LayerRecipe.Copy copy) {
             recipe.add(copy);
             decisions.add(decision(entry, Outcome.KEPT_FROM_SOURCE, 0, null));
-          } else if (step instanceof Candidate candidate && groupOf.containsKey(candidate)
+          } else if (step instanceof Candidate candidate
+              && groupOf.containsKey(candidate)
               && groups.get(groupOf.get(candidate)).tried().delta() != null) {
             Group group = groups.get(groupOf.get(candidate));
             recipe.add(new LayerRecipe.Batched(groupOf.get(candidate), entry.bodyLength()));
-            long share = Math.max(1, group.tried().size() * entry.bodyLength() / Math.max(1, group.targetLength()));
-            decisions.add(decision(entry, Outcome.DELTA, share, "grouped with " + group.members().size()
-                + " small files, against " + new String(candidate.base().path(), StandardCharsets.UTF_8)));
+            long share = Math.max(
+                1, group.tried().size() * entry.bodyLength() / Math.max(1, group.targetLength()));
+            decisions.add(decision(
+                entry,
+                Outcome.DELTA,
+                share,
+                "grouped with " + group.members().size() + " small files, against "
+                    + new String(candidate.base().path(), StandardCharsets.UTF_8)));
           } else if (step instanceof Candidate candidate && groupOf.containsKey(candidate)) {
             FileRanges.copy(target, entry.bodyOffset(), entry.bodyLength(), literal);
             recipe.literal(entry.bodyLength());
-            decisions.add(decision(entry, Outcome.STORED_WHOLE, entry.bodyLength(), "delta not smaller"));
+            decisions.add(
+                decision(entry, Outcome.STORED_WHOLE, entry.bodyLength(), "delta not smaller"));
           } else if (step instanceof Candidate candidate) {
             Tried result = tried.get(next++);
             if (result.delta() != null) {
@@ -151,15 +161,24 @@ final class LayerEncoder {
               }
               Files.delete(result.delta());
               SourceIndex.Body base = candidate.base();
-              recipe.add(new LayerRecipe.Delta(base.layer(), base.offset(), base.length(), packed, result.size(),
+              recipe.add(new LayerRecipe.Delta(
+                  base.layer(),
+                  base.offset(),
+                  base.length(),
+                  packed,
+                  result.size(),
                   entry.bodyLength()));
               packed += result.size();
-              decisions.add(decision(entry, Outcome.DELTA, result.size(),
+              decisions.add(decision(
+                  entry,
+                  Outcome.DELTA,
+                  result.size(),
                   "against " + new String(base.path(), StandardCharsets.UTF_8)));
             } else {
               FileRanges.copy(target, entry.bodyOffset(), entry.bodyLength(), literal);
               recipe.literal(entry.bodyLength());
-              decisions.add(decision(entry, Outcome.STORED_WHOLE, entry.bodyLength(), "delta not smaller"));
+              decisions.add(
+                  decision(entry, Outcome.STORED_WHOLE, entry.bodyLength(), "delta not smaller"));
             }
           } else {
             FileRanges.copy(target, entry.bodyOffset(), entry.bodyLength(), literal);
@@ -172,23 +191,27 @@ final class LayerEncoder {
           FileRanges.copy(target, bodyEnd, entry.end() - bodyEnd, literal);
           recipe.literal(entry.end() - bodyEnd);
         }
-        FileRanges.copy(target, layout.trailerOffset(), layout.size() - layout.trailerOffset(), literal);
+        FileRanges.copy(
+            target, layout.trailerOffset(), layout.size() - layout.trailerOffset(), literal);
         recipe.literal(layout.size() - layout.trailerOffset());
-        // Group deltas follow every per-file delta in the pack, in group order; a group that did not
+        // Group deltas follow every per-file delta in the pack, in group order; a group that did
+        // not
         // pay keeps its number but holds nothing, so batch numbers stay group numbers.
         for (Group group : groups) {
           long length = 0;
           long output = 0;
           List<LayerRecipe.Range> ranges = new ArrayList<>();
           if (group.tried().delta() != null) {
-            try (FileChannel delta = FileChannel.open(group.tried().delta(), StandardOpenOption.READ)) {
+            try (FileChannel delta =
+                FileChannel.open(group.tried().delta(), StandardOpenOption.READ)) {
               FileRanges.copy(delta, 0, group.tried().size(), pack);
             }
             Files.delete(group.tried().delta());
             length = group.tried().size();
             output = group.targetLength();
             for (Candidate member : group.members()) {
-              ranges.add(new LayerRecipe.Range(member.base().layer(), member.base().offset(), member.base().length()));
+              ranges.add(new LayerRecipe.Range(
+                  member.base().layer(), member.base().offset(), member.base().length()));
             }
           }
           batches.add(new LayerRecipe.Batch(ranges, packed, length, output));
@@ -223,7 +246,8 @@ final class LayerEncoder {
     return new String(path, StandardCharsets.ISO_8859_1);
   }
 
-  private static FileDecision decision(TarEntry entry, Outcome outcome, long stored, String reason) {
+  private static FileDecision decision(
+      TarEntry entry, Outcome outcome, long stored, String reason) {
     return new FileDecision(entry.pathText(), outcome, entry.bodyLength(), stored, reason);
   }
 
@@ -232,12 +256,14 @@ final class LayerEncoder {
    * after, so no delta can help: skip xdelta3 rather than spend time on it. Zip archives (jars)
    * compress entry by entry and are always worth a try.
    */
-  private boolean worthTrying(FileChannel target, TarEntry entry, SourceIndex.Body base) throws IOException {
+  private boolean worthTrying(FileChannel target, TarEntry entry, SourceIndex.Body base)
+      throws IOException {
     byte[] head = head(target, entry.bodyOffset(), entry.bodyLength(), 1024);
     if (!StreamCompression.isSingleStream(head)) {
       return true;
     }
-    try (FileChannel source = FileChannel.open(sources.tars().get(base.layer()), StandardOpenOption.READ)) {
+    try (FileChannel source =
+        FileChannel.open(sources.tars().get(base.layer()), StandardOpenOption.READ)) {
       byte[] sourceHead = head(source, base.offset(), base.length(), 1024);
       // Past the format's own header (names, times), do the compressed streams start alike?
       int from = 64;
@@ -246,7 +272,8 @@ final class LayerEncoder {
     }
   }
 
-  private static byte[] head(FileChannel channel, long offset, long length, int max) throws IOException {
+  private static byte[] head(FileChannel channel, long offset, long length, int max)
+      throws IOException {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     FileRanges.copy(channel, offset, Math.min(length, max), out);
     return out.toByteArray();
@@ -260,8 +287,10 @@ final class LayerEncoder {
     long targetLength = 0;
     try {
       try (FileChannel targetChannel = FileChannel.open(targetTar, StandardOpenOption.READ);
-          OutputStream sourceOut = new BufferedOutputStream(Files.newOutputStream(sourceBodies), 1 << 16);
-          OutputStream targetOut = new BufferedOutputStream(Files.newOutputStream(targetBodies), 1 << 16)) {
+          OutputStream sourceOut =
+              new BufferedOutputStream(Files.newOutputStream(sourceBodies), 1 << 16);
+          OutputStream targetOut =
+              new BufferedOutputStream(Files.newOutputStream(targetBodies), 1 << 16)) {
         Map<Integer, FileChannel> sourceChannels = new HashMap<>();
         try {
           for (Candidate member : members) {
@@ -272,7 +301,8 @@ final class LayerEncoder {
               sourceChannels.put(base.layer(), source);
             }
             FileRanges.copy(source, base.offset(), base.length(), sourceOut);
-            FileRanges.copy(targetChannel, member.entry().bodyOffset(), member.entry().bodyLength(), targetOut);
+            FileRanges.copy(
+                targetChannel, member.entry().bodyOffset(), member.entry().bodyLength(), targetOut);
             targetLength += member.entry().bodyLength();
           }
         } finally {
@@ -303,7 +333,8 @@ final class LayerEncoder {
     Path targetBody = run.newFile("target-body");
     Path delta = run.newFile("delta");
     try {
-      FileRanges.extract(sources.tars().get(base.layer()), base.offset(), base.length(), sourceBody);
+      FileRanges.extract(
+          sources.tars().get(base.layer()), base.offset(), base.length(), sourceBody);
       FileRanges.extract(targetTar, entry.bodyOffset(), entry.bodyLength(), targetBody);
       codec.encode(sourceBody, targetBody, delta);
       long size = Files.size(delta);
@@ -314,7 +345,8 @@ final class LayerEncoder {
       }
       return new Tried(delta, size);
     } catch (IOException e) {
-      throw new EnvironmentException("cannot encode " + entry.pathText() + ": " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot encode " + entry.pathText() + ": " + e.getMessage(), e);
     } finally {
       deleteQuietly(sourceBody);
       deleteQuietly(targetBody);

@@ -9,7 +9,6 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +54,8 @@ public record LayerRecipe(List<Op> ops, List<Batch> batches, long literalLength,
    * {@code sourceLength}) and the delta bytes {@code [deltaOffset, deltaOffset + deltaLength)} of the
    * layer's delta pack.
    */
-  public record Delta(int layer, long offset, long sourceLength, long deltaOffset, long deltaLength, long length)
+  public record Delta(
+      int layer, long offset, long sourceLength, long deltaOffset, long deltaLength, long length)
       implements Op {}
 
   /** The next {@code length} bytes of what batch {@code batch} decodes to. */
@@ -91,7 +91,9 @@ public record LayerRecipe(List<Op> ops, List<Batch> batches, long literalLength,
    */
   public void write(Path file) {
     try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(
-        new BufferedOutputStream(Files.newOutputStream(file)), new Deflater(Deflater.BEST_COMPRESSION, true), 1 << 16))) {
+        new BufferedOutputStream(Files.newOutputStream(file)),
+        new Deflater(Deflater.BEST_COMPRESSION, true),
+        1 << 16))) {
       out.writeInt(MAGIC);
       Numbers numbers = new Numbers();
       numbers.unsigned(out, ops.size());
@@ -135,16 +137,18 @@ public record LayerRecipe(List<Op> ops, List<Batch> batches, long literalLength,
    */
   public static LayerRecipe read(Path file, List<Long> sourceLayerSizes, long deltaPackSize) {
     try (InputStream raw = Files.newInputStream(file);
-        DataInputStream in = new DataInputStream(new BufferedInputStream(
-            new InflaterInputStream(raw, new Inflater(true), 1 << 16)))) {
+        DataInputStream in = new DataInputStream(
+            new BufferedInputStream(new InflaterInputStream(raw, new Inflater(true), 1 << 16)))) {
       if (in.readInt() != MAGIC) {
         throw corrupt(file, "not a layer recipe");
       }
       Numbers numbers = new Numbers();
       long count = numbers.readUnsigned(in);
       if (count > maxOperations()) {
-        throw corrupt(file, count + " operations, more than this heap can hold (" + maxOperations()
-            + "; a real layer needs about two per file); if the delta is genuine, give the JVM more memory (-Xmx)");
+        throw corrupt(
+            file,
+            count + " operations, more than this heap can hold (" + maxOperations()
+                + "; a real layer needs about two per file); if the delta is genuine, give the JVM more memory (-Xmx)");
       }
       List<Op> ops = new ArrayList<>();
       long total = 0;
@@ -165,7 +169,13 @@ public record LayerRecipe(List<Op> ops, List<Batch> batches, long literalLength,
           case 'D' -> {
             long[] source = numbers.readSource(in, sourceLayerSizes, file);
             long deltaLength = numbers.readUnsigned(in);
-            Delta delta = new Delta((int) source[0], source[1], source[2], packed, deltaLength, numbers.readUnsigned(in));
+            Delta delta = new Delta(
+                (int) source[0],
+                source[1],
+                source[2],
+                packed,
+                deltaLength,
+                numbers.readUnsigned(in));
             packed += deltaLength;
             if (packed > deltaPackSize || packed < 0) {
               throw corrupt(file, "a delta lies outside the delta pack");
@@ -289,7 +299,10 @@ public record LayerRecipe(List<Op> ops, List<Batch> batches, long literalLength,
         throw corrupt(file, "a copy names a source layer that is not there");
       }
       long offset = lastEnd.getOrDefault((int) layer, 0L) + relative;
-      if (offset < 0 || length < 0 || offset + length > sizes.get((int) layer) || offset + length < 0) {
+      if (offset < 0
+          || length < 0
+          || offset + length > sizes.get((int) layer)
+          || offset + length < 0) {
         throw corrupt(file, "a copy lies outside the source layers");
       }
       lastEnd.put((int) layer, offset + length);
@@ -298,7 +311,8 @@ public record LayerRecipe(List<Op> ops, List<Batch> batches, long literalLength,
   }
 
   static InvalidInputException corrupt(Path file, String why) {
-    return new InvalidInputException("the delta is corrupt (" + file.getFileName() + ": " + why + "); it cannot be applied");
+    return new InvalidInputException(
+        "the delta is corrupt (" + file.getFileName() + ": " + why + "); it cannot be applied");
   }
 
   /** Appends operations, merging adjacent literals. */

@@ -63,7 +63,8 @@ final class SourceIndex {
       }
       index = new SourceIndex(List.copyOf(sourceTars), List.copyOf(sizes), headers);
       for (int layer = 0; layer < sourceTars.size(); layer++) {
-        try (FileChannel channel = FileChannel.open(sourceTars.get(layer), StandardOpenOption.READ)) {
+        try (FileChannel channel =
+            FileChannel.open(sourceTars.get(layer), StandardOpenOption.READ)) {
           for (TarEntry entry : layouts.get(layer).entries()) {
             // Headers and padding, laid out as a target's literal stream lays them out, so that
             // an unchanged run of members matches as one long copy.
@@ -71,14 +72,19 @@ final class SourceIndex {
             long bodyEnd = entry.bodyOffset() + entry.bodyLength();
             FileRanges.copy(channel, bodyEnd, entry.end() - bodyEnd, out);
             int number = index.entries.size();
-            index.entries.add(new Entry(layer, entry.start(), entry.bodyOffset(), entry.bodyLength(), entry.end()));
+            index.entries.add(new Entry(
+                layer, entry.start(), entry.bodyOffset(), entry.bodyLength(), entry.end()));
             index.entryByPath.put(new PathKey(entry.path()), number);
             if (entry.isRegularFile() && entry.bodyLength() > 0) {
               String sha256 = FileRanges.sha256(channel, entry.bodyOffset(), entry.bodyLength());
-              Body body = new Body(layer, entry.bodyOffset(), entry.bodyLength(), entry.path(), number, sha256);
+              Body body = new Body(
+                  layer, entry.bodyOffset(), entry.bodyLength(), entry.path(), number, sha256);
               index.byDigest.putIfAbsent(sha256, body);
               index.byPath.put(new PathKey(entry.path()), body);
-              index.byRenameKey.computeIfAbsent(RenameKey.of(entry.path()), k -> new ArrayList<>()).add(body);
+              index
+                  .byRenameKey
+                  .computeIfAbsent(RenameKey.of(entry.path()), k -> new ArrayList<>())
+                  .add(body);
             }
           }
         }
@@ -136,7 +142,8 @@ final class SourceIndex {
       if (candidate.length() * 2 < length || candidate.length() > length * 2) {
         continue;
       }
-      if (best == null || Math.abs(candidate.length() - length) < Math.abs(best.length() - length)) {
+      if (best == null
+          || Math.abs(candidate.length() - length) < Math.abs(best.length() - length)) {
         best = candidate;
       }
     }

@@ -55,17 +55,21 @@ final class StreamLayerDecoder {
       try {
         engine.decode(referenceFile, encodedStream, streamFile);
       } catch (InvalidInputException e) {
-        throw new InvalidInputException("the delta for " + name + " is corrupt or was made from another source: "
-            + e.getMessage(), e);
+        throw new InvalidInputException(
+            "the delta for " + name + " is corrupt or was made from another source: "
+                + e.getMessage(),
+            e);
       }
       Files.delete(referenceFile);
       if (Files.size(streamFile) != streamLength) {
-        throw new InvalidInputException("the delta for " + name + " is corrupt: its stream decoded to "
-            + Files.size(streamFile) + " bytes instead of " + streamLength);
+        throw new InvalidInputException(
+            "the delta for " + name + " is corrupt: its stream decoded to " + Files.size(streamFile)
+                + " bytes instead of " + streamLength);
       }
       try (StreamRecipe.Reader recipe = new StreamRecipe.Reader(recipeFile, sources);
           FileChannel stream = FileChannel.open(streamFile, StandardOpenOption.READ);
-          OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), digest)) {
+          OutputStream out = new DigestOutputStream(
+              new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), digest)) {
         List<FileChannel> layers = new ArrayList<>();
         try {
           for (Path source : sources.tars()) {
@@ -76,10 +80,12 @@ final class StreamLayerDecoder {
             StreamRecipe.Member member = recipe.next();
             if (member.header() != null) {
               SourceIndex.Entry source = sources.entries().get(member.source());
-              byte[] header = HeaderPrediction.apply(StreamLayerEncoder.read(layers.get(source.layer()), source.start()),
+              byte[] header = HeaderPrediction.apply(
+                  StreamLayerEncoder.read(layers.get(source.layer()), source.start()),
                   member.header());
               if (header == null) {
-                throw LayerRecipe.corrupt(recipeFile, "a member's header checksum cannot be rebuilt");
+                throw LayerRecipe.corrupt(
+                    recipeFile, "a member's header checksum cannot be rebuilt");
               }
               out.write(header);
             } else {
@@ -88,7 +94,8 @@ final class StreamLayerDecoder {
             }
             if (member.bodyCopied()) {
               SourceIndex.Entry source = sources.entries().get(member.source());
-              FileRanges.copy(layers.get(source.layer()), source.bodyOffset(), source.bodyLength(), out);
+              FileRanges.copy(
+                  layers.get(source.layer()), source.bodyOffset(), source.bodyLength(), out);
             } else {
               FileRanges.copy(stream, at, member.bodyLength(), out);
               at += member.bodyLength();
@@ -114,8 +121,9 @@ final class StreamLayerDecoder {
     }
     String actual = HexFormat.of().formatHex(digest.digest());
     if (!actual.equals(expectedSha256)) {
-      throw new InvalidInputException("the delta is corrupt or was made from another source: " + name
-          + " rebuilt to sha256:" + actual + " instead of its diff_id sha256:" + expectedSha256);
+      throw new InvalidInputException(
+          "the delta is corrupt or was made from another source: " + name + " rebuilt to sha256:"
+              + actual + " instead of its diff_id sha256:" + expectedSha256);
     }
     return tar;
   }

@@ -56,14 +56,20 @@ final class StreamLayerEncoder {
       long matchedLength = 0;
       boolean[] seen = new boolean[sources.entries().size()];
       for (TarEntry entry : layout.entries()) {
-        StreamRecipe.Member member = predictHeader(target, entry, plan(target, entry, linkNames, bases));
+        StreamRecipe.Member member =
+            predictHeader(target, entry, plan(target, entry, linkNames, bases));
         if (!zeros(target, entry.bodyOffset() + entry.bodyLength(), member.padding())) {
-          member = new StreamRecipe.Member(member.source(), member.bodyCopied(), member.headerLength(), member.bodyLength(),
-              member.header(), true);
+          member = new StreamRecipe.Member(
+              member.source(),
+              member.bodyCopied(),
+              member.headerLength(),
+              member.bodyLength(),
+              member.header(),
+              true);
         }
         if (entry.end() - (entry.bodyOffset() + entry.bodyLength()) != member.padding()) {
-          throw new EnvironmentException("cannot encode " + targetTar + ": member " + entry.pathText()
-              + " is not padded to a whole block");
+          throw new EnvironmentException("cannot encode " + targetTar + ": member "
+              + entry.pathText() + " is not padded to a whole block");
         }
         members.add(member);
         streamLength += member.streamBytes();
@@ -72,13 +78,18 @@ final class StreamLayerEncoder {
           SourceIndex.Entry source = sources.entries().get(member.source());
           matchedLength += (member.header() == null ? source.bodyOffset() - source.start() : 0)
               + (member.bodyCopied() ? 0 : source.bodyLength())
-              + (member.paddingInStream() ? source.end() - source.bodyOffset() - source.bodyLength() : 0);
+              + (member.paddingInStream()
+                  ? source.end() - source.bodyOffset() - source.bodyLength()
+                  : 0);
         }
       }
-      // The unmatched source, for content that moved between files: in proportion to what is left to
-      // encode (sorting a window of reference for a few changed bytes costs more than it finds), and
+      // The unmatched source, for content that moved between files: in proportion to what is left
+      // to
+      // encode (sorting a window of reference for a few changed bytes costs more than it finds),
+      // and
       // within what the matched part leaves of one window, so that one suffix sort does.
-      long restBudget = Math.max(0, Math.min(engine.window() - matchedLength, Math.max(1L << 20, 2 * streamLength)));
+      long restBudget = Math.max(
+          0, Math.min(engine.window() - matchedLength, Math.max(1L << 20, 2 * streamLength)));
       long trailer = layout.size() - layout.trailerOffset();
       streamLength += trailer;
 
@@ -86,9 +97,10 @@ final class StreamLayerEncoder {
       long[] anchorReference = new long[members.size()];
       int anchors = 0;
       try (StreamReference reference = new StreamReference(sources, referenceFile);
-          OutputStream stream = new BufferedOutputStream(Files.newOutputStream(streamFile), 1 << 16);
-          StreamRecipe.Writer recipe = new StreamRecipe.Writer(recipeFile, members.size(), streamLength, layout.size(),
-              restBudget)) {
+          OutputStream stream =
+              new BufferedOutputStream(Files.newOutputStream(streamFile), 1 << 16);
+          StreamRecipe.Writer recipe = new StreamRecipe.Writer(
+              recipeFile, members.size(), streamLength, layout.size(), restBudget)) {
         long streamAt = 0;
         for (int i = 0; i < members.size(); i++) {
           TarEntry entry = layout.entries().get(i);
@@ -106,7 +118,8 @@ final class StreamLayerEncoder {
             FileRanges.copy(target, entry.bodyOffset(), entry.bodyLength(), stream);
           }
           if (member.paddingInStream()) {
-            FileRanges.copy(target, entry.bodyOffset() + entry.bodyLength(), member.padding(), stream);
+            FileRanges.copy(
+                target, entry.bodyOffset() + entry.bodyLength(), member.padding(), stream);
           }
           streamAt += member.streamBytes();
         }
@@ -123,7 +136,10 @@ final class StreamLayerEncoder {
       });
       Files.delete(referenceFile);
       Files.delete(streamFile);
-      return new Encoded(recipeFile, encoded, decisions(layout, members, bases, streamLength, Files.size(encoded)));
+      return new Encoded(
+          recipeFile,
+          encoded,
+          decisions(layout, members, bases, streamLength, Files.size(encoded)));
     } catch (IOException e) {
       throw new EnvironmentException("cannot encode layer " + targetTar + ": " + e.getMessage(), e);
     } finally {
@@ -139,8 +155,8 @@ final class StreamLayerEncoder {
   }
 
   /** The member with its header told as a patch of its source member's, where both are one block. */
-  private StreamRecipe.Member predictHeader(FileChannel target, TarEntry entry, StreamRecipe.Member member)
-      throws IOException {
+  private StreamRecipe.Member predictHeader(
+      FileChannel target, TarEntry entry, StreamRecipe.Member member) throws IOException {
     if (member.source() < 0 || member.headerLength() != HeaderPrediction.BLOCK) {
       return member;
     }
@@ -154,7 +170,12 @@ final class StreamLayerEncoder {
     if (!Arrays.equals(HeaderPrediction.apply(sourceHeader, patch), targetHeader)) {
       return member;
     }
-    return new StreamRecipe.Member(member.source(), member.bodyCopied(), member.headerLength(), member.bodyLength(), patch,
+    return new StreamRecipe.Member(
+        member.source(),
+        member.bodyCopied(),
+        member.headerLength(),
+        member.bodyLength(),
+        patch,
         member.paddingInStream());
   }
 
@@ -177,7 +198,8 @@ final class StreamLayerEncoder {
 
   private FileChannel sourceLayer(int layer) throws IOException {
     while (sourceLayers.size() <= layer) {
-      sourceLayers.add(FileChannel.open(sources.tars().get(sourceLayers.size()), StandardOpenOption.READ));
+      sourceLayers.add(
+          FileChannel.open(sources.tars().get(sourceLayers.size()), StandardOpenOption.READ));
     }
     return sourceLayers.get(layer);
   }
@@ -193,8 +215,9 @@ final class StreamLayerEncoder {
   }
 
   /** How one member is carried; {@code bases} gets the path its body was matched with (or null). */
-  private StreamRecipe.Member plan(FileChannel target, TarEntry entry, Map<String, List<byte[]>> linkNames,
-      List<String> bases) throws IOException {
+  private StreamRecipe.Member plan(
+      FileChannel target, TarEntry entry, Map<String, List<byte[]>> linkNames, List<String> bases)
+      throws IOException {
     long header = entry.bodyOffset() - entry.start();
     if (entry.isRegularFile() && entry.bodyLength() > 0) {
       String sha256 = FileRanges.sha256(target, entry.bodyOffset(), entry.bodyLength());
@@ -214,19 +237,25 @@ final class StreamLayerEncoder {
       }
       if (base != null) {
         bases.add(text(base.path()));
-        return new StreamRecipe.Member(base.entry(), false, header, entry.bodyLength(), null, false);
+        return new StreamRecipe.Member(
+            base.entry(), false, header, entry.bodyLength(), null, false);
       }
     }
     bases.add(null);
-    return new StreamRecipe.Member(sources.entryAt(entry.path()), false, header, entry.bodyLength(), null, false);
+    return new StreamRecipe.Member(
+        sources.entryAt(entry.path()), false, header, entry.bodyLength(), null, false);
   }
 
   /**
    * Per file body, how it is carried. The stream is encoded as a whole, so a body's stored size is
    * its share of the encoded stream: an estimate, good for ranking what costs most.
    */
-  private static List<FileDecision> decisions(TarLayout layout, List<StreamRecipe.Member> members, List<String> bases,
-      long streamLength, long encodedLength) {
+  private static List<FileDecision> decisions(
+      TarLayout layout,
+      List<StreamRecipe.Member> members,
+      List<String> bases,
+      long streamLength,
+      long encodedLength) {
     List<FileDecision> decisions = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {
       TarEntry entry = layout.entries().get(i);
@@ -236,12 +265,22 @@ final class StreamLayerEncoder {
       }
       long share = Math.max(1, encodedLength * entry.bodyLength() / Math.max(1, streamLength));
       if (member.bodyCopied()) {
-        decisions.add(new FileDecision(entry.pathText(), Outcome.KEPT_FROM_SOURCE, entry.bodyLength(), 0, null));
+        decisions.add(new FileDecision(
+            entry.pathText(), Outcome.KEPT_FROM_SOURCE, entry.bodyLength(), 0, null));
       } else if (bases.get(i) != null) {
-        decisions.add(new FileDecision(entry.pathText(), Outcome.DELTA, entry.bodyLength(), share,
-            "in the layer stream, next to " + bases.get(i) + " (stored size: its share of the stream)"));
+        decisions.add(new FileDecision(
+            entry.pathText(),
+            Outcome.DELTA,
+            entry.bodyLength(),
+            share,
+            "in the layer stream, next to " + bases.get(i)
+                + " (stored size: its share of the stream)"));
       } else {
-        decisions.add(new FileDecision(entry.pathText(), Outcome.NEW, entry.bodyLength(), share,
+        decisions.add(new FileDecision(
+            entry.pathText(),
+            Outcome.NEW,
+            entry.bodyLength(),
+            share,
             "in the layer stream (stored size: its share of the stream)"));
       }
     }

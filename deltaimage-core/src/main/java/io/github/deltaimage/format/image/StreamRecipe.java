@@ -38,14 +38,17 @@ final class StreamRecipe {
 
   /** What starts every recipe of this format, before the xz data; v1 recipes are raw deflate. */
   static final byte[] SIGNATURE = "DIS2\u00fd7zXZ\u0000".getBytes(StandardCharsets.ISO_8859_1);
+
   private static final int HEADER_BLOCK = 512;
   private static final int BODY_COPIED = 1;
   private static final int HEADER_LENGTH_STORED = 2;
   private static final int HEADER_PREDICTED = 4;
   private static final int PADDING_IN_STREAM = 8;
-  private static final int KNOWN_FLAGS = BODY_COPIED | HEADER_LENGTH_STORED | HEADER_PREDICTED | PADDING_IN_STREAM;
+  private static final int KNOWN_FLAGS =
+      BODY_COPIED | HEADER_LENGTH_STORED | HEADER_PREDICTED | PADDING_IN_STREAM;
   /** An extended header longer than this is refused by the tar reader; a header region cannot be longer. */
   private static final long MAX_HEADER = (16L << 20) + 4 * HEADER_BLOCK;
+
   private static final int MEMORY_LIMIT_KIB = 8 * 1024;
 
   private StreamRecipe() {}
@@ -61,7 +64,12 @@ final class StreamRecipe {
    *     header is in the stream
    * @param paddingInStream whether its padding is in the stream (it is not when all zeros, as tar writes it)
    */
-  record Member(int source, boolean bodyCopied, long headerLength, long bodyLength, HeaderPrediction.Patch header,
+  record Member(
+      int source,
+      boolean bodyCopied,
+      long headerLength,
+      long bodyLength,
+      HeaderPrediction.Patch header,
       boolean paddingInStream) {
     /** Padding after the body, to a whole block. */
     long padding() {
@@ -70,7 +78,9 @@ final class StreamRecipe {
 
     /** What this member takes from the stream. */
     long streamBytes() {
-      return (header != null ? 0 : headerLength) + (bodyCopied ? 0 : bodyLength) + (paddingInStream ? padding() : 0);
+      return (header != null ? 0 : headerLength)
+          + (bodyCopied ? 0 : bodyLength)
+          + (paddingInStream ? padding() : 0);
     }
   }
 
@@ -79,12 +89,14 @@ final class StreamRecipe {
     private final DataOutputStream out;
     private int previous = -1;
 
-    Writer(Path file, long members, long streamLength, long tarSize, long restBudget) throws IOException {
+    Writer(Path file, long members, long streamLength, long tarSize, long restBudget)
+        throws IOException {
       OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
       raw.write(SIGNATURE, 0, 4);
       LZMA2Options options = new LZMA2Options(6);
       options.setDictSize(1 << 20);
-      out = new DataOutputStream(new BufferedOutputStream(new XZOutputStream(raw, options, XZ.CHECK_CRC32), 1 << 16));
+      out = new DataOutputStream(
+          new BufferedOutputStream(new XZOutputStream(raw, options, XZ.CHECK_CRC32), 1 << 16));
       Varints.write(out, members);
       Varints.write(out, streamLength);
       Varints.write(out, tarSize);
@@ -98,8 +110,10 @@ final class StreamRecipe {
         Varints.write(out, Varints.zigzag(member.source() - (previous + 1L)) + 1);
         previous = member.source();
       }
-      int flags = (member.bodyCopied() ? BODY_COPIED : 0) | (member.headerLength() != HEADER_BLOCK ? HEADER_LENGTH_STORED : 0)
-          | (member.header() != null ? HEADER_PREDICTED : 0) | (member.paddingInStream() ? PADDING_IN_STREAM : 0);
+      int flags = (member.bodyCopied() ? BODY_COPIED : 0)
+          | (member.headerLength() != HEADER_BLOCK ? HEADER_LENGTH_STORED : 0)
+          | (member.header() != null ? HEADER_PREDICTED : 0)
+          | (member.paddingInStream() ? PADDING_IN_STREAM : 0);
       out.writeByte(flags);
       if (member.headerLength() != HEADER_BLOCK) {
         Varints.write(out, member.headerLength());
@@ -156,7 +170,8 @@ final class StreamRecipe {
         if (!Arrays.equals(raw.readNBytes(4), Arrays.copyOf(SIGNATURE, 4))) {
           throw corrupt("not a layer recipe of format 2");
         }
-        in = new DataInputStream(new BufferedInputStream(new XZInputStream(raw, MEMORY_LIMIT_KIB), 1 << 16));
+        in = new DataInputStream(
+            new BufferedInputStream(new XZInputStream(raw, MEMORY_LIMIT_KIB), 1 << 16));
         numbers = new Varints.Counting(in);
         members = numbers.read();
         streamLength = numbers.read();
@@ -239,7 +254,8 @@ final class StreamRecipe {
           in.readFully(fields);
           patch = new HeaderPrediction.Patch((int) mask, fields);
         }
-        Member member = new Member(source, copied, header, body, patch, (flags & PADDING_IN_STREAM) != 0);
+        Member member =
+            new Member(source, copied, header, body, patch, (flags & PADDING_IN_STREAM) != 0);
         streamSoFar += member.streamBytes();
         tarSoFar += member.headerLength() + member.bodyLength() + member.padding();
         if (streamSoFar > streamLength || tarSoFar > tarSize || streamSoFar < 0 || tarSoFar < 0) {

@@ -87,8 +87,11 @@ final class StreamReference implements Closeable {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, (a, b) -> matchedPerLayer[a] != matchedPerLayer[b]
-        ? Long.compare(matchedPerLayer[b], matchedPerLayer[a]) : Integer.compare(a, b));
+    java.util.Arrays.sort(
+        order,
+        (a, b) -> matchedPerLayer[a] != matchedPerLayer[b]
+            ? Long.compare(matchedPerLayer[b], matchedPerLayer[a])
+            : Integer.compare(a, b));
     long left = budget;
     for (int layer : order) {
       for (int i = 0; i < entries.size(); i++) {

@@ -18,6 +18,7 @@ import java.util.Optional;
 public abstract class ArchiveFileSink implements ImageSink {
   /** Where the archive is being written. */
   protected final Path archive;
+
   protected final DockerArchiveWriter writer;
 
   protected ArchiveFileSink(Path archive) {
@@ -35,7 +36,8 @@ public abstract class ArchiveFileSink implements ImageSink {
   }
 
   @Override
-  public final boolean putLayer(Layer layer, BlobOpener opener, Optional<ImageSource.RegistryLocation> mountFrom) {
+  public final boolean putLayer(
+      Layer layer, BlobOpener opener, Optional<ImageSource.RegistryLocation> mountFrom) {
     try {
       if (writer.hasLayer(layer.diffId())) {
         writer.repeatLayer(layer.diffId());
@@ -46,7 +48,8 @@ public abstract class ArchiveFileSink implements ImageSink {
       }
       return true;
     } catch (IOException e) {
-      throw new EnvironmentException("cannot write layer " + layer.diffId() + " to " + archive + ": " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot write layer " + layer.diffId() + " to " + archive + ": " + e.getMessage(), e);
     }
   }
 

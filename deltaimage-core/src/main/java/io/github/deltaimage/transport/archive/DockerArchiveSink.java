@@ -33,13 +33,17 @@ public final class DockerArchiveSink extends ArchiveFileSink {
   private static Path temporaryBeside(ImageReference.DockerArchive ref) {
     Path target = ref.file().toAbsolutePath();
     if (ref.index() >= 0) {
-      throw new InvalidInputException(ref + ": ':@N' only selects an image when reading; name the image as :REPO:TAG, or leave it out");
+      throw new InvalidInputException(
+          ref
+              + ": ':@N' only selects an image when reading; name the image as :REPO:TAG, or leave it out");
     }
     if (Files.isDirectory(target)) {
-      throw new InvalidInputException(ref + ": " + target + " is a directory; docker-archive wants a file name");
+      throw new InvalidInputException(
+          ref + ": " + target + " is a directory; docker-archive wants a file name");
     }
     if (target.getParent() != null && !Files.isDirectory(target.getParent())) {
-      throw new InvalidInputException(ref + ": directory " + target.getParent() + " does not exist");
+      throw new InvalidInputException(
+          ref + ": directory " + target.getParent() + " does not exist");
     }
     return target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
   }
@@ -47,9 +51,13 @@ public final class DockerArchiveSink extends ArchiveFileSink {
   @Override
   public Optional<Digest> commit(Image image) {
     try {
-      writer.finish(ref.name() == null ? null : ref.name().familiarRepository() + ":" + ref.name().tag());
+      writer.finish(
+          ref.name() == null
+              ? null
+              : ref.name().familiarRepository() + ":" + ref.name().tag());
       try {
-        Files.move(archive, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            archive, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(archive, target, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -46,7 +46,8 @@ public final class DockerArchiveSource implements ImageSource {
     this.tar = TarIndex.read(file, where);
     TarIndex.Entry manifestEntry = tar.resolve("manifest.json");
     if (manifestEntry == null) {
-      throw new InvalidInputException(where + ": " + file + " has no manifest.json; it is not a docker-archive (docker save) file");
+      throw new InvalidInputException(where + ": " + file
+          + " has no manifest.json; it is not a docker-archive (docker save) file");
     }
     try {
       JsonNode manifest;
@@ -57,7 +58,8 @@ public final class DockerArchiveSource implements ImageSource {
       String configPath = chosen.path("Config").asText("");
       TarIndex.Entry configEntry = tar.resolve(configPath);
       if (configEntry == null) {
-        throw new InvalidInputException(where + ": config " + configPath + " named in manifest.json is missing from the archive");
+        throw new InvalidInputException(where + ": config " + configPath
+            + " named in manifest.json is missing from the archive");
       }
       byte[] config;
       try (InputStream in = tar.open(configEntry)) {
@@ -66,19 +68,22 @@ public final class DockerArchiveSource implements ImageSource {
       Digest configDigest = Digest.sha256(config);
       String expectedHex = hexFromPath(configPath);
       if (expectedHex != null && !expectedHex.equals(configDigest.hex())) {
-        throw new InvalidInputException(where + ": config " + configPath + " does not match its digest; refused");
+        throw new InvalidInputException(
+            where + ": config " + configPath + " does not match its digest; refused");
       }
       List<Digest> diffIds = Manifests.diffIds(config, where + " config");
       JsonNode layerPaths = chosen.path("Layers");
       if (layerPaths.size() != diffIds.size()) {
-        throw new InvalidInputException(where + ": manifest.json lists " + layerPaths.size() + " layers but the config has " + diffIds.size() + " diff_ids; the archive is corrupt");
+        throw new InvalidInputException(where + ": manifest.json lists " + layerPaths.size()
+            + " layers but the config has " + diffIds.size() + " diff_ids; the archive is corrupt");
       }
       List<Layer> layers = new ArrayList<>();
       for (int i = 0; i < diffIds.size(); i++) {
         String p = layerPaths.get(i).asText();
         TarIndex.Entry e = tar.resolve(p);
         if (e == null) {
-          throw new InvalidInputException(where + ": layer " + p + " named in manifest.json is missing from the archive (truncated?)");
+          throw new InvalidInputException(where + ": layer " + p
+              + " named in manifest.json is missing from the archive (truncated?)");
         }
         byte[] head = tar.head(e, 4);
         Compression c = Compression.sniff(head, head.length);
@@ -87,8 +92,14 @@ public final class DockerArchiveSource implements ImageSource {
         if (c == Compression.NONE) {
           layer = new Layer(diffId, diffId, e.size(), MediaTypes.DOCKER_LAYER_TAR, c);
         } else {
-          // rare: compressed members (some tools write them); the blob digest is not recorded, so hash it once
-          layer = new Layer(diffId, hash(e), e.size(), c == Compression.GZIP ? MediaTypes.DOCKER_LAYER_GZIP : MediaTypes.OCI_LAYER_ZSTD, c);
+          // rare: compressed members (some tools write them); the blob digest is not recorded, so
+          // hash it once
+          layer = new Layer(
+              diffId,
+              hash(e),
+              e.size(),
+              c == Compression.GZIP ? MediaTypes.DOCKER_LAYER_GZIP : MediaTypes.OCI_LAYER_ZSTD,
+              c);
         }
         members.put(layer.blobDigest(), e);
         layers.add(layer);
@@ -118,16 +129,20 @@ public final class DockerArchiveSource implements ImageSource {
           }
         }
       }
-      throw new InvalidInputException(where + ": no image tagged " + name.familiarRepository() + ":" + name.tag() + " in the archive (it has: " + (all.isEmpty() ? "no tags" : String.join(", ", all)) + ")");
+      throw new InvalidInputException(where + ": no image tagged " + name.familiarRepository() + ":"
+          + name.tag() + " in the archive (it has: "
+          + (all.isEmpty() ? "no tags" : String.join(", ", all)) + ")");
     }
     if (index >= 0) {
       if (index >= manifest.size()) {
-        throw new InvalidInputException(where + ": the archive holds " + manifest.size() + " images; @" + index + " is out of range");
+        throw new InvalidInputException(where + ": the archive holds " + manifest.size()
+            + " images; @" + index + " is out of range");
       }
       return manifest.get(index);
     }
     if (manifest.size() > 1) {
-      throw new InvalidInputException(where + ": the archive holds " + manifest.size() + " images; pick one with :REPO:TAG or :@N");
+      throw new InvalidInputException(where + ": the archive holds " + manifest.size()
+          + " images; pick one with :REPO:TAG or :@N");
     }
     return manifest.get(0);
   }
@@ -168,13 +183,16 @@ public final class DockerArchiveSource implements ImageSource {
     if (e == null) {
       throw new IllegalArgumentException("not a layer of this archive: " + layer.blobDigest());
     }
-    return new VerifyingInputStream(tar.open(e), layer.blobDigest(), e.size(), "layer " + layer.diffId() + " in " + where);
+    return new VerifyingInputStream(
+        tar.open(e), layer.blobDigest(), e.size(), "layer " + layer.diffId() + " in " + where);
   }
 
   @Override
   public InputStream openTar(Layer layer) throws IOException {
     // an uncompressed member's blob digest is its diff_id: verify once, not twice
-    return layer.compression() == Compression.NONE ? openBlob(layer) : ImageSource.super.openTar(layer);
+    return layer.compression() == Compression.NONE
+        ? openBlob(layer)
+        : ImageSource.super.openTar(layer);
   }
 
   @Override

@@ -54,19 +54,26 @@ public final class TarIndex {
       layout = TarLayout.read(file);
     } catch (InvalidInputException e) {
       // the tar reader names the file; add which reference it was and what to do
-      throw new InvalidInputException(what + ": " + e.getMessage() + "; copy or save the archive again");
+      throw new InvalidInputException(
+          what + ": " + e.getMessage() + "; copy or save the archive again");
     }
     Map<String, Entry> entries = new LinkedHashMap<>();
     for (TarEntry e : layout.entries()) {
       char type = e.isRegularFile() ? '0' : (char) e.type();
       if (type == '0' || type == '1' || type == '2') {
         String name = normalise(e.pathText());
-        entries.put(name, new Entry(name, e.bodyOffset(), e.bodyLength(), type, new String(e.linkPath(), StandardCharsets.UTF_8)));
+        entries.put(
+            name,
+            new Entry(
+                name,
+                e.bodyOffset(),
+                e.bodyLength(),
+                type,
+                new String(e.linkPath(), StandardCharsets.UTF_8)));
       }
     }
     return new TarIndex(file, entries);
   }
-
 
   /** The regular-file member that {@code name} is or links to, or null. */
   public Entry resolve(String name) {
@@ -127,13 +134,6 @@ public final class TarIndex {
     }
     return String.join("/", stack);
   }
-
-
-
-
-
-
-
 
   /** Reads at most {@code limit} bytes of the underlying stream, and closes it. */
   static final class BoundedInputStream extends InputStream {

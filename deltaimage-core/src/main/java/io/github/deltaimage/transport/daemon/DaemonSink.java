@@ -30,7 +30,8 @@ public final class DaemonSink extends ArchiveFileSink {
   /** Checks that {@code ref} can be tagged, before any file is made; returns where the archive to load goes. */
   private static Path archiveFor(ImageReference.Daemon ref, RunDirectory run) {
     if (ref.name() == null) {
-      throw new io.github.deltaimage.api.InvalidInputException(ref + ": a daemon destination needs a name (docker-daemon:REPO:TAG), not an image ID");
+      throw new io.github.deltaimage.api.InvalidInputException(
+          ref + ": a daemon destination needs a name (docker-daemon:REPO:TAG), not an image ID");
     }
     return run.newFile("daemon-load.tar");
   }
@@ -46,8 +47,10 @@ public final class DaemonSink extends ArchiveFileSink {
       throw new EnvironmentException("cannot read back " + archive + ": " + e.getMessage(), e);
     }
     String id = image.configDigest().toString();
-    DockerEngine.ImageInfo info =
-        engine.inspect(id).orElseThrow(() -> new EnvironmentException("the Docker daemon at " + engine.endpoint() + " reported no error but has no image " + id + " after docker load"));
+    DockerEngine.ImageInfo info = engine
+        .inspect(id)
+        .orElseThrow(() -> new EnvironmentException("the Docker daemon at " + engine.endpoint()
+            + " reported no error but has no image " + id + " after docker load"));
     engine.tag(info.id(), ref.name().familiarRepository(), ref.name().tag());
     return Optional.empty();
   }

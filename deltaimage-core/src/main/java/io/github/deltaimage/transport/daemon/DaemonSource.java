@@ -25,19 +25,28 @@ public final class DaemonSource implements ImageSource {
 
   public DaemonSource(ImageReference.Daemon ref, DockerEngine engine, RunDirectory run) {
     String name = ref.engineReference();
-    DockerEngine.ImageInfo info =
-        engine.inspect(name).orElseThrow(() -> new InvalidInputException(ref + ": no such image in the Docker daemon at " + engine.endpoint()
-            + (ref.name() != null ? " (docker images " + ref.name().familiarRepository() + " lists what is there)" : "")));
+    DockerEngine.ImageInfo info = engine
+        .inspect(name)
+        .orElseThrow(() -> new InvalidInputException(
+            ref + ": no such image in the Docker daemon at " + engine.endpoint()
+                + (ref.name() != null
+                    ? " (docker images " + ref.name().familiarRepository() + " lists what is there)"
+                    : "")));
     this.spool = run.newFile("daemon-save.tar");
-    try (InputStream in = engine.save(ref.imageId() != null ? info.id() : name); OutputStream out = Files.newOutputStream(spool)) {
+    try (InputStream in = engine.save(ref.imageId() != null ? info.id() : name);
+        OutputStream out = Files.newOutputStream(spool)) {
       in.transferTo(out);
     } catch (IOException e) {
-      throw new EnvironmentException("reading docker save of " + ref + " from " + engine.endpoint() + " failed: " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "reading docker save of " + ref + " from " + engine.endpoint() + " failed: "
+              + e.getMessage(),
+          e);
     }
     this.archive = new DockerArchiveSource(spool, null, -1, ref.toString());
     if (!archive.image().configDigest().toString().equals(info.id())) {
-      throw new EnvironmentException(ref + ": docker save returned image " + archive.image().configDigest() + " instead of " + info.id()
-          + " (was the tag moved meanwhile?)");
+      throw new EnvironmentException(
+          ref + ": docker save returned image " + archive.image().configDigest() + " instead of "
+              + info.id() + " (was the tag moved meanwhile?)");
     }
   }
 

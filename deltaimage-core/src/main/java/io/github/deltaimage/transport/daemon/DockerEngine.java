@@ -19,8 +19,15 @@ public interface DockerEngine extends AutoCloseable {
    * The run settings of an image's config, as {@code docker image inspect} reports them; each field is null
    * where the config leaves it unset (an empty list is an explicit value, not an unset one).
    */
-  record RunConfig(List<String> env, List<String> entrypoint, List<String> cmd, String workingDir, String user,
-      List<String> exposedPorts, List<String> volumes, Map<String, String> labels) {}
+  record RunConfig(
+      List<String> env,
+      List<String> entrypoint,
+      List<String> cmd,
+      String workingDir,
+      String user,
+      List<String> exposedPorts,
+      List<String> volumes,
+      Map<String, String> labels) {}
 
   /** {@code docker save REFERENCE}: a docker-archive tar stream; the caller closes it. */
   InputStream save(String reference);

@@ -44,17 +44,19 @@ public final class DockerJavaEngine implements DockerEngine {
 
   /** A daemon at an explicit address such as {@code unix:///run/docker.sock} or {@code tcp://127.0.0.1:2375}. */
   public static DockerJavaEngine forHost(String dockerHost) {
-    return create(DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build());
+    return create(DefaultDockerClientConfig.createDefaultConfigBuilder()
+        .withDockerHost(dockerHost)
+        .build());
   }
 
   private static DockerJavaEngine create(DockerClientConfig config) {
-    ApacheDockerHttpClient http =
-        new ApacheDockerHttpClient.Builder()
-            .dockerHost(config.getDockerHost())
-            .sslConfig(config.getSSLConfig())
-            .connectionTimeout(Duration.ofSeconds(30))
-            .build();
-    return new DockerJavaEngine(DockerClientImpl.getInstance(config, http), config.getDockerHost().toString());
+    ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost())
+        .sslConfig(config.getSSLConfig())
+        .connectionTimeout(Duration.ofSeconds(30))
+        .build();
+    return new DockerJavaEngine(
+        DockerClientImpl.getInstance(config, http), config.getDockerHost().toString());
   }
 
   @Override
@@ -73,34 +75,40 @@ public final class DockerJavaEngine implements DockerEngine {
     try {
       client
           .loadImageAsyncCmd(archive)
-          .exec(
-              new ResultCallback.Adapter<LoadResponseItem>() {
-                @Override
-                public void onNext(LoadResponseItem item) {
-                  if (item.isErrorIndicated()) {
-                    String msg = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null ? item.getErrorDetail().getMessage() : item.getError();
-                    error.compareAndSet(null, msg);
-                  }
-                }
-              })
+          .exec(new ResultCallback.Adapter<LoadResponseItem>() {
+            @Override
+            public void onNext(LoadResponseItem item) {
+              if (item.isErrorIndicated()) {
+                String msg =
+                    item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+                        ? item.getErrorDetail().getMessage()
+                        : item.getError();
+                error.compareAndSet(null, msg);
+              }
+            }
+          })
           .awaitCompletion();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EnvironmentException("interrupted while the Docker daemon loaded an image", e);
     } catch (DockerException e) {
-      throw new EnvironmentException("the Docker daemon at " + endpoint + " refused the image: " + firstLine(e.getMessage()), e);
+      throw new EnvironmentException(
+          "the Docker daemon at " + endpoint + " refused the image: " + firstLine(e.getMessage()),
+          e);
     } catch (RuntimeException e) {
       throw unreachable(e);
     }
     if (error.get() != null) {
-      throw new EnvironmentException("the Docker daemon at " + endpoint + " could not load the image: " + firstLine(error.get()));
+      throw new EnvironmentException("the Docker daemon at " + endpoint
+          + " could not load the image: " + firstLine(error.get()));
     }
   }
 
   @Override
   public Optional<ImageInfo> inspect(String reference) {
-    return inspectResponse(reference).map(r ->
-        new ImageInfo(r.getId(), r.getRepoTags() == null ? List.of() : new ArrayList<>(r.getRepoTags())));
+    return inspectResponse(reference)
+        .map(r -> new ImageInfo(
+            r.getId(), r.getRepoTags() == null ? List.of() : new ArrayList<>(r.getRepoTags())));
   }
 
   @Override
@@ -110,11 +118,20 @@ public final class DockerJavaEngine implements DockerEngine {
       if (c == null) {
         return new RunConfig(null, null, null, null, null, null, null, null);
       }
-      List<String> ports = c.getExposedPorts() == null ? null
+      List<String> ports = c.getExposedPorts() == null
+          ? null
           : Arrays.stream(c.getExposedPorts()).map(ExposedPort::toString).toList();
-      List<String> volumes = c.getVolumes() == null ? null : List.copyOf(c.getVolumes().keySet());
-      return new RunConfig(list(c.getEnv()), list(c.getEntrypoint()), list(c.getCmd()), c.getWorkingDir(), c.getUser(),
-          ports, volumes, c.getLabels());
+      List<String> volumes =
+          c.getVolumes() == null ? null : List.copyOf(c.getVolumes().keySet());
+      return new RunConfig(
+          list(c.getEnv()),
+          list(c.getEntrypoint()),
+          list(c.getCmd()),
+          c.getWorkingDir(),
+          c.getUser(),
+          ports,
+          volumes,
+          c.getLabels());
     });
   }
 
@@ -128,7 +145,10 @@ public final class DockerJavaEngine implements DockerEngine {
     } catch (NotFoundException e) {
       return Optional.empty();
     } catch (DockerException e) {
-      throw new EnvironmentException("the Docker daemon at " + endpoint + " failed to inspect " + reference + ": " + firstLine(e.getMessage()), e);
+      throw new EnvironmentException(
+          "the Docker daemon at " + endpoint + " failed to inspect " + reference + ": "
+              + firstLine(e.getMessage()),
+          e);
     } catch (RuntimeException e) {
       throw unreachable(e);
     }
@@ -149,7 +169,10 @@ public final class DockerJavaEngine implements DockerEngine {
     } catch (NotFoundException e) {
       // already gone
     } catch (DockerException e) {
-      throw new EnvironmentException("the Docker daemon at " + endpoint + " could not remove " + reference + ": " + firstLine(e.getMessage()), e);
+      throw new EnvironmentException(
+          "the Docker daemon at " + endpoint + " could not remove " + reference + ": "
+              + firstLine(e.getMessage()),
+          e);
     } catch (RuntimeException e) {
       throw unreachable(e);
     }
@@ -163,9 +186,13 @@ public final class DockerJavaEngine implements DockerEngine {
     try {
       return call.run();
     } catch (NotFoundException e) {
-      throw new InvalidInputException("the Docker daemon at " + endpoint + " has no image for '" + what + "': " + firstLine(e.getMessage()));
+      throw new InvalidInputException("the Docker daemon at " + endpoint + " has no image for '"
+          + what + "': " + firstLine(e.getMessage()));
     } catch (DockerException e) {
-      throw new EnvironmentException("the Docker daemon at " + endpoint + " failed '" + what + "': " + firstLine(e.getMessage()), e);
+      throw new EnvironmentException(
+          "the Docker daemon at " + endpoint + " failed '" + what + "': "
+              + firstLine(e.getMessage()),
+          e);
     } catch (RuntimeException e) {
       throw unreachable(e);
     }
@@ -179,8 +206,11 @@ public final class DockerJavaEngine implements DockerEngine {
     while (root.getCause() != null) {
       root = root.getCause();
     }
-    return new EnvironmentException("cannot reach the Docker daemon at " + endpoint + " (" + firstLine(String.valueOf(root.getMessage()))
-        + "); is it running, and is DOCKER_HOST right?", e);
+    return new EnvironmentException(
+        "cannot reach the Docker daemon at " + endpoint + " ("
+            + firstLine(String.valueOf(root.getMessage()))
+            + "); is it running, and is DOCKER_HOST right?",
+        e);
   }
 
   private static String firstLine(String s) {

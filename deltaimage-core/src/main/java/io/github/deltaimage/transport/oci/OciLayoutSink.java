@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.fs.LockFile;
+import io.github.deltaimage.fs.ShutdownCleanup;
 import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Json;
@@ -15,21 +17,19 @@ import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.transport.BlobOpener;
 import io.github.deltaimage.transport.ImageSink;
 import io.github.deltaimage.transport.ImageSource;
-import io.github.deltaimage.fs.LockFile;
-import io.github.deltaimage.fs.ShutdownCleanup;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +61,7 @@ public final class OciLayoutSink implements ImageSink {
   private boolean createdDir;
   /** Whether the directory was missing or empty when this sink opened it. */
   private final boolean newLayout;
+
   private boolean committed;
 
   public OciLayoutSink(ImageReference.OciLayout ref) {
@@ -79,11 +80,13 @@ public final class OciLayoutSink implements ImageSink {
         }
         // A layout another writer is creating right now holds only blobs and the lock file so far.
         if (names.stream().anyMatch(n -> !OWN_NAMES.contains(n) && !n.startsWith(TEMP_PREFIX))) {
-          throw new InvalidInputException(ref + ": " + dir + " is neither empty nor an OCI image layout; pick a new directory");
+          throw new InvalidInputException(
+              ref + ": " + dir + " is neither empty nor an OCI image layout; pick a new directory");
         }
         empty = names.isEmpty();
       }
-      // Only a layout nobody had started is this sink's to take back; one in the making belongs to its first writer.
+      // Only a layout nobody had started is this sink's to take back; one in the making belongs to
+      // its first writer.
       newLayout = !layout && empty;
       removeStaleTemporaries();
     } catch (IOException e) {
@@ -127,7 +130,8 @@ public final class OciLayoutSink implements ImageSink {
     }
     int end = name.indexOf('-', TEMP_PREFIX.length());
     try {
-      long pid = Long.parseLong(name.substring(TEMP_PREFIX.length(), end < 0 ? name.length() : end));
+      long pid =
+          Long.parseLong(name.substring(TEMP_PREFIX.length(), end < 0 ? name.length() : end));
       return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     } catch (NumberFormatException e) {
       return true;
@@ -155,14 +159,17 @@ public final class OciLayoutSink implements ImageSink {
 
   /** Streams to a temporary name beside {@code target}, then renames it into place: readers see all or nothing. */
   private static void writeViaTemporary(Path target, InputStream in) throws IOException {
-    Path tmp = target.resolveSibling(TEMP_PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
+    Path tmp = target.resolveSibling(
+        TEMP_PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
     ShutdownCleanup.register(tmp);
     try {
-      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (OutputStream out =
+          Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         in.transferTo(out);
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -202,12 +209,14 @@ public final class OciLayoutSink implements ImageSink {
   }
 
   @Override
-  public boolean putLayer(Layer layer, BlobOpener opener, Optional<ImageSource.RegistryLocation> mountFrom) {
+  public boolean putLayer(
+      Layer layer, BlobOpener opener, Optional<ImageSource.RegistryLocation> mountFrom) {
     try (InputStream in = opener.open()) {
       writeBlob(layer.blobDigest(), in);
       return true;
     } catch (IOException e) {
-      throw new EnvironmentException("cannot write layer " + layer.blobDigest() + " to " + dir + ": " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot write layer " + layer.blobDigest() + " to " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -222,13 +231,16 @@ public final class OciLayoutSink implements ImageSink {
         writeBlob(digest, new ByteArrayInputStream(bytes));
       }
     } catch (IOException e) {
-      throw new EnvironmentException("cannot write blob " + digest + " to " + dir + ": " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot write blob " + digest + " to " + dir + ": " + e.getMessage(), e);
     }
   }
 
   @Override
   public Optional<Digest> commit(Image image) {
-    byte[] manifest = image.manifest().orElseThrow(() -> new IllegalStateException("an OCI layout needs a manifest"));
+    byte[] manifest = image
+        .manifest()
+        .orElseThrow(() -> new IllegalStateException("an OCI layout needs a manifest"));
     Digest digest = Digest.sha256(manifest);
     putSmall(manifest, digest);
     for (int attempt = 0; ; attempt++) {
@@ -244,7 +256,8 @@ public final class OciLayoutSink implements ImageSink {
       } catch (NoSuchFileException e) {
         // A writer that failed removed the layout it had created while we waited for the lock.
         if (attempt == 3) {
-          throw new EnvironmentException("cannot write " + dir + "/index.json: " + e.getMessage(), e);
+          throw new EnvironmentException(
+              "cannot write " + dir + "/index.json: " + e.getMessage(), e);
         }
         putSmall(manifest, digest);
       } catch (IOException e) {
@@ -264,15 +277,19 @@ public final class OciLayoutSink implements ImageSink {
     image.layers().forEach(l -> needed.add(l.blobDigest()));
     for (Digest d : needed) {
       if (!Files.isRegularFile(blobPath(d), LinkOption.NOFOLLOW_LINKS)) {
-        throw new EnvironmentException("blob " + d + " vanished from " + dir + " before its image was tagged (another"
-            + " writer removed the layout it was creating); run the copy again");
+        throw new EnvironmentException(
+            "blob " + d + " vanished from " + dir + " before its image was tagged (another"
+                + " writer removed the layout it was creating); run the copy again");
       }
     }
   }
 
   private void updateIndex(Image image, byte[] manifest, Digest digest) throws IOException {
     if (!Files.isRegularFile(dir.resolve("oci-layout"))) {
-      writeViaTemporary(dir.resolve("oci-layout"), new ByteArrayInputStream("{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8)));
+      writeViaTemporary(
+          dir.resolve("oci-layout"),
+          new ByteArrayInputStream(
+              "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8)));
     }
     ObjectNode index;
     Path indexPath = dir.resolve("index.json");
@@ -287,12 +304,15 @@ public final class OciLayoutSink implements ImageSink {
     ArrayNode kept = Json.MAPPER.createArrayNode();
     for (JsonNode m : index.path("manifests")) {
       String name = m.path("annotations").path(OciLayoutSource.REF_NAME).asText(null);
-      boolean replaced = tag != null ? tag.equals(name) : name == null && digest.toString().equals(m.path("digest").asText());
+      boolean replaced = tag != null
+          ? tag.equals(name)
+          : name == null && digest.toString().equals(m.path("digest").asText());
       if (!replaced) {
         kept.add(m);
       }
     }
-    ObjectNode entry = Manifests.descriptorJson(image.manifestMediaType().orElseThrow(), digest, manifest.length);
+    ObjectNode entry =
+        Manifests.descriptorJson(image.manifestMediaType().orElseThrow(), digest, manifest.length);
     if (tag != null) {
       entry.putObject("annotations").put(OciLayoutSource.REF_NAME, tag);
     }
@@ -310,7 +330,8 @@ public final class OciLayoutSink implements ImageSink {
     try {
       abandon(Long.MAX_VALUE);
     } catch (IOException e) {
-      throw new EnvironmentException("cannot remove the unfinished OCI layout " + dir + ": " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot remove the unfinished OCI layout " + dir + ": " + e.getMessage(), e);
     } finally {
       ShutdownCleanup.forget(abandonOnShutdown);
     }
@@ -329,9 +350,11 @@ public final class OciLayoutSink implements ImageSink {
     if (committed || !newLayout || !Files.isDirectory(dir)) {
       return;
     }
-    try (LockFile lock = lockTimeoutMillis == Long.MAX_VALUE ? LockFile.acquire(dir.resolve(LOCK_NAME))
+    try (LockFile lock = lockTimeoutMillis == Long.MAX_VALUE
+        ? LockFile.acquire(dir.resolve(LOCK_NAME))
         : LockFile.tryAcquire(dir.resolve(LOCK_NAME), lockTimeoutMillis)) {
-      // While the JVM stops, this process's own half-written blobs are leftovers, not another writer's work.
+      // While the JVM stops, this process's own half-written blobs are leftovers, not another
+      // writer's work.
       boolean stopping = lockTimeoutMillis != Long.MAX_VALUE;
       if (lock != null && !Files.exists(dir.resolve("index.json")) && !othersWriting(stopping)) {
         lock.retire();
@@ -353,8 +376,10 @@ public final class OciLayoutSink implements ImageSink {
     }
     String own = TEMP_PREFIX + ProcessHandle.current().pid() + "-";
     try (var files = Files.walk(blobs)) {
-      return files.map(f -> f.getFileName().toString())
-          .anyMatch(name -> name.startsWith(TEMP_PREFIX) && !(ignoringThisProcess && name.startsWith(own)));
+      return files
+          .map(f -> f.getFileName().toString())
+          .anyMatch(name ->
+              name.startsWith(TEMP_PREFIX) && !(ignoringThisProcess && name.startsWith(own)));
     }
   }
 }

@@ -36,7 +36,10 @@ public final class OciLayoutSource implements ImageSource {
     this.dir = ref.directory();
     String where = ref.toString();
     if (!Files.isRegularFile(dir.resolve("oci-layout"))) {
-      throw new InvalidInputException(where + ": " + dir + (Files.isDirectory(dir) ? " is not an OCI image layout (no oci-layout file)" : " does not exist"));
+      throw new InvalidInputException(where + ": " + dir
+          + (Files.isDirectory(dir)
+              ? " is not an OCI image layout (no oci-layout file)"
+              : " does not exist"));
     }
     byte[] indexBytes;
     try {
@@ -44,22 +47,27 @@ public final class OciLayoutSource implements ImageSource {
     } catch (NoSuchFileException e) {
       throw new InvalidInputException(where + ": the layout has no index.json");
     } catch (IOException e) {
-      throw new EnvironmentException("cannot read " + dir.resolve("index.json") + ": " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot read " + dir.resolve("index.json") + ": " + e.getMessage(), e);
     }
     ImageIndex top = Manifests.parseIndex(indexBytes, MediaTypes.OCI_INDEX, where + " index.json");
     Descriptor chosen = pick(top.manifests(), ref.tag(), where);
     if (MediaTypes.isIndex(chosen.mediaType())) {
-      byte[] nested = Blobs.readVerified(blobPath(chosen.digest()), chosen.digest(), where + " image index");
+      byte[] nested =
+          Blobs.readVerified(blobPath(chosen.digest()), chosen.digest(), where + " image index");
       ImageIndex index = Manifests.parseIndex(nested, chosen.mediaType(), where + " image index");
       chosen = index.select(platform, where);
     }
-    byte[] manifest = Blobs.readVerified(blobPath(chosen.digest()), chosen.digest(), where + " manifest");
+    byte[] manifest =
+        Blobs.readVerified(blobPath(chosen.digest()), chosen.digest(), where + " manifest");
     String mediaType = Manifests.mediaTypeOf(manifest, chosen.mediaType(), where + " manifest");
     if (!MediaTypes.isManifest(mediaType)) {
-      throw new InvalidInputException(where + ": manifest " + chosen.digest() + " has unsupported media type " + mediaType);
+      throw new InvalidInputException(
+          where + ": manifest " + chosen.digest() + " has unsupported media type " + mediaType);
     }
     Descriptor config = Manifests.parseManifest(manifest, where + " manifest").config();
-    byte[] configBytes = Blobs.readVerified(blobPath(config.digest()), config.digest(), where + " config");
+    byte[] configBytes =
+        Blobs.readVerified(blobPath(config.digest()), config.digest(), where + " config");
     this.image = Manifests.image(manifest, mediaType, configBytes, where + " manifest");
   }
 
@@ -70,7 +78,8 @@ public final class OciLayoutSource implements ImageSource {
           return d;
         }
       }
-      throw new InvalidInputException(where + ": no image tagged '" + tag + "' in the layout (tags there: " + tags(entries) + ")");
+      throw new InvalidInputException(where + ": no image tagged '" + tag
+          + "' in the layout (tags there: " + tags(entries) + ")");
     }
     if (entries.size() == 1) {
       return entries.get(0);
@@ -78,11 +87,15 @@ public final class OciLayoutSource implements ImageSource {
     if (entries.isEmpty()) {
       throw new InvalidInputException(where + ": the layout holds no image");
     }
-    throw new InvalidInputException(where + ": the layout holds " + entries.size() + " images; name one as oci:DIR:TAG (tags there: " + tags(entries) + ")");
+    throw new InvalidInputException(where + ": the layout holds " + entries.size()
+        + " images; name one as oci:DIR:TAG (tags there: " + tags(entries) + ")");
   }
 
   private static String tags(List<Descriptor> entries) {
-    String s = entries.stream().map(d -> d.annotations().get(REF_NAME)).filter(t -> t != null).collect(Collectors.joining(", "));
+    String s = entries.stream()
+        .map(d -> d.annotations().get(REF_NAME))
+        .filter(t -> t != null)
+        .collect(Collectors.joining(", "));
     return s.isEmpty() ? "none" : s;
   }
 
@@ -104,9 +117,14 @@ public final class OciLayoutSource implements ImageSource {
   public InputStream openBlob(Layer layer) throws IOException {
     Path p = blobPath(layer.blobDigest());
     try {
-      return new VerifyingInputStream(Files.newInputStream(p), layer.blobDigest(), layer.size(), "layer " + layer.blobDigest() + " in " + dir);
+      return new VerifyingInputStream(
+          Files.newInputStream(p),
+          layer.blobDigest(),
+          layer.size(),
+          "layer " + layer.blobDigest() + " in " + dir);
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException("layer " + layer.blobDigest() + " is missing from the OCI layout " + dir);
+      throw new InvalidInputException(
+          "layer " + layer.blobDigest() + " is missing from the OCI layout " + dir);
     }
   }
 

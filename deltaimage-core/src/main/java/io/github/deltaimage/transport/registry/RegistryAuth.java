@@ -34,7 +34,8 @@ final class RegistryAuth {
   private volatile Challenge challenge;
   private volatile CredentialResolver.Lookup lookup;
 
-  RegistryAuth(String host, HttpClient http, CredentialResolver resolver, RegistryTimeouts timeouts) {
+  RegistryAuth(
+      String host, HttpClient http, CredentialResolver resolver, RegistryTimeouts timeouts) {
     this.host = host;
     this.http = http;
     this.resolver = resolver;
@@ -69,11 +70,15 @@ final class RegistryAuth {
       if (creds.isEmpty() || creds.get().identityToken()) {
         return false;
       }
-      header = "Basic " + Base64.getEncoder().encodeToString((creds.get().username() + ":" + creds.get().secret()).getBytes(StandardCharsets.UTF_8));
+      header = "Basic "
+          + Base64.getEncoder()
+              .encodeToString((creds.get().username() + ":" + creds.get().secret())
+                  .getBytes(StandardCharsets.UTF_8));
     } else if ("bearer".equals(c.scheme())) {
       header = "Bearer " + fetchToken(c, scope, creds);
     } else {
-      throw new EnvironmentException("registry " + host + " asks for authentication scheme '" + c.scheme() + "', which deltaimage does not speak");
+      throw new EnvironmentException("registry " + host + " asks for authentication scheme '"
+          + c.scheme() + "', which deltaimage does not speak");
     }
     if (header.equals(previousHeader)) {
       return false;
@@ -116,28 +121,42 @@ final class RegistryAuth {
     try {
       HttpRequest.Builder b;
       if (creds.isPresent() && creds.get().identityToken()) {
-        String form = query + "&grant_type=refresh_token&client_id=deltaimage&refresh_token=" + enc(creds.get().secret());
-        b = HttpRequest.newBuilder(URI.create(realm)).header("Content-Type", "application/x-www-form-urlencoded")
+        String form = query + "&grant_type=refresh_token&client_id=deltaimage&refresh_token="
+            + enc(creds.get().secret());
+        b = HttpRequest.newBuilder(URI.create(realm))
+            .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(form));
       } else {
-        b = HttpRequest.newBuilder(URI.create(realm + (realm.contains("?") ? "&" : "?") + query)).GET();
-        creds.ifPresent(cr -> b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((cr.username() + ":" + cr.secret()).getBytes(StandardCharsets.UTF_8))));
+        b = HttpRequest.newBuilder(URI.create(realm + (realm.contains("?") ? "&" : "?") + query))
+            .GET();
+        creds.ifPresent(cr -> b.header(
+            "Authorization",
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(
+                        (cr.username() + ":" + cr.secret()).getBytes(StandardCharsets.UTF_8))));
       }
       long deadline = RegistryClient.deadlineAfter(timeouts.blobBound(MAX_TOKEN_RESPONSE));
-      HttpResponse<InputStream> r = http.send(b.timeout(timeouts.response()).build(), TimedBody.handler(timeouts.read(), deadline));
+      HttpResponse<InputStream> r = http.send(
+          b.timeout(timeouts.response()).build(), TimedBody.handler(timeouts.read(), deadline));
       byte[] body;
       try (InputStream in = r.body()) {
         if (r.statusCode() == 401 || r.statusCode() == 403) {
-          throw new InvalidInputException("registry " + host + " token service refused the login (" + r.statusCode() + "); " + triedDescription());
+          throw new InvalidInputException("registry " + host + " token service refused the login ("
+              + r.statusCode() + "); " + triedDescription());
         }
         if (r.statusCode() / 100 != 2) {
-          String why = r.statusCode() == 429 ? " (429 Too Many Requests: rate-limited; try again later)" : "";
-          throw new EnvironmentException("registry " + host + " token service answered " + r.statusCode() + why);
+          String why = r.statusCode() == 429
+              ? " (429 Too Many Requests: rate-limited; try again later)"
+              : "";
+          throw new EnvironmentException(
+              "registry " + host + " token service answered " + r.statusCode() + why);
         }
         body = in.readNBytes(MAX_TOKEN_RESPONSE + 1);
       }
       if (body.length > MAX_TOKEN_RESPONSE) {
-        throw new EnvironmentException("registry " + host + " token service sent more than " + MAX_TOKEN_RESPONSE + " bytes; that is no token response");
+        throw new EnvironmentException("registry " + host + " token service sent more than "
+            + MAX_TOKEN_RESPONSE + " bytes; that is no token response");
       }
       // the response holds a token: a parse error may say where, never what
       JsonNode n = Json.readWithoutEcho(body, "token response of " + host);
@@ -147,10 +166,15 @@ final class RegistryAuth {
       }
       return token;
     } catch (java.net.http.HttpTimeoutException e) {
-      throw new EnvironmentException("the token service of registry " + host + " (" + realm + ") did not answer in time (" + e.getMessage() + "); "
-          + RegistryClient.TIMEOUT_HINT, e);
+      throw new EnvironmentException(
+          "the token service of registry " + host + " (" + realm + ") did not answer in time ("
+              + e.getMessage() + "); " + RegistryClient.TIMEOUT_HINT,
+          e);
     } catch (IOException e) {
-      throw new EnvironmentException("cannot reach the token service of registry " + host + " (" + realm + "): " + e.getMessage(), e);
+      throw new EnvironmentException(
+          "cannot reach the token service of registry " + host + " (" + realm + "): "
+              + e.getMessage(),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EnvironmentException("interrupted", e);

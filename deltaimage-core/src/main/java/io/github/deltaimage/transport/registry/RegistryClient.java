@@ -48,7 +48,8 @@ public final class RegistryClient {
   public record RetryPolicy(int attempts, Duration firstDelay, Duration maxWait) {
     public static final String ATTEMPTS = "deltaimage.registry.retries";
     public static final String MAX_WAIT = "deltaimage.registry.maxRetryAfter";
-    public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofMillis(500), Duration.ofSeconds(60));
+    public static final RetryPolicy DEFAULT =
+        new RetryPolicy(5, Duration.ofMillis(500), Duration.ofSeconds(60));
 
     public RetryPolicy {
       if (attempts < 1) {
@@ -72,10 +73,14 @@ public final class RegistryClient {
           attempts = 0;
         }
         if (attempts < 1 || attempts > 100) {
-          throw new InvalidInputException("-D" + ATTEMPTS + "=" + a + " is not a number of tries from 1 to 100");
+          throw new InvalidInputException(
+              "-D" + ATTEMPTS + "=" + a + " is not a number of tries from 1 to 100");
         }
       }
-      return new RetryPolicy(attempts, DEFAULT.firstDelay(), RegistryTimeouts.duration(p, MAX_WAIT, DEFAULT.maxWait()));
+      return new RetryPolicy(
+          attempts,
+          DEFAULT.firstDelay(),
+          RegistryTimeouts.duration(p, MAX_WAIT, DEFAULT.maxWait()));
     }
   }
 
@@ -90,30 +95,37 @@ public final class RegistryClient {
   private final RetryPolicy retry;
   private final RegistryTimeouts timeouts;
 
-  public RegistryClient(String host, CredentialResolver credentials, Set<String> plainHttpHosts, RetryPolicy retry) {
+  public RegistryClient(
+      String host, CredentialResolver credentials, Set<String> plainHttpHosts, RetryPolicy retry) {
     this(host, credentials, plainHttpHosts, retry, RegistryTimeouts.fromSystemProperties());
   }
 
-  public RegistryClient(String host, CredentialResolver credentials, Set<String> plainHttpHosts, RetryPolicy retry, RegistryTimeouts timeouts) {
+  public RegistryClient(
+      String host,
+      CredentialResolver credentials,
+      Set<String> plainHttpHosts,
+      RetryPolicy retry,
+      RegistryTimeouts timeouts) {
     this.host = host;
     this.retry = retry;
     this.timeouts = timeouts;
     String endpoint = DockerName.DOCKER_HUB.equals(host) ? DOCKER_HUB_ENDPOINT : host;
     String scheme = usesPlainHttp(host, plainHttpHosts) ? "http" : "https";
     this.base = URI.create(scheme + "://" + endpoint + "/v2/");
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(timeouts.connect())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(timeouts.connect())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
     this.auth = new RegistryAuth(host, http, credentials, timeouts);
   }
 
   /** Whether {@code host} is spoken to over plain HTTP: loopback names always, others only when listed. */
   public static boolean usesPlainHttp(String host, Set<String> plainHttpHosts) {
     String h = host.toLowerCase(Locale.ROOT);
-    String name = h.startsWith("[") ? h.substring(0, h.indexOf(']') + 1) : h.contains(":") ? h.substring(0, h.indexOf(':')) : h;
+    String name = h.startsWith("[")
+        ? h.substring(0, h.indexOf(']') + 1)
+        : h.contains(":") ? h.substring(0, h.indexOf(':')) : h;
     return LOOPBACK.contains(name) || plainHttpHosts.contains(h) || plainHttpHosts.contains(name);
   }
 
@@ -147,7 +159,9 @@ public final class RegistryClient {
     URI uri = base.resolve(repo + "/manifests/" + reference);
     long deadline = deadlineAfter(timeouts.blobBound(Blobs.MAX_METADATA_BYTES));
     for (int attempt = 1; ; attempt++) {
-      Request req = new Request("GET", uri, null, pullScope(repo), true).header("Accept", MediaTypes.MANIFEST_ACCEPT).until(deadline);
+      Request req = new Request("GET", uri, null, pullScope(repo), true)
+          .header("Accept", MediaTypes.MANIFEST_ACCEPT)
+          .until(deadline);
       try (Response r = send(req)) {
         if (r.status() != 200) {
           throw fail(r, "manifest " + reference, where);
@@ -155,15 +169,18 @@ public final class RegistryClient {
         byte[] bytes = Blobs.readSmall(r.body(), "manifest of " + where);
         Digest digest = Digest.sha256(bytes);
         if (reference.contains(":") && !Digest.parse(reference).matches(bytes)) {
-          throw new InvalidInputException(where + ": registry sent a manifest that does not match digest " + reference + "; refused");
+          throw new InvalidInputException(where
+              + ": registry sent a manifest that does not match digest " + reference + "; refused");
         }
         String ct = r.response().headers().firstValue("Content-Type").orElse("");
         int semi = ct.indexOf(';');
         return new Manifest(bytes, semi >= 0 ? ct.substring(0, semi).trim() : ct.trim(), digest);
       } catch (IOException e) {
         if (e instanceof TimedBody.DeadlineExceeded || attempt >= retry.attempts()) {
-          throw new EnvironmentException("registry " + host + " " + brokeOff(e) + " while sending the manifest of " + where + " ("
-              + tries(attempt) + "); " + TIMEOUT_HINT, e);
+          throw new EnvironmentException(
+              "registry " + host + " " + brokeOff(e) + " while sending the manifest of " + where
+                  + " (" + tries(attempt) + "); " + TIMEOUT_HINT,
+              e);
         }
         pause(backoff(attempt), deadline);
       }
@@ -179,19 +196,28 @@ public final class RegistryClient {
     URI uri = base.resolve(repo + "/tags/list");
     for (int page = 0; uri != null; page++) {
       if (page >= 1000) {
-        throw new EnvironmentException("registry " + host + " sent more than 1000 pages of tags for " + where + "; refused");
+        throw new EnvironmentException(
+            "registry " + host + " sent more than 1000 pages of tags for " + where + "; refused");
       }
-      Request req = new Request("GET", uri, null, pullScope(repo), true).header("Accept", "application/json");
+      Request req =
+          new Request("GET", uri, null, pullScope(repo), true).header("Accept", "application/json");
       try (Response r = send(req)) {
         if (r.status() != 200) {
           throw fail(r, "tag list", where);
         }
-        com.fasterxml.jackson.databind.JsonNode body = io.github.deltaimage.image.Json.read(Blobs.readSmall(r.body(), "tag list of " + where),
-            "tag list of " + where);
+        com.fasterxml.jackson.databind.JsonNode body = io.github.deltaimage.image.Json.read(
+            Blobs.readSmall(r.body(), "tag list of " + where), "tag list of " + where);
         body.path("tags").forEach(tag -> tags.add(tag.asText()));
-        uri = r.response().headers().firstValue("Link").map(link -> nextPage(link, base)).orElse(null);
+        uri = r.response()
+            .headers()
+            .firstValue("Link")
+            .map(link -> nextPage(link, base))
+            .orElse(null);
       } catch (IOException e) {
-        throw new EnvironmentException("registry " + host + " " + brokeOff(e) + " while sending the tags of " + where + "; " + TIMEOUT_HINT, e);
+        throw new EnvironmentException(
+            "registry " + host + " " + brokeOff(e) + " while sending the tags of " + where + "; "
+                + TIMEOUT_HINT,
+            e);
       }
     }
     return tags;
@@ -208,8 +234,9 @@ public final class RegistryClient {
   }
 
   /** Where a message about a timeout points. */
-  static final String TIMEOUT_HINT = "the registry timeouts are set with -D" + RegistryTimeouts.READ + ", -D" + RegistryTimeouts.RESPONSE
-      + ", -D" + RegistryTimeouts.BLOB + " and -D" + RetryPolicy.ATTEMPTS;
+  static final String TIMEOUT_HINT = "the registry timeouts are set with -D" + RegistryTimeouts.READ
+      + ", -D" + RegistryTimeouts.RESPONSE + ", -D" + RegistryTimeouts.BLOB + " and -D"
+      + RetryPolicy.ATTEMPTS;
 
   /** What went wrong with a response body, in words: stalled, ran out of time or dropped. */
   static String brokeOff(IOException e) {
@@ -223,9 +250,16 @@ public final class RegistryClient {
   }
 
   /** PUT a manifest; Content-Type is its media type (Distribution rejects a mismatch). */
-  public Digest putManifest(String repo, String reference, byte[] bytes, String mediaType, String where) {
+  public Digest putManifest(
+      String repo, String reference, byte[] bytes, String mediaType, String where) {
     URI uri = base.resolve(repo + "/manifests/" + reference);
-    Request req = new Request("PUT", uri, () -> HttpRequest.BodyPublishers.ofByteArray(bytes), pushScope(repo, null), true).header("Content-Type", mediaType);
+    Request req = new Request(
+            "PUT",
+            uri,
+            () -> HttpRequest.BodyPublishers.ofByteArray(bytes),
+            pushScope(repo, null),
+            true)
+        .header("Content-Type", mediaType);
     try (Response r = send(req)) {
       if (r.status() != 201 && r.status() != 200) {
         throw fail(r, "manifest upload", where);
@@ -240,7 +274,8 @@ public final class RegistryClient {
     String scope = forPush ? pushScope(repo, null) : pullScope(repo);
     try (Response r = send(new Request("HEAD", uri, null, scope, true))) {
       if (r.status() == 200) {
-        return Optional.of(r.response().headers().firstValueAsLong("Content-Length").orElse(-1L));
+        return Optional.of(
+            r.response().headers().firstValueAsLong("Content-Length").orElse(-1L));
       }
       if (r.status() == 404) {
         return Optional.empty();
@@ -261,7 +296,8 @@ public final class RegistryClient {
    * Streams a blob of {@code size} bytes (-1 if unknown: the Content-Length then counts), resumed
    * as above, all within {@link RegistryTimeouts#blobBound(long)} of its size.
    */
-  public InputStream openBlob(String repo, Digest digest, long size, String where) throws IOException {
+  public InputStream openBlob(String repo, Digest digest, long size, String where)
+      throws IOException {
     return new ResumingBlobStream(this, repo, digest, size, where);
   }
 
@@ -273,16 +309,27 @@ public final class RegistryClient {
       req.header("Range", "bytes=" + offset + "-");
     }
     Response r = send(req);
-    for (int hops = 0; hops < 5 && (r.status() == 307 || r.status() == 302 || r.status() == 301 || r.status() == 303 || r.status() == 308); hops++) {
+    for (int hops = 0;
+        hops < 5
+            && (r.status() == 307
+                || r.status() == 302
+                || r.status() == 301
+                || r.status() == 303
+                || r.status() == 308);
+        hops++) {
       String location = r.response().headers().firstValue("Location").orElse(null);
       r.close();
       if (location == null) {
-        throw new EnvironmentException("registry " + host + " redirected blob " + digest + " without a Location");
+        throw new EnvironmentException(
+            "registry " + host + " redirected blob " + digest + " without a Location");
       }
       URI next = uri.resolve(location);
       // our token goes only back to the registry itself, never to the storage host it redirects to
-      boolean sameOrigin = next.getHost() != null && next.getHost().equals(base.getHost()) && next.getPort() == base.getPort();
-      Request redirected = new Request("GET", next, null, sameOrigin ? pullScope(repo) : null, true).until(deadline);
+      boolean sameOrigin = next.getHost() != null
+          && next.getHost().equals(base.getHost())
+          && next.getPort() == base.getPort();
+      Request redirected =
+          new Request("GET", next, null, sameOrigin ? pullScope(repo) : null, true).until(deadline);
       if (offset > 0) {
         redirected.header("Range", "bytes=" + offset + "-");
       }
@@ -303,7 +350,14 @@ public final class RegistryClient {
    *
    * @return what happened: "exists", "mounted" or "uploaded"
    */
-  public String pushBlob(String repo, Digest digest, long size, BlobOpener opener, String mountFrom, long chunkSize, String where) {
+  public String pushBlob(
+      String repo,
+      Digest digest,
+      long size,
+      BlobOpener opener,
+      String mountFrom,
+      long chunkSize,
+      String where) {
     if (headBlob(repo, digest, true).isPresent()) {
       return "exists";
     }
@@ -314,9 +368,12 @@ public final class RegistryClient {
       if (attempt > 0) {
         pause(max(backoff(attempt), nextPause), deadline);
       }
-      URI start = base.resolve(repo + "/blobs/uploads/" + (mountFrom != null ? "?mount=" + digest + "&from=" + mountFrom : ""));
+      URI start = base.resolve(repo + "/blobs/uploads/"
+          + (mountFrom != null ? "?mount=" + digest + "&from=" + mountFrom : ""));
       URI location;
-      try (Response r = send(new Request("POST", start, HttpRequest.BodyPublishers::noBody, pushScope(repo, mountFrom), true).until(deadline))) {
+      try (Response r = send(new Request(
+              "POST", start, HttpRequest.BodyPublishers::noBody, pushScope(repo, mountFrom), true)
+          .until(deadline))) {
         if (r.status() == 201 && mountFrom != null) {
           return "mounted";
         }
@@ -333,29 +390,53 @@ public final class RegistryClient {
         }
         return "uploaded";
       } catch (RetryableUploadFailure e) {
-        last = new EnvironmentException(e.getMessage() + " (upload " + tries(attempt + 1) + ")", e.getCause());
+        last = new EnvironmentException(
+            e.getMessage() + " (upload " + tries(attempt + 1) + ")", e.getCause());
         nextPause = e.retryAfter;
       }
     }
-    throw last != null ? last : new EnvironmentException("upload of " + digest + " to " + where + " failed");
+    throw last != null
+        ? last
+        : new EnvironmentException("upload of " + digest + " to " + where + " failed");
   }
 
-  private void uploadMonolithic(String repo, URI location, Digest digest, long size, BlobOpener opener, String where, long deadline) {
+  private void uploadMonolithic(
+      String repo,
+      URI location,
+      Digest digest,
+      long size,
+      BlobOpener opener,
+      String where,
+      long deadline) {
     URI put = withQuery(location, "digest=" + digest);
-    HttpRequest.BodyPublisher body =
-        HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> open(opener)), size);
-    finishUpload(new Request("PUT", put, () -> body, pushScope(repo, null), false)
-        .header("Content-Type", "application/octet-stream").until(deadline).waitingForAnswer(remaining(deadline)), digest, where);
+    HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
+        HttpRequest.BodyPublishers.ofInputStream(() -> open(opener)), size);
+    finishUpload(
+        new Request("PUT", put, () -> body, pushScope(repo, null), false)
+            .header("Content-Type", "application/octet-stream")
+            .until(deadline)
+            .waitingForAnswer(remaining(deadline)),
+        digest,
+        where);
   }
 
-  private void uploadChunked(String repo, URI location, Digest digest, long size, BlobOpener opener, long chunkSize, String where, long deadline) {
+  private void uploadChunked(
+      String repo,
+      URI location,
+      Digest digest,
+      long size,
+      BlobOpener opener,
+      long chunkSize,
+      String where,
+      long deadline) {
     try (InputStream in = opener.open()) {
       long offset = 0;
       while (offset < size) {
         long len = Math.min(chunkSize, size - offset);
         // each chunk is read straight from the source stream: no chunk buffered in memory
         ChunkStream chunk = new ChunkStream(in, len);
-        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> chunk), len);
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
+            HttpRequest.BodyPublishers.ofInputStream(() -> chunk), len);
         Request patch = new Request("PATCH", location, () -> body, pushScope(repo, null), false)
             .header("Content-Type", "application/octet-stream")
             .header("Content-Range", offset + "-" + (offset + len - 1))
@@ -370,14 +451,26 @@ public final class RegistryClient {
         offset += len;
       }
       if (in.read() >= 0) {
-        throw new InvalidInputException("layer " + digest + " of " + where + " is longer than its " + size + " bytes; refused");
+        throw new InvalidInputException(
+            "layer " + digest + " of " + where + " is longer than its " + size + " bytes; refused");
       }
     } catch (IOException e) {
-      throw new RetryableUploadFailure("reading " + digest + " for upload failed: " + e.getMessage(), e);
+      throw new RetryableUploadFailure(
+          "reading " + digest + " for upload failed: " + e.getMessage(), e);
     }
-    // the registry may move or hash the whole blob before it answers: the blob's bound, not the response timeout
-    finishUpload(new Request("PUT", withQuery(location, "digest=" + digest), HttpRequest.BodyPublishers::noBody, pushScope(repo, null), false)
-        .until(deadline).waitingForAnswer(remaining(deadline)), digest, where);
+    // the registry may move or hash the whole blob before it answers: the blob's bound, not the
+    // response timeout
+    finishUpload(
+        new Request(
+                "PUT",
+                withQuery(location, "digest=" + digest),
+                HttpRequest.BodyPublishers::noBody,
+                pushScope(repo, null),
+                false)
+            .until(deadline)
+            .waitingForAnswer(remaining(deadline)),
+        digest,
+        where);
   }
 
   private void finishUpload(Request put, Digest digest, String where) {
@@ -388,7 +481,8 @@ public final class RegistryClient {
       if (r.status() == 400) {
         String body = errorText(r);
         if (body.contains("DIGEST_INVALID") || body.contains("SIZE_INVALID")) {
-          throw new InvalidInputException(where + ": registry refused blob " + digest + ": content does not match its digest (" + body + ")");
+          throw new InvalidInputException(where + ": registry refused blob " + digest
+              + ": content does not match its digest (" + body + ")");
         }
       }
       throw fail(r, "blob upload", where);
@@ -406,7 +500,10 @@ public final class RegistryClient {
         if (retryAfter.compareTo(retry.maxWait()) > 0) {
           throw tooLongRetryAfter(r.status(), retryAfter, "upload to " + where);
         }
-        RetryableUploadFailure f = new RetryableUploadFailure("registry " + host + " answered " + r.status() + " during upload to " + where + (text.isEmpty() ? "" : ": " + text), null);
+        RetryableUploadFailure f = new RetryableUploadFailure(
+            "registry " + host + " answered " + r.status() + " during upload to " + where
+                + (text.isEmpty() ? "" : ": " + text),
+            null);
         f.retryAfter = retryAfter;
         throw f;
       }
@@ -416,8 +513,10 @@ public final class RegistryClient {
     } catch (EnvironmentException e) {
       throw new RetryableUploadFailure(e.getMessage(), e);
     } catch (UncheckedIOException e) {
-      // the blob stream failed: a source problem; verification failures are InvalidInputException and pass through
-      throw new RetryableUploadFailure("reading the blob for upload failed: " + e.getCause().getMessage(), e);
+      // the blob stream failed: a source problem; verification failures are InvalidInputException
+      // and pass through
+      throw new RetryableUploadFailure(
+          "reading the blob for upload failed: " + e.getCause().getMessage(), e);
     }
   }
 
@@ -430,7 +529,11 @@ public final class RegistryClient {
   }
 
   private URI uploadLocation(Response r, URI relativeTo) {
-    String loc = r.response().headers().firstValue("Location").orElseThrow(() -> new EnvironmentException("registry " + host + " started an upload without a Location header"));
+    String loc = r.response()
+        .headers()
+        .firstValue("Location")
+        .orElseThrow(() -> new EnvironmentException(
+            "registry " + host + " started an upload without a Location header"));
     return relativeTo.resolve(loc);
   }
 
@@ -444,7 +547,8 @@ public final class RegistryClient {
   }
 
   static String pushScope(String repo, String mountFrom) {
-    return "repository:" + repo + ":pull,push" + (mountFrom != null ? " repository:" + mountFrom + ":pull" : "");
+    return "repository:" + repo + ":pull,push"
+        + (mountFrom != null ? " repository:" + mountFrom + ":pull" : "");
   }
 
   // ---------------------------------------------------------------- transport
@@ -513,7 +617,8 @@ public final class RegistryClient {
 
   Response send(Request req) {
     if (req.deadline == Long.MAX_VALUE) {
-      // no request goes unbounded: small ones (ping, HEAD, upload start) get the fixed part of a blob's bound
+      // no request goes unbounded: small ones (ping, HEAD, upload start) get the fixed part of a
+      // blob's bound
       req.deadline = deadlineAfter(timeouts.blobBound(0));
     }
     boolean authRetried = false;
@@ -522,7 +627,8 @@ public final class RegistryClient {
       if (left.isZero()) {
         throw outOfTime(req);
       }
-      Duration answer = min(req.answerTimeout != null ? req.answerTimeout : timeouts.response(), left);
+      Duration answer =
+          min(req.answerTimeout != null ? req.answerTimeout : timeouts.response(), left);
       HttpRequest.Builder b = HttpRequest.newBuilder(req.uri).timeout(answer);
       b.header("User-Agent", "deltaimage");
       for (String[] h : req.headers) {
@@ -537,7 +643,8 @@ public final class RegistryClient {
       try {
         resp = http.send(b.build(), TimedBody.handler(timeouts.read(), req.deadline));
       } catch (IOException e) {
-        // a request body stream that refused its content (digest mismatch) arrives wrapped: say that, not "unreachable"
+        // a request body stream that refused its content (digest mismatch) arrives wrapped: say
+        // that, not "unreachable"
         for (Throwable t = e; t != null; t = t.getCause()) {
           if (t instanceof io.github.deltaimage.api.DeltaImageException d) {
             throw d;
@@ -547,10 +654,14 @@ public final class RegistryClient {
           throw u;
         }
         if (isTls(e)) {
-          throw new EnvironmentException("registry " + host + " does not speak HTTPS at " + base + " (" + e.getMessage()
-              + "); if it is a plain-HTTP registry, allow it explicitly with --insecure-registry " + host);
+          throw new EnvironmentException(
+              "registry " + host + " does not speak HTTPS at " + base + " (" + e.getMessage()
+                  + "); if it is a plain-HTTP registry, allow it explicitly with --insecure-registry "
+                  + host);
         }
-        if (req.replayable && attempt + 1 < retry.attempts() && remaining(req.deadline).compareTo(Duration.ZERO) > 0) {
+        if (req.replayable
+            && attempt + 1 < retry.attempts()
+            && remaining(req.deadline).compareTo(Duration.ZERO) > 0) {
           pause(backoff(attempt + 1), req.deadline);
           continue;
         }
@@ -619,7 +730,8 @@ public final class RegistryClient {
       return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(text))));
     } catch (NumberFormatException notSeconds) {
       try {
-        java.time.ZonedDateTime when = java.time.ZonedDateTime.parse(text, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+        java.time.ZonedDateTime when = java.time.ZonedDateTime.parse(
+            text, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
         Duration d = Duration.between(java.time.Instant.now(), when.toInstant());
         return Optional.of(d.isNegative() ? Duration.ZERO : d);
       } catch (java.time.format.DateTimeParseException notDate) {
@@ -630,14 +742,20 @@ public final class RegistryClient {
 
   /** The registry asks us to come back later than we are willing to wait: say so now rather than hang. */
   private GiveUp tooLongRetryAfter(int status, Duration retryAfter, String what) {
-    String why = status == 429 ? "is rate-limiting (429 Too Many Requests)" : "is unavailable (" + status + ")";
-    return new GiveUp("registry " + host + " " + why + " and asks to retry " + what + " after " + RegistryTimeouts.describe(retryAfter)
-        + ", longer than the " + RegistryTimeouts.describe(retry.maxWait()) + " deltaimage waits; try again later, or allow the wait with -D"
-        + RetryPolicy.MAX_WAIT + "=" + Math.max(1, retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0)) + "s");
+    String why = status == 429
+        ? "is rate-limiting (429 Too Many Requests)"
+        : "is unavailable (" + status + ")";
+    return new GiveUp("registry " + host + " " + why + " and asks to retry " + what + " after "
+        + RegistryTimeouts.describe(retryAfter)
+        + ", longer than the " + RegistryTimeouts.describe(retry.maxWait())
+        + " deltaimage waits; try again later, or allow the wait with -D"
+        + RetryPolicy.MAX_WAIT + "="
+        + Math.max(1, retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0)) + "s");
   }
 
   private GiveUp outOfTime(Request req) {
-    return new GiveUp("registry " + host + " did not complete " + req.method + " " + req.uri.getPath() + " within its time limit; " + TIMEOUT_HINT);
+    return new GiveUp("registry " + host + " did not complete " + req.method + " "
+        + req.uri.getPath() + " within its time limit; " + TIMEOUT_HINT);
   }
 
   /** A failure that no further try can fix: retry loops pass it on. */
@@ -669,24 +787,31 @@ public final class RegistryClient {
   }
 
   private InvalidInputException unauthorized(int status, Request req) {
-    String what = status == 401 ? "refused access (401 Unauthorized)" : "denied access (403 Forbidden)";
+    String what =
+        status == 401 ? "refused access (401 Unauthorized)" : "denied access (403 Forbidden)";
     String action = req.scope != null && req.scope.contains("push") ? "push to" : "pull from";
-    String repo = req.scope == null ? "" : req.scope.split(" ")[0].replaceAll("^repository:|:[a-z,]+$", "");
-    return new InvalidInputException("registry " + host + " " + what + " to " + action + " " + repo + "; "
-        + auth.triedDescription() + "; log in with docker login " + host + " or pass --src-creds/--dest-creds USER:PASSWORD");
+    String repo =
+        req.scope == null ? "" : req.scope.split(" ")[0].replaceAll("^repository:|:[a-z,]+$", "");
+    return new InvalidInputException("registry " + host + " " + what + " to " + action + " " + repo
+        + "; " + auth.triedDescription() + "; log in with docker login " + host
+        + " or pass --src-creds/--dest-creds USER:PASSWORD");
   }
 
   private String unreachable(IOException e, Duration answer, int tries) {
     if (e instanceof HttpConnectTimeoutException) {
-      return "registry " + host + " is unreachable at " + base + " (connect timed out after " + RegistryTimeouts.describe(timeouts.connect())
-          + ", " + tries(tries) + "); check the host name and the network, or raise -D" + RegistryTimeouts.CONNECT;
+      return "registry " + host + " is unreachable at " + base + " (connect timed out after "
+          + RegistryTimeouts.describe(timeouts.connect()) + ", " + tries(tries)
+          + "); check the host name and the network, or raise -D" + RegistryTimeouts.CONNECT;
     }
     if (e instanceof java.net.http.HttpTimeoutException) {
-      return "registry " + host + " accepted the connection but did not answer within " + RegistryTimeouts.describe(answer) + " (" + tries(tries)
+      return "registry " + host + " accepted the connection but did not answer within "
+          + RegistryTimeouts.describe(answer) + " (" + tries(tries)
           + "); it may be overloaded; try again later or raise -D" + RegistryTimeouts.RESPONSE;
     }
-    String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
-    return "registry " + host + " is unreachable at " + base + " (" + why + ", " + tries(tries) + "); check the host name and that the registry runs";
+    String why =
+        e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
+    return "registry " + host + " is unreachable at " + base + " (" + why + ", " + tries(tries)
+        + "); check the host name and that the registry runs";
   }
 
   private static boolean isTls(Throwable e) {
@@ -728,21 +853,30 @@ public final class RegistryClient {
     int status = r.status();
     String text = errorText(r);
     r.close();
-    if (status == 404 || text.contains("MANIFEST_UNKNOWN") || text.contains("NAME_UNKNOWN") || text.contains("BLOB_UNKNOWN")) {
-      return (new InvalidInputException(where + ": not found in registry " + host + " (" + what + ": " + (text.isEmpty() ? "404" : text) + "); check the repository and tag"));
+    if (status == 404
+        || text.contains("MANIFEST_UNKNOWN")
+        || text.contains("NAME_UNKNOWN")
+        || text.contains("BLOB_UNKNOWN")) {
+      return (new InvalidInputException(where + ": not found in registry " + host + " (" + what
+          + ": " + (text.isEmpty() ? "404" : text) + "); check the repository and tag"));
     }
     if (status == 429) {
       // the registry's limit, not the user's input: an environment problem that waiting fixes
-      return new EnvironmentException(where + ": registry " + host + " is rate-limiting (429 Too Many Requests) " + what
-          + " and still was after " + tries(retry.attempts()) + (text.isEmpty() ? "" : " (" + text + ")") + "; try again later");
+      return new EnvironmentException(
+          where + ": registry " + host + " is rate-limiting (429 Too Many Requests) " + what
+              + " and still was after " + tries(retry.attempts())
+              + (text.isEmpty() ? "" : " (" + text + ")") + "; try again later");
     }
     if (status == 408) {
-      return new EnvironmentException(where + ": registry " + host + " timed out " + what + " (408" + (text.isEmpty() ? "" : ": " + text) + ")");
+      return new EnvironmentException(where + ": registry " + host + " timed out " + what + " (408"
+          + (text.isEmpty() ? "" : ": " + text) + ")");
     }
     if (status >= 400 && status < 500) {
-      return (new InvalidInputException(where + ": registry " + host + " refused " + what + " (" + status + (text.isEmpty() ? "" : ": " + text) + ")"));
+      return (new InvalidInputException(where + ": registry " + host + " refused " + what + " ("
+          + status + (text.isEmpty() ? "" : ": " + text) + ")"));
     }
-    return (new EnvironmentException(where + ": registry " + host + " failed " + what + " (" + status + (text.isEmpty() ? "" : ": " + text) + ")"));
+    return (new EnvironmentException(where + ": registry " + host + " failed " + what + " ("
+        + status + (text.isEmpty() ? "" : ": " + text) + ")"));
   }
 
   /** The registry's error codes and messages, e.g. {@code MANIFEST_UNKNOWN: manifest unknown}. */
@@ -759,7 +893,9 @@ public final class RegistryClient {
           if (sb.length() > 0) {
             sb.append("; ");
           }
-          sb.append(e.path("code").asText()).append(": ").append(e.path("message").asText());
+          sb.append(e.path("code").asText())
+              .append(": ")
+              .append(e.path("message").asText());
         }
         if (sb.length() > 0) {
           return sb.toString();

@@ -41,27 +41,37 @@ public final class RegistrySink implements ImageSink {
   }
 
   @Override
-  public boolean putLayer(Layer layer, BlobOpener opener, Optional<ImageSource.RegistryLocation> mountFrom) {
-    String from = mountFrom.filter(l -> l.host().equals(name.domain()) && !l.repository().equals(name.path())).map(ImageSource.RegistryLocation::repository).orElse(null);
-    String result = client.pushBlob(name.path(), layer.blobDigest(), layer.size(), opener, from, chunkSize, where);
+  public boolean putLayer(
+      Layer layer, BlobOpener opener, Optional<ImageSource.RegistryLocation> mountFrom) {
+    String from = mountFrom
+        .filter(l -> l.host().equals(name.domain()) && !l.repository().equals(name.path()))
+        .map(ImageSource.RegistryLocation::repository)
+        .orElse(null);
+    String result = client.pushBlob(
+        name.path(), layer.blobDigest(), layer.size(), opener, from, chunkSize, where);
     return "uploaded".equals(result);
   }
 
   @Override
   public void putConfig(byte[] config, Digest digest, String mediaType) {
-    client.pushBlob(name.path(), digest, config.length, () -> new ByteArrayInputStream(config), null, 0, where);
+    client.pushBlob(
+        name.path(), digest, config.length, () -> new ByteArrayInputStream(config), null, 0, where);
   }
 
   @Override
   public Optional<Digest> commit(Image image) {
-    byte[] manifest = image.manifest().orElseThrow(() -> new IllegalStateException("a registry needs a manifest"));
+    byte[] manifest = image
+        .manifest()
+        .orElseThrow(() -> new IllegalStateException("a registry needs a manifest"));
     Digest digest = Digest.sha256(manifest);
     if (name.digest() != null && !name.digest().equals(digest)) {
-      throw new InvalidInputException(where + ": the destination names digest " + name.digest() + " but the manifest to push is " + digest
+      throw new InvalidInputException(where + ": the destination names digest " + name.digest()
+          + " but the manifest to push is " + digest
           + "; push by tag, or name the digest the copy produces");
     }
     String reference = name.tag() != null ? name.tag() : digest.toString();
-    client.putManifest(name.path(), reference, manifest, image.manifestMediaType().orElseThrow(), where);
+    client.putManifest(
+        name.path(), reference, manifest, image.manifestMediaType().orElseThrow(), where);
     return Optional.of(digest);
   }
 

@@ -41,13 +41,18 @@ public final class RegistrySource implements ImageSource {
     }
     Descriptor config = Manifests.parseManifest(m.bytes(), where + " manifest").config();
     byte[] configBytes;
-    try (InputStream in = new VerifyingInputStream(client.openBlob(name.path(), config.digest(), config.size(), where), config.digest(), config.size(), "config of " + where)) {
+    try (InputStream in = new VerifyingInputStream(
+        client.openBlob(name.path(), config.digest(), config.size(), where),
+        config.digest(),
+        config.size(),
+        "config of " + where)) {
       configBytes = Blobs.readSmall(in, "config of " + where);
       if (in.read() >= 0) {
         throw new InvalidInputException("config of " + where + " is too large");
       }
     } catch (IOException e) {
-      throw new io.github.deltaimage.api.EnvironmentException("reading the config of " + where + " failed: " + e.getMessage(), e);
+      throw new io.github.deltaimage.api.EnvironmentException(
+          "reading the config of " + where + " failed: " + e.getMessage(), e);
     }
     this.image = Manifests.image(m.bytes(), mediaType, configBytes, where + " manifest");
   }
@@ -64,7 +69,11 @@ public final class RegistrySource implements ImageSource {
 
   @Override
   public InputStream openBlob(Layer layer) throws IOException {
-    return new VerifyingInputStream(client.openBlob(name.path(), layer.blobDigest(), layer.size(), where), layer.blobDigest(), layer.size(), "layer " + layer.blobDigest() + " of " + where);
+    return new VerifyingInputStream(
+        client.openBlob(name.path(), layer.blobDigest(), layer.size(), where),
+        layer.blobDigest(),
+        layer.size(),
+        "layer " + layer.blobDigest() + " of " + where);
   }
 
   @Override

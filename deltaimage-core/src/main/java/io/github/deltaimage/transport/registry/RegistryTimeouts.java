@@ -20,9 +20,15 @@ import java.util.regex.Pattern;
  * @param blobMinBytesPerSecond the slowest transfer rate tolerated: a blob of N bytes gets
  *     {@code blobBase + N / blobMinBytesPerSecond} seconds
  */
-public record RegistryTimeouts(Duration connect, Duration response, Duration read, Duration blobBase, long blobMinBytesPerSecond) {
+public record RegistryTimeouts(
+    Duration connect,
+    Duration response,
+    Duration read,
+    Duration blobBase,
+    long blobMinBytesPerSecond) {
   /** The system properties that set each value, e.g. {@code -Ddeltaimage.registry.readTimeout=2m}. */
   public static final String CONNECT = "deltaimage.registry.connectTimeout";
+
   public static final String RESPONSE = "deltaimage.registry.responseTimeout";
   public static final String READ = "deltaimage.registry.readTimeout";
   public static final String BLOB = "deltaimage.registry.blobTimeout";
@@ -32,8 +38,12 @@ public record RegistryTimeouts(Duration connect, Duration response, Duration rea
    * Sensible for real registries: a registry answers in seconds, a blob redirected to object
    * storage may take a while to start, and 64 KiB/s is far below any working link.
    */
-  public static final RegistryTimeouts DEFAULT =
-      new RegistryTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(10), 64 * 1024);
+  public static final RegistryTimeouts DEFAULT = new RegistryTimeouts(
+      Duration.ofSeconds(30),
+      Duration.ofSeconds(60),
+      Duration.ofSeconds(60),
+      Duration.ofMinutes(10),
+      64 * 1024);
 
   public RegistryTimeouts {
     positive(connect, "connect");
@@ -67,7 +77,8 @@ public record RegistryTimeouts(Duration connect, Duration response, Duration rea
         minRate = -1;
       }
       if (minRate <= 0) {
-        throw new InvalidInputException("-D" + MIN_RATE + "=" + rate + " is not a positive number of KiB per second");
+        throw new InvalidInputException(
+            "-D" + MIN_RATE + "=" + rate + " is not a positive number of KiB per second");
       }
     }
     return new RegistryTimeouts(
@@ -110,7 +121,8 @@ public record RegistryTimeouts(Duration connect, Duration response, Duration rea
     }
     Duration d = parseDuration(v);
     if (d == null || d.isZero()) {
-      throw new InvalidInputException("-D" + name + "=" + v + " is not a positive duration; write e.g. 500ms, 30s, 10m or 1h");
+      throw new InvalidInputException(
+          "-D" + name + "=" + v + " is not a positive duration; write e.g. 500ms, 30s, 10m or 1h");
     }
     return d;
   }

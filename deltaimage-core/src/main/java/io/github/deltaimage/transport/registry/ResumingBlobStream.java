@@ -42,7 +42,8 @@ final class ResumingBlobStream extends InputStream {
     in = current.body();
     if (!sizeKnown && position == 0) {
       // no descriptor size: the Content-Length the registry promises sets the bound
-      long length = current.response().headers().firstValueAsLong("Content-Length").orElse(-1L);
+      long length =
+          current.response().headers().firstValueAsLong("Content-Length").orElse(-1L);
       if (length > 0) {
         deadline = RegistryClient.deadlineAfter(client.timeouts().blobBound(length));
         if (in instanceof TimedBody t) {
@@ -54,11 +55,14 @@ final class ResumingBlobStream extends InputStream {
       try {
         long skipped = skip(in, position);
         if (skipped != position) {
-          throw new EnvironmentException(where + ": blob " + digest + " got shorter while resuming");
+          throw new EnvironmentException(
+              where + ": blob " + digest + " got shorter while resuming");
         }
       } catch (IOException e) {
-        throw new EnvironmentException("registry " + client.host() + " " + RegistryClient.brokeOff(e) + " while resuming blob " + digest + " of " + where
-            + "; " + RegistryClient.TIMEOUT_HINT, e);
+        throw new EnvironmentException(
+            "registry " + client.host() + " " + RegistryClient.brokeOff(e) + " while resuming blob "
+                + digest + " of " + where + "; " + RegistryClient.TIMEOUT_HINT,
+            e);
       }
     }
   }
@@ -81,13 +85,21 @@ final class ResumingBlobStream extends InputStream {
       } catch (IOException e) {
         current.close();
         ++resumes;
-        if (e instanceof TimedBody.DeadlineExceeded || RegistryClient.remaining(deadline).isZero()) {
-          throw new EnvironmentException("registry " + client.host() + " did not deliver blob " + digest + " of " + where + " within its time limit ("
-              + position + " bytes in, " + RegistryClient.tries(resumes) + "); " + RegistryClient.TIMEOUT_HINT + " (the limit grows with -D" + RegistryTimeouts.MIN_RATE + ")", e);
+        if (e instanceof TimedBody.DeadlineExceeded
+            || RegistryClient.remaining(deadline).isZero()) {
+          throw new EnvironmentException(
+              "registry " + client.host() + " did not deliver blob " + digest + " of " + where
+                  + " within its time limit (" + position + " bytes in, "
+                  + RegistryClient.tries(resumes) + "); " + RegistryClient.TIMEOUT_HINT
+                  + " (the limit grows with -D" + RegistryTimeouts.MIN_RATE + ")",
+              e);
         }
         if (resumes >= client.retryPolicy().attempts()) {
-          throw new EnvironmentException("registry " + client.host() + " " + RegistryClient.brokeOff(e) + " while sending blob " + digest + " of " + where
-              + " (" + RegistryClient.tries(resumes) + "); " + RegistryClient.TIMEOUT_HINT, e);
+          throw new EnvironmentException(
+              "registry " + client.host() + " " + RegistryClient.brokeOff(e)
+                  + " while sending blob " + digest + " of " + where + " ("
+                  + RegistryClient.tries(resumes) + "); " + RegistryClient.TIMEOUT_HINT,
+              e);
         }
         client.pause(client.backoff(resumes), deadline);
         connect();

@@ -57,11 +57,13 @@ final class TimedBody extends InputStream implements HttpResponse.BodySubscriber
     this.deadlineNanos = deadlineNanos;
   }
 
-  static HttpResponse.BodyHandler<InputStream> handler(java.time.Duration idle, long deadlineNanos) {
+  static HttpResponse.BodyHandler<InputStream> handler(
+      java.time.Duration idle, long deadlineNanos) {
     return info -> new TimedBody(idle, deadlineNanos);
   }
 
-  // ---------------------------------------------------------------- subscriber side (HttpClient threads)
+  // ---------------------------------------------------------------- subscriber side (HttpClient
+  // threads)
 
   @Override
   public CompletionStage<InputStream> getBody() {

@@ -29,7 +29,9 @@ class DebianRootfsRoundTripTest {
     List<String> expected = TreeSnapshot.of(updated);
 
     DirectorySummary diff = DeltaImage.diffDirectories(old, work, DeltaOptions.defaults());
-    assertThat(diff.files().get(Outcome.KEPT_FROM_SOURCE)).as("most files are unchanged").isGreaterThan(1000);
+    assertThat(diff.files().get(Outcome.KEPT_FROM_SOURCE))
+        .as("most files are unchanged")
+        .isGreaterThan(1000);
     assertThat(diff.totalStoredBytes()).isLessThan(diff.totalTargetBytes() / 3);
 
     DeltaImage.applyDirectories(old, work, DeltaOptions.defaults());

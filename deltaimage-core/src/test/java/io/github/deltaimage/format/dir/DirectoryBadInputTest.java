@@ -52,24 +52,30 @@ class DirectoryBadInputTest {
   @Test
   void missingDirectoriesAreNamed() {
     assertThatThrownBy(() -> DeltaImage.applyDirectories(temp.resolve("nope"), delta, options))
-        .isInstanceOf(InvalidInputException.class).hasMessage("SOURCE_DIR " + temp.resolve("nope") + " does not exist");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("SOURCE_DIR " + temp.resolve("nope") + " does not exist");
     assertThatThrownBy(() -> DeltaImage.diffDirectories(source, temp.resolve("nope"), options))
-        .isInstanceOf(InvalidInputException.class).hasMessage("TARGET_DIR " + temp.resolve("nope") + " does not exist");
-    assertThatThrownBy(() -> DeltaImage.applyDirectories(source, delta.resolve("etc/new.conf"), options))
-        .isInstanceOf(InvalidInputException.class).hasMessageEndingWith("is not a directory");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("TARGET_DIR " + temp.resolve("nope") + " does not exist");
+    assertThatThrownBy(
+            () -> DeltaImage.applyDirectories(source, delta.resolve("etc/new.conf"), options))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageEndingWith("is not a directory");
   }
 
   @Test
   void aTreeWithoutTheMetaFileIsNotADeltaTree() throws IOException {
     Files.delete(delta.resolve(MetaFile.NAME));
-    assertApplyRefused("has no __deltaimage.meta.json: it is not a delta tree made by `deltaimage diff`");
+    assertApplyRefused(
+        "has no __deltaimage.meta.json: it is not a delta tree made by `deltaimage diff`");
   }
 
   @Test
   void diffingADeltaTreeAgainIsRefused() throws IOException {
     List<String> before = TreeSnapshot.of(delta);
     assertThatThrownBy(() -> DeltaImage.diffDirectories(source, delta, options))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("is a delta tree already");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("is a delta tree already");
     assertThat(TreeSnapshot.of(delta)).containsExactlyElementsOf(before);
   }
 
@@ -81,7 +87,8 @@ class DirectoryBadInputTest {
 
   @Test
   void anAbsolutePathIsRefused() throws IOException {
-    writeMeta("{\"version\":\"0.1.1\",\"keep_files\":[],\"changes\":[[\"XDelta3\",[47,101,116,99]]]}");
+    writeMeta(
+        "{\"version\":\"0.1.1\",\"keep_files\":[],\"changes\":[[\"XDelta3\",[47,101,116,99]]]}");
     assertApplyRefused("path '/etc' is absolute");
   }
 
@@ -90,7 +97,8 @@ class DirectoryBadInputTest {
     Files.createDirectories(temp.resolve("outside"));
     Files.writeString(temp.resolve("outside/victim"), "keep me");
     Files.createSymbolicLink(delta.resolve("escape"), temp.resolve("outside"));
-    writeMeta("{\"version\":\"0.1.1\",\"keep_files\":[[101,115,99,97,112,101,47,118,105,99,116,105,109]],\"changes\":[]}");
+    writeMeta(
+        "{\"version\":\"0.1.1\",\"keep_files\":[[101,115,99,97,112,101,47,118,105,99,116,105,109]],\"changes\":[]}");
     Files.createDirectories(source.resolve("escape"));
     Files.writeString(source.resolve("escape/victim"), "overwritten");
     assertApplyRefused("escape/victim goes through the symlink escape in the delta tree");
@@ -144,7 +152,8 @@ class DirectoryBadInputTest {
 
   @Test
   void aMissingXdelta3SaysHowToInstallIt() {
-    assertThatThrownBy(() -> DeltaImage.applyDirectories(source, delta, options.withXdelta3(temp.resolve("no-xdelta3"))))
+    assertThatThrownBy(() -> DeltaImage.applyDirectories(
+            source, delta, options.withXdelta3(temp.resolve("no-xdelta3"))))
         .isInstanceOf(EnvironmentException.class)
         .hasMessageContaining("xdelta3 not found at")
         .hasMessageContaining("apt-get install xdelta3");

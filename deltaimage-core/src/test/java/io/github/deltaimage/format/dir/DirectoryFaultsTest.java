@@ -64,19 +64,22 @@ class DirectoryFaultsTest {
   }
 
   @Test
-  void aKeepFileUnderASymlinkedSourceDirectoryIsRefusedAndNothingOutsideIsRead() throws IOException {
+  void aKeepFileUnderASymlinkedSourceDirectoryIsRefusedAndNothingOutsideIsRead()
+      throws IOException {
     // Debian's var/run -> /run: the source must not be read through it.
     Files.writeString(outside.resolve("secret"), "outside the source tree\n");
     Files.createSymbolicLink(source.resolve("lnk"), outside);
     Files.createDirectories(delta.resolve("lnk"));
     Files.createFile(delta.resolve("lnk/secret"));
-    Files.writeString(delta.resolve(MetaFile.NAME),
+    Files.writeString(
+        delta.resolve(MetaFile.NAME),
         "{\"version\":\"0.1.1\",\"keep_files\":[[108,110,107,47,115,101,99,114,101,116]],\"changes\":[]}");
     List<String> before = TreeSnapshot.of(delta);
 
     assertThatThrownBy(() -> DeltaImage.applyDirectories(source, delta, options))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("lnk/secret goes through the symlink lnk in SOURCE_DIR (-> " + outside + ")")
+        .hasMessageContaining(
+            "lnk/secret goes through the symlink lnk in SOURCE_DIR (-> " + outside + ")")
         .hasMessageContaining("nothing was changed")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     assertThat(TreeSnapshot.of(delta)).containsExactlyElementsOf(before);
@@ -96,7 +99,8 @@ class DirectoryFaultsTest {
   }
 
   @Test
-  void aDeltaFileHardLinkedFromOutsideTheTreeIsRefusedAndTheOutsideFileKeepsItsBytes() throws IOException {
+  void aDeltaFileHardLinkedFromOutsideTheTreeIsRefusedAndTheOutsideFileKeepsItsBytes()
+      throws IOException {
     Path inTree = delta.resolve("usr/share/doc/big.bin");
     Path outsideLink = outside.resolve("big.bin-link");
     Files.createLink(outsideLink, inTree);
@@ -107,7 +111,8 @@ class DirectoryFaultsTest {
         .hasMessageContaining("usr/share/doc/big.bin is hard-linked from outside the delta tree")
         .hasMessageContaining("nothing was changed");
     assertThat(outsideLink).hasBinaryContent(outsideBytes);
-    Files.delete(outsideLink); // the snapshot notes link groups; without it the tree must be as it was
+    Files.delete(
+        outsideLink); // the snapshot notes link groups; without it the tree must be as it was
     assertThat(TreeSnapshot.of(delta)).containsExactlyElementsOf(deltaTree);
   }
 
@@ -124,7 +129,8 @@ class DirectoryFaultsTest {
     assertThatThrownBy(() -> applyStoppingAfter(2).apply(source, delta))
         .isInstanceOf(EnvironmentException.class)
         .hasMessageContaining("the apply stopped after rewriting 2 of")
-        .hasMessageContaining("run the same command again to finish it (its journal is in " + journal());
+        .hasMessageContaining(
+            "run the same command again to finish it (its journal is in " + journal());
     assertThat(journal().resolve("journal")).isRegularFile();
     assertThat(delta.resolve(MetaFile.NAME)).exists();
 
@@ -132,14 +138,18 @@ class DirectoryFaultsTest {
 
     assertThat(TreeSnapshot.of(delta)).containsExactlyElementsOf(target);
     assertThat(journal()).doesNotExist();
-    assertThat(Files.getLastModifiedTime(temp)).as("the journal's parent keeps its mtime").isEqualTo(parentModified);
+    assertThat(Files.getLastModifiedTime(temp))
+        .as("the journal's parent keeps its mtime")
+        .isEqualTo(parentModified);
   }
 
   @Test
   void aRerunThatIsItselfInterruptedIsFinishedByTheNextOne() throws IOException {
-    assertThatThrownBy(() -> applyStoppingAfter(1).apply(source, delta)).isInstanceOf(EnvironmentException.class);
+    assertThatThrownBy(() -> applyStoppingAfter(1).apply(source, delta))
+        .isInstanceOf(EnvironmentException.class);
     assertThatThrownBy(() -> applyStoppingAfter(4).apply(source, delta))
-        .isInstanceOf(EnvironmentException.class).hasMessageContaining("after rewriting 4 of");
+        .isInstanceOf(EnvironmentException.class)
+        .hasMessageContaining("after rewriting 4 of");
     DeltaImage.applyDirectories(source, delta, options);
     assertThat(TreeSnapshot.of(delta)).containsExactlyElementsOf(target);
     assertThat(journal()).doesNotExist();
@@ -149,10 +159,12 @@ class DirectoryFaultsTest {
   void theFileCutOffMidRewriteGetsItsAttributesBackFromTheJournal() throws IOException {
     // Stopped after rewrite 3; the journal's last line is for file 3. A crash inside that rewrite
     // would leave its mode and mtime changed and its bytes half written: make it so.
-    assertThatThrownBy(() -> applyStoppingAfter(3).apply(source, delta)).isInstanceOf(EnvironmentException.class);
+    assertThatThrownBy(() -> applyStoppingAfter(3).apply(source, delta))
+        .isInstanceOf(EnvironmentException.class);
     DeltaMeta meta = MetaFile.read(delta);
     int keep = meta.keepFiles().size();
-    List<DeltaMeta.Change> patched = meta.changes().stream().filter(c -> c.kind() == DeltaMeta.Kind.XDelta3).toList();
+    List<DeltaMeta.Change> patched =
+        meta.changes().stream().filter(c -> c.kind() == DeltaMeta.Kind.XDelta3).toList();
     Path cutOff = (3 < keep ? meta.keepFiles().get(3) : patched.get(3 - keep).path()).under(delta);
     Files.setAttribute(cutOff, "unix:mode", 0777, LinkOption.NOFOLLOW_LINKS);
     Files.setLastModifiedTime(cutOff, FileTime.fromMillis(0));
@@ -165,7 +177,8 @@ class DirectoryFaultsTest {
 
   @Test
   void aRerunThatCannotFinishUndoesTheInterruptedApply() throws IOException {
-    assertThatThrownBy(() -> applyStoppingAfter(2).apply(source, delta)).isInstanceOf(EnvironmentException.class);
+    assertThatThrownBy(() -> applyStoppingAfter(2).apply(source, delta))
+        .isInstanceOf(EnvironmentException.class);
     Path other = temp.resolve("other");
     Trees.copyTree(source, other);
     Trees.write(other.resolve("usr/share/doc/big.bin"), Trees.bytes(99, 400_000));
@@ -173,7 +186,8 @@ class DirectoryFaultsTest {
     assertThatThrownBy(() -> DeltaImage.applyDirectories(other, delta, options))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("does not apply to the source")
-        .hasMessageContaining("the interrupted apply was undone: " + delta + " is the delta tree again")
+        .hasMessageContaining(
+            "the interrupted apply was undone: " + delta + " is the delta tree again")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("nothing was changed"));
     assertThat(TreeSnapshot.of(delta)).containsExactlyElementsOf(deltaTree);
     assertThat(journal()).doesNotExist();
@@ -184,7 +198,8 @@ class DirectoryFaultsTest {
 
   @Test
   void aJournalOfAnotherDeltaTreeAtThisPathIsNotUsed() throws IOException {
-    assertThatThrownBy(() -> applyStoppingAfter(1).apply(source, delta)).isInstanceOf(EnvironmentException.class);
+    assertThatThrownBy(() -> applyStoppingAfter(1).apply(source, delta))
+        .isInstanceOf(EnvironmentException.class);
     Files.writeString(journal().resolve("meta.sha256"), "00".repeat(32) + "\n");
     assertThatThrownBy(() -> DeltaImage.applyDirectories(source, delta, options))
         .isInstanceOf(InvalidInputException.class)
@@ -193,7 +208,8 @@ class DirectoryFaultsTest {
 
   @Test
   void aMetaFileJsonErrorIsOneLineWithItsPosition() throws IOException {
-    Files.writeString(delta.resolve(MetaFile.NAME), "{\"version\": \"0.1.1\",\n  \"keep_files\": [tru");
+    Files.writeString(
+        delta.resolve(MetaFile.NAME), "{\"version\": \"0.1.1\",\n  \"keep_files\": [tru");
     assertThatThrownBy(() -> DeltaImage.applyDirectories(source, delta, options))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("is not valid JSON at line 2")
@@ -211,7 +227,9 @@ class DirectoryFaultsTest {
     List<String> expected = TreeSnapshot.of(target2);
 
     DeltaImage.diffDirectories(source2, target2, options);
-    assertThat(MetaFile.read(target2).keepFiles()).as("not kept from /run through the link").isEmpty();
+    assertThat(MetaFile.read(target2).keepFiles())
+        .as("not kept from /run through the link")
+        .isEmpty();
     assertThat(target2.resolve("run/pid")).hasContent("same bytes");
 
     DeltaImage.applyDirectories(source2, target2, options);
@@ -230,7 +248,8 @@ class DirectoryFaultsTest {
 
     assertThatThrownBy(() -> DeltaImage.diffDirectories(source2, target2, options))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("usr/lib/libfoo.so is hard-linked from outside TARGET_DIR (2 links, 1 in the tree)");
+        .hasMessageContaining(
+            "usr/lib/libfoo.so is hard-linked from outside TARGET_DIR (2 links, 1 in the tree)");
     assertThat(outsideLink).hasBinaryContent(outsideBytes);
     assertThat(TreeSnapshot.of(target2)).containsExactlyElementsOf(before);
   }
@@ -249,10 +268,12 @@ class DirectoryFaultsTest {
   private void stopMidRewriteAndRerun(boolean outright) throws Exception {
     Path runs = Files.createDirectories(temp.resolve("runs"));
     Path log = temp.resolve("apply.log");
-    Process child = ChildJvm.start(log, StoppedApplyMain.class, source.toString(), delta.toString(), runs.toString(), "2");
+    Process child = ChildJvm.start(
+        log, StoppedApplyMain.class, source.toString(), delta.toString(), runs.toString(), "2");
     ChildJvm.awaitLine(child, log, "paused after rewrite 2");
     if (outright) {
-      child.destroyForcibly(); // no hook runs: the run directory stays too, for the next run to reclaim
+      child.destroyForcibly(); // no hook runs: the run directory stays too, for the next run to
+      // reclaim
     } else {
       child.destroy(); // the hook removes the run directory; the journal beside the tree stays
     }

@@ -35,7 +35,9 @@ class DirectoryRoundTripTest {
     assertThat(TreeSnapshot.of(work)).isEqualTo(expected);
 
     DirectorySummary diff = DeltaImage.diffDirectories(source, work, options);
-    assertThat(diff.files().get(Outcome.DELTA)).as("changed files stored as deltas").isGreaterThanOrEqualTo(5);
+    assertThat(diff.files().get(Outcome.DELTA))
+        .as("changed files stored as deltas")
+        .isGreaterThanOrEqualTo(5);
     assertThat(diff.files().get(Outcome.KEPT_FROM_SOURCE)).isEqualTo(1);
     assertThat(diff.totalStoredBytes()).isLessThan(diff.totalTargetBytes() / 20);
     assertThat(work.resolve(MetaFile.NAME)).isRegularFile();
@@ -52,7 +54,8 @@ class DirectoryRoundTripTest {
     Path big = work.resolve("usr/share/doc/big.bin");
     Object modeBefore = Files.getAttribute(big, "unix:mode");
     Object mtimeBefore = Files.getLastModifiedTime(big);
-    List<String> parents = TreeSnapshot.of(work).stream().filter(line -> !line.contains("sha256")).toList();
+    List<String> parents =
+        TreeSnapshot.of(work).stream().filter(line -> !line.contains("sha256")).toList();
 
     DeltaImage.diffDirectories(source, work, options);
 
@@ -60,7 +63,9 @@ class DirectoryRoundTripTest {
     assertThat(Files.getAttribute(big, "unix:mode")).isEqualTo(modeBefore);
     assertThat(Files.getLastModifiedTime(big)).isEqualTo(mtimeBefore);
     assertThat(Files.size(work.resolve("etc/same.conf"))).isZero();
-    assertThat(TreeSnapshot.of(work).stream().filter(line -> !line.contains("sha256")).filter(line -> !line.startsWith(MetaFile.NAME)))
+    assertThat(TreeSnapshot.of(work).stream()
+            .filter(line -> !line.contains("sha256"))
+            .filter(line -> !line.startsWith(MetaFile.NAME)))
         .as("directories, links and special files are untouched, root mtime included")
         .containsExactlyElementsOf(parents);
   }
@@ -72,10 +77,14 @@ class DirectoryRoundTripTest {
     Trees.buildPair(source, work);
     DeltaImage.diffDirectories(source, work, options);
     DeltaImage.applyDirectories(source, work, options);
-    Object oldKey = Files.readAttributes(work.resolve("usr/bin/old-member"), "unix:ino").get("ino");
-    Object newKey = Files.readAttributes(work.resolve("usr/bin/new-member"), "unix:ino").get("ino");
+    Object oldKey =
+        Files.readAttributes(work.resolve("usr/bin/old-member"), "unix:ino").get("ino");
+    Object newKey =
+        Files.readAttributes(work.resolve("usr/bin/new-member"), "unix:ino").get("ino");
     assertThat(newKey).isEqualTo(oldKey);
-    assertThat(Files.readAttributes(work.resolve("usr/bin/new-member"), "unix:nlink").get("nlink")).isEqualTo(2);
+    assertThat(Files.readAttributes(work.resolve("usr/bin/new-member"), "unix:nlink")
+            .get("nlink"))
+        .isEqualTo(2);
   }
 
   @Test
@@ -84,12 +93,19 @@ class DirectoryRoundTripTest {
     Path work = temp.resolve("target");
     Trees.buildPair(source, work);
     DeltaImage.diffDirectories(source, work, options);
-    String json = Files.readString(work.resolve(MetaFile.NAME), java.nio.charset.StandardCharsets.ISO_8859_1);
-    assertThat(json).startsWith("{\"version\":\"0.1.1\",\"keep_files\":[[101,116,99,47,115,97,109,101,46,99,111,110,102]]");
+    String json =
+        Files.readString(work.resolve(MetaFile.NAME), java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(json)
+        .startsWith(
+            "{\"version\":\"0.1.1\",\"keep_files\":[[101,116,99,47,115,97,109,101,46,99,111,110,102]]");
     // "usr/share/odd-\xff\xfe.bin" as bytes, not as text.
-    assertThat(json).contains("[\"XDelta3\",[117,115,114,47,115,104,97,114,101,47,111,100,100,45,255,254,46,98,105,110]]");
+    assertThat(json)
+        .contains(
+            "[\"XDelta3\",[117,115,114,47,115,104,97,114,101,47,111,100,100,45,255,254,46,98,105,110]]");
     DeltaMeta meta = MetaFile.read(work);
-    assertThat(meta.changes()).extracting(DeltaMeta.Change::path).doesNotHaveDuplicates()
+    assertThat(meta.changes())
+        .extracting(DeltaMeta.Change::path)
+        .doesNotHaveDuplicates()
         .contains(RelativePath.of("usr/share/changelog.gz".getBytes()));
   }
 
@@ -102,8 +118,9 @@ class DirectoryRoundTripTest {
     byte[] before = Files.readAllBytes(work.resolve("random.bin"));
     DeltaImage.diffDirectories(source, work, options);
     assertThat(Files.readAllBytes(work.resolve("random.bin"))).isEqualTo(before);
-    assertThat(MetaFile.read(work).changes()).containsExactly(
-        new DeltaMeta.Change(DeltaMeta.Kind.AsIs, RelativePath.of("random.bin".getBytes())));
+    assertThat(MetaFile.read(work).changes())
+        .containsExactly(
+            new DeltaMeta.Change(DeltaMeta.Kind.AsIs, RelativePath.of("random.bin".getBytes())));
     DeltaImage.applyDirectories(source, work, options);
     assertThat(Files.readAllBytes(work.resolve("random.bin"))).isEqualTo(before);
     assertThat(work.resolve(MetaFile.NAME)).doesNotExist();
@@ -121,7 +138,8 @@ class DirectoryRoundTripTest {
         file.seek(1L << 20);
         file.write(Trees.bytes(13, 4096));
         file.seek(size - 5000);
-        file.write(tree == source ? Trees.bytes(14, 1000) : Trees.edited(Trees.bytes(14, 1000), 15));
+        file.write(
+            tree == source ? Trees.bytes(14, 1000) : Trees.edited(Trees.bytes(14, 1000), 15));
       }
     }
     Path expected = temp.resolve("expected.img");
@@ -135,7 +153,9 @@ class DirectoryRoundTripTest {
     assertThat(Files.size(restored)).isEqualTo(size);
     assertThat(Files.mismatch(restored, expected)).isEqualTo(-1L);
     long allocatedBlocks = (Long) Files.getAttribute(restored, "unix:size") / 512;
-    assertThat(blocks(restored)).as("restored file keeps its holes").isLessThan(allocatedBlocks / 100);
+    assertThat(blocks(restored))
+        .as("restored file keeps its holes")
+        .isLessThan(allocatedBlocks / 100);
   }
 
   private static long blocks(Path file) {
@@ -153,9 +173,14 @@ class DirectoryRoundTripTest {
     Path source = temp.resolve("source");
     Path target = temp.resolve("target");
     Trees.buildPair(source, target);
-    assertThat(Files.readAttributes(target.resolve("usr/share/doc/big.bin"), "unix:uid", LinkOption.NOFOLLOW_LINKS).get("uid"))
+    assertThat(Files.readAttributes(
+                target.resolve("usr/share/doc/big.bin"), "unix:uid", LinkOption.NOFOLLOW_LINKS)
+            .get("uid"))
         .isEqualTo(1234);
-    assertThat(TreeSnapshot.of(target)).anyMatch(line -> line.startsWith("usr/lib/libfoo.so ") && line.contains("xattr:security.capability"));
-    assertThat(TreeSnapshot.of(target)).anyMatch(line -> line.startsWith("var/lib/null-device ") && line.contains("rdev="));
+    assertThat(TreeSnapshot.of(target))
+        .anyMatch(line ->
+            line.startsWith("usr/lib/libfoo.so ") && line.contains("xattr:security.capability"));
+    assertThat(TreeSnapshot.of(target))
+        .anyMatch(line -> line.startsWith("var/lib/null-device ") && line.contains("rdev="));
   }
 }

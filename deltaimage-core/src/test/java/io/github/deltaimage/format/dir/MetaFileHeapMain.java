@@ -25,7 +25,8 @@ public final class MetaFileHeapMain {
           if (i > 0) {
             out.write(',');
           }
-          byte[] path = ("usr/share/doc/package-" + (i / 100) + "/file-" + i + ".txt").getBytes(StandardCharsets.US_ASCII);
+          byte[] path = ("usr/share/doc/package-" + (i / 100) + "/file-" + i + ".txt")
+              .getBytes(StandardCharsets.US_ASCII);
           out.write('[');
           for (int j = 0; j < path.length; j++) {
             if (j > 0) {
@@ -40,7 +41,8 @@ public final class MetaFileHeapMain {
     }
     long started = System.nanoTime();
     DeltaMeta meta = MetaFile.read(dir);
-    System.out.println(meta.keepFiles().size() + " entries " + (System.nanoTime() - started) / 1_000_000 + " ms "
-        + Files.size(file) / 1_000_000 + " MB");
+    System.out.println(
+        meta.keepFiles().size() + " entries " + (System.nanoTime() - started) / 1_000_000 + " ms "
+            + Files.size(file) / 1_000_000 + " MB");
   }
 }

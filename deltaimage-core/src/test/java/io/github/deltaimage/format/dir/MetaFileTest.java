@@ -21,24 +21,32 @@ class MetaFileTest {
 
   @Test
   void writesCompactJsonWithPathsAsByteArraysLikeSerde() throws IOException {
-    DeltaMeta meta = new DeltaMeta("0.1.1", List.of(RelativePath.of("a/b".getBytes())),
-        List.of(new DeltaMeta.Change(DeltaMeta.Kind.XDelta3, RelativePath.of(new byte[] {'c', (byte) 0xff})),
+    DeltaMeta meta = new DeltaMeta(
+        "0.1.1",
+        List.of(RelativePath.of("a/b".getBytes())),
+        List.of(
+            new DeltaMeta.Change(
+                DeltaMeta.Kind.XDelta3, RelativePath.of(new byte[] {'c', (byte) 0xff})),
             new DeltaMeta.Change(DeltaMeta.Kind.AsIs, RelativePath.of("d".getBytes()))));
     MetaFile.write(meta, temp.resolve(MetaFile.NAME));
-    assertThat(temp.resolve(MetaFile.NAME)).hasContent(
-        "{\"version\":\"0.1.1\",\"keep_files\":[[97,47,98]],\"changes\":[[\"XDelta3\",[99,255]],[\"AsIs\",[100]]]}");
+    assertThat(temp.resolve(MetaFile.NAME))
+        .hasContent(
+            "{\"version\":\"0.1.1\",\"keep_files\":[[97,47,98]],\"changes\":[[\"XDelta3\",[99,255]],[\"AsIs\",[100]]]}");
     assertThat(MetaFile.read(temp)).isEqualTo(meta);
   }
 
   @Test
   void readsPrettyPrintedAndEmptyIndexes() throws IOException {
-    Files.writeString(temp.resolve(MetaFile.NAME), "{\n  \"version\": \"0.1.0\",\n  \"keep_files\": [],\n  \"changes\": []\n}\n");
+    Files.writeString(
+        temp.resolve(MetaFile.NAME),
+        "{\n  \"version\": \"0.1.0\",\n  \"keep_files\": [],\n  \"changes\": []\n}\n");
     assertThat(MetaFile.read(temp)).isEqualTo(new DeltaMeta("0.1.0", List.of(), List.of()));
   }
 
   @Test
   void aMillionEntryMetaFileIsReadWithinTheTestHeap() throws IOException {
-    // About 140 MB of JSON; as a tree of JsonNodes it needs several GB, streamed its paths fit in ~100 MB.
+    // About 140 MB of JSON; as a tree of JsonNodes it needs several GB, streamed its paths fit in
+    // ~100 MB.
     int entries = 1_000_000;
     Path file = temp.resolve(MetaFile.NAME);
     try (Writer out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
@@ -47,27 +55,39 @@ class MetaFileTest {
         if (i > 0) {
           out.write(',');
         }
-        writeBytes(out, ("usr/share/doc/package-" + (i / 100) + "/file-" + i + ".txt").getBytes(StandardCharsets.US_ASCII));
+        writeBytes(
+            out,
+            ("usr/share/doc/package-" + (i / 100) + "/file-" + i + ".txt")
+                .getBytes(StandardCharsets.US_ASCII));
       }
       out.write("],\"changes\":[[\"XDelta3\",");
       writeBytes(out, "usr/bin/tool".getBytes(StandardCharsets.US_ASCII));
       out.write("]]}");
     }
-    assertThat(Runtime.getRuntime().maxMemory()).as("runs under the surefire heap").isLessThanOrEqualTo(512L << 20);
+    assertThat(Runtime.getRuntime().maxMemory())
+        .as("runs under the surefire heap")
+        .isLessThanOrEqualTo(512L << 20);
 
     DeltaMeta meta = MetaFile.read(temp);
 
     assertThat(meta.keepFiles()).hasSize(entries);
-    assertThat(meta.keepFiles().get(entries - 1)).hasToString("usr/share/doc/package-9999/file-999999.txt");
-    assertThat(meta.changes()).containsExactly(new DeltaMeta.Change(DeltaMeta.Kind.XDelta3, RelativePath.of("usr/bin/tool".getBytes())));
+    assertThat(meta.keepFiles().get(entries - 1))
+        .hasToString("usr/share/doc/package-9999/file-999999.txt");
+    assertThat(meta.changes())
+        .containsExactly(new DeltaMeta.Change(
+            DeltaMeta.Kind.XDelta3, RelativePath.of("usr/bin/tool".getBytes())));
   }
 
   @Test
   void unknownFieldsAreSkippedAndTrailingGarbageIsRefused() throws IOException {
-    Files.writeString(temp.resolve(MetaFile.NAME), "{\"version\":\"0.2\",\"extra\":{\"a\":[1,2]},\"keep_files\":[[97]],\"changes\":[]}");
+    Files.writeString(
+        temp.resolve(MetaFile.NAME),
+        "{\"version\":\"0.2\",\"extra\":{\"a\":[1,2]},\"keep_files\":[[97]],\"changes\":[]}");
     assertThat(MetaFile.read(temp).keepFiles()).containsExactly(RelativePath.of("a".getBytes()));
-    Files.writeString(temp.resolve(MetaFile.NAME), "{\"version\":\"0.2\",\"keep_files\":[],\"changes\":[]} x");
-    assertThatThrownBy(() -> MetaFile.read(temp)).isInstanceOf(InvalidInputException.class)
+    Files.writeString(
+        temp.resolve(MetaFile.NAME), "{\"version\":\"0.2\",\"keep_files\":[],\"changes\":[]} x");
+    assertThatThrownBy(() -> MetaFile.read(temp))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageNotContaining("\n");
   }
 

@@ -83,8 +83,10 @@ class OriginalCompatibilityTest {
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
         byte[] relative = RawPaths.bytes(delta.relativize(file));
         Path old = RawPaths.resolve(source, relative);
-        if (!attrs.isRegularFile() || !Files.isRegularFile(old, LinkOption.NOFOLLOW_LINKS)
-            || inodesDone.put(attrs.fileKey(), true) != null || attrs.size() == 0) {
+        if (!attrs.isRegularFile()
+            || !Files.isRegularFile(old, LinkOption.NOFOLLOW_LINKS)
+            || inodesDone.put(attrs.fileKey(), true) != null
+            || attrs.size() == 0) {
           return FileVisitResult.CONTINUE;
         }
         FileState state = FileState.of(file);
@@ -106,7 +108,8 @@ class OriginalCompatibilityTest {
     keep.forEach(path -> keepJson.add(byteArray(path)));
     StringJoiner changesJson = new StringJoiner(",", "[", "]");
     changed.forEach(path -> changesJson.add("[\"XDelta3\"," + byteArray(path) + "]"));
-    Files.writeString(delta.resolve("__deltaimage.meta.json"),
+    Files.writeString(
+        delta.resolve("__deltaimage.meta.json"),
         "{\"version\":\"0.1.1\",\"keep_files\":" + keepJson + ",\"changes\":" + changesJson + "}");
     Files.setLastModifiedTime(delta, rootTime);
   }
@@ -115,13 +118,22 @@ class OriginalCompatibilityTest {
    * The xdelta3 binary on raw file names, as the original's library binding is (in memory, so no
    * external decompression: -D -R). Names go through plain-named symlinks: process arguments are text.
    */
-  private static void xdelta3(String mode, Path source, Path input, Path output) throws IOException {
+  private static void xdelta3(String mode, Path source, Path input, Path output)
+      throws IOException {
     Path names = Files.createTempDirectory("names");
     Files.createSymbolicLink(names.resolve("source"), source.toAbsolutePath());
     Files.createSymbolicLink(names.resolve("input"), input.toAbsolutePath());
     Files.createSymbolicLink(names.resolve("output"), output.toAbsolutePath());
-    TestEnvironment.run("xdelta3", mode, "-f", "-D", "-R", "-s", names.resolve("source").toString(),
-        names.resolve("input").toString(), names.resolve("output").toString());
+    TestEnvironment.run(
+        "xdelta3",
+        mode,
+        "-f",
+        "-D",
+        "-R",
+        "-s",
+        names.resolve("source").toString(),
+        names.resolve("input").toString(),
+        names.resolve("output").toString());
     for (String name : new String[] {"source", "input", "output"}) {
       Files.delete(names.resolve(name));
     }
@@ -142,7 +154,8 @@ class OriginalCompatibilityTest {
    * parent mtimes back, delete the meta file.
    */
   private static void applyLikeTheOriginal(Path source, Path delta) throws IOException {
-    JsonNode meta = new ObjectMapper().readTree(delta.resolve("__deltaimage.meta.json").toFile());
+    JsonNode meta =
+        new ObjectMapper().readTree(delta.resolve("__deltaimage.meta.json").toFile());
     Map<Object, List<Path>> groups = new HashMap<>();
     Files.walkFileTree(delta, new SimpleFileVisitor<>() {
       @Override
@@ -157,7 +170,9 @@ class OriginalCompatibilityTest {
     List<Path> rebuilt = new ArrayList<>();
     for (JsonNode path : meta.get("keep_files")) {
       Path file = path(delta, path);
-      replace(file, fresh -> Files.copy(path(source, path), fresh, StandardCopyOption.REPLACE_EXISTING));
+      replace(
+          file,
+          fresh -> Files.copy(path(source, path), fresh, StandardCopyOption.REPLACE_EXISTING));
       rebuilt.add(file);
     }
     for (JsonNode change : meta.get("changes")) {

@@ -17,16 +17,17 @@ public final class StoppedApplyMain {
     Xdelta3Codec codec = Xdelta3Codec.locate(options.xdelta3(), options.xdelta3Settings());
     int pauseAfter = Integer.parseInt(args[3]);
     new DirectoryApply(codec, 2, Path.of(args[2]), DeltaListener.NONE, done -> {
-      if (done == pauseAfter) {
-        System.out.println("paused after rewrite " + done);
-        System.out.flush();
-        try {
-          Thread.sleep(600_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }).apply(Path.of(args[0]), Path.of(args[1]));
+          if (done == pauseAfter) {
+            System.out.println("paused after rewrite " + done);
+            System.out.flush();
+            try {
+              Thread.sleep(600_000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        })
+        .apply(Path.of(args[0]), Path.of(args[1]));
     System.out.println("applied");
   }
 }

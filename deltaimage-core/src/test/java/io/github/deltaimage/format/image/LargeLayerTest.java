@@ -24,20 +24,24 @@ class LargeLayerTest {
   @TempDir
   Path temp;
 
-  private final Xdelta3Codec codec = Xdelta3Codec.locate(Optional.empty(), Xdelta3Settings.defaults());
+  private final Xdelta3Codec codec =
+      Xdelta3Codec.locate(Optional.empty(), Xdelta3Settings.defaults());
   private final Parallel parallel = new Parallel(Runtime.getRuntime().availableProcessors());
 
   @Test
   void aLayerOfAHundredThousandFilesIsRebuiltExactly() throws IOException {
     Path sourceTar = temp.resolve("source.tar");
     Path targetTar = temp.resolve("target.tar");
-    try (TarBuilder source = new TarBuilder(sourceTar); TarBuilder target = new TarBuilder(targetTar)) {
+    try (TarBuilder source = new TarBuilder(sourceTar);
+        TarBuilder target = new TarBuilder(targetTar)) {
       for (int i = 0; i < 100_000; i++) {
         String name = "usr/share/files/" + (i / 1000) + "/f" + i;
-        byte[] content = ("file " + i + " " + "x".repeat(i % 200) + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] content =
+            ("file " + i + " " + "x".repeat(i % 200) + "\n").getBytes(StandardCharsets.US_ASCII);
         source.file(name, content);
         if (i % 500 == 0) {
-          content = ("changed " + i + " " + "y".repeat(i % 200) + "\n").getBytes(StandardCharsets.US_ASCII);
+          content = ("changed " + i + " " + "y".repeat(i % 200) + "\n")
+              .getBytes(StandardCharsets.US_ASCII);
         }
         target.file(name, content);
       }
@@ -47,13 +51,21 @@ class LargeLayerTest {
       LayerCodec layers = new LayerCodec(codec, List.of(sourceTar), run, parallel);
       LayerCodec.Encoded encoded = layers.encode(targetTar);
       assertThat(encoded.decisions()).hasSize(100_000);
-      assertThat(encoded.decisions().stream().filter(d -> d.outcome() == Outcome.KEPT_FROM_SOURCE).count()).isEqualTo(99_800);
+      assertThat(encoded.decisions().stream()
+              .filter(d -> d.outcome() == Outcome.KEPT_FROM_SOURCE)
+              .count())
+          .isEqualTo(99_800);
       assertThat(encoded.storedBytes()).isLessThan(Files.size(targetTar) / 50);
       assertThat(encoded.decisions().stream().filter(d -> d.outcome() == Outcome.DELTA))
           .as("the 200 changed small files go in the layer stream, next to their old versions")
-          .hasSize(200).allMatch(d -> d.reason().startsWith("in the layer stream, next to usr/share/files/"));
-      Path rebuilt = layers.decode(encoded.recipe(), encoded.literals(), encoded.deltaPack(),
-          LayerRoundTripTest.sha256(targetTar), "layer");
+          .hasSize(200)
+          .allMatch(d -> d.reason().startsWith("in the layer stream, next to usr/share/files/"));
+      Path rebuilt = layers.decode(
+          encoded.recipe(),
+          encoded.literals(),
+          encoded.deltaPack(),
+          LayerRoundTripTest.sha256(targetTar),
+          "layer");
       assertThat(Files.mismatch(rebuilt, targetTar)).isEqualTo(-1L);
     }
   }
@@ -66,12 +78,17 @@ class LargeLayerTest {
     try (RunDirectory run = RunDirectory.create(temp.resolve("run"))) {
       LayerCodec layers = new LayerCodec(codec, List.of(sourceTar), run, parallel);
       LayerCodec.Encoded encoded = layers.encode(targetTar);
-      assertThat(encoded.decisions()).singleElement()
+      assertThat(encoded.decisions())
+          .singleElement()
           .satisfies(d -> assertThat(d.outcome()).isEqualTo(Outcome.KEPT_FROM_SOURCE))
           .satisfies(d -> assertThat(d.targetSize()).isEqualTo(size));
       assertThat(encoded.storedBytes()).isLessThan(10_000);
-      Path rebuilt = layers.decode(encoded.recipe(), encoded.literals(), encoded.deltaPack(),
-          LayerRoundTripTest.sha256(targetTar), "layer");
+      Path rebuilt = layers.decode(
+          encoded.recipe(),
+          encoded.literals(),
+          encoded.deltaPack(),
+          LayerRoundTripTest.sha256(targetTar),
+          "layer");
       assertThat(Files.size(rebuilt)).isEqualTo(Files.size(targetTar));
     }
   }

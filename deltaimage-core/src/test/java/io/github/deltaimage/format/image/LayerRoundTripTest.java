@@ -1,7 +1,6 @@
 package io.github.deltaimage.format.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.codec.Xdelta3Codec;
@@ -30,7 +29,8 @@ class LayerRoundTripTest {
   @TempDir
   Path temp;
 
-  private final Xdelta3Codec codec = Xdelta3Codec.locate(Optional.empty(), Xdelta3Settings.defaults());
+  private final Xdelta3Codec codec =
+      Xdelta3Codec.locate(Optional.empty(), Xdelta3Settings.defaults());
   private final Parallel parallel = new Parallel(2);
 
   @ParameterizedTest
@@ -39,34 +39,56 @@ class LayerRoundTripTest {
     Path source = temp.resolve("source");
     Path target = temp.resolve("target");
     Trees.buildPair(source, target);
-    Trees.write(target.resolve("opt/app/lib/libfoo-1.2.4.jar"), Trees.edited(Trees.bytes(20, 300_000), 21));
+    Trees.write(
+        target.resolve("opt/app/lib/libfoo-1.2.4.jar"), Trees.edited(Trees.bytes(20, 300_000), 21));
     Trees.write(source.resolve("opt/app/lib/libfoo-1.2.3.jar"), Trees.bytes(20, 300_000));
-    Trees.write(target.resolve("opt/app/" + "deep/".repeat(30) + "long-name.txt"), "long\n".getBytes());
+    Trees.write(
+        target.resolve("opt/app/" + "deep/".repeat(30) + "long-name.txt"), "long\n".getBytes());
     Trees.write(target.resolve("etc/.wh.gone.conf"), new byte[0]);
-    Trees.write(target.resolve("moved/elsewhere.bin"), Files.readAllBytes(source.resolve("usr/share/doc/big.bin")));
-    TestEnvironment.run("truncate", "-s", "20M", target.resolve("var/sparse.img").toString());
-    Files.write(target.resolve("var/sparse.img"), Trees.bytes(22, 4096), java.nio.file.StandardOpenOption.WRITE);
+    Trees.write(
+        target.resolve("moved/elsewhere.bin"),
+        Files.readAllBytes(source.resolve("usr/share/doc/big.bin")));
+    TestEnvironment.run(
+        "truncate", "-s", "20M", target.resolve("var/sparse.img").toString());
+    Files.write(
+        target.resolve("var/sparse.img"),
+        Trees.bytes(22, 4096),
+        java.nio.file.StandardOpenOption.WRITE);
     Path sourceTar = tar(source, "source.tar", format);
     Path targetTar = tar(target, "target.tar", format);
 
     try (RunDirectory run = RunDirectory.create(temp.resolve("run"))) {
       SourceIndex index = SourceIndex.build(List.of(sourceTar), run);
-      LayerEncoder.Encoded encoded = new LayerEncoder(codec, index, run, parallel).encode(targetTar);
+      LayerEncoder.Encoded encoded =
+          new LayerEncoder(codec, index, run, parallel).encode(targetTar);
       Path recipeFile = temp.resolve("recipe");
       encoded.recipe().write(recipeFile);
-      LayerRecipe recipe = LayerRecipe.read(recipeFile, index.sizes(), Files.size(encoded.deltaPack()));
+      LayerRecipe recipe =
+          LayerRecipe.read(recipeFile, index.sizes(), Files.size(encoded.deltaPack()));
       assertThat(recipe).isEqualTo(encoded.recipe());
-      assertThat(recipe.ops()).as("small changed files go in a group").anyMatch(op -> op instanceof LayerRecipe.Batched);
-      assertThat(encoded.decisions()).anyMatch(d -> d.path().equals("usr/lib/libfoo.so") && d.outcome() == Outcome.DELTA
-          && d.reason().startsWith("against"));
+      assertThat(recipe.ops())
+          .as("small changed files go in a group")
+          .anyMatch(op -> op instanceof LayerRecipe.Batched);
+      assertThat(encoded.decisions())
+          .anyMatch(d -> d.path().equals("usr/lib/libfoo.so")
+              && d.outcome() == Outcome.DELTA
+              && d.reason().startsWith("against"));
 
-      assertThat(encoded.decisions()).anyMatch(d -> d.path().equals("opt/app/lib/libfoo-1.2.4.jar") && d.outcome() == Outcome.DELTA
-          && d.reason().contains("libfoo-1.2.3.jar"));
-      assertThat(encoded.decisions()).anyMatch(d -> d.path().equals("moved/elsewhere.bin") && d.outcome() == Outcome.KEPT_FROM_SOURCE);
-      assertThat(encoded.decisions()).as("a hard-link group is matched by any of its names")
+      assertThat(encoded.decisions())
+          .anyMatch(d -> d.path().equals("opt/app/lib/libfoo-1.2.4.jar")
+              && d.outcome() == Outcome.DELTA
+              && d.reason().contains("libfoo-1.2.3.jar"));
+      assertThat(encoded.decisions())
+          .anyMatch(d ->
+              d.path().equals("moved/elsewhere.bin") && d.outcome() == Outcome.KEPT_FROM_SOURCE);
+      assertThat(encoded.decisions())
+          .as("a hard-link group is matched by any of its names")
           .noneMatch(d -> d.path().endsWith("-member") && d.outcome() == Outcome.NEW);
-      long stored = Files.size(encoded.literals()) + Files.size(encoded.deltaPack()) + Files.size(recipeFile);
-      assertThat(stored).as("delta much smaller than the layer").isLessThan(Files.size(targetTar) / 10);
+      long stored =
+          Files.size(encoded.literals()) + Files.size(encoded.deltaPack()) + Files.size(recipeFile);
+      assertThat(stored)
+          .as("delta much smaller than the layer")
+          .isLessThan(Files.size(targetTar) / 10);
 
       Path rebuilt = new LayerDecoder(codec, List.of(sourceTar), index.headers(), run, parallel)
           .decode(recipe, encoded.literals(), encoded.deltaPack(), sha256(targetTar), "layer 1");
@@ -83,9 +105,11 @@ class LayerRoundTripTest {
     Path targetTar = tar(target, "target.tar", "gnu");
     try (RunDirectory run = RunDirectory.create(temp.resolve("run"))) {
       SourceIndex index = SourceIndex.build(List.of(sourceTar), run);
-      LayerEncoder.Encoded encoded = new LayerEncoder(codec, index, run, parallel).encode(targetTar);
+      LayerEncoder.Encoded encoded =
+          new LayerEncoder(codec, index, run, parallel).encode(targetTar);
       byte[] pack = Files.readAllBytes(encoded.deltaPack());
-      LayerDecoder decoder = new LayerDecoder(codec, List.of(sourceTar), index.headers(), run, parallel);
+      LayerDecoder decoder =
+          new LayerDecoder(codec, List.of(sourceTar), index.headers(), run, parallel);
       String diffId = sha256(targetTar);
       int refused = 0;
       int tries = 0;
@@ -100,7 +124,8 @@ class LayerRoundTripTest {
             Path rebuilt = inPack
                 ? decoder.decode(encoded.recipe(), encoded.literals(), corrupt, diffId, "layer 1")
                 : decoder.decode(encoded.recipe(), corrupt, encoded.deltaPack(), diffId, "layer 1");
-            // A flip xdelta3 does not care about (e.g. in a header it ignores) must still give the exact layer.
+            // A flip xdelta3 does not care about (e.g. in a header it ignores) must still give the
+            // exact layer.
             assertThat(Files.mismatch(rebuilt, targetTar)).isEqualTo(-1L);
           } catch (InvalidInputException e) {
             assertThat(e).hasMessageContaining("corrupt");
@@ -114,11 +139,12 @@ class LayerRoundTripTest {
 
   private Path tar(Path dir, String name, String format) {
     Path tar = temp.resolve(name);
-    String[] dialect = switch (format) {
-      case "gnu" -> new String[] {"--format=gnu", "--sparse"};
-      case "pax" -> new String[] {"--format=pax", "--xattrs", "--xattrs-include=*", "--sparse"};
-      default -> new String[] {"--format=posix", "--pax-option=delete=atime,delete=ctime"};
-    };
+    String[] dialect =
+        switch (format) {
+          case "gnu" -> new String[] {"--format=gnu", "--sparse"};
+          case "pax" -> new String[] {"--format=pax", "--xattrs", "--xattrs-include=*", "--sparse"};
+          default -> new String[] {"--format=posix", "--pax-option=delete=atime,delete=ctime"};
+        };
     String[] command = new String[dialect.length + 6];
     command[0] = "tar";
     System.arraycopy(dialect, 0, command, 1, dialect.length);

@@ -27,7 +27,8 @@ class StreamLayerTest {
   @TempDir
   Path temp;
 
-  private final Xdelta3Codec xdelta3 = Xdelta3Codec.locate(Optional.empty(), Xdelta3Settings.defaults());
+  private final Xdelta3Codec xdelta3 =
+      Xdelta3Codec.locate(Optional.empty(), Xdelta3Settings.defaults());
   private final Parallel parallel = new Parallel(2);
 
   @ParameterizedTest
@@ -39,12 +40,22 @@ class StreamLayerTest {
       LayerCodec.Encoded encoded = layers.encode(tars[1]);
       assertThat(StreamRecipe.isStreamRecipe(encoded.recipe())).isTrue();
       assertThat(Files.size(encoded.deltaPack())).isZero();
-      assertThat(encoded.decisions()).anyMatch(d -> d.path().equals("moved/elsewhere.bin") && d.outcome() == Outcome.KEPT_FROM_SOURCE);
-      assertThat(encoded.decisions()).anyMatch(d -> d.path().equals("opt/app/lib/libfoo-1.2.4.jar")
-          && d.outcome() == Outcome.DELTA && d.reason().contains("libfoo-1.2.3.jar"));
-      assertThat(encoded.storedBytes()).as("delta much smaller than the layer").isLessThan(Files.size(tars[1]) / 10);
-      Path rebuilt = layers.decode(encoded.recipe(), encoded.literals(), encoded.deltaPack(),
-          LayerRoundTripTest.sha256(tars[1]), "layer 1");
+      assertThat(encoded.decisions())
+          .anyMatch(d ->
+              d.path().equals("moved/elsewhere.bin") && d.outcome() == Outcome.KEPT_FROM_SOURCE);
+      assertThat(encoded.decisions())
+          .anyMatch(d -> d.path().equals("opt/app/lib/libfoo-1.2.4.jar")
+              && d.outcome() == Outcome.DELTA
+              && d.reason().contains("libfoo-1.2.3.jar"));
+      assertThat(encoded.storedBytes())
+          .as("delta much smaller than the layer")
+          .isLessThan(Files.size(tars[1]) / 10);
+      Path rebuilt = layers.decode(
+          encoded.recipe(),
+          encoded.literals(),
+          encoded.deltaPack(),
+          LayerRoundTripTest.sha256(tars[1]),
+          "layer 1");
       assertThat(Files.mismatch(rebuilt, tars[1])).isEqualTo(-1L);
     }
   }
@@ -56,16 +67,37 @@ class StreamLayerTest {
     Trees.buildPair(tree, temp.resolve("unused"));
     Path sourceTar = temp.resolve("source.tar");
     Path targetTar = temp.resolve("target.tar");
-    TestEnvironment.run("tar", format, "--mtime=@1500000000", "-C", tree.toString(), "-cf", sourceTar.toString(), ".");
-    TestEnvironment.run("tar", format, "--mtime=@1767225600", "-C", tree.toString(), "-cf", targetTar.toString(), ".");
+    TestEnvironment.run(
+        "tar",
+        format,
+        "--mtime=@1500000000",
+        "-C",
+        tree.toString(),
+        "-cf",
+        sourceTar.toString(),
+        ".");
+    TestEnvironment.run(
+        "tar",
+        format,
+        "--mtime=@1767225600",
+        "-C",
+        tree.toString(),
+        "-cf",
+        targetTar.toString(),
+        ".");
     try (RunDirectory run = RunDirectory.create(temp.resolve("run"))) {
       LayerCodec layers = new LayerCodec(xdelta3, List.of(sourceTar), run, parallel);
       LayerCodec.Encoded encoded = layers.encode(targetTar);
-      long members = io.github.deltaimage.tar.TarLayout.read(targetTar).entries().size();
+      long members =
+          io.github.deltaimage.tar.TarLayout.read(targetTar).entries().size();
       // Per member: a record naming the source member and the new mtime, which is every member's.
       assertThat(encoded.storedBytes()).as("%d members", members).isLessThan(400 + members * 4);
-      Path rebuilt = layers.decode(encoded.recipe(), encoded.literals(), encoded.deltaPack(),
-          LayerRoundTripTest.sha256(targetTar), "layer 1");
+      Path rebuilt = layers.decode(
+          encoded.recipe(),
+          encoded.literals(),
+          encoded.deltaPack(),
+          LayerRoundTripTest.sha256(targetTar),
+          "layer 1");
       assertThat(Files.mismatch(rebuilt, targetTar)).isEqualTo(-1L);
     }
   }
@@ -80,7 +112,8 @@ class StreamLayerTest {
       v1.recipe().write(recipe);
       assertThat(StreamRecipe.isStreamRecipe(recipe)).isFalse();
       Path rebuilt = new LayerCodec(xdelta3, List.of(tars[0]), run, parallel)
-          .decode(recipe, v1.literals(), v1.deltaPack(), LayerRoundTripTest.sha256(tars[1]), "layer 1");
+          .decode(
+              recipe, v1.literals(), v1.deltaPack(), LayerRoundTripTest.sha256(tars[1]), "layer 1");
       assertThat(Files.mismatch(rebuilt, tars[1])).isEqualTo(-1L);
     }
   }
@@ -104,9 +137,15 @@ class StreamLayerTest {
               bad[at] ^= 0x21;
             }
             Path corrupt = Files.write(temp.resolve("corrupt-" + tries++), bad);
-            assertThatThrownBy(() -> layers.decode(inRecipe ? corrupt : encoded.recipe(), inRecipe ? encoded.literals() : corrupt,
-                encoded.deltaPack(), diffId, "layer 1"))
-                .as("%s byte %d of the %s", truncate ? "cut at" : "flipped", at, inRecipe ? "recipe" : "stream")
+            assertThatThrownBy(() -> layers.decode(
+                    inRecipe ? corrupt : encoded.recipe(),
+                    inRecipe ? encoded.literals() : corrupt,
+                    encoded.deltaPack(),
+                    diffId,
+                    "layer 1"))
+                .as(
+                    "%s byte %d of the %s",
+                    truncate ? "cut at" : "flipped", at, inRecipe ? "recipe" : "stream")
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("corrupt")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
@@ -122,21 +161,27 @@ class StreamLayerTest {
     try (RunDirectory run = RunDirectory.create(temp.resolve("run"))) {
       SourceIndex index = SourceIndex.build(List.of(tars[0]), run);
       Path recipe = temp.resolve("lying-recipe");
-      try (StreamRecipe.Writer writer = new StreamRecipe.Writer(recipe, Long.MAX_VALUE / 4, 1024, 1024, 0)) {
-        // Each member claims a 1 GiB body in the stream: the second already passes the declared length.
+      try (StreamRecipe.Writer writer =
+          new StreamRecipe.Writer(recipe, Long.MAX_VALUE / 4, 1024, 1024, 0)) {
+        // Each member claims a 1 GiB body in the stream: the second already passes the declared
+        // length.
         writer.member(new StreamRecipe.Member(-1, false, 512, 1L << 30, null, false));
         writer.member(new StreamRecipe.Member(-1, false, 512, 1L << 30, null, false));
       }
       try (StreamRecipe.Reader reader = new StreamRecipe.Reader(recipe, index)) {
-        assertThatThrownBy(reader::next).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(reader::next)
+            .isInstanceOf(InvalidInputException.class)
             .hasMessageContaining("longer than the layer it declares");
       }
       Path copyOfNothing = temp.resolve("copy-of-nothing");
-      try (StreamRecipe.Writer writer = new StreamRecipe.Writer(copyOfNothing, 1, 1 << 20, 1 << 20, 0)) {
-        writer.member(new StreamRecipe.Member(index.entries().size() + 5, true, 512, 0, null, false));
+      try (StreamRecipe.Writer writer =
+          new StreamRecipe.Writer(copyOfNothing, 1, 1 << 20, 1 << 20, 0)) {
+        writer.member(
+            new StreamRecipe.Member(index.entries().size() + 5, true, 512, 0, null, false));
       }
       try (StreamRecipe.Reader reader = new StreamRecipe.Reader(copyOfNothing, index)) {
-        assertThatThrownBy(reader::next).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(reader::next)
+            .isInstanceOf(InvalidInputException.class)
             .hasMessageContaining("source member that is not there");
       }
     }
@@ -147,10 +192,14 @@ class StreamLayerTest {
     Path source = temp.resolve("source");
     Path target = temp.resolve("target");
     Trees.buildPair(source, target);
-    Trees.write(target.resolve("opt/app/lib/libfoo-1.2.4.jar"), Trees.edited(Trees.bytes(20, 300_000), 21));
+    Trees.write(
+        target.resolve("opt/app/lib/libfoo-1.2.4.jar"), Trees.edited(Trees.bytes(20, 300_000), 21));
     Trees.write(source.resolve("opt/app/lib/libfoo-1.2.3.jar"), Trees.bytes(20, 300_000));
-    Trees.write(target.resolve("opt/app/" + "deep/".repeat(30) + "long-name.txt"), "long\n".getBytes());
-    Trees.write(target.resolve("moved/elsewhere.bin"), Files.readAllBytes(source.resolve("usr/share/doc/big.bin")));
+    Trees.write(
+        target.resolve("opt/app/" + "deep/".repeat(30) + "long-name.txt"), "long\n".getBytes());
+    Trees.write(
+        target.resolve("moved/elsewhere.bin"),
+        Files.readAllBytes(source.resolve("usr/share/doc/big.bin")));
     Path sourceTar = temp.resolve("source.tar");
     Path targetTar = temp.resolve("target.tar");
     TestEnvironment.run("tar", format, "-C", source.toString(), "-cf", sourceTar.toString(), ".");

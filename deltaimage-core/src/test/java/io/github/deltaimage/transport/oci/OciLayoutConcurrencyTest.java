@@ -3,11 +3,11 @@ package io.github.deltaimage.transport.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.image.Platform;
 import io.github.deltaimage.testing.ChildJvm;
 import io.github.deltaimage.testing.SyntheticImages;
+import io.github.deltaimage.transport.CopyOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Several writers into one OCI layout, and writers that fail or are killed. */
 class OciLayoutConcurrencyTest {
-  @TempDir Path tmp;
+  @TempDir
+  Path tmp;
+
   Path runs;
   CopyOptions options;
   Path source;
@@ -31,7 +33,8 @@ class OciLayoutConcurrencyTest {
   @BeforeEach
   void setUp() throws Exception {
     runs = Files.createDirectories(tmp.resolve("runs"));
-    options = CopyOptions.defaults().withTempParent(runs).withPlatform(Platform.parse("linux/amd64"));
+    options =
+        CopyOptions.defaults().withTempParent(runs).withPlatform(Platform.parse("linux/amd64"));
     source = tmp.resolve("src");
     SyntheticImages.ociLayout(source, "v1", "amd64", SyntheticImages.threeLayers());
   }
@@ -45,12 +48,15 @@ class OciLayoutConcurrencyTest {
         List<Future<?>> copies = new ArrayList<>();
         for (int writer = 0; writer < 3; writer++) {
           String destination = "oci:" + layout + ":t" + writer;
-          copies.add(pool.submit(() -> ImageCopy.copy("oci:" + source + ":v1", destination, options)));
+          copies.add(
+              pool.submit(() -> ImageCopy.copy("oci:" + source + ":v1", destination, options)));
         }
         for (Future<?> copy : copies) {
           copy.get(2, TimeUnit.MINUTES);
         }
-        assertThat(OciLayoutSource.tagsIn(layout)).as("round %d", round).containsExactlyInAnyOrder("t0", "t1", "t2");
+        assertThat(OciLayoutSource.tagsIn(layout))
+            .as("round %d", round)
+            .containsExactlyInAnyOrder("t0", "t1", "t2");
         assertThat(temporaries(layout)).isEmpty();
       }
     } finally {
@@ -68,14 +74,21 @@ class OciLayoutConcurrencyTest {
       for (int writer = 0; writer < 3; writer++) {
         Path log = tmp.resolve("child-" + round + "-" + writer + ".log");
         logs.add(log);
-        children.add(ChildJvm.start(log, "copy", "oci:" + source + ":v1", "oci:" + layout + ":p" + writer, runs.toString()));
+        children.add(ChildJvm.start(
+            log,
+            "copy",
+            "oci:" + source + ":v1",
+            "oci:" + layout + ":p" + writer,
+            runs.toString()));
       }
       for (int writer = 0; writer < 3; writer++) {
         Process child = children.get(writer);
         assertThat(child.waitFor(3, TimeUnit.MINUTES)).isTrue();
         assertThat(child.exitValue()).as(Files.readString(logs.get(writer))).isZero();
       }
-      assertThat(OciLayoutSource.tagsIn(layout)).as("round %d", round).containsExactlyInAnyOrder("p0", "p1", "p2");
+      assertThat(OciLayoutSource.tagsIn(layout))
+          .as("round %d", round)
+          .containsExactlyInAnyOrder("p0", "p1", "p2");
       assertThat(temporaries(layout)).isEmpty();
     }
   }
@@ -84,12 +97,14 @@ class OciLayoutConcurrencyTest {
   void aFailedCopyIntoANewLayoutLeavesNothingAtTheOutputPath() throws Exception {
     corruptTheBigLayer(source);
     Path layout = tmp.resolve("new-layout");
-    assertThatThrownBy(() -> ImageCopy.copy("oci:" + source + ":v1", "oci:" + layout + ":x", options));
+    assertThatThrownBy(
+        () -> ImageCopy.copy("oci:" + source + ":v1", "oci:" + layout + ":x", options));
     assertThat(layout).doesNotExist();
     assertThat(runs).isEmptyDirectory();
 
     Path empty = Files.createDirectories(tmp.resolve("users-empty-dir"));
-    assertThatThrownBy(() -> ImageCopy.copy("oci:" + source + ":v1", "oci:" + empty + ":x", options));
+    assertThatThrownBy(
+        () -> ImageCopy.copy("oci:" + source + ":v1", "oci:" + empty + ":x", options));
     assertThat(empty).isEmptyDirectory();
   }
 
@@ -100,7 +115,8 @@ class OciLayoutConcurrencyTest {
     byte[] index = Files.readAllBytes(layout.resolve("index.json"));
     corruptTheBigLayer(source);
     TestLayouts.removeBlobs(layout);
-    assertThatThrownBy(() -> ImageCopy.copy("oci:" + source + ":v1", "oci:" + layout + ":bad", options));
+    assertThatThrownBy(
+        () -> ImageCopy.copy("oci:" + source + ":v1", "oci:" + layout + ":bad", options));
     assertThat(layout.resolve("index.json")).hasBinaryContent(index);
     assertThat(temporaries(layout)).isEmpty();
   }
@@ -112,8 +128,11 @@ class OciLayoutConcurrencyTest {
     Path blobs = layout.resolve("blobs/sha256");
     Process dead = new ProcessBuilder("true").start();
     dead.waitFor();
-    Path ofDead = Files.write(blobs.resolve(OciLayoutSink.TEMP_PREFIX + dead.pid() + "-half"), new byte[4096]);
-    Path ofLive = Files.write(blobs.resolve(OciLayoutSink.TEMP_PREFIX + ProcessHandle.current().pid() + "-busy"), new byte[1]);
+    Path ofDead = Files.write(
+        blobs.resolve(OciLayoutSink.TEMP_PREFIX + dead.pid() + "-half"), new byte[4096]);
+    Path ofLive = Files.write(
+        blobs.resolve(OciLayoutSink.TEMP_PREFIX + ProcessHandle.current().pid() + "-busy"),
+        new byte[1]);
     ImageCopy.copy("oci:" + source + ":v1", "oci:" + layout + ":b", options);
     assertThat(ofDead).doesNotExist();
     assertThat(ofLive).exists();
@@ -125,8 +144,10 @@ class OciLayoutConcurrencyTest {
       return List.of();
     }
     try (Stream<Path> files = Files.walk(layout)) {
-      return files.filter(f -> f.getFileName().toString().startsWith(".deltaimage-tmp-")
-          || f.getFileName().toString().startsWith(".tmp-")).toList();
+      return files
+          .filter(f -> f.getFileName().toString().startsWith(".deltaimage-tmp-")
+              || f.getFileName().toString().startsWith(".tmp-"))
+          .toList();
     }
   }
 
@@ -134,7 +155,9 @@ class OciLayoutConcurrencyTest {
   static void corruptTheBigLayer(Path layout) throws Exception {
     Path biggest;
     try (Stream<Path> blobs = Files.list(layout.resolve("blobs/sha256"))) {
-      biggest = blobs.max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
+      biggest = blobs
+          .max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length()))
+          .orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(biggest);
     bytes[bytes.length / 2] ^= 0x5a;
@@ -153,9 +176,9 @@ class OciLayoutConcurrencyTest {
     }
   }
 
-
   @Test
-  void aWriterStoppedBySigtermLeavesNoLayoutAndOneKilledOutrightLeavesABlobTheNextWriterRemoves() throws Exception {
+  void aWriterStoppedBySigtermLeavesNoLayoutAndOneKilledOutrightLeavesABlobTheNextWriterRemoves()
+      throws Exception {
     Path layout = tmp.resolve("stopped");
     Path log = tmp.resolve("sigterm.log");
     Process child = ChildJvm.start(log, "write-layer-slowly", layout.toString());

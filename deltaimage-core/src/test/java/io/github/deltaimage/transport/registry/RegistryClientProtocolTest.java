@@ -36,11 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
  * server on 127.0.0.1 plays the registry; each test says what it does.
  */
 class RegistryClientProtocolTest {
-  @TempDir Path home;
+  @TempDir
+  Path home;
+
   HttpServer server;
   String host;
   final List<String> log = new CopyOnWriteArrayList<>();
-  static final RegistryClient.RetryPolicy FAST = new RegistryClient.RetryPolicy(4, Duration.ofMillis(10));
+  static final RegistryClient.RetryPolicy FAST =
+      new RegistryClient.RetryPolicy(4, Duration.ofMillis(10));
 
   @BeforeEach
   void start() throws IOException {
@@ -55,10 +58,12 @@ class RegistryClientProtocolTest {
   }
 
   private RegistryClient client(Credentials explicit) {
-    return new RegistryClient(host, new CredentialResolver(explicit, Map.of(), home), Set.of(), FAST);
+    return new RegistryClient(
+        host, new CredentialResolver(explicit, Map.of(), home), Set.of(), FAST);
   }
 
-  private static void send(HttpExchange x, int status, byte[] body, String... headers) throws IOException {
+  private static void send(HttpExchange x, int status, byte[] body, String... headers)
+      throws IOException {
     for (int i = 0; i < headers.length; i += 2) {
       x.getResponseHeaders().add(headers[i], headers[i + 1]);
     }
@@ -73,20 +78,31 @@ class RegistryClientProtocolTest {
 
   @Test
   void aBearerChallengeIsAnsweredWithATokenForTheRequestedScope() {
-    String login = "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8));
+    String login =
+        "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8));
     server.createContext("/token", x -> {
-      log.add("token " + x.getRequestURI().getQuery() + " auth=" + (login.equals(x.getRequestHeaders().getFirst("Authorization"))));
+      log.add("token " + x.getRequestURI().getQuery() + " auth="
+          + (login.equals(x.getRequestHeaders().getFirst("Authorization"))));
       send(x, 200, "{\"token\":\"T0K3N\"}".getBytes(StandardCharsets.UTF_8));
     });
     server.createContext("/v2/", x -> {
       if ("Bearer T0K3N".equals(x.getRequestHeaders().getFirst("Authorization"))) {
         send(x, 200, "{}".getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json");
       } else {
-        send(x, 401, new byte[0], "WWW-Authenticate", "Bearer realm=\"http://" + host + "/token\",service=\"test-registry\",scope=\"repository:team/app:pull\"");
+        send(
+            x,
+            401,
+            new byte[0],
+            "WWW-Authenticate",
+            "Bearer realm=\"http://" + host
+                + "/token\",service=\"test-registry\",scope=\"repository:team/app:pull\"");
       }
     });
-    client(new Credentials("alice", "pw", false, "test")).headBlob("team/app", Digest.sha256(new byte[0]), false);
-    assertThat(log).singleElement().asString()
+    client(new Credentials("alice", "pw", false, "test"))
+        .headBlob("team/app", Digest.sha256(new byte[0]), false);
+    assertThat(log)
+        .singleElement()
+        .asString()
         .contains("service=test-registry")
         .contains("scope=repository:team/app:pull")
         .endsWith("auth=true");
@@ -95,8 +111,16 @@ class RegistryClientProtocolTest {
   @Test
   void aRefusedTokenNamesTheCredentialSourceButNotTheSecret() {
     server.createContext("/token", x -> send(x, 401, new byte[0]));
-    server.createContext("/v2/", x -> send(x, 401, new byte[0], "WWW-Authenticate", "Bearer realm=\"http://" + host + "/token\",service=\"s\""));
-    assertThatThrownBy(() -> client(new Credentials("alice", "sup3r-secret", false, "--src-creds")).ping())
+    server.createContext(
+        "/v2/",
+        x -> send(
+            x,
+            401,
+            new byte[0],
+            "WWW-Authenticate",
+            "Bearer realm=\"http://" + host + "/token\",service=\"s\""));
+    assertThatThrownBy(() -> client(new Credentials("alice", "sup3r-secret", false, "--src-creds"))
+            .ping())
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("token service refused the login")
         .hasMessageContaining("user 'alice' from --src-creds")
@@ -122,7 +146,11 @@ class RegistryClientProtocolTest {
     AtomicInteger calls = new AtomicInteger();
     server.createContext("/v2/", x -> {
       calls.incrementAndGet();
-      send(x, 500, "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"disk on fire\"}]}".getBytes(StandardCharsets.UTF_8));
+      send(
+          x,
+          500,
+          "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"disk on fire\"}]}"
+              .getBytes(StandardCharsets.UTF_8));
     });
     assertThatThrownBy(() -> client(null).ping())
         .isInstanceOf(EnvironmentException.class)
@@ -151,7 +179,8 @@ class RegistryClientProtocolTest {
         return;
       }
       long from = Long.parseLong(range.substring("bytes=".length(), range.length() - 1));
-      x.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (blob.length - 1) + "/" + blob.length);
+      x.getResponseHeaders()
+          .add("Content-Range", "bytes " + from + "-" + (blob.length - 1) + "/" + blob.length);
       x.sendResponseHeaders(206, blob.length - from);
       try (OutputStream o = x.getResponseBody()) {
         o.write(blob, (int) from, (int) (blob.length - from));
@@ -159,7 +188,8 @@ class RegistryClientProtocolTest {
       x.close();
     });
     byte[] got;
-    try (InputStream in = new VerifyingInputStream(client(null).openBlob("team/app", digest, "test"), digest, blob.length, "blob")) {
+    try (InputStream in = new VerifyingInputStream(
+        client(null).openBlob("team/app", digest, "test"), digest, blob.length, "blob")) {
       got = in.readAllBytes();
     }
     assertThat(got).isEqualTo(blob);
@@ -179,16 +209,24 @@ class RegistryClientProtocolTest {
     });
     storage.start();
     try {
-      String login = "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8));
+      String login = "Basic "
+          + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8));
       server.createContext("/v2/", x -> {
         if (!login.equals(x.getRequestHeaders().getFirst("Authorization"))) {
           send(x, 401, new byte[0], "WWW-Authenticate", "Basic realm=\"test\"");
           return;
         }
-        send(x, 307, new byte[0], "Location", "http://localhost:" + storage.getAddress().getPort() + "/bucket/" + digest.hex() + "?sig=abc");
+        send(
+            x,
+            307,
+            new byte[0],
+            "Location",
+            "http://localhost:" + storage.getAddress().getPort() + "/bucket/" + digest.hex()
+                + "?sig=abc");
       });
       byte[] got;
-      try (InputStream in = client(new Credentials("alice", "pw", false, "test")).openBlob("team/app", digest, "test")) {
+      try (InputStream in = client(new Credentials("alice", "pw", false, "test"))
+          .openBlob("team/app", digest, "test")) {
         got = in.readAllBytes();
       }
       assertThat(got).isEqualTo(blob);
@@ -205,14 +243,18 @@ class RegistryClientProtocolTest {
     assertThat(RegistryClient.usesPlainHttp("[::1]:5000", Set.of())).isTrue();
     assertThat(RegistryClient.usesPlainHttp("registry.example:5000", Set.of())).isFalse();
     assertThat(RegistryClient.usesPlainHttp("127.0.0.2:5000", Set.of())).isFalse();
-    assertThat(RegistryClient.usesPlainHttp("registry.example:5000", Set.of("registry.example:5000"))).isTrue();
-    assertThat(RegistryClient.usesPlainHttp("registry.example:5000", Set.of("registry.example"))).isTrue();
+    assertThat(
+            RegistryClient.usesPlainHttp("registry.example:5000", Set.of("registry.example:5000")))
+        .isTrue();
+    assertThat(RegistryClient.usesPlainHttp("registry.example:5000", Set.of("registry.example")))
+        .isTrue();
   }
 
   @Test
   void aPlainHttpRegistryNotAllowedSaysHowToAllowIt() throws Exception {
     // a plain-HTTP server that answers a TLS hello with 400, as Go's net/http (Distribution) does
-    try (java.net.ServerSocket plain = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.2"))) {
+    try (java.net.ServerSocket plain =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.2"))) {
       Thread t = new Thread(() -> {
         while (!plain.isClosed()) {
           try (java.net.Socket s = plain.accept()) {
@@ -230,22 +272,29 @@ class RegistryClientProtocolTest {
       t.setDaemon(true);
       t.start();
       String otherHost = "127.0.0.2:" + plain.getLocalPort();
-      RegistryClient tls = new RegistryClient(otherHost, new CredentialResolver(null, Map.of(), home), Set.of(), FAST);
+      RegistryClient tls = new RegistryClient(
+          otherHost, new CredentialResolver(null, Map.of(), home), Set.of(), FAST);
       assertThat(tls.base().getScheme()).isEqualTo("https");
       assertThatThrownBy(tls::ping)
           .isInstanceOf(EnvironmentException.class)
           .hasMessageContaining("does not speak HTTPS")
           .hasMessageContaining("--insecure-registry " + otherHost);
-      new RegistryClient(otherHost, new CredentialResolver(null, Map.of(), home), Set.of(otherHost), FAST).ping();
+      new RegistryClient(
+              otherHost, new CredentialResolver(null, Map.of(), home), Set.of(otherHost), FAST)
+          .ping();
     }
   }
 
   @Test
   void aManifestThatDoesNotMatchTheDigestAskedForIsRefused() {
     byte[] manifest = "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8);
-    server.createContext("/v2/", x -> send(x, 200, manifest, "Content-Type", "application/vnd.oci.image.manifest.v1+json"));
-    String other = Digest.sha256("something else".getBytes(StandardCharsets.UTF_8)).toString();
-    assertThatThrownBy(() -> client(null).getManifest("team/app", other, "docker://x/team/app@" + other))
+    server.createContext(
+        "/v2/",
+        x -> send(x, 200, manifest, "Content-Type", "application/vnd.oci.image.manifest.v1+json"));
+    String other =
+        Digest.sha256("something else".getBytes(StandardCharsets.UTF_8)).toString();
+    assertThatThrownBy(
+            () -> client(null).getManifest("team/app", other, "docker://x/team/app@" + other))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("does not match digest");
   }

@@ -49,12 +49,20 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistryFaultsTest {
   static final String USER = "alice";
   static final String PASSWORD = "S3cr3t-pw-93";
-  static final String BASIC = Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-  static final RegistryClient.RetryPolicy RETRY = new RegistryClient.RetryPolicy(3, Duration.ofMillis(20), Duration.ofSeconds(2));
-  static final RegistryTimeouts SHORT =
-      new RegistryTimeouts(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(300), Duration.ofSeconds(3), 1024 * 1024);
+  static final String BASIC =
+      Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+  static final RegistryClient.RetryPolicy RETRY =
+      new RegistryClient.RetryPolicy(3, Duration.ofMillis(20), Duration.ofSeconds(2));
+  static final RegistryTimeouts SHORT = new RegistryTimeouts(
+      Duration.ofSeconds(1),
+      Duration.ofMillis(500),
+      Duration.ofMillis(300),
+      Duration.ofSeconds(3),
+      1024 * 1024);
 
-  @TempDir Path home;
+  @TempDir
+  Path home;
+
   FakeRegistry registry;
 
   @AfterEach
@@ -69,7 +77,13 @@ class RegistryFaultsTest {
   }
 
   private RegistryClient client(FakeRegistry r, RegistryTimeouts timeouts) {
-    return new RegistryClient(r.host(), new CredentialResolver(new Credentials(USER, PASSWORD, false, "--src-creds"), Map.of(), home), Set.of(), RETRY, timeouts);
+    return new RegistryClient(
+        r.host(),
+        new CredentialResolver(
+            new Credentials(USER, PASSWORD, false, "--src-creds"), Map.of(), home),
+        Set.of(),
+        RETRY,
+        timeouts);
   }
 
   private static byte[] blob(int size) {
@@ -80,7 +94,8 @@ class RegistryFaultsTest {
 
   private static byte[] readVerified(RegistryClient c, byte[] blob) throws IOException {
     Digest d = Digest.sha256(blob);
-    try (InputStream in = new VerifyingInputStream(c.openBlob("team/app", d, blob.length, "docker://test/team/app"), d, blob.length, "blob")) {
+    try (InputStream in = new VerifyingInputStream(
+        c.openBlob("team/app", d, blob.length, "docker://test/team/app"), d, blob.length, "blob")) {
       return in.readAllBytes();
     }
   }
@@ -97,7 +112,10 @@ class RegistryFaultsTest {
         all.append('\n').append(s);
       }
     }
-    assertThat(all.toString()).doesNotContain(PASSWORD).doesNotContain(BASIC).doesNotContain(BASIC.substring(0, 12));
+    assertThat(all.toString())
+        .doesNotContain(PASSWORD)
+        .doesNotContain(BASIC)
+        .doesNotContain(BASIC.substring(0, 12));
   }
 
   // ---------------------------------------------------------------- stalls
@@ -133,7 +151,10 @@ class RegistryFaultsTest {
     });
     long start = System.nanoTime();
     Throwable t = catchThrowable(() -> readVerified(client(registry), blob));
-    assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("stalled").hasMessageContaining("300 ms")
+    assertThat(t)
+        .isInstanceOf(EnvironmentException.class)
+        .hasMessageContaining("stalled")
+        .hasMessageContaining("300 ms")
         .hasMessageContaining(RegistryTimeouts.READ);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
     assertThat(registry.blobGets()).isEqualTo(RETRY.attempts());
@@ -145,8 +166,11 @@ class RegistryFaultsTest {
     registry = new FakeRegistry((n, req, s) -> s.stall());
     long start = System.nanoTime();
     Throwable t = catchThrowable(() -> client(registry).ping());
-    assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("did not answer within 500 ms")
-        .hasMessageContaining(RETRY.attempts() + " tries").hasMessageContaining(RegistryTimeouts.RESPONSE);
+    assertThat(t)
+        .isInstanceOf(EnvironmentException.class)
+        .hasMessageContaining("did not answer within 500 ms")
+        .hasMessageContaining(RETRY.attempts() + " tries")
+        .hasMessageContaining(RegistryTimeouts.RESPONSE);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
     assertThat(registry.requests()).hasSize(RETRY.attempts());
     assertNoSecret(t);
@@ -168,7 +192,10 @@ class RegistryFaultsTest {
     RegistryTimeouts tight = SHORT.withBlob(Duration.ofSeconds(1), 1024 * 1024);
     long start = System.nanoTime();
     Throwable t = catchThrowable(() -> readVerified(client(registry, tight), blob));
-    assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("within its time limit").hasMessageContaining(RegistryTimeouts.MIN_RATE);
+    assertThat(t)
+        .isInstanceOf(EnvironmentException.class)
+        .hasMessageContaining("within its time limit")
+        .hasMessageContaining(RegistryTimeouts.MIN_RATE);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
     assertNoSecret(t);
   }
@@ -183,24 +210,34 @@ class RegistryFaultsTest {
       s.out.flush();
       s.stall();
     });
-    Throwable t = catchThrowable(() -> client(registry).getManifest("team/app", "1.0", "docker://test/team/app:1.0"));
-    assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("stalled").hasMessageContaining("manifest");
+    Throwable t = catchThrowable(
+        () -> client(registry).getManifest("team/app", "1.0", "docker://test/team/app:1.0"));
+    assertThat(t)
+        .isInstanceOf(EnvironmentException.class)
+        .hasMessageContaining("stalled")
+        .hasMessageContaining("manifest");
     assertThat(gets).hasValue(RETRY.attempts());
     assertNoSecret(t);
   }
 
   @Test
   void aTokenServiceThatStallsIsAnEnvironmentErrorAndShowsNoLogin() throws Exception {
-    registry = new FakeRegistry((n, req, s) -> {
-      if (req.path().startsWith("/token")) {
-        s.head(200, 1000, "Content-Type", "application/json");
-        s.out.write("{\"token\":\"".getBytes(StandardCharsets.UTF_8));
-        s.out.flush();
-        s.stall();
-      } else {
-        s.head(401, 0, "WWW-Authenticate", "Bearer realm=\"http://" + registry.host() + "/token\",service=\"fake\"");
-      }
-    }, false);
+    registry = new FakeRegistry(
+        (n, req, s) -> {
+          if (req.path().startsWith("/token")) {
+            s.head(200, 1000, "Content-Type", "application/json");
+            s.out.write("{\"token\":\"".getBytes(StandardCharsets.UTF_8));
+            s.out.flush();
+            s.stall();
+          } else {
+            s.head(
+                401,
+                0,
+                "WWW-Authenticate",
+                "Bearer realm=\"http://" + registry.host() + "/token\",service=\"fake\"");
+          }
+        },
+        false);
     Throwable t = catchThrowable(() -> client(registry).ping());
     assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("token service");
     assertNoSecret(t);
@@ -219,7 +256,10 @@ class RegistryFaultsTest {
       s.socket.close();
     });
     Throwable t = catchThrowable(() -> readVerified(client(registry), blob));
-    assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("dropped the connection").hasMessageContaining(RETRY.attempts() + " tries");
+    assertThat(t)
+        .isInstanceOf(EnvironmentException.class)
+        .hasMessageContaining("dropped the connection")
+        .hasMessageContaining(RETRY.attempts() + " tries");
     assertThat(registry.blobGets()).isEqualTo(RETRY.attempts());
     assertNoSecret(t);
   }
@@ -241,7 +281,8 @@ class RegistryFaultsTest {
     });
     assertThat(readVerified(client(registry), blob)).isEqualTo(blob);
     assertThat(at).hasSize(2);
-    assertThat(Duration.ofNanos(at.get(1) - at.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    assertThat(Duration.ofNanos(at.get(1) - at.get(0)))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(950));
   }
 
   @Test
@@ -250,7 +291,8 @@ class RegistryFaultsTest {
     registry = new FakeRegistry((n, req, s) -> {
       at.add(System.nanoTime());
       if (at.size() == 1) {
-        String when = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(2));
+        String when = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(2));
         s.head(503, 0, "Retry-After", when);
       } else {
         s.head(200, 2, "Content-Type", "application/json");
@@ -260,7 +302,8 @@ class RegistryFaultsTest {
     client(registry).ping();
     assertThat(at).hasSize(2);
     // the date has whole seconds: two seconds ahead is at least one second away
-    assertThat(Duration.ofNanos(at.get(1) - at.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    assertThat(Duration.ofNanos(at.get(1) - at.get(0)))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(950));
   }
 
   @Test
@@ -280,11 +323,17 @@ class RegistryFaultsTest {
           }
         }
         String host = "127.0.0.1:" + full.getLocalPort();
-        RegistryClient c = new RegistryClient(host, new CredentialResolver(null, Map.of(), home), Set.of(), RETRY,
+        RegistryClient c = new RegistryClient(
+            host,
+            new CredentialResolver(null, Map.of(), home),
+            Set.of(),
+            RETRY,
             SHORT.withConnect(Duration.ofMillis(400)));
         long start = System.nanoTime();
         Throwable t = catchThrowable(c::ping);
-        assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("connect timed out after 400 ms")
+        assertThat(t)
+            .isInstanceOf(EnvironmentException.class)
+            .hasMessageContaining("connect timed out after 400 ms")
             .hasMessageContaining(RegistryTimeouts.CONNECT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
       } finally {
@@ -300,7 +349,10 @@ class RegistryFaultsTest {
     registry = new FakeRegistry((n, req, s) -> s.head(429, 0, "Retry-After", "3600"));
     long start = System.nanoTime();
     Throwable t = catchThrowable(() -> client(registry).ping());
-    assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("rate-limiting").hasMessageContaining("after 60 min")
+    assertThat(t)
+        .isInstanceOf(EnvironmentException.class)
+        .hasMessageContaining("rate-limiting")
+        .hasMessageContaining("after 60 min")
         .hasMessageContaining("=3600s")
         .hasMessageContaining(RegistryClient.RetryPolicy.MAX_WAIT);
     assertThat(registry.requests()).hasSize(1);
@@ -311,8 +363,12 @@ class RegistryFaultsTest {
   @Test
   void a429ThatPersistsIsAnEnvironmentErrorNotTheUsers() throws Exception {
     registry = new FakeRegistry((n, req, s) -> s.head(429, 0, "Retry-After", "0"));
-    Throwable t = catchThrowable(() -> client(registry).headBlob("team/app", Digest.sha256(new byte[0]), false));
-    assertThat(t).isInstanceOf(EnvironmentException.class).isNotInstanceOf(InvalidInputException.class).hasMessageContaining("429");
+    Throwable t = catchThrowable(
+        () -> client(registry).headBlob("team/app", Digest.sha256(new byte[0]), false));
+    assertThat(t)
+        .isInstanceOf(EnvironmentException.class)
+        .isNotInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("429");
     assertThat(registry.requests()).hasSize(RETRY.attempts());
     assertNoSecret(t);
   }
@@ -321,12 +377,16 @@ class RegistryFaultsTest {
   void serverErrorsOnABlobAreRetriedWithinTheBudgetThenAnEnvironmentError() throws Exception {
     byte[] blob = blob(1000);
     registry = new FakeRegistry((n, req, s) -> {
-      byte[] body = "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"backend down\"}]}".getBytes(StandardCharsets.UTF_8);
+      byte[] body = "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"backend down\"}]}"
+          .getBytes(StandardCharsets.UTF_8);
       s.head(503, body.length);
       s.out.write(body);
     });
     Throwable t = catchThrowable(() -> readVerified(client(registry), blob));
-    assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("503").hasMessageContaining("backend down");
+    assertThat(t)
+        .isInstanceOf(EnvironmentException.class)
+        .hasMessageContaining("503")
+        .hasMessageContaining("backend down");
     assertThat(registry.blobGets()).isEqualTo(RETRY.attempts());
     assertNoSecret(t);
   }
@@ -354,10 +414,19 @@ class RegistryFaultsTest {
       }
     });
     long start = System.nanoTime();
-    String result = client(registry).pushBlob("team/app", digest, blob.length, () -> new ByteArrayInputStream(blob), null, 0, "docker://test/team/app");
+    String result = client(registry)
+        .pushBlob(
+            "team/app",
+            digest,
+            blob.length,
+            () -> new ByteArrayInputStream(blob),
+            null,
+            0,
+            "docker://test/team/app");
     assertThat(result).isEqualTo("uploaded");
     assertThat(puts).hasValue(2);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(950));
   }
 
   @Test
@@ -372,7 +441,15 @@ class RegistryFaultsTest {
     });
     RegistryTimeouts tight = SHORT.withBlob(Duration.ofSeconds(1), 1024 * 1024);
     long start = System.nanoTime();
-    Throwable t = catchThrowable(() -> client(registry, tight).pushBlob("team/app", Digest.sha256(blob), blob.length, () -> new ByteArrayInputStream(blob), null, 0, "docker://test/team/app"));
+    Throwable t = catchThrowable(() -> client(registry, tight)
+        .pushBlob(
+            "team/app",
+            Digest.sha256(blob),
+            blob.length,
+            () -> new ByteArrayInputStream(blob),
+            null,
+            0,
+            "docker://test/team/app"));
     assertThat(t).isInstanceOf(EnvironmentException.class).hasMessageContaining("time limit");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
     assertNoSecret(t);
@@ -390,7 +467,9 @@ class RegistryFaultsTest {
       s.out.write(other);
     });
     Throwable t = catchThrowable(() -> readVerified(client(registry), blob));
-    assertThat(t).isInstanceOf(InvalidInputException.class).hasMessageContaining("does not match its digest");
+    assertThat(t)
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("does not match its digest");
     assertNoSecret(t);
   }
 
@@ -399,14 +478,18 @@ class RegistryFaultsTest {
     byte[] blob = blob(10_000);
     registry = new FakeRegistry((n, req, s) -> {
       // no Content-Length, no end: bytes until the client hangs up
-      s.out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      s.out.write(
+          ("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       byte[] junk = new byte[64 * 1024];
       while (true) {
         s.out.write(junk);
       }
     });
     Throwable t = catchThrowable(() -> readVerified(client(registry), blob));
-    assertThat(t).isInstanceOf(InvalidInputException.class).hasMessageContaining("longer than the 10000 bytes");
+    assertThat(t)
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("longer than the 10000 bytes");
     assertNoSecret(t);
   }
 
@@ -421,34 +504,49 @@ class RegistryFaultsTest {
       }
     });
     Throwable t = catchThrowable(() -> readVerified(client(registry), blob));
-    assertThat(t).isInstanceOf(InvalidInputException.class).hasMessageContaining("longer than the 10000 bytes");
+    assertThat(t)
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("longer than the 10000 bytes");
   }
 
   @Test
   void anEndlessManifestIsRefusedAtTheMetadataLimit() throws Exception {
     registry = new FakeRegistry((n, req, s) -> {
-      s.out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/vnd.oci.image.manifest.v1+json\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      s.out.write(
+          ("HTTP/1.1 200 OK\r\nContent-Type: application/vnd.oci.image.manifest.v1+json\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       byte[] junk = new byte[64 * 1024];
       java.util.Arrays.fill(junk, (byte) ' ');
       while (true) {
         s.out.write(junk);
       }
     });
-    Throwable t = catchThrowable(() -> client(registry, SHORT.withBlob(Duration.ofSeconds(60), 64L * 1024 * 1024)).getManifest("team/app", "1.0", "docker://test/team/app:1.0"));
-    assertThat(t).isInstanceOf(InvalidInputException.class).hasMessageContaining("too large for a manifest");
+    Throwable t = catchThrowable(
+        () -> client(registry, SHORT.withBlob(Duration.ofSeconds(60), 64L * 1024 * 1024))
+            .getManifest("team/app", "1.0", "docker://test/team/app:1.0"));
+    assertThat(t)
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("too large for a manifest");
   }
 
-  // ---------------------------------------------------------------- logins from a credential helper
+  // ---------------------------------------------------------------- logins from a credential
+  // helper
 
   /** A client whose login comes from a docker-credential helper named in a Docker config, as on a developer's machine. */
   private RegistryClient clientWithHelperLogin(FakeRegistry r) throws IOException {
     Path bin = java.nio.file.Files.createDirectories(home.resolve("bin"));
     Path helper = bin.resolve("docker-credential-test");
-    java.nio.file.Files.writeString(helper, "#!/bin/sh\nread server\nprintf '{\"ServerURL\":\"%s\",\"Username\":\"" + USER + "\",\"Secret\":\"" + PASSWORD + "\"}' \"$server\"\n");
-    java.nio.file.Files.setPosixFilePermissions(helper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    java.nio.file.Files.writeString(
+        helper,
+        "#!/bin/sh\nread server\nprintf '{\"ServerURL\":\"%s\",\"Username\":\"" + USER
+            + "\",\"Secret\":\"" + PASSWORD + "\"}' \"$server\"\n");
+    java.nio.file.Files.setPosixFilePermissions(
+        helper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     Path config = java.nio.file.Files.createDirectories(home.resolve("docker"));
-    java.nio.file.Files.writeString(config.resolve("config.json"), "{\"credHelpers\":{\"" + r.host() + "\":\"test\"}}");
-    CredentialResolver resolver = new CredentialResolver(null, Map.of("DOCKER_CONFIG", config.toString(), "PATH", bin.toString()), home);
+    java.nio.file.Files.writeString(
+        config.resolve("config.json"), "{\"credHelpers\":{\"" + r.host() + "\":\"test\"}}");
+    CredentialResolver resolver = new CredentialResolver(
+        null, Map.of("DOCKER_CONFIG", config.toString(), "PATH", bin.toString()), home);
     return new RegistryClient(r.host(), resolver, Set.of(), RETRY, SHORT);
   }
 
@@ -456,7 +554,10 @@ class RegistryFaultsTest {
   void aLoginFromAHelperThatTheRegistryRefusesIsNamedByItsSourceOnly() throws Exception {
     registry = new FakeRegistry((n, req, s) -> s.head(401, 0), false);
     Throwable t = catchThrowable(() -> clientWithHelperLogin(registry).ping());
-    assertThat(t).isInstanceOf(InvalidInputException.class).hasMessageContaining("docker-credential-test").hasMessageContaining("user '" + USER + "'");
+    assertThat(t)
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("docker-credential-test")
+        .hasMessageContaining("user '" + USER + "'");
     assertNoSecret(t);
   }
 
@@ -488,9 +589,12 @@ class RegistryFaultsTest {
     assertThat(t.response()).isEqualTo(Duration.ofMillis(1500));
     assertThat(t.connect()).isEqualTo(Duration.ofSeconds(7));
     assertThat(t.blobBase()).isEqualTo(RegistryTimeouts.DEFAULT.blobBase());
-    assertThat(t.blobBound(128L * 1024 * 60)).isEqualTo(RegistryTimeouts.DEFAULT.blobBase().plusSeconds(60));
+    assertThat(t.blobBound(128L * 1024 * 60))
+        .isEqualTo(RegistryTimeouts.DEFAULT.blobBase().plusSeconds(60));
     p.setProperty(RegistryTimeouts.READ, "soon");
-    assertThatThrownBy(() -> RegistryTimeouts.from(p)).isInstanceOf(InvalidInputException.class).hasMessageContaining("-D" + RegistryTimeouts.READ + "=soon");
+    assertThatThrownBy(() -> RegistryTimeouts.from(p))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("-D" + RegistryTimeouts.READ + "=soon");
   }
 
   // ---------------------------------------------------------------- the fake registry
@@ -516,7 +620,8 @@ class RegistryFaultsTest {
     }
 
     void head(int status, long length, String... headers) throws IOException {
-      StringBuilder sb = new StringBuilder("HTTP/1.1 " + status + " X\r\nContent-Length: " + length + "\r\nConnection: close\r\n");
+      StringBuilder sb = new StringBuilder(
+          "HTTP/1.1 " + status + " X\r\nContent-Length: " + length + "\r\nConnection: close\r\n");
       if (status == 401 && headers.length == 0) {
         sb.append("WWW-Authenticate: Basic realm=\"fake\"\r\n");
       }
@@ -528,8 +633,15 @@ class RegistryFaultsTest {
     }
 
     void partial(byte[] blob, long from) throws IOException {
-      StringBuilder sb = new StringBuilder("HTTP/1.1 206 Partial\r\nContent-Length: " + (blob.length - from) + "\r\nConnection: close\r\n");
-      sb.append("Content-Range: bytes ").append(from).append('-').append(blob.length - 1).append('/').append(blob.length).append("\r\n\r\n");
+      StringBuilder sb = new StringBuilder("HTTP/1.1 206 Partial\r\nContent-Length: "
+          + (blob.length - from) + "\r\nConnection: close\r\n");
+      sb.append("Content-Range: bytes ")
+          .append(from)
+          .append('-')
+          .append(blob.length - 1)
+          .append('/')
+          .append(blob.length)
+          .append("\r\n\r\n");
       out.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
       out.write(blob, (int) from, (int) (blob.length - from));
       out.flush();
@@ -568,19 +680,21 @@ class RegistryFaultsTest {
       this.basicAuth = basicAuth;
       this.server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
       this.handler = handler;
-      Thread accept = new Thread(() -> {
-        while (!server.isClosed()) {
-          try {
-            Socket s = server.accept();
-            sockets.add(s);
-            Thread t = new Thread(() -> serve(s), "fake-registry-conn");
-            t.setDaemon(true);
-            t.start();
-          } catch (IOException e) {
-            return;
-          }
-        }
-      }, "fake-registry");
+      Thread accept = new Thread(
+          () -> {
+            while (!server.isClosed()) {
+              try {
+                Socket s = server.accept();
+                sockets.add(s);
+                Thread t = new Thread(() -> serve(s), "fake-registry-conn");
+                t.setDaemon(true);
+                t.start();
+              } catch (IOException e) {
+                return;
+              }
+            }
+          },
+          "fake-registry");
       accept.setDaemon(true);
       accept.start();
     }
@@ -594,11 +708,16 @@ class RegistryFaultsTest {
     }
 
     long blobGets() {
-      return requests.stream().filter(r -> r.method().equals("GET") && r.path().contains("/blobs/")).count();
+      return requests.stream()
+          .filter(r -> r.method().equals("GET") && r.path().contains("/blobs/"))
+          .count();
     }
 
     List<Long> ranges() {
-      return requests.stream().filter(r -> r.path().contains("/blobs/")).map(Req::range).toList();
+      return requests.stream()
+          .filter(r -> r.path().contains("/blobs/"))
+          .map(Req::range)
+          .toList();
     }
 
     private void serve(Socket s) {
@@ -635,7 +754,10 @@ class RegistryFaultsTest {
           return null;
         }
         head.write(b);
-        state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : (b == '\r' ? 1 : 0);
+        state =
+            (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
+                ? state + 1
+                : (b == '\r' ? 1 : 0);
       }
       String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
       String[] first = lines[0].split(" ");
@@ -643,7 +765,9 @@ class RegistryFaultsTest {
       for (int i = 1; i < lines.length; i++) {
         int c = lines[i].indexOf(':');
         if (c > 0) {
-          headers.put(lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim());
+          headers.put(
+              lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT),
+              lines[i].substring(c + 1).trim());
         }
       }
       byte[] body = new byte[0];

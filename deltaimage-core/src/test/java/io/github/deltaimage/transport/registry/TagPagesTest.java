@@ -18,7 +18,8 @@ class TagPagesTest {
 
   @Test
   void aLinkThatIsNotTheNextPageEndsTheList() {
-    assertThat(RegistryClient.nextPage("</v2/app/tags/list?n=100>; rel=\"first\"", BASE)).isNull();
+    assertThat(RegistryClient.nextPage("</v2/app/tags/list?n=100>; rel=\"first\"", BASE))
+        .isNull();
     assertThat(RegistryClient.nextPage("garbage", BASE)).isNull();
   }
 }

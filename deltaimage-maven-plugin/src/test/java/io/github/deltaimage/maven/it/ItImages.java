@@ -2,9 +2,9 @@ package io.github.deltaimage.maven.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.copy.CopyResult;
 import io.github.deltaimage.copy.ImageCopy;
+import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.daemon.DockerEngine;
 import io.github.deltaimage.transport.daemon.DockerJavaEngine;
 import io.github.deltaimage.transport.registry.credentials.Credentials;
@@ -34,8 +34,9 @@ public final class ItImages {
   public static String env(String name) {
     String value = System.getenv(name);
     if (value == null || value.isEmpty()) {
-      throw new IllegalStateException(name + " is not set: run the ITs with ./run test, or start the services"
-          + " (./run services start) and eval \"$(./run services env)\" before mvn verify");
+      throw new IllegalStateException(
+          name + " is not set: run the ITs with ./run test, or start the services"
+              + " (./run services start) and eval \"$(./run services env)\" before mvn verify");
     }
     return value;
   }
@@ -44,7 +45,10 @@ public final class ItImages {
   public static CopyResult copy(String source, String destination, boolean withLogin) {
     CopyOptions options = CopyOptions.defaults();
     if (withLogin) {
-      Credentials login = new Credentials(env("DELTAIMAGE_TEST_AUTH_USER"), env("DELTAIMAGE_TEST_AUTH_PASSWORD"), false,
+      Credentials login = new Credentials(
+          env("DELTAIMAGE_TEST_AUTH_USER"),
+          env("DELTAIMAGE_TEST_AUTH_PASSWORD"),
+          false,
           "DELTAIMAGE_TEST_AUTH_USER");
       options = options.withSourceCredentials(login).withDestinationCredentials(login);
     }
@@ -77,7 +81,8 @@ public final class ItImages {
   private static JsonNode ociManifest(File layout, String tag) throws IOException {
     JsonNode index = JSON.readTree(layout.toPath().resolve("index.json").toFile());
     for (JsonNode m : index.path("manifests")) {
-      if (tag.equals(m.path("annotations").path("org.opencontainers.image.ref.name").asText())) {
+      if (tag.equals(
+          m.path("annotations").path("org.opencontainers.image.ref.name").asText())) {
         return m;
       }
     }
@@ -95,7 +100,9 @@ public final class ItImages {
 
   /** The image ID (config digest) of {@code tag} in an OCI layout, or null when the tag is not there. */
   public static String ociImageId(File layout, String tag) throws IOException {
-    return manifestOf(layout, tag).map(m -> m.path("config").path("digest").asText()).orElse(null);
+    return manifestOf(layout, tag)
+        .map(m -> m.path("config").path("digest").asText())
+        .orElse(null);
   }
 
   /** How many layers {@code tag} in an OCI layout has. */
@@ -108,38 +115,57 @@ public final class ItImages {
     if (digest == null) {
       return Optional.empty();
     }
-    Path blob = layout.toPath().resolve("blobs").resolve("sha256").resolve(digest.substring("sha256:".length()));
+    Path blob = layout
+        .toPath()
+        .resolve("blobs")
+        .resolve("sha256")
+        .resolve(digest.substring("sha256:".length()));
     return Optional.of(JSON.readTree(Files.readAllBytes(blob)));
   }
 
   /** The image ID (config digest) of HOST/REPO:TAG in a registry over plain HTTP, or null on 404. */
-  public static String registryImageId(String host, String repository, String tag, boolean withLogin) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + "/v2/" + repository + "/manifests/" + tag))
-        .header("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json");
+  public static String registryImageId(
+      String host, String repository, String tag, boolean withLogin) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(
+            URI.create("http://" + host + "/v2/" + repository + "/manifests/" + tag))
+        .header(
+            "Accept",
+            "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json");
     if (withLogin) {
       String basic = env("DELTAIMAGE_TEST_AUTH_USER") + ":" + env("DELTAIMAGE_TEST_AUTH_PASSWORD");
-      request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
+      request.header(
+          "Authorization",
+          "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
     }
-    HttpResponse<byte[]> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() == 404) {
       return null;
     }
     if (response.statusCode() != 200) {
-      throw new IOException("GET manifest " + repository + ":" + tag + " from " + host + ": HTTP " + response.statusCode());
+      throw new IOException("GET manifest " + repository + ":" + tag + " from " + host + ": HTTP "
+          + response.statusCode());
     }
     return JSON.readTree(response.body()).path("config").path("digest").asText();
   }
 
   /** The digest of the manifest a plain registry serves for repository:tag (what {@code docker pull} shows), or null when there is none. */
-  public static String registryManifestDigest(String host, String repository, String tag) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + "/v2/" + repository + "/manifests/" + tag))
-        .header("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json").build();
-    HttpResponse<byte[]> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
+  public static String registryManifestDigest(String host, String repository, String tag)
+      throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(
+            URI.create("http://" + host + "/v2/" + repository + "/manifests/" + tag))
+        .header(
+            "Accept",
+            "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json")
+        .build();
+    HttpResponse<byte[]> response =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() == 404) {
       return null;
     }
     if (response.statusCode() != 200) {
-      throw new IOException("GET manifest " + repository + ":" + tag + " from " + host + ": HTTP " + response.statusCode());
+      throw new IOException("GET manifest " + repository + ":" + tag + " from " + host + ": HTTP "
+          + response.statusCode());
     }
     java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
     return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest(response.body()));

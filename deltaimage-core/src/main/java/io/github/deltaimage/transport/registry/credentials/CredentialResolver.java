@@ -61,11 +61,20 @@ public final class CredentialResolver {
    * @param environment the process environment (for DOCKER_CONFIG)
    * @param home the user's home directory
    */
-  public CredentialResolver(Credentials explicit, CredentialProvider provider, Map<String, String> environment, Path home) {
+  public CredentialResolver(
+      Credentials explicit,
+      CredentialProvider provider,
+      Map<String, String> environment,
+      Path home) {
     this(explicit, provider, environment, home, helperTimeoutFromSystemProperties());
   }
 
-  private CredentialResolver(Credentials explicit, CredentialProvider provider, Map<String, String> environment, Path home, Duration helperTimeout) {
+  private CredentialResolver(
+      Credentials explicit,
+      CredentialProvider provider,
+      Map<String, String> environment,
+      Path home,
+      Duration helperTimeout) {
     this.helperTimeout = helperTimeout;
     this.environment = Map.copyOf(environment);
     this.home = home;
@@ -73,10 +82,9 @@ public final class CredentialResolver {
     this.provider = provider == null ? CredentialProvider.NONE : provider;
     this.path = environment.getOrDefault("PATH", "");
     String dockerConfig = environment.get("DOCKER_CONFIG");
-    this.configFile =
-        dockerConfig != null && !dockerConfig.isEmpty()
-            ? Path.of(dockerConfig).resolve("config.json")
-            : home.resolve(".docker").resolve("config.json");
+    this.configFile = dockerConfig != null && !dockerConfig.isEmpty()
+        ? Path.of(dockerConfig).resolve("config.json")
+        : home.resolve(".docker").resolve("config.json");
   }
 
   /** The same lookup with another limit on each credential helper run (counted from its start). */
@@ -89,7 +97,8 @@ public final class CredentialResolver {
     if (v == null || v.isBlank()) {
       return DEFAULT_HELPER_TIMEOUT;
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?").matcher(v.trim());
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?").matcher(v.trim());
     Duration d = null;
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
@@ -102,7 +111,8 @@ public final class CredentialResolver {
       };
     }
     if (d == null || d.isZero()) {
-      throw new InvalidInputException("-D" + HELPER_TIMEOUT + "=" + v + " is not a positive duration; write e.g. 30s, 2m or 500ms");
+      throw new InvalidInputException("-D" + HELPER_TIMEOUT + "=" + v
+          + " is not a positive duration; write e.g. 30s, 2m or 500ms");
     }
     return d;
   }
@@ -143,7 +153,8 @@ public final class CredentialResolver {
         }
       }
     }
-    if (config.path("credsStore").isTextual() && !config.path("credsStore").asText().isEmpty()) {
+    if (config.path("credsStore").isTextual()
+        && !config.path("credsStore").asText().isEmpty()) {
       String store = config.path("credsStore").asText();
       tried.add(configFile + " credsStore (docker-credential-" + store + ")");
       for (String k : keys) {
@@ -171,7 +182,9 @@ public final class CredentialResolver {
   static List<String> keysFor(String host) {
     List<String> keys = new ArrayList<>();
     keys.add(host);
-    if ("docker.io".equals(host) || "registry-1.docker.io".equals(host) || "index.docker.io".equals(host)) {
+    if ("docker.io".equals(host)
+        || "registry-1.docker.io".equals(host)
+        || "index.docker.io".equals(host)) {
       keys.add("https://index.docker.io/v1/");
       keys.add("index.docker.io");
       keys.add("docker.io");
@@ -195,13 +208,16 @@ public final class CredentialResolver {
   }
 
   private static Optional<Credentials> fromAuthEntry(JsonNode entry, String source) {
-    if (entry.path("identitytoken").isTextual() && !entry.path("identitytoken").asText().isEmpty()) {
-      return Optional.of(new Credentials("<token>", entry.path("identitytoken").asText(), true, source));
+    if (entry.path("identitytoken").isTextual()
+        && !entry.path("identitytoken").asText().isEmpty()) {
+      return Optional.of(
+          new Credentials("<token>", entry.path("identitytoken").asText(), true, source));
     }
     String auth = entry.path("auth").asText("");
     if (auth.isEmpty()) {
       if (entry.path("username").isTextual() && entry.path("password").isTextual()) {
-        return Optional.of(new Credentials(entry.path("username").asText(), entry.path("password").asText(), false, source));
+        return Optional.of(new Credentials(
+            entry.path("username").asText(), entry.path("password").asText(), false, source));
       }
       return Optional.empty();
     }
@@ -215,7 +231,8 @@ public final class CredentialResolver {
     if (c <= 0) {
       return Optional.empty();
     }
-    return Optional.of(new Credentials(decoded.substring(0, c), decoded.substring(c + 1), false, source));
+    return Optional.of(
+        new Credentials(decoded.substring(0, c), decoded.substring(c + 1), false, source));
   }
 
   /** The helper on the PATH of the environment we were given (not necessarily the JVM's). */
@@ -240,26 +257,31 @@ public final class CredentialResolver {
     long deadline = System.nanoTime() + helperTimeout.toNanos();
     Process p;
     try {
-      p = new ProcessBuilder(locate(program), "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      p = new ProcessBuilder(locate(program), "get")
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
     } catch (IOException e) {
-      throw new EnvironmentException(configFile + " names credential helper " + program + ", which is not on PATH; install it or remove it from the file");
+      throw new EnvironmentException(configFile + " names credential helper " + program
+          + ", which is not on PATH; install it or remove it from the file");
     }
     ByteArrayOutputStream collected = new ByteArrayOutputStream();
-    Thread reader = new Thread(() -> {
-      try (InputStream o = p.getInputStream()) {
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = o.read(buf)) >= 0) {
-          synchronized (collected) {
-            if (collected.size() <= MAX_HELPER_OUTPUT) {
-              collected.write(buf, 0, n);
+    Thread reader = new Thread(
+        () -> {
+          try (InputStream o = p.getInputStream()) {
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = o.read(buf)) >= 0) {
+              synchronized (collected) {
+                if (collected.size() <= MAX_HELPER_OUTPUT) {
+                  collected.write(buf, 0, n);
+                }
+              }
             }
+          } catch (IOException closed) {
+            // the helper was killed or closed its output: what was read so far is all there is
           }
-        }
-      } catch (IOException closed) {
-        // the helper was killed or closed its output: what was read so far is all there is
-      }
-    }, program + " output");
+        },
+        program + " output");
     reader.setDaemon(true);
     reader.start();
     try {
@@ -270,12 +292,14 @@ public final class CredentialResolver {
       }
       boolean exited = p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       if (exited) {
-        // the output may still be in the pipe: read it, but not past the deadline (a child may hold it open)
+        // the output may still be in the pipe: read it, but not past the deadline (a child may hold
+        // it open)
         reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       }
       if (!exited || reader.isAlive()) {
         kill(p);
-        throw new EnvironmentException(program + " get did not finish within " + describe(helperTimeout) + " and was stopped; check the helper (is it waiting"
+        throw new EnvironmentException(program + " get did not finish within "
+            + describe(helperTimeout) + " and was stopped; check the helper (is it waiting"
             + " for a password prompt?) or allow it longer with -D" + HELPER_TIMEOUT);
       }
       if (p.exitValue() != 0) {
@@ -287,13 +311,15 @@ public final class CredentialResolver {
         out = collected.toByteArray();
       }
       if (out.length > MAX_HELPER_OUTPUT) {
-        throw new EnvironmentException(program + " get printed more than " + MAX_HELPER_OUTPUT + " bytes, which is no credential; check the helper");
+        throw new EnvironmentException(program + " get printed more than " + MAX_HELPER_OUTPUT
+            + " bytes, which is no credential; check the helper");
       }
       JsonNode n;
       try {
         n = Json.readWithoutEcho(out, program + " get output");
       } catch (InvalidInputException e) {
-        throw new EnvironmentException(e.getMessage() + "; check that " + program + " is a Docker credential helper");
+        throw new EnvironmentException(
+            e.getMessage() + "; check that " + program + " is a Docker credential helper");
       }
       String user = n.path("Username").asText("");
       String secret = n.path("Secret").asText("");

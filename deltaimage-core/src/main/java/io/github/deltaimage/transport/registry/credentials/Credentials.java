@@ -24,7 +24,8 @@ public record Credentials(String username, String secret, boolean identityToken,
     if (c <= 0) {
       throw new io.github.deltaimage.api.InvalidInputException(source + " wants USER:PASSWORD");
     }
-    return new Credentials(userColonPassword.substring(0, c), userColonPassword.substring(c + 1), false, source);
+    return new Credentials(
+        userColonPassword.substring(0, c), userColonPassword.substring(c + 1), false, source);
   }
 
   /** "user NAME from SOURCE": what a message may say about this credential. */

@@ -18,18 +18,23 @@ class CredentialProviderOrderTest {
 
   private void dockerConfigWith(String host, String user, String password) throws Exception {
     Path dir = Files.createDirectories(home.resolve(".docker"));
-    String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    Files.writeString(dir.resolve("config.json"), "{\"auths\":{\"" + host + "\":{\"auth\":\"" + auth + "\"}}}");
+    String auth = Base64.getEncoder()
+        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    Files.writeString(
+        dir.resolve("config.json"), "{\"auths\":{\"" + host + "\":{\"auth\":\"" + auth + "\"}}}");
   }
 
   private static CredentialProvider providing(String host, String user) {
-    return h -> h.equals(host) ? Optional.of(new Credentials(user, "p", false, "the provider")) : Optional.empty();
+    return h -> h.equals(host)
+        ? Optional.of(new Credentials(user, "p", false, "the provider"))
+        : Optional.empty();
   }
 
   @Test
   void explicitComesBeforeTheProvider() {
     Credentials explicit = new Credentials("explicit", "s", false, "--src-creds");
-    CredentialResolver resolver = new CredentialResolver(explicit, providing("r:5000", "provided"), Map.of(), home);
+    CredentialResolver resolver =
+        new CredentialResolver(explicit, providing("r:5000", "provided"), Map.of(), home);
 
     assertThat(resolver.lookup("r:5000").credentials()).contains(explicit);
   }
@@ -37,7 +42,8 @@ class CredentialProviderOrderTest {
   @Test
   void providerComesBeforeTheDockerConfig() throws Exception {
     dockerConfigWith("r:5000", "docker", "d");
-    CredentialResolver resolver = new CredentialResolver(null, providing("r:5000", "provided"), Map.of(), home);
+    CredentialResolver resolver =
+        new CredentialResolver(null, providing("r:5000", "provided"), Map.of(), home);
 
     CredentialResolver.Lookup lookup = resolver.lookup("r:5000");
 
@@ -48,8 +54,11 @@ class CredentialProviderOrderTest {
   @Test
   void dockerConfigAnswersWhenTheProviderKnowsNothing() throws Exception {
     dockerConfigWith("r:5000", "docker", "d");
-    CredentialResolver resolver = new CredentialResolver(null, providing("other:1", "provided"), Map.of(), home);
+    CredentialResolver resolver =
+        new CredentialResolver(null, providing("other:1", "provided"), Map.of(), home);
 
-    assertThat(resolver.lookup("r:5000").credentials()).map(Credentials::username).contains("docker");
+    assertThat(resolver.lookup("r:5000").credentials())
+        .map(Credentials::username)
+        .contains("docker");
   }
 }

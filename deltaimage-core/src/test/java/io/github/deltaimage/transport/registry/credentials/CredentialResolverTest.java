@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The docker CLI's lookup order, on real config files and a real helper program. */
 class CredentialResolverTest {
-  @TempDir Path tmp;
+  @TempDir
+  Path tmp;
 
   private Path config(String json) throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("docker"));
@@ -25,9 +26,13 @@ class CredentialResolverTest {
   private Path helper(String name, String server, String user, String secret) throws Exception {
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     Path script = bin.resolve("docker-credential-" + name);
-    Files.writeString(script, "#!/bin/sh\nread server\necho \"$server\" >> " + tmp.resolve(name + ".log") + "\n"
-        + "if [ \"$server\" = \"" + server + "\" ]; then printf '{\"ServerURL\":\"%s\",\"Username\":\"" + user + "\",\"Secret\":\"" + secret + "\"}' \"$server\"; "
-        + "else echo 'credentials not found in native keychain'; exit 1; fi\n");
+    Files.writeString(
+        script,
+        "#!/bin/sh\nread server\necho \"$server\" >> " + tmp.resolve(name + ".log") + "\n"
+            + "if [ \"$server\" = \"" + server
+            + "\" ]; then printf '{\"ServerURL\":\"%s\",\"Username\":\"" + user + "\",\"Secret\":\""
+            + secret + "\"}' \"$server\"; "
+            + "else echo 'credentials not found in native keychain'; exit 1; fi\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     return bin;
   }
@@ -39,7 +44,10 @@ class CredentialResolverTest {
   @Test
   void anExplicitCredentialWinsAndIsTheOnlySourceTried() throws Exception {
     Path dir = config("{\"auths\":{\"reg.example\":{\"auth\":\"" + b64("file:pw") + "\"}}}");
-    CredentialResolver r = new CredentialResolver(new Credentials("cli", "pw", false, "--src-creds"), Map.of("DOCKER_CONFIG", dir.toString()), tmp);
+    CredentialResolver r = new CredentialResolver(
+        new Credentials("cli", "pw", false, "--src-creds"),
+        Map.of("DOCKER_CONFIG", dir.toString()),
+        tmp);
     CredentialResolver.Lookup l = r.lookup("reg.example");
     assertThat(l.credentials()).get().extracting(Credentials::username).isEqualTo("cli");
     assertThat(l.tried()).containsExactly("--src-creds");
@@ -47,8 +55,11 @@ class CredentialResolverTest {
 
   @Test
   void authsEntriesAreFoundUnderHostOrUrlKeys() throws Exception {
-    Path dir = config("{\"auths\":{\"https://reg.example:5000/v1/\":{\"auth\":\"" + b64("alice:pa:ss") + "\"}}}");
-    CredentialResolver.Lookup l = new CredentialResolver(null, Map.of("DOCKER_CONFIG", dir.toString()), tmp).lookup("reg.example:5000");
+    Path dir = config(
+        "{\"auths\":{\"https://reg.example:5000/v1/\":{\"auth\":\"" + b64("alice:pa:ss") + "\"}}}");
+    CredentialResolver.Lookup l = new CredentialResolver(
+            null, Map.of("DOCKER_CONFIG", dir.toString()), tmp)
+        .lookup("reg.example:5000");
     assertThat(l.credentials()).get().satisfies(c -> {
       assertThat(c.username()).isEqualTo("alice");
       assertThat(c.secret()).isEqualTo("pa:ss");
@@ -60,8 +71,12 @@ class CredentialResolverTest {
   void aCredHelperForTheHostComesBeforeTheStoreAndAuths() throws Exception {
     Path bin = helper("hosthelper", "reg.example", "fromhelper", "s1");
     helper("store", "reg.example", "fromstore", "s2");
-    Path dir = config("{\"credHelpers\":{\"reg.example\":\"hosthelper\"},\"credsStore\":\"store\",\"auths\":{\"reg.example\":{\"auth\":\"" + b64("fromauths:x") + "\"}}}");
-    CredentialResolver.Lookup l = new CredentialResolver(null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp).lookup("reg.example");
+    Path dir = config(
+        "{\"credHelpers\":{\"reg.example\":\"hosthelper\"},\"credsStore\":\"store\",\"auths\":{\"reg.example\":{\"auth\":\""
+            + b64("fromauths:x") + "\"}}}");
+    CredentialResolver.Lookup l = new CredentialResolver(
+            null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp)
+        .lookup("reg.example");
     assertThat(l.credentials()).get().extracting(Credentials::username).isEqualTo("fromhelper");
     assertThat(Files.readString(tmp.resolve("hosthelper.log"))).isEqualTo("reg.example\n");
   }
@@ -69,11 +84,18 @@ class CredentialResolverTest {
   @Test
   void theStoreIsAskedWhenNoHelperIsNamedAndItsMissFallsBackToAuths() throws Exception {
     Path bin = helper("store", "other.example", "fromstore", "s2");
-    Path dir = config("{\"credsStore\":\"store\",\"auths\":{\"reg.example\":{\"auth\":\"" + b64("fromauths:x") + "\"}}}");
-    CredentialResolver.Lookup l = new CredentialResolver(null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp).lookup("reg.example");
+    Path dir = config("{\"credsStore\":\"store\",\"auths\":{\"reg.example\":{\"auth\":\""
+        + b64("fromauths:x") + "\"}}}");
+    CredentialResolver.Lookup l = new CredentialResolver(
+            null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp)
+        .lookup("reg.example");
     assertThat(l.credentials()).get().extracting(Credentials::username).isEqualTo("fromauths");
-    assertThat(l.tried()).anySatisfy(t -> assertThat(t).contains("credsStore (docker-credential-store)")).anySatisfy(t -> assertThat(t).endsWith("auths"));
-    CredentialResolver.Lookup other = new CredentialResolver(null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp).lookup("other.example");
+    assertThat(l.tried())
+        .anySatisfy(t -> assertThat(t).contains("credsStore (docker-credential-store)"))
+        .anySatisfy(t -> assertThat(t).endsWith("auths"));
+    CredentialResolver.Lookup other = new CredentialResolver(
+            null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp)
+        .lookup("other.example");
     assertThat(other.credentials()).get().extracting(Credentials::username).isEqualTo("fromstore");
   }
 
@@ -110,27 +132,38 @@ class CredentialResolverTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(value = 15, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
-  void aHelperThatNeverFinishesIsKilledWithItsChildrenAtTheTimeoutCountedFromItsStart() throws Exception {
+  @org.junit.jupiter.api.Timeout(
+      value = 15,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aHelperThatNeverFinishesIsKilledWithItsChildrenAtTheTimeoutCountedFromItsStart()
+      throws Exception {
     // never reads its input, never closes its output, never exits; its child holds the output too
-    Path bin = script("hang", "echo $$ > " + tmp.resolve("hang.pid") + "\nsleep 300 &\necho $! > " + tmp.resolve("child.pid") + "\nwait\n");
+    Path bin = script(
+        "hang",
+        "echo $$ > " + tmp.resolve("hang.pid") + "\nsleep 300 &\necho $! > "
+            + tmp.resolve("child.pid") + "\nwait\n");
     Path dir = config("{\"credsStore\":\"hang\"}");
-    CredentialResolver r = new CredentialResolver(null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp)
+    CredentialResolver r = new CredentialResolver(
+            null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp)
         .withHelperTimeout(java.time.Duration.ofMillis(700));
     long start = System.nanoTime();
     Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> r.lookup("reg.example"));
     long ms = (System.nanoTime() - start) / 1_000_000;
-    assertThat(t).isInstanceOf(io.github.deltaimage.api.EnvironmentException.class)
+    assertThat(t)
+        .isInstanceOf(io.github.deltaimage.api.EnvironmentException.class)
         .hasMessageContaining("docker-credential-hang get did not finish within 700 ms")
         .hasMessageContaining(CredentialResolver.HELPER_TIMEOUT);
     assertThat(ms).isLessThan(5000);
     for (String pidFile : new String[] {"hang.pid", "child.pid"}) {
       long pid = Long.parseLong(Files.readString(tmp.resolve(pidFile)).trim());
       long deadline = System.nanoTime() + 5_000_000_000L;
-      while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+      while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+          && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
-      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as(pidFile + " still running").isFalse();
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+          .as(pidFile + " still running")
+          .isFalse();
     }
   }
 
@@ -138,19 +171,23 @@ class CredentialResolverTest {
   void aHelperPrintingSomethingOtherThanJsonIsNotEchoed() throws Exception {
     Path bin = script("chatty", "read server\necho \"Username=alice Secret=" + SECRET + "\"\n");
     Path dir = config("{\"credsStore\":\"chatty\"}");
-    Throwable t = org.assertj.core.api.Assertions.catchThrowable(
-        () -> new CredentialResolver(null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp).lookup("reg.example"));
-    assertThat(t).isInstanceOf(io.github.deltaimage.api.EnvironmentException.class)
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> new CredentialResolver(
+            null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp)
+        .lookup("reg.example"));
+    assertThat(t)
+        .isInstanceOf(io.github.deltaimage.api.EnvironmentException.class)
         .hasMessageContaining("docker-credential-chatty get output is not valid JSON at line 1");
     assertNoSecret(t, SECRET);
   }
 
   @Test
   void aHelperAnsweringWithBrokenJsonAroundTheSecretIsNotEchoed() throws Exception {
-    Path bin = script("broken", "read server\nprintf '{\"Username\":\"alice\",\"Secret\":" + SECRET + "}'\n");
+    Path bin = script(
+        "broken", "read server\nprintf '{\"Username\":\"alice\",\"Secret\":" + SECRET + "}'\n");
     Path dir = config("{\"credsStore\":\"broken\"}");
-    Throwable t = org.assertj.core.api.Assertions.catchThrowable(
-        () -> new CredentialResolver(null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp).lookup("reg.example"));
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> new CredentialResolver(
+            null, Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp)
+        .lookup("reg.example"));
     assertThat(t).hasMessageContaining("not valid JSON at line 1, column");
     assertNoSecret(t, SECRET);
   }
@@ -158,11 +195,15 @@ class CredentialResolverTest {
   @Test
   void aMalformedConfigNamesTheFileAndPositionButNotTheLogin() throws Exception {
     String token = b64("alice:" + SECRET);
-    // the quotes around the auth value are missing: Jackson would say "Unrecognized token '<token>'"
-    Path dir = config("{\n  \"auths\": {\n    \"reg.example\": {\"auth\": " + token + "}\n  }\n}\n");
+    // the quotes around the auth value are missing: Jackson would say "Unrecognized token
+    // '<token>'"
+    Path dir =
+        config("{\n  \"auths\": {\n    \"reg.example\": {\"auth\": " + token + "}\n  }\n}\n");
     Throwable t = org.assertj.core.api.Assertions.catchThrowable(
-        () -> new CredentialResolver(null, Map.of("DOCKER_CONFIG", dir.toString()), tmp).lookup("reg.example"));
-    assertThat(t).isInstanceOf(io.github.deltaimage.api.InvalidInputException.class)
+        () -> new CredentialResolver(null, Map.of("DOCKER_CONFIG", dir.toString()), tmp)
+            .lookup("reg.example"));
+    assertThat(t)
+        .isInstanceOf(io.github.deltaimage.api.InvalidInputException.class)
         .hasMessageContaining(dir.resolve("config.json").toString())
         .hasMessageContaining("line 3");
     assertNoSecret(t, SECRET, token, token.substring(0, 10));
