@@ -2,7 +2,7 @@
 // BodyHandlers.ofInputStream (no read timeout) and through RegistryClient.openBlob (read timeout,
 // per-blob bound, resume), and prints MiB/s for each. Run by scripts/bench-registry-body.sh.
 import com.sun.net.httpserver.HttpServer;
-import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.transport.registry.RegistryClient;
 import io.github.deltaimage.transport.registry.credentials.CredentialResolver;
 import java.io.InputStream;
@@ -33,7 +33,7 @@ public class RegistryBodyThroughput {
     server.start();
     String host = "127.0.0.1:" + server.getAddress().getPort();
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    RegistryClient client = new RegistryClient(host, new CredentialResolver(null, Map.of(), Path.of("/nonexistent")), Set.of(), RegistryClient.RetryPolicy.DEFAULT);
+    RegistryClient client = new RegistryClient(host, new CredentialResolver(null, Map.of(), Path.of("/nonexistent")), Set.of(), io.github.deltaimage.api.RetryPolicy.DEFAULT);
     byte[] buf = new byte[64 * 1024];
     System.out.println("| MiB | JDK ofInputStream MiB/s | RegistryClient.openBlob MiB/s |");
     System.out.println("|---:|---:|---:|");

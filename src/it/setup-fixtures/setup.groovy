@@ -4,8 +4,8 @@
 //   $DELTAIMAGE_TEST_AUTH_REGISTRY/maven-it/app:1.0, :1.1   htpasswd registry
 //   ${fixtures}/oci/unlinked-delta:1.1   an unlinked delta 1.0 -> 1.1 (for the wrong-source case)
 // The OCI copies are kept while their image IDs equal the daemon's, so a rerun skips docker save.
-import io.github.deltaimage.DeltaImage
-import io.github.deltaimage.DeltaOptions
+import io.github.deltaimage.api.DeltaImage
+import io.github.deltaimage.api.DeltaOptions
 import io.github.deltaimage.transport.CopyOptions
 import io.github.deltaimage.maven.it.ItImages
 

@@ -1,10 +1,9 @@
 package io.github.deltaimage.cli;
 
-import io.github.deltaimage.copy.CopyResult;
-import io.github.deltaimage.copy.ImageCopy;
-import io.github.deltaimage.event.CopyEvent;
-import io.github.deltaimage.event.CopyListener;
-import io.github.deltaimage.transport.CopyOptions;
+import io.github.deltaimage.api.CopyResult;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.ImageReference;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -65,22 +64,28 @@ final class CopyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CopyOptions options = transport.toCopyOptions();
+    DeltaOptions.Builder options = transport.applyTo(DeltaOptions.defaults()).toBuilder();
     if (tmpDir != null) {
-      options = options.withTempParent(tmpDir);
+      options.tempDirectory(tmpDir);
     }
     if (gzipLevel != null) {
-      options = options.withGzipLevel(gzipLevel);
+      options.gzipLevel(gzipLevel);
     }
     if (chunkSize != null) {
-      options = options.withChunkSize(chunkSize);
+      options.chunkSize(chunkSize);
     }
     PrintWriter err = spec.commandLine().getErr();
     boolean terminal = System.console() != null && !quiet;
     if (terminal) {
-      options = options.withListener(new TerminalProgress(err));
+      options.listener(new TerminalStatus(err));
     }
-    CopyResult r = ImageCopy.copy(source, destination, options);
+    CopyResult r;
+    try {
+      r = DeltaImage.copy(
+          ImageReference.parse(source), ImageReference.parse(destination), options.build());
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     if (terminal) {
       err.print("\r\033[K");
       err.flush();
@@ -98,37 +103,5 @@ final class CopyCommand implements Callable<Integer> {
         r.elapsed().toMillis() / 1000.0);
     out.flush();
     return 0;
-  }
-
-  /** One status line, rewritten in place: which blob moves and how far it is. */
-  static final class TerminalProgress implements CopyListener {
-    private final PrintWriter err;
-
-    TerminalProgress(PrintWriter err) {
-      this.err = err;
-    }
-
-    @Override
-    public void onEvent(CopyEvent e) {
-      String line;
-      if (e instanceof CopyEvent.BlobStarted s) {
-        line = s.kind() + " " + s.digest().shortHex() + " ...";
-      } else if (e instanceof CopyEvent.BlobProgress p) {
-        line = "blob " + p.digest().shortHex() + "  " + mb(p.done())
-            + (p.size() > 0 ? " / " + mb(p.size()) : "");
-      } else if (e instanceof CopyEvent.BlobSkipped s) {
-        line = "blob " + s.digest().shortHex() + "  " + s.reason();
-      } else if (e instanceof CopyEvent.BlobDone d) {
-        line = "blob " + d.digest().shortHex() + "  done";
-      } else {
-        return;
-      }
-      err.print("\r\033[K" + line);
-      err.flush();
-    }
-
-    private static String mb(long bytes) {
-      return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
-    }
   }
 }

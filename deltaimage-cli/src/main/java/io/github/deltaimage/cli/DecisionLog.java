@@ -1,13 +1,15 @@
 package io.github.deltaimage.cli;
 
-import io.github.deltaimage.event.DeltaListener;
-import io.github.deltaimage.event.FileDecision;
-import io.github.deltaimage.event.FileDecision.Outcome;
-import io.github.deltaimage.format.dir.DirectorySummary;
+import io.github.deltaimage.api.CopyEvent;
+import io.github.deltaimage.api.DeltaEvent;
+import io.github.deltaimage.api.DeltaEventListener;
+import io.github.deltaimage.api.DirectorySummary;
+import io.github.deltaimage.api.FileDecision;
+import io.github.deltaimage.api.FileDecision.Outcome;
 import java.io.PrintWriter;
 
 /** The {@code --debug} output: one line per file decision, then the totals. */
-final class DecisionLog implements DeltaListener {
+final class DecisionLog implements DeltaEventListener {
 
   private final PrintWriter err;
   private final long started = System.nanoTime();
@@ -17,12 +19,23 @@ final class DecisionLog implements DeltaListener {
   }
 
   @Override
-  public synchronized void progress(String step, long done, long total) {
-    err.printf("[%7.1f s] %s%n", (System.nanoTime() - started) / 1e9, step);
+  public synchronized void onEvent(DeltaEvent event) {
+    if (event instanceof DeltaEvent.Step step) {
+      err.printf("[%7.1f s] %s%n", (System.nanoTime() - started) / 1e9, step.what());
+    } else if (event instanceof DeltaEvent.FileDecided decided) {
+      fileDecided(decided.decision());
+    } else if (event instanceof DeltaEvent.Copy copy
+        && copy.event() instanceof CopyEvent.CredentialsChosen login) {
+      err.printf(
+          "[%7.1f s] registry %s: login %s (tried %s)%n",
+          (System.nanoTime() - started) / 1e9,
+          login.host(),
+          login.chosen(),
+          String.join(", ", login.tried()));
+    }
   }
 
-  @Override
-  public synchronized void fileDecided(FileDecision decision) {
+  private void fileDecided(FileDecision decision) {
     err.printf(
         "%-16s %12d -> %12d  %s%s%n",
         decision.outcome(),

@@ -1,7 +1,7 @@
 package io.github.deltaimage.cli;
 
-import io.github.deltaimage.DeltaOptions;
-import io.github.deltaimage.format.dir.DirectorySummary;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.DirectorySummary;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;

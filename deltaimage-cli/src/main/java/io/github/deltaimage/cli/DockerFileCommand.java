@@ -1,11 +1,9 @@
 package io.github.deltaimage.cli;
 
-import io.github.deltaimage.DeltaImage;
+import io.github.deltaimage.api.DeltaImage;
 import io.github.deltaimage.api.EnvironmentException;
-import io.github.deltaimage.dockerfile.DaemonImageConfigs;
-import io.github.deltaimage.dockerfile.Dockerfiles;
-import io.github.deltaimage.dockerfile.ImageConfigs;
-import io.github.deltaimage.dockerfile.TargetConfig;
+import io.github.deltaimage.api.ImageConfigs;
+import io.github.deltaimage.api.TargetConfig;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.function.Function;
@@ -29,7 +27,7 @@ import picocli.CommandLine.Spec;
 final class DockerFileCommand implements Runnable {
 
   /** How the commands reach image configs; tests put a stand-in here. */
-  static Supplier<Optional<ImageConfigs>> configs = DaemonImageConfigs::fromEnvironment;
+  static Supplier<Optional<ImageConfigs>> configs = DeltaImage::daemonImageConfigs;
 
   @Spec
   CommandLine.Model.CommandSpec spec;
@@ -59,7 +57,7 @@ final class DockerFileCommand implements Runnable {
     boolean noConfig;
 
     String toolImage() {
-      return Dockerfiles.toolImage(
+      return DeltaImage.dockerfileToolImage(
           overrideVersion != null ? overrideVersion : DeltaImage.version());
     }
 
@@ -138,7 +136,7 @@ final class DockerFileCommand implements Runnable {
     public void run() {
       String tool = toolImage();
       Optional<TargetConfig> config = lookUp("IMAGE_B", target, Optional::of);
-      print(Dockerfiles.diff(source, target, unlinked, tool, config));
+      print(DeltaImage.dockerfileDiff(source, target, unlinked, tool, config));
     }
 
     @Override
@@ -178,7 +176,8 @@ final class DockerFileCommand implements Runnable {
         }
         return Optional.of(TargetConfig.fromLabelValue(recorded, deltaImage));
       });
-      print(Dockerfiles.apply(deltaImage, Optional.ofNullable(unlinkedSource), tool, config));
+      print(DeltaImage.dockerfileApply(
+          deltaImage, Optional.ofNullable(unlinkedSource), tool, config));
     }
 
     @Override

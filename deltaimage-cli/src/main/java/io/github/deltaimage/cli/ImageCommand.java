@@ -1,10 +1,12 @@
 package io.github.deltaimage.cli;
 
-import io.github.deltaimage.DeltaImage;
-import io.github.deltaimage.delta.DeltaContents;
-import io.github.deltaimage.delta.ImageDeltaSummary;
-import io.github.deltaimage.delta.SummaryText;
-import io.github.deltaimage.event.FileDecision;
+import io.github.deltaimage.api.DeltaContents;
+import io.github.deltaimage.api.DeltaEventListener;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.FileDecision;
+import io.github.deltaimage.api.ImageDeltaSummary;
+import io.github.deltaimage.api.SummaryText;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Optional;
@@ -34,7 +36,7 @@ final class ImageCommand implements Runnable {
   Main main;
 
   /** What the image commands report to: every step and file under --debug, else a status line on a terminal. */
-  io.github.deltaimage.event.DeltaListener listener(PrintWriter err) {
+  DeltaEventListener listener(PrintWriter err) {
     return main != null && main.debug ? new DecisionLog(err) : TerminalStatus.forTerminal(err);
   }
 
@@ -58,12 +60,8 @@ final class ImageCommand implements Runnable {
     @CommandLine.ParentCommand
     ImageCommand image;
 
-    io.github.deltaimage.DeltaOptions options() {
-      return tool.toOptions().withListener(image.listener(err()));
-    }
-
-    io.github.deltaimage.transport.CopyOptions copyOptions() {
-      return transport.toCopyOptions();
+    DeltaOptions options() {
+      return transport.applyTo(tool.toOptions()).withListener(image.listener(err()));
     }
 
     PrintWriter out() {
@@ -113,14 +111,9 @@ final class ImageCommand implements Runnable {
     @Override
     public void run() {
       ImageDeltaSummary summary = candidates.isEmpty()
-          ? DeltaImage.diffImages(source, target, delta, unlinked, options(), copyOptions())
+          ? DeltaImage.diffImages(source, target, delta, unlinked, options())
           : DeltaImage.diffImagesFromBestBase(
-                  BestBaseWords.sourceFirst(source, candidates),
-                  target,
-                  delta,
-                  unlinked,
-                  options(),
-                  copyOptions())
+                  BestBaseWords.sourceFirst(source, candidates), target, delta, unlinked, options())
               .summary();
       TerminalStatus.clear(err());
       PrintWriter out = out();
@@ -178,8 +171,8 @@ final class ImageCommand implements Runnable {
 
     @Override
     public void run() {
-      ImageDeltaSummary summary = DeltaImage.applyImages(
-          delta, output, Optional.ofNullable(source), options(), copyOptions());
+      ImageDeltaSummary summary =
+          DeltaImage.applyImages(delta, output, Optional.ofNullable(source), options());
       TerminalStatus.clear(err());
       PrintWriter out = out();
       out.println(SummaryText.restored(summary, output)
@@ -200,7 +193,7 @@ final class ImageCommand implements Runnable {
 
     @Override
     public void run() {
-      DeltaContents contents = DeltaImage.inspectImage(delta, options(), copyOptions());
+      DeltaContents contents = DeltaImage.inspectImage(delta, options());
       PrintWriter out = out();
       out.printf(
           Locale.ROOT,

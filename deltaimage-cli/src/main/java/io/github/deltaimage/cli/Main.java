@@ -1,6 +1,6 @@
 package io.github.deltaimage.cli;
 
-import io.github.deltaimage.DeltaImage;
+import io.github.deltaimage.api.DeltaImage;
 import io.github.deltaimage.api.DeltaImageException;
 import io.github.deltaimage.api.SourceRequiredException;
 import io.github.deltaimage.api.TempSpaceException;

@@ -1,26 +1,62 @@
 package io.github.deltaimage.cli;
 
-import io.github.deltaimage.event.DeltaListener;
+import io.github.deltaimage.api.CopyEvent;
+import io.github.deltaimage.api.DeltaEvent;
+import io.github.deltaimage.api.DeltaEventListener;
 import java.io.PrintWriter;
+import java.util.Locale;
 
-/** One status line on an interactive terminal, rewritten in place; nothing when output is not a terminal. */
-final class TerminalStatus implements DeltaListener {
+/**
+ * One status line on an interactive terminal, rewritten in place: the step under way and, while a
+ * blob moves, how far it is. Nothing when output is not a terminal.
+ */
+final class TerminalStatus implements DeltaEventListener {
 
   private final PrintWriter err;
 
-  private TerminalStatus(PrintWriter err) {
+  TerminalStatus(PrintWriter err) {
     this.err = err;
   }
 
   /** A status line when stderr is a terminal, else a listener that shows nothing. */
-  static DeltaListener forTerminal(PrintWriter err) {
-    return System.console() != null ? new TerminalStatus(err) : DeltaListener.NONE;
+  static DeltaEventListener forTerminal(PrintWriter err) {
+    return System.console() != null ? new TerminalStatus(err) : DeltaEventListener.NONE;
   }
 
   @Override
-  public synchronized void progress(String step, long done, long total) {
-    err.print("\r\033[K" + step + (total > 0 ? " (" + done + "/" + total + ")" : " ..."));
-    err.flush();
+  public synchronized void onEvent(DeltaEvent event) {
+    String line = line(event);
+    if (line != null) {
+      err.print("\r\033[K" + line);
+      err.flush();
+    }
+  }
+
+  /** The status line an event shows, or null when it shows none. */
+  static String line(DeltaEvent event) {
+    if (event instanceof DeltaEvent.Step step) {
+      return step.what()
+          + (step.total() > 0 ? " (" + step.done() + "/" + step.total() + ")" : " ...");
+    }
+    if (!(event instanceof DeltaEvent.Copy copy)) {
+      return null;
+    }
+    CopyEvent e = copy.event();
+    if (e instanceof CopyEvent.BlobStarted s) {
+      return s.kind() + " " + s.digest().shortHex() + " ...";
+    } else if (e instanceof CopyEvent.BlobProgress p) {
+      return "blob " + p.digest().shortHex() + "  " + mb(p.done())
+          + (p.size() > 0 ? " / " + mb(p.size()) : "");
+    } else if (e instanceof CopyEvent.BlobSkipped s) {
+      return "blob " + s.digest().shortHex() + "  " + s.reason();
+    } else if (e instanceof CopyEvent.BlobDone d) {
+      return "blob " + d.digest().shortHex() + "  done";
+    }
+    return null;
+  }
+
+  private static String mb(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
   }
 
   /** Clears the status line before the summary is printed. */

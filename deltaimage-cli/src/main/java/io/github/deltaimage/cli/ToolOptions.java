@@ -1,7 +1,7 @@
 package io.github.deltaimage.cli;
 
-import io.github.deltaimage.DeltaOptions;
-import io.github.deltaimage.codec.Xdelta3Settings;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.Xdelta3Settings;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

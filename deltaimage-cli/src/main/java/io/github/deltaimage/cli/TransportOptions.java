@@ -1,10 +1,10 @@
 package io.github.deltaimage.cli;
 
-import io.github.deltaimage.image.Platform;
-import io.github.deltaimage.transport.CopyOptions;
-import io.github.deltaimage.transport.registry.RegistryClient;
-import io.github.deltaimage.transport.registry.RegistryTimeouts;
-import io.github.deltaimage.transport.registry.credentials.Credentials;
+import io.github.deltaimage.api.Credentials;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.Platform;
+import io.github.deltaimage.api.RegistryTimeouts;
+import io.github.deltaimage.api.RetryPolicy;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -61,20 +61,20 @@ final class TransportOptions {
           "Tries per registry request, resumes per blob (default 5, or -Ddeltaimage.registry.retries).")
   Integer registryRetries;
 
-  CopyOptions toCopyOptions() {
-    CopyOptions options = CopyOptions.defaults();
+  /** {@code base} with the registry and platform options given on the command line. */
+  DeltaOptions applyTo(DeltaOptions base) {
+    DeltaOptions.Builder options = base.toBuilder();
     if (sourceCreds != null) {
-      options = options.withSourceCredentials(Credentials.parse(sourceCreds, "--src-creds"));
+      options.sourceCredentials(Credentials.parse(sourceCreds, "--src-creds"));
     }
     if (destinationCreds != null) {
-      options =
-          options.withDestinationCredentials(Credentials.parse(destinationCreds, "--dest-creds"));
+      options.destinationCredentials(Credentials.parse(destinationCreds, "--dest-creds"));
     }
     if (platform != null) {
-      options = options.withPlatform(Platform.parse(platform));
+      options.platform(Platform.parse(platform));
     }
     if (!insecure.isEmpty()) {
-      options = options.withPlainHttpHosts(new HashSet<>(insecure));
+      options.plainHttpHosts(new HashSet<>(insecure));
     }
     if (registryTimeout != null) {
       Duration d = RegistryTimeouts.parseDuration(registryTimeout);
@@ -84,18 +84,16 @@ final class TransportOptions {
             "--registry-timeout " + registryTimeout
                 + " is not a duration; write e.g. 500ms, 30s or 5m");
       }
-      options = options.withRegistryTimeouts(
-          options.registryTimeouts().withResponse(d).withRead(d));
+      options.registryTimeouts(base.registryTimeouts().withResponse(d).withRead(d));
     }
     if (registryRetries != null) {
       if (registryRetries < 1 || registryRetries > 100) {
         throw new ParameterException(
             spec.commandLine(), "--registry-retries wants a number from 1 to 100");
       }
-      RegistryClient.RetryPolicy r = options.retry();
-      options = options.withRetry(
-          new RegistryClient.RetryPolicy(registryRetries, r.firstDelay(), r.maxWait()));
+      RetryPolicy r = base.retry();
+      options.retry(new RetryPolicy(registryRetries, r.firstDelay(), r.maxWait()));
     }
-    return options;
+    return options.build();
   }
 }

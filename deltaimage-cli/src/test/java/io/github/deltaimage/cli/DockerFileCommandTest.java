@@ -2,11 +2,11 @@ package io.github.deltaimage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.deltaimage.DeltaImage;
+import io.github.deltaimage.api.DeltaImage;
 import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.ImageConfigs;
+import io.github.deltaimage.api.TargetConfig;
 import io.github.deltaimage.dockerfile.Dockerfiles;
-import io.github.deltaimage.dockerfile.ImageConfigs;
-import io.github.deltaimage.dockerfile.TargetConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.HashMap;

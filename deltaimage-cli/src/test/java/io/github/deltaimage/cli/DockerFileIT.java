@@ -3,11 +3,11 @@ package io.github.deltaimage.cli;
 import static io.github.deltaimage.cli.Docker.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.deltaimage.DeltaImage;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.ImageConfigs;
+import io.github.deltaimage.api.TargetConfig;
 import io.github.deltaimage.dockerfile.DaemonImageConfigs;
 import io.github.deltaimage.dockerfile.Dockerfiles;
-import io.github.deltaimage.dockerfile.ImageConfigs;
-import io.github.deltaimage.dockerfile.TargetConfig;
 import io.github.deltaimage.testing.TestEnvironment;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -2,6 +2,7 @@ package io.github.deltaimage.codec;
 
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.api.Xdelta3Settings;
 import io.github.deltaimage.fs.TempSpace;
 import java.io.File;
 import java.io.IOException;

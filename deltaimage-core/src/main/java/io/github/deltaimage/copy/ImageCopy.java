@@ -1,16 +1,17 @@
 package io.github.deltaimage.copy;
 
+import io.github.deltaimage.api.CopyEvent;
+import io.github.deltaimage.api.CopyResult;
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.EnvironmentException;
-import io.github.deltaimage.event.CopyEvent;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.event.CopyListener;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.image.Compression;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.image.Manifests;
 import io.github.deltaimage.image.MediaTypes;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.ImageSink;
 import io.github.deltaimage.transport.ImageSource;

@@ -1,8 +1,8 @@
 package io.github.deltaimage.copy;
 
-import io.github.deltaimage.event.CopyEvent;
+import io.github.deltaimage.api.CopyEvent;
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.event.CopyListener;
-import io.github.deltaimage.image.Digest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,16 +1,18 @@
 package io.github.deltaimage.delta;
 
+import io.github.deltaimage.api.BaseChoice;
+import io.github.deltaimage.api.CopyResult;
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.ImageDeltaSummary;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.copy.CopyResult;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.event.DeltaListener;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.fs.TempSpace;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Layer;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.tar.TarEntry;
 import io.github.deltaimage.tar.TarLayout;
 import io.github.deltaimage.transport.CopyOptions;

@@ -1,5 +1,8 @@
 package io.github.deltaimage.delta;
 
+import io.github.deltaimage.api.Digest;
+import io.github.deltaimage.api.ImageDeltaSummary;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.SourceRequiredException;
 import io.github.deltaimage.codec.DeltaCodec;
@@ -9,11 +12,9 @@ import io.github.deltaimage.format.image.LayerCodec;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.fs.TempSpace;
 import io.github.deltaimage.image.Compression;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.image.MediaTypes;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.ImageSink;
 import io.github.deltaimage.transport.ImageSource;
@@ -232,8 +233,9 @@ final class DeltaApply {
               notes,
               System.nanoTime() - started)
           .describingTarget(
-              sourceLayers,
-              described.stream().map(DeltaDescriptor.TargetLayer::layer).toList(),
+              Layer.summaryBlobs(sourceLayers),
+              Layer.summaryBlobs(
+                  described.stream().map(DeltaDescriptor.TargetLayer::layer).toList()),
               target.manifest().map(Digest::sha256).orElse(null),
               true);
     }

@@ -1,16 +1,17 @@
 package io.github.deltaimage.delta;
 
+import io.github.deltaimage.api.Digest;
+import io.github.deltaimage.api.FileDecision;
+import io.github.deltaimage.api.ImageDeltaSummary;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.codec.DeltaCodec;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.event.DeltaListener;
-import io.github.deltaimage.event.FileDecision;
 import io.github.deltaimage.format.image.LayerCodec;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.image.Compression;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Layer;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.ImageSink;
 import io.github.deltaimage.transport.ImageSource;
@@ -162,7 +163,11 @@ final class DeltaDiff {
               false,
               notes,
               System.nanoTime() - started)
-          .describingTarget(s.layers(), t.layers(), t.manifestDigest().orElse(null), false);
+          .describingTarget(
+              Layer.summaryBlobs(s.layers()),
+              Layer.summaryBlobs(t.layers()),
+              t.manifestDigest().orElse(null),
+              false);
     }
   }
 

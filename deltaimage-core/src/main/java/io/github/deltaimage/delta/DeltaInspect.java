@@ -1,9 +1,10 @@
 package io.github.deltaimage.delta;
 
+import io.github.deltaimage.api.DeltaContents;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.image.Compression;
 import io.github.deltaimage.image.Image;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.transport.ImageSource;
 import io.github.deltaimage.transport.Transports;
 import java.io.IOException;

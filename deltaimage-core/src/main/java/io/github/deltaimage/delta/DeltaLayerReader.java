@@ -1,10 +1,10 @@
 package io.github.deltaimage.delta;
 
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Layer;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.tar.TarFiles;
 import io.github.deltaimage.transport.ImageSource;
 import java.io.IOException;

@@ -1,11 +1,13 @@
 package io.github.deltaimage.delta;
 
+import io.github.deltaimage.api.DeltaContents;
 import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.ImageDeltaSummary;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.codec.DeltaCodec;
 import io.github.deltaimage.event.DeltaListener;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.fs.TempSpace;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.Transports;
 import io.github.deltaimage.work.Parallel;

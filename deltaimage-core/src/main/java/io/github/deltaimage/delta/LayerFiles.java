@@ -1,9 +1,9 @@
 package io.github.deltaimage.delta;
 
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.fs.TempSpace;
 import io.github.deltaimage.image.Compression;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.transport.ImageSource;
 import io.github.deltaimage.transport.VerifyingInputStream;

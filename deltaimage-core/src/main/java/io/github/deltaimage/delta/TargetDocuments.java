@@ -1,8 +1,8 @@
 package io.github.deltaimage.delta;
 
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.image.Descriptor;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.image.Manifests;

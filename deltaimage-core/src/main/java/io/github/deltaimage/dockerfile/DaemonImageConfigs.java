@@ -1,6 +1,8 @@
 package io.github.deltaimage.dockerfile;
 
 import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.ImageConfigs;
+import io.github.deltaimage.api.TargetConfig;
 import io.github.deltaimage.transport.daemon.DockerEngine;
 import io.github.deltaimage.transport.daemon.DockerJavaEngine;
 import java.nio.file.Files;

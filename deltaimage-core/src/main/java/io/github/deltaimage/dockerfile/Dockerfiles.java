@@ -3,6 +3,7 @@ package io.github.deltaimage.dockerfile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.api.TargetConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

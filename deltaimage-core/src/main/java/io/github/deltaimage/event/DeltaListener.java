@@ -1,5 +1,7 @@
 package io.github.deltaimage.event;
 
+import io.github.deltaimage.api.FileDecision;
+
 /** Receives what deltaimage decides and does, for front ends to show as they see fit. Calls may come from several threads. */
 public interface DeltaListener {
 

@@ -1,5 +1,7 @@
 package io.github.deltaimage.image;
 
+import io.github.deltaimage.api.Digest;
+import io.github.deltaimage.api.Platform;
 import java.util.Map;
 
 /** An OCI content descriptor: what a manifest or index says about a blob it points to. */

@@ -1,5 +1,6 @@
 package io.github.deltaimage.image;
 
+import io.github.deltaimage.api.Digest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,8 @@
 package io.github.deltaimage.image;
 
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.api.Platform;
 import java.util.List;
 import java.util.stream.Collectors;
 

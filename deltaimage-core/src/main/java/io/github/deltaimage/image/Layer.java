@@ -1,5 +1,8 @@
 package io.github.deltaimage.image;
 
+import io.github.deltaimage.api.Digest;
+import io.github.deltaimage.api.ImageDeltaSummary;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,5 +21,13 @@ public record Layer(
     Objects.requireNonNull(blobDigest, "blobDigest");
     Objects.requireNonNull(mediaType, "mediaType");
     Objects.requireNonNull(compression, "compression");
+  }
+
+  /** These layers as a summary compares them: blob digest, size, compressed or not. */
+  public static List<ImageDeltaSummary.Blob> summaryBlobs(List<Layer> layers) {
+    return layers.stream()
+        .map(l -> new ImageDeltaSummary.Blob(
+            l.blobDigest(), l.size(), l.compression() != Compression.NONE))
+        .toList();
   }
 }

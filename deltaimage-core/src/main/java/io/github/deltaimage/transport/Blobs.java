@@ -1,8 +1,8 @@
 package io.github.deltaimage.transport;
 
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.image.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,12 +1,14 @@
 package io.github.deltaimage.transport;
 
+import io.github.deltaimage.api.CredentialProvider;
+import io.github.deltaimage.api.Credentials;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.Platform;
+import io.github.deltaimage.api.RegistryTimeouts;
+import io.github.deltaimage.api.RetryPolicy;
 import io.github.deltaimage.event.CopyListener;
-import io.github.deltaimage.image.Platform;
+import io.github.deltaimage.event.Listeners;
 import io.github.deltaimage.transport.daemon.DockerEngine;
-import io.github.deltaimage.transport.registry.RegistryClient;
-import io.github.deltaimage.transport.registry.RegistryTimeouts;
-import io.github.deltaimage.transport.registry.credentials.CredentialProvider;
-import io.github.deltaimage.transport.registry.credentials.Credentials;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +44,7 @@ public record CopyOptions(
     CopyListener listener,
     long chunkSize,
     int gzipLevel,
-    RegistryClient.RetryPolicy retry,
+    RetryPolicy retry,
     Map<String, String> environment,
     Path home,
     Supplier<DockerEngine> engine,
@@ -56,6 +58,25 @@ public record CopyOptions(
     registryTimeouts = registryTimeouts == null ? RegistryTimeouts.DEFAULT : registryTimeouts;
   }
 
+  /** The transport settings of a front end's options, reporting to its one listener. */
+  public static CopyOptions of(DeltaOptions options) {
+    return new CopyOptions(
+        options.sourceCredentials().orElse(null),
+        options.destinationCredentials().orElse(null),
+        options.platform(),
+        options.plainHttpHosts(),
+        options.tempDirectory(),
+        Listeners.copyChannel(options.listener()),
+        options.chunkSize(),
+        options.gzipLevel(),
+        options.retry(),
+        options.environment(),
+        options.home(),
+        io.github.deltaimage.transport.daemon.DockerJavaEngine::fromEnvironment,
+        options.credentialProvider(),
+        options.registryTimeouts());
+  }
+
   public static CopyOptions defaults() {
     return new CopyOptions(
         null,
@@ -66,7 +87,7 @@ public record CopyOptions(
         CopyListener.NONE,
         512L * 1024 * 1024,
         6,
-        RegistryClient.RetryPolicy.fromSystemProperties(),
+        RetryPolicy.fromSystemProperties(),
         System.getenv(),
         Path.of(System.getProperty("user.home")),
         io.github.deltaimage.transport.daemon.DockerJavaEngine::fromEnvironment,
@@ -218,7 +239,7 @@ public record CopyOptions(
         registryTimeouts);
   }
 
-  public CopyOptions withRetry(RegistryClient.RetryPolicy r) {
+  public CopyOptions withRetry(RetryPolicy r) {
     return new CopyOptions(
         sourceCredentials,
         destinationCredentials,

@@ -1,6 +1,6 @@
 package io.github.deltaimage.transport;
 
-import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Layer;
 import java.util.Optional;

@@ -1,7 +1,9 @@
 package io.github.deltaimage.transport;
 
+import io.github.deltaimage.api.CopyEvent;
+import io.github.deltaimage.api.Credentials;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.fs.RunDirectory;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.transport.archive.DockerArchiveSink;
 import io.github.deltaimage.transport.archive.DockerArchiveSource;
 import io.github.deltaimage.transport.daemon.DaemonSink;
@@ -13,7 +15,6 @@ import io.github.deltaimage.transport.registry.RegistryClient;
 import io.github.deltaimage.transport.registry.RegistrySink;
 import io.github.deltaimage.transport.registry.RegistrySource;
 import io.github.deltaimage.transport.registry.credentials.CredentialResolver;
-import io.github.deltaimage.transport.registry.credentials.Credentials;
 
 /**
  * Opens the source or sink a reference names. Owns the Docker engine it creates (one per copy,
@@ -65,7 +66,13 @@ public final class Transports implements AutoCloseable {
 
   private RegistryClient client(String host, Credentials explicit) {
     CredentialResolver resolver = new CredentialResolver(
-        explicit, options.credentialProvider(), options.environment(), options.home());
+            explicit, options.credentialProvider(), options.environment(), options.home())
+        .observedBy((registry, lookup) -> options
+            .listener()
+            .onEvent(new CopyEvent.CredentialsChosen(
+                registry,
+                lookup.credentials().map(Credentials::describe).orElse("none"),
+                lookup.tried())));
     return new RegistryClient(
         host, resolver, options.plainHttpHosts(), options.retry(), options.registryTimeouts());
   }

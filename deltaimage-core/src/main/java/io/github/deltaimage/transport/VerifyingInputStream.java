@@ -1,7 +1,7 @@
 package io.github.deltaimage.transport;
 
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.image.Digest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.api.Xdelta3Settings;
 import io.github.deltaimage.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,13 +3,16 @@ package io.github.deltaimage.copy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.deltaimage.api.CopyEvent;
+import io.github.deltaimage.api.CopyResult;
+import io.github.deltaimage.api.Credentials;
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.event.CopyEvent;
-import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.api.Platform;
+import io.github.deltaimage.api.RetryPolicy;
 import io.github.deltaimage.image.Image;
-import io.github.deltaimage.image.Platform;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.testing.Processes;
 import io.github.deltaimage.testing.SyntheticImages;
 import io.github.deltaimage.testing.TestServices;
@@ -17,7 +20,6 @@ import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.daemon.DockerJavaEngine;
 import io.github.deltaimage.transport.oci.OciLayoutSource;
 import io.github.deltaimage.transport.registry.RegistryClient;
-import io.github.deltaimage.transport.registry.credentials.Credentials;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +55,7 @@ class DaemonAndRegistryTest {
     runs = Files.createDirectories(tmp.resolve("runs"));
     options = CopyOptions.defaults()
         .withTempParent(runs)
-        .withRetry(new RegistryClient.RetryPolicy(2, Duration.ofMillis(50)))
+        .withRetry(new RetryPolicy(2, Duration.ofMillis(50)))
         .withDockerConfigLookup(Map.of(), tmp.resolve("home"));
   }
 
@@ -181,7 +183,7 @@ class DaemonAndRegistryTest {
         new io.github.deltaimage.transport.registry.credentials.CredentialResolver(
             null, Map.of(), tmp),
         java.util.Set.of(),
-        RegistryClient.RetryPolicy.DEFAULT);
+        RetryPolicy.DEFAULT);
     client.putManifest(
         repo,
         "multi",

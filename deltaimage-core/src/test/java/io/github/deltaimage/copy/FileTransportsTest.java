@@ -3,12 +3,13 @@ package io.github.deltaimage.copy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.deltaimage.api.CopyResult;
+import io.github.deltaimage.api.Digest;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.api.Platform;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.MediaTypes;
-import io.github.deltaimage.image.Platform;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.testing.Processes;
 import io.github.deltaimage.testing.SyntheticImages;
 import io.github.deltaimage.testing.TestServices;
@@ -127,7 +128,7 @@ class FileTransportsTest {
         "oci:" + tmp.resolve("src") + ":v1", "docker-archive:" + archive + ":team/app:7", options);
 
     DockerArchiveSource back = new DockerArchiveSource(
-        archive, io.github.deltaimage.reference.DockerName.parse("team/app:7", "t"), -1, "test");
+        archive, io.github.deltaimage.api.DockerName.parse("team/app:7", "t"), -1, "test");
     assertThat(back.image().configDigest()).isEqualTo(built.imageId());
     assertThat(back.image().diffIds()).isEqualTo(built.diffIds());
     String listing = Processes.ok(null, "tar", "-tf", archive.toString());

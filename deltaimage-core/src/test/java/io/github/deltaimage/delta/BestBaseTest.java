@@ -3,10 +3,12 @@ package io.github.deltaimage.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.deltaimage.DeltaImage;
-import io.github.deltaimage.DeltaOptions;
+import io.github.deltaimage.api.BaseChoice;
+import io.github.deltaimage.api.CopyResult;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.ImageDeltaSummary;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.copy.CopyResult;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.testing.SyntheticImages;
 import io.github.deltaimage.testing.TestServices;
@@ -87,17 +89,12 @@ class BestBaseTest {
 
     String delta = "oci:" + temp.resolve("delta") + ":best";
     BaseChoice choice =
-        DeltaImage.diffImagesFromBestBase(candidates, target, delta, false, OPTIONS, COPY);
+        DeltaImage.diffImagesFromBestBase(candidates, target, delta, false, OPTIONS);
 
     List<Long> encodedAlone = new ArrayList<>();
     for (int i = 0; i < candidates.size(); i++) {
       encodedAlone.add(DeltaImage.diffImages(
-              candidates.get(i),
-              target,
-              "oci:" + temp.resolve("each" + i) + ":d",
-              false,
-              OPTIONS,
-              COPY)
+              candidates.get(i), target, "oci:" + temp.resolve("each" + i) + ":d", false, OPTIONS)
           .deltaBytes());
     }
     long smallest = encodedAlone.stream().mapToLong(Long::longValue).min().orElseThrow();
@@ -124,10 +121,10 @@ class BestBaseTest {
         .contains("smaller than against " + candidates.get(2));
 
     // The delta records the winner as its source, and applies as any delta does.
-    assertThat(DeltaImage.inspectImage(delta, OPTIONS, COPY).sourceImageId())
+    assertThat(DeltaImage.inspectImage(delta, OPTIONS).sourceImageId())
         .isEqualTo(choice.candidates().get(1).imageId());
     ImageDeltaSummary restored = DeltaImage.applyImages(
-        delta, "oci:" + temp.resolve("restored") + ":1", Optional.empty(), OPTIONS, COPY);
+        delta, "oci:" + temp.resolve("restored") + ":1", Optional.empty(), OPTIONS);
     assertThat(restored.targetImageId()).isEqualTo(choice.summary().targetImageId());
     assertThat(restored.layers())
         .extracting(ImageDeltaSummary.LayerSummary::diffId)
@@ -148,23 +145,23 @@ class BestBaseTest {
     ImageCopy.copy(oci("later", targetApp()), "docker://" + repository + ":2.0", COPY);
     ImageCopy.copy(oci("delta-tag", targetApp()), "docker://" + repository + ":1.10-delta", COPY);
 
-    List<String> lastTwo = DeltaImage.previousTags("docker://" + repository + ":1.11", 2, COPY);
+    List<String> lastTwo = DeltaImage.previousTags("docker://" + repository + ":1.11", 2, OPTIONS);
     assertThat(lastTwo)
         .containsExactly("docker://" + repository + ":1.9", "docker://" + repository + ":1.10");
 
     String delta = "docker://" + repository + ":1.11-delta";
     BaseChoice choice = DeltaImage.diffImagesFromBestBase(
-        lastTwo, "docker://" + repository + ":1.11", delta, false, OPTIONS, COPY);
+        lastTwo, "docker://" + repository + ":1.11", delta, false, OPTIONS);
     assertThat(choice.chosen().toString()).isEqualTo("docker://" + repository + ":1.10");
     ImageDeltaSummary restored = DeltaImage.applyImages(
-        delta, "oci:" + temp.resolve("restored") + ":1", Optional.empty(), OPTIONS, COPY);
+        delta, "oci:" + temp.resolve("restored") + ":1", Optional.empty(), OPTIONS);
     assertThat(restored.targetImageId()).isEqualTo(target.imageId());
   }
 
   @Test
   void theLastTagsAreRefusedForAnImageThatIsNotInARegistry() throws IOException {
     String target = oci("target", targetApp());
-    assertThatThrownBy(() -> DeltaImage.previousTags(target, 3, COPY))
+    assertThatThrownBy(() -> DeltaImage.previousTags(target, 3, OPTIONS))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("name the candidate sources one by one");
   }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.testing.Processes;
 import io.github.deltaimage.testing.TestFiles;
 import java.io.IOException;

@@ -2,13 +2,14 @@ package io.github.deltaimage.delta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.deltaimage.DeltaImage;
-import io.github.deltaimage.DeltaOptions;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.Digest;
+import io.github.deltaimage.api.ImageDeltaSummary;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.fs.RunDirectory;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Layer;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.testing.Processes;
 import io.github.deltaimage.testing.TestServices;
 import io.github.deltaimage.testing.Trees;
@@ -61,8 +62,7 @@ class DockerPushedPairTest {
         .as("both releases share the pushed base blob")
         .isEqualTo(image(oldRef).layers().get(0).blobDigest());
     linkedDelta = "docker://" + registry + "/deltaimage-test/pushed:1-to-2";
-    ImageDeltaSummary diff =
-        DeltaImage.diffImages(oldRef, newRef, linkedDelta, false, OPTIONS, COPY);
+    ImageDeltaSummary diff = DeltaImage.diffImages(oldRef, newRef, linkedDelta, false, OPTIONS);
     assertThat(diff.layers().get(0).fromSource()).isTrue();
   }
 
@@ -101,7 +101,7 @@ class DockerPushedPairTest {
   void intoTheRegistryTheManifestDigestIsTheTargetsAndDockerPullsItByThatDigest() {
     String restored = "docker://" + registry + "/deltaimage-test/pushed-restored:2";
     ImageDeltaSummary apply =
-        DeltaImage.applyImages(linkedDelta, restored, Optional.empty(), OPTIONS, COPY);
+        DeltaImage.applyImages(linkedDelta, restored, Optional.empty(), OPTIONS);
     assertThat(apply.targetImageId()).isEqualTo(target.configDigest());
     assertThat(apply.manifestExact())
         .as("Go's gzip, as docker push wrote it, is rebuilt blob for blob: " + apply.notes())
@@ -148,13 +148,12 @@ class DockerPushedPairTest {
         newCopied);
     Image copied = image(newCopied);
     String delta = "docker://" + registry + "/deltaimage-test/skopeo-copied:1-to-2";
-    DeltaImage.diffImages(oldCopied, newCopied, delta, false, OPTIONS, COPY);
+    DeltaImage.diffImages(oldCopied, newCopied, delta, false, OPTIONS);
     ImageDeltaSummary apply = DeltaImage.applyImages(
         delta,
         "docker://" + registry + "/deltaimage-test/skopeo-restored:2",
         Optional.empty(),
-        OPTIONS,
-        COPY);
+        OPTIONS);
     assertThat(apply.manifestExact())
         .as("pgzip, as skopeo wrote it, is rebuilt blob for blob: " + apply.notes())
         .isTrue();
@@ -165,8 +164,7 @@ class DockerPushedPairTest {
   void intoTheDaemonTheRestoredImageHasTheTargetsIdAndRunsTheSame() {
     String restored = "deltaimage-test/pushed-restored:2";
     Processes.run(null, List.of("docker", "rmi", "-f", restored));
-    DeltaImage.applyImages(
-        linkedDelta, "docker-daemon:" + restored, Optional.empty(), OPTIONS, COPY);
+    DeltaImage.applyImages(linkedDelta, "docker-daemon:" + restored, Optional.empty(), OPTIONS);
     assertThat(imageId(restored))
         .isEqualTo(imageId(LOCAL_NEW))
         .isEqualTo(target.configDigest().toString());
@@ -181,7 +179,7 @@ class DockerPushedPairTest {
   @Test
   void intoAnOciLayoutAndAnArchiveTheImageIdIsTheTargets() {
     String oci = "oci:" + temp.resolve("layout") + ":2";
-    DeltaImage.applyImages(linkedDelta, oci, Optional.empty(), OPTIONS, COPY);
+    DeltaImage.applyImages(linkedDelta, oci, Optional.empty(), OPTIONS);
     Image fromLayout = image(oci);
     assertThat(fromLayout.configDigest()).isEqualTo(target.configDigest());
     assertThat(fromLayout.layers().get(0).blobDigest())
@@ -190,7 +188,7 @@ class DockerPushedPairTest {
 
     String archive =
         "docker-archive:" + temp.resolve("restored.tar") + ":deltaimage-test/pushed-restored:2";
-    DeltaImage.applyImages(linkedDelta, archive, Optional.empty(), OPTIONS, COPY);
+    DeltaImage.applyImages(linkedDelta, archive, Optional.empty(), OPTIONS);
     assertThat(image(archive).configDigest()).isEqualTo(target.configDigest());
     assertThat(image(archive).diffIds()).isEqualTo(target.diffIds());
   }
@@ -198,10 +196,9 @@ class DockerPushedPairTest {
   @Test
   void anUnlinkedDeltaRestoresIntoTheRegistryFromTheSourceInTheRegistry() {
     String delta = "oci:" + temp.resolve("unlinked") + ":d";
-    DeltaImage.diffImages(oldRef, newRef, delta, true, OPTIONS, COPY);
+    DeltaImage.diffImages(oldRef, newRef, delta, true, OPTIONS);
     String restored = "docker://" + registry + "/deltaimage-test/pushed-unlinked:2";
-    ImageDeltaSummary apply =
-        DeltaImage.applyImages(delta, restored, Optional.of(oldRef), OPTIONS, COPY);
+    ImageDeltaSummary apply = DeltaImage.applyImages(delta, restored, Optional.of(oldRef), OPTIONS);
     assertThat(apply.targetImageId()).isEqualTo(target.configDigest());
     Image back = image(restored);
     assertThat(back.configDigest()).isEqualTo(target.configDigest());

@@ -3,13 +3,12 @@ package io.github.deltaimage.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.deltaimage.DeltaImage;
-import io.github.deltaimage.DeltaOptions;
+import io.github.deltaimage.api.DeltaEvent;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.DeltaOptions;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.event.DeltaListener;
-import io.github.deltaimage.image.Platform;
+import io.github.deltaimage.api.Platform;
 import io.github.deltaimage.testing.SyntheticImages;
-import io.github.deltaimage.transport.CopyOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,12 +29,10 @@ class FailedApplyLeavesNothingTest {
   @Test
   void anApplyFailingMidWriteLeavesNoLayoutAndNoTemporaryBlobs() throws Exception {
     Path runs = Files.createDirectories(temp.resolve("runs"));
-    DeltaOptions options = DeltaOptions.defaults().withTempDirectory(runs);
-    CopyOptions copy =
-        CopyOptions.defaults().withTempParent(runs).withPlatform(Platform.parse("linux/amd64"));
+    DeltaOptions options =
+        DeltaOptions.defaults().withTempDirectory(runs).withPlatform(Platform.parse("linux/amd64"));
     // A shared layer that gzip cannot shrink, so that it is by far the biggest blob of the delta
-    // image
-    // (bigger than the delta layer, which apply reads before it writes).
+    // image (bigger than the delta layer, which apply reads before it writes).
     List<Map<String, String>> source = new ArrayList<>(SyntheticImages.threeLayers());
     java.util.Random random = new java.util.Random(7);
     StringBuilder noise = new StringBuilder();
@@ -55,13 +52,11 @@ class FailedApplyLeavesNothingTest {
         "oci:" + temp.resolve("new") + ":2",
         delta,
         false,
-        options,
-        copy);
+        options);
 
     // The delta carries the source's layers, and apply passes the shared ones through blob for
-    // blob: damage the
-    // biggest once everything is rebuilt and verified and the output is being written, so the
-    // layout sink fails mid-copy.
+    // blob: damage the biggest once everything is rebuilt and verified and the output is being
+    // written, so the layout sink fails mid-copy.
     Path biggest;
     try (Stream<Path> blobs = Files.list(temp.resolve("delta/blobs/sha256"))) {
       biggest = blobs
@@ -69,24 +64,23 @@ class FailedApplyLeavesNothingTest {
           .orElseThrow();
     }
     AtomicBoolean damaged = new AtomicBoolean();
-    DeltaOptions damaging = options.withListener(new DeltaListener() {
-      @Override
-      public void progress(String step, long done, long total) {
-        if (step.startsWith("writing ") && damaged.compareAndSet(false, true)) {
-          try {
-            byte[] bytes = Files.readAllBytes(biggest);
-            bytes[bytes.length - 20] ^= 0x11;
-            Files.write(biggest, bytes);
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
+    DeltaOptions damaging = options.withListener(event -> {
+      if (event instanceof DeltaEvent.Step step
+          && step.what().startsWith("writing ")
+          && damaged.compareAndSet(false, true)) {
+        try {
+          byte[] bytes = Files.readAllBytes(biggest);
+          bytes[bytes.length - 20] ^= 0x11;
+          Files.write(biggest, bytes);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
         }
       }
     });
 
     Path out = temp.resolve("out");
-    assertThatThrownBy(() ->
-            DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.empty(), damaging, copy))
+    assertThatThrownBy(
+            () -> DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.empty(), damaging))
         .isInstanceOf(InvalidInputException.class);
     assertThat(damaged).isTrue();
     assertThat(out).doesNotExist();

@@ -3,16 +3,16 @@ package io.github.deltaimage.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.github.deltaimage.DeltaImage;
-import io.github.deltaimage.DeltaOptions;
+import io.github.deltaimage.api.DeltaImage;
 import io.github.deltaimage.api.DeltaImageException;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.ImageDeltaSummary;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.TempSpaceException;
 import io.github.deltaimage.format.image.LayerRecipe;
 import io.github.deltaimage.testing.Processes;
 import io.github.deltaimage.testing.SyntheticImages;
 import io.github.deltaimage.testing.TestEnvironment;
-import io.github.deltaimage.transport.CopyOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -70,12 +70,7 @@ class HostileDeltaTest {
     target = "oci:" + second + ":2";
     cleanDelta = shared.resolve("delta");
     DeltaImage.diffImages(
-        source,
-        target,
-        "oci:" + cleanDelta + ":d",
-        false,
-        DeltaOptions.defaults(),
-        CopyOptions.defaults());
+        source, target, "oci:" + cleanDelta + ":d", false, DeltaOptions.defaults());
   }
 
   @AfterEach
@@ -223,8 +218,7 @@ class HostileDeltaTest {
         "oci:" + delta + ":d",
         "oci:" + out + ":2",
         Optional.of(source),
-        DeltaOptions.defaults().withTempDirectory(tmp),
-        CopyOptions.defaults());
+        DeltaOptions.defaults().withTempDirectory(tmp));
     assertThat(apply.notes())
         .anyMatch(n -> n.contains("carries its source layers") && n.contains("not read"));
 
@@ -233,8 +227,7 @@ class HostileDeltaTest {
         "oci:" + delta + ":d",
         "oci:" + other + ":2",
         Optional.of(target),
-        DeltaOptions.defaults().withTempDirectory(tmp),
-        CopyOptions.defaults()));
+        DeltaOptions.defaults().withTempDirectory(tmp)));
     assertThat(thrown)
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("wrong source image");
@@ -248,8 +241,7 @@ class HostileDeltaTest {
         "oci:" + delta + ":d",
         "oci:" + out + ":2",
         Optional.empty(),
-        DeltaOptions.defaults().withTempDirectory(tmp),
-        CopyOptions.defaults());
+        DeltaOptions.defaults().withTempDirectory(tmp));
   }
 
   private Throwable assertRefused(Class<? extends DeltaImageException> type, String words) {

@@ -3,8 +3,10 @@ package io.github.deltaimage.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.deltaimage.DeltaImage;
-import io.github.deltaimage.DeltaOptions;
+import io.github.deltaimage.api.DeltaContents;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.ImageDeltaSummary;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.SourceRequiredException;
 import io.github.deltaimage.copy.ImageCopy;
@@ -61,7 +63,7 @@ class ImageDeltaTest {
   void throughTheDaemonTheRestoredImageHasTheTargetsImageIdAndRunsTheSame() {
     String delta = "oci:" + temp.resolve("delta") + ":d";
     ImageDeltaSummary diff = DeltaImage.diffImages(
-        "docker-daemon:" + APP_OLD, "docker-daemon:" + APP_NEW, delta, false, OPTIONS, COPY);
+        "docker-daemon:" + APP_OLD, "docker-daemon:" + APP_NEW, delta, false, OPTIONS);
     assertThat(diff.deltaBytes())
         .as("delta layer much smaller than the target layers")
         .isLessThan(diff.targetBytes() / 20);
@@ -69,7 +71,7 @@ class ImageDeltaTest {
 
     Processes.run(null, java.util.List.of("docker", "rmi", "-f", "deltaimage-test/restored:app"));
     ImageDeltaSummary apply = DeltaImage.applyImages(
-        delta, "docker-daemon:deltaimage-test/restored:app", Optional.empty(), OPTIONS, COPY);
+        delta, "docker-daemon:deltaimage-test/restored:app", Optional.empty(), OPTIONS);
     assertThat(apply.targetImageId()).isEqualTo(diff.targetImageId());
     assertThat(imageId("deltaimage-test/restored:app")).isEqualTo(imageId(APP_NEW));
     String inspect =
@@ -108,11 +110,10 @@ class ImageDeltaTest {
     ImageCopy.copy(oldOci, oldRef, COPY);
     var target = ImageCopy.copy(newOci, newRef, COPY);
     String delta = "docker://" + registry + "/deltaimage-test/app:1.0-to-1.1";
-    DeltaImage.diffImages(oldRef, newRef, delta, false, OPTIONS, COPY);
+    DeltaImage.diffImages(oldRef, newRef, delta, false, OPTIONS);
 
     String restored = "docker://" + registry + "/deltaimage-test/restored:1.1";
-    ImageDeltaSummary apply =
-        DeltaImage.applyImages(delta, restored, Optional.empty(), OPTIONS, COPY);
+    ImageDeltaSummary apply = DeltaImage.applyImages(delta, restored, Optional.empty(), OPTIONS);
     assertThat(apply.manifestExact())
         .as("java.util.zip layers are rebuilt blob for blob")
         .isTrue();
@@ -137,7 +138,7 @@ class ImageDeltaTest {
     ImageCopy.copy("docker-daemon:deltaimage-test/debian:new", baseRef, COPY);
     var target = ImageCopy.copy(newOci, appRef, COPY);
     String delta = "docker://" + registry + "/deltaimage-test/app-on-base:delta";
-    ImageDeltaSummary diff = DeltaImage.diffImages(baseRef, appRef, delta, false, OPTIONS, COPY);
+    ImageDeltaSummary diff = DeltaImage.diffImages(baseRef, appRef, delta, false, OPTIONS);
     assertThat(diff.layers().get(0).fromSource())
         .as("app:1.1 is built FROM debian:new")
         .isTrue();
@@ -146,8 +147,7 @@ class ImageDeltaTest {
         delta,
         "docker://" + registry + "/deltaimage-test/app-on-base:restored",
         Optional.empty(),
-        OPTIONS,
-        COPY);
+        OPTIONS);
     assertThat(apply.manifestExact()).isTrue();
     assertThat(apply.manifestDigest()).isEqualTo(target.manifestDigest().orElseThrow());
   }
@@ -155,30 +155,26 @@ class ImageDeltaTest {
   @Test
   void anUnlinkedDeltaNeedsItsSourceAndRefusesAnother() throws IOException {
     String delta = "oci:" + temp.resolve("unlinked") + ":d";
-    DeltaImage.diffImages(oldOci, newOci, delta, true, OPTIONS, COPY);
-    DeltaContents contents = DeltaImage.inspectImage(delta, OPTIONS, COPY);
+    DeltaImage.diffImages(oldOci, newOci, delta, true, OPTIONS);
+    DeltaContents contents = DeltaImage.inspectImage(delta, OPTIONS);
     assertThat(contents.linked()).isFalse();
     assertThat(contents.sourceLayers()).isZero();
 
     Path out = temp.resolve("out");
-    assertThatThrownBy(() ->
-            DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.empty(), OPTIONS, COPY))
+    assertThatThrownBy(
+            () -> DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.empty(), OPTIONS))
         .isInstanceOf(SourceRequiredException.class)
         .hasMessageContaining(contents.sourceImageId().toString())
         .extracting(e -> ((SourceRequiredException) e).sourceImageId())
         .isEqualTo(contents.sourceImageId().toString());
-    assertThatThrownBy(() ->
-            DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.of(newOci), OPTIONS, COPY))
+    assertThatThrownBy(
+            () -> DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.of(newOci), OPTIONS))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining(
             "wrong source image: this delta was made from " + contents.sourceImageId());
     assertThat(out).doesNotExist();
     assertThatThrownBy(() -> DeltaImage.applyImages(
-            delta,
-            "docker-daemon:deltaimage-test/never:tagged",
-            Optional.of(newOci),
-            OPTIONS,
-            COPY))
+            delta, "docker-daemon:deltaimage-test/never:tagged", Optional.of(newOci), OPTIONS))
         .isInstanceOf(InvalidInputException.class);
     assertThat(Processes.run(
                 null,
@@ -188,23 +184,19 @@ class ImageDeltaTest {
         .isNotZero();
 
     ImageDeltaSummary apply =
-        DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.of(oldOci), OPTIONS, COPY);
+        DeltaImage.applyImages(delta, "oci:" + out + ":x", Optional.of(oldOci), OPTIONS);
     assertThat(apply.targetImageId()).isEqualTo(contents.targetImageId());
   }
 
   @Test
   void onTheDebianPairACorruptDeltaLayerIsRefusedEveryTimeAndNothingIsWritten() throws IOException {
     Path layout = temp.resolve("delta");
-    ImageDeltaSummary diff = DeltaImage.diffImages(
-        debianOldOci, debianNewOci, "oci:" + layout + ":d", true, OPTIONS, COPY);
+    ImageDeltaSummary diff =
+        DeltaImage.diffImages(debianOldOci, debianNewOci, "oci:" + layout + ":d", true, OPTIONS);
     assertThat(diff.deltaBytes()).isLessThan(diff.targetBytes() / 20);
     Path restored = temp.resolve("restored");
     ImageDeltaSummary apply = DeltaImage.applyImages(
-        "oci:" + layout + ":d",
-        "oci:" + restored + ":new",
-        Optional.of(debianOldOci),
-        OPTIONS,
-        COPY);
+        "oci:" + layout + ":d", "oci:" + restored + ":new", Optional.of(debianOldOci), OPTIONS);
     assertThat(apply.targetImageId()).isEqualTo(diff.targetImageId());
     assertThat(apply.manifestExact()).isTrue();
     Path blob;
@@ -219,18 +211,14 @@ class ImageDeltaTest {
       bad[at] ^= 0x01;
       Files.write(blob, bad);
       assertThatThrownBy(() -> DeltaImage.applyImages(
-              "oci:" + layout + ":d",
-              "oci:" + out + ":x",
-              Optional.of(debianOldOci),
-              OPTIONS,
-              COPY))
+              "oci:" + layout + ":d", "oci:" + out + ":x", Optional.of(debianOldOci), OPTIONS))
           .isInstanceOf(InvalidInputException.class);
       assertThat(out).doesNotExist();
       trials++;
     }
     Files.write(blob, java.util.Arrays.copyOf(good, good.length / 2));
     assertThatThrownBy(() -> DeltaImage.applyImages(
-            "oci:" + layout + ":d", "oci:" + out + ":x", Optional.of(debianOldOci), OPTIONS, COPY))
+            "oci:" + layout + ":d", "oci:" + out + ":x", Optional.of(debianOldOci), OPTIONS))
         .isInstanceOf(InvalidInputException.class);
     assertThat(out).doesNotExist();
     assertThat(trials).isGreaterThanOrEqualTo(12);

@@ -2,6 +2,8 @@ package io.github.deltaimage.dockerfile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.deltaimage.api.ImageConfigs;
+import io.github.deltaimage.api.TargetConfig;
 import io.github.deltaimage.testing.TestServices;
 import io.github.deltaimage.transport.daemon.DockerJavaEngine;
 import java.util.List;

@@ -3,7 +3,9 @@ package io.github.deltaimage.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.api.Platform;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,13 @@
 package io.github.deltaimage.testing;
 
+import io.github.deltaimage.api.Digest;
+import io.github.deltaimage.api.ImageReference;
+import io.github.deltaimage.api.Platform;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.image.Compression;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.image.MediaTypes;
-import io.github.deltaimage.image.Platform;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.oci.OciLayoutSink;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.github.deltaimage.testing;
 
-import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.api.Digest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,15 +1,14 @@
 package io.github.deltaimage.maven;
 
-import io.github.deltaimage.DeltaOptions;
+import io.github.deltaimage.api.Credentials;
+import io.github.deltaimage.api.DeltaOptions;
 import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.ImageDeltaSummary;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.api.Platform;
+import io.github.deltaimage.api.SummaryText;
 import io.github.deltaimage.api.TempSpaceException;
-import io.github.deltaimage.delta.ImageDeltaSummary;
-import io.github.deltaimage.delta.SummaryText;
-import io.github.deltaimage.image.Platform;
-import io.github.deltaimage.reference.ImageReference;
-import io.github.deltaimage.transport.CopyOptions;
-import io.github.deltaimage.transport.registry.credentials.Credentials;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -197,12 +196,6 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
     }
   }
 
-  /** Core's options: xdelta3 and the progress listener (the same one the transports report to). */
-  DeltaOptions deltaOptions() {
-    DeltaOptions options = DeltaOptions.defaults().withListener(progress());
-    return xdelta3 == null ? options : options.withXdelta3(xdelta3.toPath());
-  }
-
   private ProgressListener progress;
 
   private ProgressListener progress() {
@@ -212,12 +205,18 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
     return progress;
   }
 
-  /** Transport options for these images: platform, plain HTTP, logins, progress. */
-  CopyOptions copyOptions(Collection<ImageReference> images) throws MojoFailureException {
-    CopyOptions options = CopyOptions.defaults();
+  /**
+   * Core's options for these images: xdelta3, platform, plain HTTP, logins (explicit parameters, then
+   * settings.xml servers, then the Docker config, resolved once by core), and the progress listener.
+   */
+  DeltaOptions options(Collection<ImageReference> images) throws MojoFailureException {
+    DeltaOptions.Builder options = DeltaOptions.builder().listener(progress());
+    if (xdelta3 != null) {
+      options.xdelta3(xdelta3.toPath());
+    }
     if (platform != null && !platform.isBlank()) {
       try {
-        options = options.withPlatform(Platform.parse(platform.trim()));
+        options.platform(Platform.parse(platform.trim()));
       } catch (InvalidInputException e) {
         throw new MojoFailureException(
             "The parameter " + UserProperties.describe("platform", UserProperties.PLATFORM)
@@ -237,23 +236,23 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
               + UserProperties.describe(
                   "allowInsecureRegistries", UserProperties.ALLOW_INSECURE_REGISTRIES)
               + ")");
-      options = options.withPlainHttpHosts(hosts);
+      options.plainHttpHosts(hosts);
     }
     Credentials pull = explicitLogin(pullUsername, pullPassword, "pull");
     if (pull != null) {
-      options = options.withSourceCredentials(pull);
+      options.sourceCredentials(pull);
       getLog().info("Registry login for the images read: " + pull.describe());
     }
     Credentials push = explicitLogin(pushUsername, pushPassword, "push");
     if (push != null) {
-      options = options.withDestinationCredentials(push);
+      options.destinationCredentials(push);
       getLog().info("Registry login for the image written: " + push.describe());
     }
     List<org.apache.maven.settings.Server> servers =
         settings == null ? List.of() : settings.getServers();
-    options = options.withCredentialProvider(SettingsCredentialProvider.of(
-        servers, settingsDecrypter, options.environment(), options.home(), getLog()));
-    return options.withListener(progress());
+    return options
+        .credentialProvider(SettingsCredentialProvider.of(servers, settingsDecrypter))
+        .build();
   }
 
   private static Credentials explicitLogin(String username, String password, String prefix)

@@ -1,11 +1,11 @@
 package io.github.deltaimage.maven;
 
-import io.github.deltaimage.DeltaImage;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.ImageDeltaSummary;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.SourceRequiredException;
-import io.github.deltaimage.delta.ImageDeltaSummary;
-import io.github.deltaimage.delta.SummaryText;
-import io.github.deltaimage.reference.ImageReference;
+import io.github.deltaimage.api.SummaryText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,12 +89,8 @@ public class ApplyMojo extends AbstractDeltaImageMojo {
     // Whether a given source is read or only checked (a linked delta carries its own) is core's
     // call; its notes say which.
     getLog().info("Restoring " + deltaImage + " into " + outputImage);
-    ImageDeltaSummary summary = DeltaImage.applyImages(
-        deltaImage.toString(),
-        outputImage.toString(),
-        sourceImage.map(ImageReference::toString),
-        deltaOptions(),
-        copyOptions(images));
+    ImageDeltaSummary summary =
+        DeltaImage.applyImages(deltaImage, outputImage, sourceImage, options(images));
     Map<String, String> named = new LinkedHashMap<>();
     named.put("delta", deltaImage.toString());
     named.put("output", outputImage.toString());

@@ -1,7 +1,7 @@
 package io.github.deltaimage.maven;
 
-import io.github.deltaimage.reference.DockerName;
-import io.github.deltaimage.reference.ImageReference;
+import io.github.deltaimage.api.DockerName;
+import io.github.deltaimage.api.ImageReference;
 import java.nio.file.Path;
 import java.util.Locale;
 

@@ -1,11 +1,12 @@
 package io.github.deltaimage.maven;
 
-import io.github.deltaimage.DeltaImage;
+import io.github.deltaimage.api.BaseChoice;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.ImageDeltaSummary;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.delta.BaseChoice;
-import io.github.deltaimage.delta.ImageDeltaSummary;
-import io.github.deltaimage.delta.SummaryText;
-import io.github.deltaimage.reference.ImageReference;
+import io.github.deltaimage.api.SummaryText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,12 +159,11 @@ public class DiffMojo extends AbstractDeltaImageMojo {
         .info("Making the " + (unlinked ? "unlinked " : "") + "delta " + sourceImage + " -> "
             + targetImage + " into " + deltaImage);
     ImageDeltaSummary summary = DeltaImage.diffImages(
-        sourceImage.toString(),
-        targetImage.toString(),
-        deltaImage.toString(),
+        sourceImage,
+        targetImage,
+        deltaImage,
         unlinked,
-        deltaOptions(),
-        copyOptions(List.of(sourceImage, targetImage, deltaImage)));
+        options(List.of(sourceImage, targetImage, deltaImage)));
     endProgress();
     getLog()
         .info("Wrote the delta image " + deltaImage
@@ -204,12 +204,11 @@ public class DiffMojo extends AbstractDeltaImageMojo {
     List<ImageReference> every = new ArrayList<>(named);
     every.add(targetImage);
     every.add(deltaImage);
-    io.github.deltaimage.transport.CopyOptions copyOptions = copyOptions(every);
+    DeltaOptions options = options(every);
     List<String> all =
         new ArrayList<>(named.stream().map(ImageReference::toString).toList());
     if (candidateTags > 0) {
-      List<String> tags =
-          DeltaImage.previousTags(targetImage.toString(), candidateTags, copyOptions);
+      List<String> tags = DeltaImage.previousTags(targetImage.toString(), candidateTags, options);
       getLog()
           .info("The last " + candidateTags + " tags before " + targetImage + ": "
               + (tags.isEmpty() ? "none" : tags));
@@ -226,7 +225,7 @@ public class DiffMojo extends AbstractDeltaImageMojo {
         .info("Choosing the base among " + all.size() + " candidates for " + targetImage + ", into "
             + deltaImage);
     BaseChoice choice = DeltaImage.diffImagesFromBestBase(
-        all, targetImage.toString(), deltaImage.toString(), unlinked, deltaOptions(), copyOptions);
+        all, targetImage.toString(), deltaImage.toString(), unlinked, options);
     ImageDeltaSummary summary = choice.summary();
     endProgress();
     getLog()

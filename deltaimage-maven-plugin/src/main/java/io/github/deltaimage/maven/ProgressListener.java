@@ -1,10 +1,10 @@
 package io.github.deltaimage.maven;
 
-import io.github.deltaimage.event.CopyEvent;
-import io.github.deltaimage.event.CopyListener;
-import io.github.deltaimage.event.DeltaListener;
-import io.github.deltaimage.event.FileDecision;
-import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.api.CopyEvent;
+import io.github.deltaimage.api.DeltaEvent;
+import io.github.deltaimage.api.DeltaEventListener;
+import io.github.deltaimage.api.Digest;
+import io.github.deltaimage.api.FileDecision;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Locale;
@@ -16,8 +16,9 @@ import org.apache.maven.plugin.logging.Log;
  * being written moves. On an interactive console one line is redrawn in place
  * (at most five times a second) while a blob moves; in batch mode ({@code -B}, CI) only a plain line
  * per finished step and per finished blob, with sizes and times, as a redrawn line would only litter the log.
+ * Which login each registry got is logged once per host, naming its source, never its secret.
  */
-final class ProgressListener implements CopyListener, DeltaListener {
+final class ProgressListener implements DeltaEventListener {
 
   private static final long REDRAW_NANOS = 200_000_000L;
 
@@ -40,9 +41,19 @@ final class ProgressListener implements CopyListener, DeltaListener {
     this.console = console;
   }
 
-  /** A step of core's: redrawn on a console; in batch mode one line when it ends, with its time and sizes. */
   @Override
-  public synchronized void progress(String step, long done, long total) {
+  public synchronized void onEvent(DeltaEvent event) {
+    if (event instanceof DeltaEvent.Step step) {
+      progress(step.what(), step.done(), step.total());
+    } else if (event instanceof DeltaEvent.FileDecided decided) {
+      fileDecided(decided.decision());
+    } else if (event instanceof DeltaEvent.Copy copy) {
+      onCopyEvent(copy.event());
+    }
+  }
+
+  /** A step of core's: redrawn on a console; in batch mode one line when it ends, with its time and sizes. */
+  private void progress(String step, long done, long total) {
     if (console != null) {
       boolean counted = total > 0 && !step.matches(".*\\d+/\\d+.*");
       console.print(
@@ -58,8 +69,7 @@ final class ProgressListener implements CopyListener, DeltaListener {
     lastStep = step;
   }
 
-  @Override
-  public synchronized void fileDecided(FileDecision decision) {
+  private void fileDecided(FileDecision decision) {
     stepFiles++;
     stepTargetBytes += Math.max(0, decision.targetSize());
     stepStoredBytes += Math.max(0, decision.storedSize());
@@ -92,8 +102,7 @@ final class ProgressListener implements CopyListener, DeltaListener {
     stepStoredBytes = 0;
   }
 
-  @Override
-  public synchronized void onEvent(CopyEvent event) {
+  private void onCopyEvent(CopyEvent event) {
     if (event instanceof CopyEvent.BlobProgress p) {
       if (console != null && System.nanoTime() - lastDraw > REDRAW_NANOS) {
         lastDraw = System.nanoTime();
@@ -109,7 +118,13 @@ final class ProgressListener implements CopyListener, DeltaListener {
       return;
     }
     endLine();
-    if (event instanceof CopyEvent.BlobStarted b) {
+    if (event instanceof CopyEvent.CredentialsChosen c) {
+      log.info(
+          "none".equals(c.chosen())
+              ? "Registry " + c.host() + ": no login found (tried " + String.join(", ", c.tried())
+                  + "); going on anonymously"
+              : "Registry " + c.host() + ": using " + c.chosen());
+    } else if (event instanceof CopyEvent.BlobStarted b) {
       blobStarted.put(b.digest(), System.nanoTime());
     } else if (event instanceof CopyEvent.SourceResolved r) {
       log.info("Writing " + r.layers() + " layers of image " + r.imageId().shortHex());

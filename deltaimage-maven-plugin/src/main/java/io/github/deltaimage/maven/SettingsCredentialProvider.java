@@ -1,15 +1,12 @@
 package io.github.deltaimage.maven;
 
+import io.github.deltaimage.api.CredentialProvider;
+import io.github.deltaimage.api.Credentials;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.transport.registry.credentials.CredentialProvider;
-import io.github.deltaimage.transport.registry.credentials.CredentialResolver;
-import io.github.deltaimage.transport.registry.credentials.Credentials;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.maven.plugin.logging.Log;
 import org.apache.maven.settings.Server;
 import org.apache.maven.settings.building.SettingsProblem;
 import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
@@ -18,10 +15,9 @@ import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
 /**
  * Registry logins from settings.xml: the {@code <server>} whose id is the registry host with its
- * port, else without it, decrypted through Maven's {@link SettingsDecrypter}. When settings.xml has
- * none, the Docker config and its credential helpers are asked here too, so that the build log says
- * which source answered. Core asks only after explicit parameters, so this is the second and third
- * place in the order. Each host is looked up once; logs name sources, never secrets.
+ * port, else without it, decrypted through Maven's {@link SettingsDecrypter}. Core asks it after the
+ * explicit parameters and before the Docker config, once per host; which source answered reaches
+ * the log as core's {@code CredentialsChosen} event, so nothing is resolved twice.
  */
 final class SettingsCredentialProvider implements CredentialProvider {
 
@@ -33,29 +29,16 @@ final class SettingsCredentialProvider implements CredentialProvider {
 
   private final List<Server> servers;
   private final Decrypter decrypter;
-  private final CredentialProvider dockerConfig;
-  private final Log log;
   private final Map<String, Optional<Credentials>> byHost = new ConcurrentHashMap<>();
 
-  SettingsCredentialProvider(
-      List<Server> servers, Decrypter decrypter, CredentialProvider dockerConfig, Log log) {
+  SettingsCredentialProvider(List<Server> servers, Decrypter decrypter) {
     this.servers = List.copyOf(servers);
     this.decrypter = decrypter;
-    this.dockerConfig = dockerConfig;
-    this.log = log;
   }
 
-  /** The provider a goal uses: settings.xml servers through Maven's decrypter, then the Docker config of this process. */
-  static SettingsCredentialProvider of(
-      List<Server> servers,
-      SettingsDecrypter settingsDecrypter,
-      Map<String, String> environment,
-      Path home,
-      Log log) {
-    CredentialResolver docker = new CredentialResolver(null, environment, home);
-    CredentialProvider dockerConfig = host -> docker.lookup(host).credentials();
-    return new SettingsCredentialProvider(
-        servers, server -> decrypt(settingsDecrypter, server), dockerConfig, log);
+  /** The provider a goal uses: settings.xml servers through Maven's decrypter. */
+  static SettingsCredentialProvider of(List<Server> servers, SettingsDecrypter settingsDecrypter) {
+    return new SettingsCredentialProvider(servers, server -> decrypt(settingsDecrypter, server));
   }
 
   @Override
@@ -65,26 +48,16 @@ final class SettingsCredentialProvider implements CredentialProvider {
 
   private Optional<Credentials> lookUp(String host) {
     Optional<Server> server = serverFor(host);
-    if (server.isPresent()) {
-      Server plain = decrypter.decrypt(server.get());
-      String source = "settings.xml <server> '" + plain.getId() + "'";
-      if (plain.getUsername() == null || plain.getPassword() == null) {
-        throw new InvalidInputException(
-            source + " for registry " + host + " needs both <username> and <password>");
-      }
-      log.info("Registry " + host + ": using the login of " + source + " (user '"
-          + plain.getUsername() + "')");
-      return Optional.of(new Credentials(plain.getUsername(), plain.getPassword(), false, source));
+    if (server.isEmpty()) {
+      return Optional.empty();
     }
-    Optional<Credentials> docker = dockerConfig.find(host);
-    if (docker.isPresent()) {
-      log.info("Registry " + host + ": no settings.xml <server> with id '" + host + "'; using "
-          + docker.get().describe());
-    } else {
-      log.info("Registry " + host + ": no login found (no settings.xml <server> with id '" + host
-          + "', none in the Docker config); going on anonymously");
+    Server plain = decrypter.decrypt(server.get());
+    String source = "settings.xml <server> '" + plain.getId() + "'";
+    if (plain.getUsername() == null || plain.getPassword() == null) {
+      throw new InvalidInputException(
+          source + " for registry " + host + " needs both <username> and <password>");
     }
-    return docker;
+    return Optional.of(new Credentials(plain.getUsername(), plain.getPassword(), false, source));
   }
 
   /** The server whose id is {@code host:port}, else {@code host}. */

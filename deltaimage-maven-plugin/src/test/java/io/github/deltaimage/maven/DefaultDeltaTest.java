@@ -2,8 +2,8 @@ package io.github.deltaimage.maven;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.maven.DefaultDelta.Naming;
-import io.github.deltaimage.reference.ImageReference;
 import org.junit.jupiter.api.Test;
 
 class DefaultDeltaTest {

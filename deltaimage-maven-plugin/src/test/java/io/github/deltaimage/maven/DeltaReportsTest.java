@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.deltaimage.delta.ImageDeltaSummary;
-import io.github.deltaimage.event.FileDecision;
+import io.github.deltaimage.api.Digest;
+import io.github.deltaimage.api.FileDecision;
+import io.github.deltaimage.api.ImageDeltaSummary;
 import io.github.deltaimage.image.Compression;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.image.MediaTypes;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +58,11 @@ class DeltaReportsTest {
             false,
             List.of("a note"),
             2_500_000_000L)
-        .describingTarget(source, target, digest("target-manifest"), applied);
+        .describingTarget(
+            Layer.summaryBlobs(source),
+            Layer.summaryBlobs(target),
+            digest("target-manifest"),
+            applied);
   }
 
   @Test

@@ -2,12 +2,10 @@ package io.github.deltaimage.maven;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.deltaimage.transport.registry.credentials.Credentials;
+import io.github.deltaimage.api.Credentials;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.apache.maven.settings.Server;
 import org.apache.maven.settings.crypto.DefaultSettingsDecrypter;
 import org.junit.jupiter.api.Test;
@@ -41,12 +39,8 @@ class EncryptedServerPasswordTest {
     server.setUsername("ci");
     server.setPassword(cipher.encryptAndDecorate("s3cret", "master-password"));
 
-    SettingsCredentialProvider provider = SettingsCredentialProvider.of(
-        List.of(server),
-        new DefaultSettingsDecrypter(dispatcher),
-        Map.of(),
-        dir,
-        new SystemStreamLog());
+    SettingsCredentialProvider provider =
+        SettingsCredentialProvider.of(List.of(server), new DefaultSettingsDecrypter(dispatcher));
 
     assertThat(provider.find("registry.example.com:443"))
         .map(Credentials::secret)

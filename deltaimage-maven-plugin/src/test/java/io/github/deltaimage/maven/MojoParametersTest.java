@@ -3,8 +3,8 @@ package io.github.deltaimage.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.deltaimage.reference.ImageReference;
-import io.github.deltaimage.transport.CopyOptions;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.ImageReference;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugin.MojoFailureException;
@@ -93,7 +93,7 @@ class MojoParametersTest {
     DiffMojo diff = quiet(new DiffMojo(null));
     diff.pullPassword = "x";
 
-    assertThatThrownBy(() -> diff.copyOptions(List.of()))
+    assertThatThrownBy(() -> diff.options(List.of()))
         .isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("<pullUsername> (-Ddeltaimage.pullUsername) is missing");
   }
@@ -108,12 +108,13 @@ class MojoParametersTest {
     diff.platform = "linux/arm64";
     diff.allowInsecureRegistries = true;
 
-    CopyOptions options = diff.copyOptions(List.of(
+    DeltaOptions options = diff.options(List.of(
         ImageReference.parse("registry.internal:5000/app:1"), ImageReference.parse("oci:/x:1")));
 
-    assertThat(options.sourceCredentials().username()).isEqualTo("reader");
-    assertThat(options.sourceCredentials().source()).isEqualTo("<pullUsername> parameter");
-    assertThat(options.destinationCredentials().username()).isEqualTo("writer");
+    assertThat(options.sourceCredentials().orElseThrow().username()).isEqualTo("reader");
+    assertThat(options.sourceCredentials().orElseThrow().source())
+        .isEqualTo("<pullUsername> parameter");
+    assertThat(options.destinationCredentials().orElseThrow().username()).isEqualTo("writer");
     assertThat(options.platform().toString()).contains("arm64");
     assertThat(options.plainHttpHosts()).containsExactly("registry.internal:5000");
     assertThat(logged).isNotEmpty().noneMatch(line -> line.contains("secret"));
@@ -124,7 +125,7 @@ class MojoParametersTest {
     DiffMojo diff = quiet(new DiffMojo(null));
     diff.platform = "arm64";
 
-    assertThatThrownBy(() -> diff.copyOptions(List.of()))
+    assertThatThrownBy(() -> diff.options(List.of()))
         .isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("<platform> (-Ddeltaimage.platform)");
   }

@@ -1,11 +1,12 @@
 package io.github.deltaimage.format.dir;
 
+import io.github.deltaimage.api.DirectorySummary;
 import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.FileDecision;
+import io.github.deltaimage.api.FileDecision.Outcome;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.codec.DeltaCodec;
 import io.github.deltaimage.event.DeltaListener;
-import io.github.deltaimage.event.FileDecision;
-import io.github.deltaimage.event.FileDecision.Outcome;
 import io.github.deltaimage.fs.FileState;
 import io.github.deltaimage.fs.InPlaceWriter;
 import io.github.deltaimage.fs.RelativePath;

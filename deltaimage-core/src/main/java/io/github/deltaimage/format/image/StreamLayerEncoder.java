@@ -1,9 +1,9 @@
 package io.github.deltaimage.format.image;
 
 import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.FileDecision;
+import io.github.deltaimage.api.FileDecision.Outcome;
 import io.github.deltaimage.codec.SuffixArrayCodec;
-import io.github.deltaimage.event.FileDecision;
-import io.github.deltaimage.event.FileDecision.Outcome;
 import io.github.deltaimage.fs.FileRanges;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.tar.TarEntry;

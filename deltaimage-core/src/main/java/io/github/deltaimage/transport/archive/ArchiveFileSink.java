@@ -1,7 +1,7 @@
 package io.github.deltaimage.transport.archive;
 
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.EnvironmentException;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.transport.BlobOpener;
 import io.github.deltaimage.transport.ImageSink;

@@ -1,10 +1,10 @@
 package io.github.deltaimage.transport.archive;
 
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
-import io.github.deltaimage.reference.ImageReference;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;

@@ -1,16 +1,16 @@
 package io.github.deltaimage.transport.archive;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.deltaimage.api.Digest;
+import io.github.deltaimage.api.DockerName;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.image.Compression;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Json;
 import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.image.Manifests;
 import io.github.deltaimage.image.MediaTypes;
-import io.github.deltaimage.reference.DockerName;
 import io.github.deltaimage.transport.Blobs;
 import io.github.deltaimage.transport.ImageSource;
 import io.github.deltaimage.transport.VerifyingInputStream;

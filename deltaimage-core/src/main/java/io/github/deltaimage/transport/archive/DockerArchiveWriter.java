@@ -2,7 +2,7 @@ package io.github.deltaimage.transport.archive;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.image.Json;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,10 @@
 package io.github.deltaimage.transport.daemon;
 
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.fs.RunDirectory;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.transport.archive.ArchiveFileSink;
 import java.io.IOException;
 import java.io.InputStream;

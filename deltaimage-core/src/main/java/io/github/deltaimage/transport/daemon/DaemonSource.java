@@ -1,11 +1,11 @@
 package io.github.deltaimage.transport.daemon;
 
 import io.github.deltaimage.api.EnvironmentException;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Layer;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.transport.ImageSource;
 import io.github.deltaimage.transport.archive.DockerArchiveSource;
 import java.io.IOException;

@@ -1,11 +1,12 @@
 package io.github.deltaimage.transport.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.deltaimage.api.Credentials;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.api.RegistryTimeouts;
 import io.github.deltaimage.image.Json;
 import io.github.deltaimage.transport.registry.credentials.CredentialResolver;
-import io.github.deltaimage.transport.registry.credentials.Credentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

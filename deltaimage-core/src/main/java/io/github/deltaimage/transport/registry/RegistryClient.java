@@ -1,12 +1,14 @@
 package io.github.deltaimage.transport.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.deltaimage.api.Digest;
+import io.github.deltaimage.api.DockerName;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.api.RegistryTimeouts;
+import io.github.deltaimage.api.RetryPolicy;
 import io.github.deltaimage.image.Json;
 import io.github.deltaimage.image.MediaTypes;
-import io.github.deltaimage.reference.DockerName;
 import io.github.deltaimage.transport.BlobOpener;
 import io.github.deltaimage.transport.Blobs;
 import io.github.deltaimage.transport.registry.credentials.CredentialResolver;
@@ -37,53 +39,6 @@ import javax.net.ssl.SSLException;
  * was explicitly allowed plain HTTP by the caller.
  */
 public final class RegistryClient {
-  /**
-   * How often and how patiently to retry.
-   *
-   * @param attempts tries per request (and resumes per blob, restarts per upload)
-   * @param firstDelay the first pause between tries; each further pause doubles it
-   * @param maxWait the longest single pause: backoff stops growing there, and a {@code Retry-After}
-   *     longer than this ends the copy at once with an error saying so, instead of waiting
-   */
-  public record RetryPolicy(int attempts, Duration firstDelay, Duration maxWait) {
-    public static final String ATTEMPTS = "deltaimage.registry.retries";
-    public static final String MAX_WAIT = "deltaimage.registry.maxRetryAfter";
-    public static final RetryPolicy DEFAULT =
-        new RetryPolicy(5, Duration.ofMillis(500), Duration.ofSeconds(60));
-
-    public RetryPolicy {
-      if (attempts < 1) {
-        throw new IllegalArgumentException("attempts must be at least 1");
-      }
-    }
-
-    public RetryPolicy(int attempts, Duration firstDelay) {
-      this(attempts, firstDelay, DEFAULT.maxWait());
-    }
-
-    /** {@link #DEFAULT} with what {@code -Ddeltaimage.registry.retries} and {@code -Ddeltaimage.registry.maxRetryAfter} set. */
-    public static RetryPolicy fromSystemProperties() {
-      java.util.Properties p = System.getProperties();
-      int attempts = DEFAULT.attempts();
-      String a = p.getProperty(ATTEMPTS);
-      if (a != null && !a.isBlank()) {
-        try {
-          attempts = Integer.parseInt(a.trim());
-        } catch (NumberFormatException e) {
-          attempts = 0;
-        }
-        if (attempts < 1 || attempts > 100) {
-          throw new InvalidInputException(
-              "-D" + ATTEMPTS + "=" + a + " is not a number of tries from 1 to 100");
-        }
-      }
-      return new RetryPolicy(
-          attempts,
-          DEFAULT.firstDelay(),
-          RegistryTimeouts.duration(p, MAX_WAIT, DEFAULT.maxWait()));
-    }
-  }
-
   private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
   /** Docker Hub's name in references and its API endpoint differ. */
   private static final String DOCKER_HUB_ENDPOINT = "registry-1.docker.io";

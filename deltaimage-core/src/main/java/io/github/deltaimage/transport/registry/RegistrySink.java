@@ -1,11 +1,11 @@
 package io.github.deltaimage.transport.registry;
 
+import io.github.deltaimage.api.Digest;
+import io.github.deltaimage.api.DockerName;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Image;
 import io.github.deltaimage.image.Layer;
-import io.github.deltaimage.reference.DockerName;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.transport.BlobOpener;
 import io.github.deltaimage.transport.ImageSink;
 import io.github.deltaimage.transport.ImageSource;

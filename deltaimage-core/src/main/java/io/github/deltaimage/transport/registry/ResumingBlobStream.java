@@ -1,7 +1,8 @@
 package io.github.deltaimage.transport.registry;
 
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.EnvironmentException;
-import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.api.RegistryTimeouts;
 import java.io.IOException;
 import java.io.InputStream;
 

@@ -1,5 +1,6 @@
 package io.github.deltaimage.transport.registry;
 
+import io.github.deltaimage.api.RegistryTimeouts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;

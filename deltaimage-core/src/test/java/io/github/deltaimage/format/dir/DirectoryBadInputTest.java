@@ -3,8 +3,8 @@ package io.github.deltaimage.format.dir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.deltaimage.DeltaImage;
-import io.github.deltaimage.DeltaOptions;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.DeltaOptions;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.testing.TreeSnapshot;

@@ -2,9 +2,10 @@ package io.github.deltaimage.format.dir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.deltaimage.DeltaImage;
-import io.github.deltaimage.DeltaOptions;
-import io.github.deltaimage.event.FileDecision.Outcome;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.DirectorySummary;
+import io.github.deltaimage.api.FileDecision.Outcome;
 import io.github.deltaimage.fs.RelativePath;
 import io.github.deltaimage.testing.TestEnvironment;
 import io.github.deltaimage.testing.TreeSnapshot;

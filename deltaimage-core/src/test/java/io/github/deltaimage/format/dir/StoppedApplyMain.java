@@ -1,6 +1,6 @@
 package io.github.deltaimage.format.dir;
 
-import io.github.deltaimage.DeltaOptions;
+import io.github.deltaimage.api.DeltaOptions;
 import io.github.deltaimage.codec.Xdelta3Codec;
 import io.github.deltaimage.event.DeltaListener;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package io.github.deltaimage.format.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.deltaimage.api.FileDecision.Outcome;
+import io.github.deltaimage.api.Xdelta3Settings;
 import io.github.deltaimage.codec.Xdelta3Codec;
-import io.github.deltaimage.codec.Xdelta3Settings;
-import io.github.deltaimage.event.FileDecision.Outcome;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.testing.TarBuilder;
 import io.github.deltaimage.work.Parallel;

@@ -2,10 +2,10 @@ package io.github.deltaimage.format.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.deltaimage.api.FileDecision.Outcome;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.api.Xdelta3Settings;
 import io.github.deltaimage.codec.Xdelta3Codec;
-import io.github.deltaimage.codec.Xdelta3Settings;
-import io.github.deltaimage.event.FileDecision.Outcome;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.testing.TestEnvironment;
 import io.github.deltaimage.testing.Trees;

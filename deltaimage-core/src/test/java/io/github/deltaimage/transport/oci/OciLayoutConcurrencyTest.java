@@ -3,8 +3,8 @@ package io.github.deltaimage.transport.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.deltaimage.api.Platform;
 import io.github.deltaimage.copy.ImageCopy;
-import io.github.deltaimage.image.Platform;
 import io.github.deltaimage.testing.ChildJvm;
 import io.github.deltaimage.testing.SyntheticImages;
 import io.github.deltaimage.transport.CopyOptions;

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.deltaimage.api.Credentials;
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.api.RetryPolicy;
 import io.github.deltaimage.transport.VerifyingInputStream;
 import io.github.deltaimage.transport.registry.credentials.CredentialResolver;
-import io.github.deltaimage.transport.registry.credentials.Credentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,8 +43,7 @@ class RegistryClientProtocolTest {
   HttpServer server;
   String host;
   final List<String> log = new CopyOnWriteArrayList<>();
-  static final RegistryClient.RetryPolicy FAST =
-      new RegistryClient.RetryPolicy(4, Duration.ofMillis(10));
+  static final RetryPolicy FAST = new RetryPolicy(4, Duration.ofMillis(10));
 
   @BeforeEach
   void start() throws IOException {

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.deltaimage.api.Credentials;
+import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.api.RegistryTimeouts;
+import io.github.deltaimage.api.RetryPolicy;
 import io.github.deltaimage.transport.VerifyingInputStream;
 import io.github.deltaimage.transport.registry.credentials.CredentialResolver;
-import io.github.deltaimage.transport.registry.credentials.Credentials;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,8 +53,7 @@ class RegistryFaultsTest {
   static final String PASSWORD = "S3cr3t-pw-93";
   static final String BASIC =
       Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-  static final RegistryClient.RetryPolicy RETRY =
-      new RegistryClient.RetryPolicy(3, Duration.ofMillis(20), Duration.ofSeconds(2));
+  static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofMillis(20), Duration.ofSeconds(2));
   static final RegistryTimeouts SHORT = new RegistryTimeouts(
       Duration.ofSeconds(1),
       Duration.ofMillis(500),
@@ -354,7 +355,7 @@ class RegistryFaultsTest {
         .hasMessageContaining("rate-limiting")
         .hasMessageContaining("after 60 min")
         .hasMessageContaining("=3600s")
-        .hasMessageContaining(RegistryClient.RetryPolicy.MAX_WAIT);
+        .hasMessageContaining(RetryPolicy.MAX_WAIT);
     assertThat(registry.requests()).hasSize(1);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     assertNoSecret(t);

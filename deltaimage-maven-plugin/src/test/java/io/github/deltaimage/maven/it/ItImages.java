@@ -2,12 +2,12 @@ package io.github.deltaimage.maven.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.deltaimage.copy.CopyResult;
+import io.github.deltaimage.api.CopyResult;
+import io.github.deltaimage.api.Credentials;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.daemon.DockerEngine;
 import io.github.deltaimage.transport.daemon.DockerJavaEngine;
-import io.github.deltaimage.transport.registry.credentials.Credentials;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,8 @@
 package io.github.deltaimage.transport.registry.credentials;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.deltaimage.api.CredentialProvider;
+import io.github.deltaimage.api.Credentials;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.image.Json;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * Finds the credential for a registry host the way the docker CLI does: an explicit one first;
@@ -69,6 +72,8 @@ public final class CredentialResolver {
     this(explicit, provider, environment, home, helperTimeoutFromSystemProperties());
   }
 
+  private BiConsumer<String, Lookup> observer = (host, lookup) -> {};
+
   private CredentialResolver(
       Credentials explicit,
       CredentialProvider provider,
@@ -117,8 +122,25 @@ public final class CredentialResolver {
     return d;
   }
 
+  /**
+   * The same lookup, telling {@code observer} each outcome (host, lookup): how a front end learns
+   * which source answered without resolving a second time.
+   */
+  public CredentialResolver observedBy(BiConsumer<String, Lookup> newObserver) {
+    CredentialResolver observed =
+        new CredentialResolver(explicit, provider, environment, home, helperTimeout);
+    observed.observer = newObserver;
+    return observed;
+  }
+
   /** Looks up the credential for {@code host} (as in a reference, e.g. {@code 127.0.0.1:5000}). */
   public Lookup lookup(String host) {
+    Lookup found = find(host);
+    observer.accept(host, found);
+    return found;
+  }
+
+  private Lookup find(String host) {
     List<String> tried = new ArrayList<>();
     if (explicit != null) {
       tried.add(explicit.source());

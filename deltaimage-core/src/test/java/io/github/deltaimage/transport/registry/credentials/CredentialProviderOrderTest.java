@@ -2,6 +2,8 @@ package io.github.deltaimage.transport.registry.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.deltaimage.api.CredentialProvider;
+import io.github.deltaimage.api.Credentials;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package io.github.deltaimage.transport.registry.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.deltaimage.api.Credentials;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,6 +112,21 @@ class CredentialResolverTest {
   static final String SECRET = "hunter2-Pa55";
 
   /** Every message of the chain and the stack trace a front end prints with -d, searched for the secret. */
+  @Test
+  void anObserverHearsEachLookupWithTheSourceThatAnswered() {
+    java.util.List<String> heard = new java.util.ArrayList<>();
+    Credentials provided = new Credentials("ci", "s3cret", false, "settings.xml <server> 'reg'");
+    CredentialResolver r = new CredentialResolver(
+            null, host -> java.util.Optional.of(provided), Map.of(), tmp)
+        .observedBy((host, lookup) -> heard.add(
+            host + " -> " + lookup.credentials().map(Credentials::describe).orElse("none")));
+
+    r.lookup("reg.example:5000");
+
+    assertThat(heard)
+        .containsExactly("reg.example:5000 -> user 'ci' from settings.xml <server> 'reg'");
+  }
+
   static void assertNoSecret(Throwable t, String... secrets) {
     java.io.StringWriter trace = new java.io.StringWriter();
     t.printStackTrace(new java.io.PrintWriter(trace));

@@ -1,7 +1,5 @@
-package io.github.deltaimage.delta;
+package io.github.deltaimage.api;
 
-import io.github.deltaimage.image.Digest;
-import io.github.deltaimage.reference.ImageReference;
 import java.util.List;
 
 /**

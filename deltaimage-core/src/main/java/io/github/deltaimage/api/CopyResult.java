@@ -1,6 +1,5 @@
-package io.github.deltaimage.copy;
+package io.github.deltaimage.api;
 
-import io.github.deltaimage.image.Digest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
-package io.github.deltaimage.format.dir;
+package io.github.deltaimage.api;
 
-import io.github.deltaimage.event.FileDecision.Outcome;
+import io.github.deltaimage.api.FileDecision.Outcome;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +20,10 @@ public record DirectorySummary(
     long elapsedNanos) {
 
   /** One file's part in the totals. */
-  record Entry(Outcome outcome, long targetSize, long storedSize) {}
+  public record Entry(Outcome outcome, long targetSize, long storedSize) {}
 
-  static DirectorySummary of(List<Entry> entries, long elapsedNanos) {
+  /** The totals of {@code entries}. */
+  public static DirectorySummary of(List<Entry> entries, long elapsedNanos) {
     Map<Outcome, Long> files = new EnumMap<>(Outcome.class);
     Map<Outcome, Long> target = new EnumMap<>(Outcome.class);
     Map<Outcome, Long> stored = new EnumMap<>(Outcome.class);

@@ -1,11 +1,19 @@
-package io.github.deltaimage.event;
-
-import io.github.deltaimage.image.Digest;
+package io.github.deltaimage.api;
 
 /** What an image copy reports while it runs; progress displays and logs listen to these. */
 public sealed interface CopyEvent {
   /** The source image was found and its manifest and config read. */
   record SourceResolved(String source, Digest imageId, int layers) implements CopyEvent {}
+
+  /**
+   * The login used for a registry host was chosen, once per host and run.
+   *
+   * @param host the registry as references name it, e.g. {@code 127.0.0.1:5000}
+   * @param chosen what was found, e.g. "user 'ci' from settings.xml &lt;server&gt; 'reg'", or "none"
+   * @param tried the sources consulted, in order
+   */
+  record CredentialsChosen(String host, String chosen, java.util.List<String> tried)
+      implements CopyEvent {}
 
   /** A blob starts to move; {@code size} is -1 when not known up front (uncompressed tars). */
   record BlobStarted(Digest digest, long size, String kind) implements CopyEvent {}

@@ -1,6 +1,5 @@
-package io.github.deltaimage.image;
+package io.github.deltaimage.api;
 
-import io.github.deltaimage.api.InvalidInputException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;

@@ -1,6 +1,5 @@
-package io.github.deltaimage.delta;
+package io.github.deltaimage.api;
 
-import io.github.deltaimage.image.Digest;
 import java.util.List;
 
 /**

@@ -1,6 +1,5 @@
-package io.github.deltaimage.transport.registry;
+package io.github.deltaimage.api;
 
-import io.github.deltaimage.api.InvalidInputException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
@@ -66,7 +65,7 @@ public record RegistryTimeouts(
     return from(System.getProperties());
   }
 
-  static RegistryTimeouts from(Properties p) {
+  public static RegistryTimeouts from(Properties p) {
     RegistryTimeouts d = DEFAULT;
     String rate = p.getProperty(MIN_RATE);
     long minRate = d.blobMinBytesPerSecond();
@@ -114,7 +113,7 @@ public record RegistryTimeouts(
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
   /** Reads {@code name} as {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h} or plain seconds. */
-  static Duration duration(Properties p, String name, Duration fallback) {
+  public static Duration duration(Properties p, String name, Duration fallback) {
     String v = p.getProperty(name);
     if (v == null || v.isBlank()) {
       return fallback;
@@ -149,7 +148,7 @@ public record RegistryTimeouts(
   }
 
   /** "60 s", "500 ms", "10 min": how a message shows a duration. */
-  static String describe(Duration d) {
+  public static String describe(Duration d) {
     long ms = d.toMillis();
     if (ms < 1000 || ms % 1000 != 0) {
       return ms + " ms";

@@ -1,4 +1,4 @@
-package io.github.deltaimage.event;
+package io.github.deltaimage.api;
 
 /**
  * How one target file is stored in a delta.

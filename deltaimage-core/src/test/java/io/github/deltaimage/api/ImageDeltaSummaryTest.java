@@ -1,9 +1,8 @@
-package io.github.deltaimage.delta;
+package io.github.deltaimage.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.deltaimage.image.Compression;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.image.MediaTypes;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +39,11 @@ class ImageDeltaSummaryTest {
             false,
             List.of(),
             1)
-        .describingTarget(source, target, digest("target manifest"), false);
+        .describingTarget(
+            Layer.summaryBlobs(source),
+            Layer.summaryBlobs(target),
+            digest("target manifest"),
+            false);
   }
 
   @Test

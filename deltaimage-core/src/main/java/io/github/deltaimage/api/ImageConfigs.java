@@ -1,4 +1,4 @@
-package io.github.deltaimage.dockerfile;
+package io.github.deltaimage.api;
 
 import java.util.Optional;
 

@@ -1,7 +1,5 @@
-package io.github.deltaimage.reference;
+package io.github.deltaimage.api;
 
-import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.image.Digest;
 import java.util.regex.Pattern;
 
 /**

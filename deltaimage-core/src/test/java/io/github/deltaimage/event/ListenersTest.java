@@ -2,12 +2,16 @@ package io.github.deltaimage.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.deltaimage.image.Digest;
+import io.github.deltaimage.api.CopyEvent;
+import io.github.deltaimage.api.DeltaEvent;
+import io.github.deltaimage.api.DeltaEventListener;
+import io.github.deltaimage.api.Digest;
+import io.github.deltaimage.api.FileDecision;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-class DeltaEventListenerTest {
+class ListenersTest {
 
   private static final Digest BLOB = Digest.sha256(new byte[] {1, 2, 3});
 
@@ -19,9 +23,9 @@ class DeltaEventListenerTest {
     FileDecision decision =
         new FileDecision("usr/bin/app", FileDecision.Outcome.DELTA, 4096, 120, null);
 
-    listener.asDeltaListener().progress("reading source layer 1/2", 0, 2);
-    listener.asCopyListener().onEvent(new CopyEvent.BlobProgress(BLOB, 512, 1024));
-    listener.asDeltaListener().fileDecided(decision);
+    Listeners.deltaChannel(listener).progress("reading source layer 1/2", 0, 2);
+    Listeners.copyChannel(listener).onEvent(new CopyEvent.BlobProgress(BLOB, 512, 1024));
+    Listeners.deltaChannel(listener).fileDecided(decision);
 
     assertThat(seen)
         .containsExactly(
@@ -31,9 +35,8 @@ class DeltaEventListenerTest {
   }
 
   @Test
-  void the_listener_that_ignores_everything_accepts_both_channels() {
-    DeltaEventListener.NONE.asDeltaListener().progress("writing", 0, -1);
-    DeltaEventListener.NONE.asCopyListener().onEvent(new CopyEvent.BlobDone(BLOB, 3));
-    assertThat(DeltaEventListener.NONE).isNotNull();
+  void nobody_listening_costs_no_event_objects() {
+    assertThat(Listeners.deltaChannel(DeltaEventListener.NONE)).isSameAs(DeltaListener.NONE);
+    assertThat(Listeners.copyChannel(DeltaEventListener.NONE)).isSameAs(CopyListener.NONE);
   }
 }

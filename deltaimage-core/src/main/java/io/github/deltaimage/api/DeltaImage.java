@@ -1,18 +1,17 @@
-package io.github.deltaimage;
+package io.github.deltaimage.api;
 
-import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.codec.Xdelta3Codec;
-import io.github.deltaimage.delta.BaseChoice;
+import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.delta.BestBase;
-import io.github.deltaimage.delta.DeltaContents;
-import io.github.deltaimage.delta.ImageDeltaSummary;
 import io.github.deltaimage.delta.ImageDeltas;
 import io.github.deltaimage.delta.ReleaseTags;
+import io.github.deltaimage.dockerfile.DaemonImageConfigs;
+import io.github.deltaimage.dockerfile.Dockerfiles;
+import io.github.deltaimage.event.DeltaListener;
+import io.github.deltaimage.event.Listeners;
 import io.github.deltaimage.format.dir.DirectoryApply;
 import io.github.deltaimage.format.dir.DirectoryDiff;
-import io.github.deltaimage.format.dir.DirectorySummary;
 import io.github.deltaimage.fs.RunDirectory;
-import io.github.deltaimage.reference.ImageReference;
 import io.github.deltaimage.transport.CopyOptions;
 import io.github.deltaimage.transport.Transports;
 import java.io.IOException;
@@ -23,9 +22,13 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * What front ends call. Every method either completes or throws an
- * {@link io.github.deltaimage.api.InvalidInputException} (the user's input is wrong) or an
- * {@link io.github.deltaimage.api.EnvironmentException} (the machine failed us), leaving its inputs as they were.
+ * What front ends call: the one entry point of core. Every method either completes or throws an
+ * {@link InvalidInputException} (the user's input is wrong) or an {@link EnvironmentException} (the
+ * machine failed us), leaving its inputs as they were. Everything else a front end needs (references,
+ * options, events, summaries, exceptions) is in this package too.
+ *
+ * <p>This class is the only one of the package that reaches down into core's machinery; the rest of the
+ * package is plain values that every other package may use.
  */
 public final class DeltaImage {
 
@@ -50,7 +53,8 @@ public final class DeltaImage {
    */
   public static DirectorySummary diffDirectories(Path source, Path target, DeltaOptions options) {
     Xdelta3Codec codec = Xdelta3Codec.locate(options.xdelta3(), options.xdelta3Settings());
-    return new DirectoryDiff(codec, options.threads(), options.tempDirectory(), options.listener())
+    return new DirectoryDiff(
+            codec, options.threads(), options.tempDirectory(), deltaChannel(options))
         .diff(source, target);
   }
 
@@ -63,26 +67,19 @@ public final class DeltaImage {
       ImageReference target,
       ImageReference delta,
       boolean unlinked,
-      DeltaOptions options,
-      CopyOptions transports) {
-    return imageDeltas(options, transports).diff(source, target, delta, unlinked);
+      DeltaOptions options) {
+    return imageDeltas(options).diff(source, target, delta, unlinked);
   }
 
-  /** {@link #diffImages(ImageReference, ImageReference, ImageReference, boolean, DeltaOptions, CopyOptions)} on references as typed. */
+  /** {@link #diffImages(ImageReference, ImageReference, ImageReference, boolean, DeltaOptions)} on references as typed. */
   public static ImageDeltaSummary diffImages(
-      String source,
-      String target,
-      String delta,
-      boolean unlinked,
-      DeltaOptions options,
-      CopyOptions transports) {
+      String source, String target, String delta, boolean unlinked, DeltaOptions options) {
     return diffImages(
         ImageReference.parse(source),
         ImageReference.parse(target),
         ImageReference.parse(delta),
         unlinked,
-        options,
-        transports);
+        options);
   }
 
   /**
@@ -95,14 +92,12 @@ public final class DeltaImage {
       String target,
       String delta,
       boolean unlinked,
-      DeltaOptions options,
-      CopyOptions transports) {
-    CopyOptions copyOptions = transports.withTempParent(options.tempDirectory());
+      DeltaOptions options) {
     return new BestBase(
-            imageDeltas(options, transports)::diff,
-            copyOptions,
+            imageDeltas(options)::diff,
+            CopyOptions.of(options),
             options.tempDirectory(),
-            options.listener())
+            Listeners.deltaChannel(options.listener()))
         .diff(
             candidates.stream().map(ImageReference::parse).toList(),
             ImageReference.parse(target),
@@ -114,7 +109,7 @@ public final class DeltaImage {
    * The {@code count} tags of {@code target}'s registry repository that sort, as versions, just before
    * {@code target}'s own tag (delta tags left out), as full references: "the last N releases".
    */
-  public static List<String> previousTags(String target, int count, CopyOptions transports) {
+  public static List<String> previousTags(String target, int count, DeltaOptions options) {
     ImageReference reference = ImageReference.parse(target);
     if (!(reference instanceof ImageReference.Registry registry)
         || registry.name().tag() == null) {
@@ -122,8 +117,8 @@ public final class DeltaImage {
           "the last tags of a repository can only be listed for a registry image with a tag, not "
               + target + "; name the candidate sources one by one instead");
     }
-    try (RunDirectory run = RunDirectory.create(transports.tempParent());
-        Transports opened = new Transports(transports, run)) {
+    try (RunDirectory run = RunDirectory.create(options.tempDirectory());
+        Transports opened = new Transports(CopyOptions.of(options), run)) {
       List<String> tags =
           ReleaseTags.before(opened.listTags(registry), registry.name().tag(), count);
       return tags.stream()
@@ -140,53 +135,94 @@ public final class DeltaImage {
       ImageReference delta,
       ImageReference output,
       Optional<ImageReference> source,
-      DeltaOptions options,
-      CopyOptions transports) {
-    return imageDeltas(options, transports).apply(delta, output, source);
+      DeltaOptions options) {
+    return imageDeltas(options).apply(delta, output, source);
   }
 
-  /** {@link #applyImages(ImageReference, ImageReference, Optional, DeltaOptions, CopyOptions)} on references as typed. */
+  /** {@link #applyImages(ImageReference, ImageReference, Optional, DeltaOptions)} on references as typed. */
   public static ImageDeltaSummary applyImages(
-      String delta,
-      String output,
-      Optional<String> source,
-      DeltaOptions options,
-      CopyOptions transports) {
+      String delta, String output, Optional<String> source, DeltaOptions options) {
     return applyImages(
         ImageReference.parse(delta),
         ImageReference.parse(output),
         source.map(ImageReference::parse),
-        options,
-        transports);
+        options);
   }
 
   /** What the delta image {@code delta} holds. */
-  public static DeltaContents inspectImage(
-      ImageReference delta, DeltaOptions options, CopyOptions transports) {
-    return imageDeltas(options, transports).inspect(delta);
+  public static DeltaContents inspectImage(ImageReference delta, DeltaOptions options) {
+    return imageDeltas(options).inspect(delta);
   }
 
-  /** {@link #inspectImage(ImageReference, DeltaOptions, CopyOptions)} on a reference as typed. */
-  public static DeltaContents inspectImage(
-      String delta, DeltaOptions options, CopyOptions transports) {
-    return inspectImage(ImageReference.parse(delta), options, transports);
+  /** {@link #inspectImage(ImageReference, DeltaOptions)} on a reference as typed. */
+  public static DeltaContents inspectImage(String delta, DeltaOptions options) {
+    return inspectImage(ImageReference.parse(delta), options);
   }
 
-  private static ImageDeltas imageDeltas(DeltaOptions options, CopyOptions transports) {
+  /**
+   * Copies the image {@code source} to {@code destination} (any transports), blob by blob, each
+   * verified against its digest; the destination's tag moves only once everything is in place.
+   */
+  public static CopyResult copy(
+      ImageReference source, ImageReference destination, DeltaOptions options) {
+    return ImageCopy.copy(source, destination, CopyOptions.of(options));
+  }
+
+  /** The tool image the original's Dockerfiles run, {@code deltaimage/deltaimage:VERSION}. */
+  public static String dockerfileToolImage(String toolVersion) {
+    return Dockerfiles.toolImage(toolVersion);
+  }
+
+  /**
+   * The Dockerfile whose {@code docker build} is the delta image from {@code source} to {@code
+   * target}; with {@code targetConfig}, the restored image gets the target's config back.
+   */
+  public static String dockerfileDiff(
+      String source,
+      String target,
+      boolean unlinked,
+      String toolImage,
+      Optional<TargetConfig> targetConfig) {
+    return Dockerfiles.diff(source, target, unlinked, toolImage, targetConfig);
+  }
+
+  /** The Dockerfile whose {@code docker build} is the image restored from {@code deltaImage}. */
+  public static String dockerfileApply(
+      String deltaImage,
+      Optional<String> unlinkedSource,
+      String toolImage,
+      Optional<TargetConfig> targetConfig) {
+    return Dockerfiles.apply(deltaImage, unlinkedSource, toolImage, targetConfig);
+  }
+
+  /**
+   * Image configs from the Docker daemon of this environment ({@code DOCKER_HOST}, else the default
+   * socket), or empty when there is none to ask.
+   */
+  public static Optional<ImageConfigs> daemonImageConfigs() {
+    return DaemonImageConfigs.fromEnvironment();
+  }
+
+  private static ImageDeltas imageDeltas(DeltaOptions options) {
     Xdelta3Codec codec = Xdelta3Codec.locate(options.xdelta3(), options.xdelta3Settings());
     return new ImageDeltas(
         codec,
         options.threads(),
-        transports.withTempParent(options.tempDirectory()),
+        CopyOptions.of(options),
         options.tempDirectory(),
-        options.listener(),
+        Listeners.deltaChannel(options.listener()),
         version());
   }
 
   /** Turns the delta tree {@code delta}, in place, back into the target tree, given {@code source}. */
   public static DirectorySummary applyDirectories(Path source, Path delta, DeltaOptions options) {
     Xdelta3Codec codec = Xdelta3Codec.locate(options.xdelta3(), options.xdelta3Settings());
-    return new DirectoryApply(codec, options.threads(), options.tempDirectory(), options.listener())
+    return new DirectoryApply(
+            codec, options.threads(), options.tempDirectory(), deltaChannel(options))
         .apply(source, delta);
+  }
+
+  private static DeltaListener deltaChannel(DeltaOptions options) {
+    return Listeners.deltaChannel(options.listener());
   }
 }

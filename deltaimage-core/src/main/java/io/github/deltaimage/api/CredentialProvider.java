@@ -1,4 +1,4 @@
-package io.github.deltaimage.transport.registry.credentials;
+package io.github.deltaimage.api;
 
 import java.util.Optional;
 

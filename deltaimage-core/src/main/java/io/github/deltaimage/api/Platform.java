@@ -1,6 +1,5 @@
-package io.github.deltaimage.image;
+package io.github.deltaimage.api;
 
-import io.github.deltaimage.api.InvalidInputException;
 import java.util.Locale;
 
 /**

@@ -1,9 +1,5 @@
-package io.github.deltaimage.delta;
+package io.github.deltaimage.api;
 
-import io.github.deltaimage.event.FileDecision;
-import io.github.deltaimage.image.Compression;
-import io.github.deltaimage.image.Digest;
-import io.github.deltaimage.image.Layer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -106,26 +102,36 @@ public record ImageDeltaSummary(
   }
 
   /**
+   * A layer as a manifest lists it: what {@link #describingTarget} compares.
+   *
+   * @param digest the blob's digest
+   * @param size the blob's size in bytes
+   * @param compressed whether the blob is compressed (gzip), not a plain tar
+   */
+  public record Blob(Digest digest, long size, boolean compressed) {}
+
+  /**
    * Adds what the target's layer list tells: blob sizes, which blobs the source already stores, why
    * each blob is or is not the target's own, and the target's manifest digest.
    *
-   * @param sourceLayers the source's layers (linked or given)
-   * @param targetLayers the target's layers, as its manifest lists them, in the order of {@link #layers()}
+   * @param sourceLayers the source's layer blobs (linked or given)
+   * @param targetLayers the target's layer blobs, as its manifest lists them, in the order of {@link
+   *     #layers()}
    * @param targetManifest the target's own manifest digest, or null
    * @param applied true for apply (the layers' {@code blobExact} is what was written), false for diff
    *     (what apply will write: a shared layer keeps the target's blob only when the source stores the same one)
    */
   public ImageDeltaSummary describingTarget(
-      List<Layer> sourceLayers, List<Layer> targetLayers, Digest targetManifest, boolean applied) {
+      List<Blob> sourceLayers, List<Blob> targetLayers, Digest targetManifest, boolean applied) {
     Set<Digest> sourceBlobs = new HashSet<>();
-    sourceLayers.forEach(l -> sourceBlobs.add(l.blobDigest()));
+    sourceLayers.forEach(l -> sourceBlobs.add(l.digest()));
     List<LayerSummary> described = new ArrayList<>(layers.size());
     boolean allExact = true;
     for (int i = 0; i < layers.size(); i++) {
       LayerSummary l = layers.get(i);
-      Layer target = i < targetLayers.size() ? targetLayers.get(i) : null;
-      boolean compressed = target != null && target.compression() != Compression.NONE;
-      boolean inSource = target != null && sourceBlobs.contains(target.blobDigest());
+      Blob target = i < targetLayers.size() ? targetLayers.get(i) : null;
+      boolean compressed = target != null && target.compressed();
+      boolean inSource = target != null && sourceBlobs.contains(target.digest());
       boolean exact = applied || !l.fromSource() ? l.blobExact() : inSource;
       allExact &= exact;
       described.add(new LayerSummary(

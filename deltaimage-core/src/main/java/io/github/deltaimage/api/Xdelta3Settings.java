@@ -1,4 +1,4 @@
-package io.github.deltaimage.codec;
+package io.github.deltaimage.api;
 
 /**
  * How xdelta3 is asked to encode. The defaults favour small deltas: the strongest level, LZMA
@@ -35,7 +35,7 @@ public record Xdelta3Settings(int level, String secondary, long maxWindow) {
   }
 
   /** The {@code -W} value for a target of {@code targetSize} bytes: a power of two covering it, 64 KiB to xdelta3's 16 MiB. */
-  static long inputWindowFor(long targetSize) {
+  public static long inputWindowFor(long targetSize) {
     long window = 64L << 10;
     while (window < targetSize && window < (16L << 20)) {
       window <<= 1;
@@ -44,7 +44,7 @@ public record Xdelta3Settings(int level, String secondary, long maxWindow) {
   }
 
   /** The {@code -B} value for a source of {@code sourceSize} bytes: the next power of two that covers it. */
-  long windowFor(long sourceSize) {
+  public long windowFor(long sourceSize) {
     long window = MIN_WINDOW;
     while (window < sourceSize && window < maxWindow) {
       window <<= 1;

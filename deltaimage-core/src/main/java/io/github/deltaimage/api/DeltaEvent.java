@@ -1,9 +1,9 @@
-package io.github.deltaimage.event;
+package io.github.deltaimage.api;
 
 /**
  * Everything deltaimage reports while it works, as one closed set, so a front end can handle it with one
  * listener and one {@code switch}: steps of a use case, the decision for each file, and the copy's blob
- * events. {@link DeltaEventListener} turns such a listener into the two channels core calls today.
+ * events, delivered to the one {@link DeltaEventListener} of {@link DeltaOptions#listener()}.
  */
 public sealed interface DeltaEvent {
 
