@@ -13,6 +13,7 @@ import java.util.List;
 public record BaseChoice(
     ImageDeltaSummary summary, ImageReference chosen, List<Candidate> candidates) {
 
+  /** Copies the candidates, so the value stays as given. */
   public BaseChoice {
     candidates = List.copyOf(candidates);
   }
@@ -32,6 +33,7 @@ public record BaseChoice(
       int sharedLayers,
       long neededBytes,
       long deltaBytes) {
+    /** Whether this candidate was encoded for real (the best two are), not only estimated. */
     public boolean encoded() {
       return deltaBytes >= 0;
     }

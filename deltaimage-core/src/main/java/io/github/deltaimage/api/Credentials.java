@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param source where it came from, e.g. "--dest-creds" or "/root/.docker/config.json (credsStore pass)"
  */
 public record Credentials(String username, String secret, boolean identityToken, String source) {
+  /** Checks that no part is null. */
   public Credentials {
     Objects.requireNonNull(username, "username");
     Objects.requireNonNull(secret, "secret");

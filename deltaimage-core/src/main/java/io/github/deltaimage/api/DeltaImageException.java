@@ -7,10 +7,12 @@ package io.github.deltaimage.api;
 public abstract class DeltaImageException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** A failure described by {@code message}, one line a user can act on. */
   protected DeltaImageException(String message) {
     super(message);
   }
 
+  /** A failure described by {@code message}, caused by {@code cause}. */
   protected DeltaImageException(String message, Throwable cause) {
     super(message, cause);
   }

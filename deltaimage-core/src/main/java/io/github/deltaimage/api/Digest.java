@@ -13,6 +13,7 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
   private static final Pattern SHA256 = Pattern.compile("[a-f0-9]{64}");
   private static final Pattern SHA512 = Pattern.compile("[a-f0-9]{128}");
 
+  /** Checks the algorithm and the hex form. */
   public Digest {
     boolean ok = ("sha256".equals(algorithm) && SHA256.matcher(hex).matches())
         || ("sha512".equals(algorithm) && SHA512.matcher(hex).matches());
@@ -30,10 +31,12 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     return new Digest(text.substring(0, colon), text.substring(colon + 1));
   }
 
+  /** The sha256 digest of {@code bytes}. */
   public static Digest sha256(byte[] bytes) {
     return new Digest("sha256", HexFormat.of().formatHex(newSha256().digest(bytes)));
   }
 
+  /** The digest whose raw sha256 value is {@code rawDigest} (32 bytes). */
   public static Digest ofSha256(byte[] rawDigest) {
     return new Digest("sha256", HexFormat.of().formatHex(rawDigest));
   }
@@ -47,6 +50,7 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
   }
 
+  /** A fresh sha256 message digest, for hashing a stream as it passes. */
   public static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");

@@ -41,14 +41,17 @@ public record DirectorySummary(
         Map.copyOf(files), Map.copyOf(target), Map.copyOf(stored), elapsedNanos);
   }
 
+  /** Bytes of every target file. */
   public long totalTargetBytes() {
     return targetBytes.values().stream().mapToLong(Long::longValue).sum();
   }
 
+  /** Bytes the delta holds for every file. */
   public long totalStoredBytes() {
     return storedBytes.values().stream().mapToLong(Long::longValue).sum();
   }
 
+  /** Files of the target, every outcome. */
   public long totalFiles() {
     return files.values().stream().mapToLong(Long::longValue).sum();
   }

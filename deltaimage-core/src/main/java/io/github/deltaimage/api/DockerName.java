@@ -148,6 +148,7 @@ public record DockerName(String domain, String path, String tag, Digest digest) 
     return digest != null ? digest.toString() : tag;
   }
 
+  /** This name with {@code newTag} and no digest. */
   public DockerName withoutDigest(String newTag) {
     return new DockerName(domain, path, newTag, null);
   }

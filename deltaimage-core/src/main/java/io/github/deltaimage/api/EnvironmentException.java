@@ -7,10 +7,12 @@ package io.github.deltaimage.api;
 public class EnvironmentException extends DeltaImageException {
   private static final long serialVersionUID = 1L;
 
+  /** The machine failed us, as {@code message} says. */
   public EnvironmentException(String message) {
     super(message);
   }
 
+  /** The machine failed us, as {@code message} says, through {@code cause}. */
   public EnvironmentException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -95,6 +95,7 @@ public record ImageDeltaSummary(
       boolean blobInSource,
       String why) {
 
+    /** A layer before {@link ImageDeltaSummary#describingTarget} adds what the target's manifest tells. */
     public LayerSummary(
         Digest diffId, long tarBytes, long storedBytes, boolean fromSource, boolean blobExact) {
       this(diffId, tarBytes, storedBytes, fromSource, blobExact, -1, false, false, null);

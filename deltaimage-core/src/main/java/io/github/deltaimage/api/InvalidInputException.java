@@ -7,10 +7,12 @@ package io.github.deltaimage.api;
 public class InvalidInputException extends DeltaImageException {
   private static final long serialVersionUID = 1L;
 
+  /** The user's input is wrong, as {@code message} says. */
   public InvalidInputException(String message) {
     super(message);
   }
 
+  /** The user's input is wrong, as {@code message} says; {@code cause} found it. */
   public InvalidInputException(String message, Throwable cause) {
     super(message, cause);
   }

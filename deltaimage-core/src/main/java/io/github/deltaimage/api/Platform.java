@@ -8,6 +8,7 @@ import java.util.Locale;
  * even on other hosts, the way Docker Desktop picks it.
  */
 public record Platform(String os, String architecture, String variant) {
+  /** A missing variant is the empty one. */
   public Platform {
     variant = variant == null ? "" : variant;
   }

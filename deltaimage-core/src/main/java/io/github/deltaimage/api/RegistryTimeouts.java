@@ -28,9 +28,13 @@ public record RegistryTimeouts(
   /** The system properties that set each value, e.g. {@code -Ddeltaimage.registry.readTimeout=2m}. */
   public static final String CONNECT = "deltaimage.registry.connectTimeout";
 
+  /** System property: how long to wait for a response's headers. */
   public static final String RESPONSE = "deltaimage.registry.responseTimeout";
+  /** System property: the longest silence while reading a body. */
   public static final String READ = "deltaimage.registry.readTimeout";
+  /** System property: the base budget of a whole blob transfer. */
   public static final String BLOB = "deltaimage.registry.blobTimeout";
+  /** System property: the slowest transfer rate, in KiB/s, a blob budget allows for. */
   public static final String MIN_RATE = "deltaimage.registry.minRateKiB";
 
   /**
@@ -44,6 +48,7 @@ public record RegistryTimeouts(
       Duration.ofMinutes(10),
       64 * 1024);
 
+  /** Checks that every limit is positive. */
   public RegistryTimeouts {
     positive(connect, "connect");
     positive(response, "response");
@@ -65,6 +70,7 @@ public record RegistryTimeouts(
     return from(System.getProperties());
   }
 
+  /** The defaults with what the {@code deltaimage.registry.*} properties of {@code p} set. */
   public static RegistryTimeouts from(Properties p) {
     RegistryTimeouts d = DEFAULT;
     String rate = p.getProperty(MIN_RATE);
@@ -94,18 +100,22 @@ public record RegistryTimeouts(
     return blobBase.plusSeconds(seconds);
   }
 
+  /** These limits with another connect timeout. */
   public RegistryTimeouts withConnect(Duration d) {
     return new RegistryTimeouts(d, response, read, blobBase, blobMinBytesPerSecond);
   }
 
+  /** These limits with another wait for a response's headers. */
   public RegistryTimeouts withResponse(Duration d) {
     return new RegistryTimeouts(connect, d, read, blobBase, blobMinBytesPerSecond);
   }
 
+  /** These limits with another longest silence while reading a body. */
   public RegistryTimeouts withRead(Duration d) {
     return new RegistryTimeouts(connect, response, d, blobBase, blobMinBytesPerSecond);
   }
 
+  /** These limits with another whole-blob budget: {@code base} plus the time at the slowest rate. */
   public RegistryTimeouts withBlob(Duration base, long minBytesPerSecond) {
     return new RegistryTimeouts(connect, response, read, base, minBytesPerSecond);
   }

@@ -12,17 +12,22 @@ import java.util.Properties;
  *     longer than this ends the copy at once with an error saying so, instead of waiting
  */
 public record RetryPolicy(int attempts, Duration firstDelay, Duration maxWait) {
+  /** System property: tries per request. */
   public static final String ATTEMPTS = "deltaimage.registry.retries";
+  /** System property: the longest pause honoured. */
   public static final String MAX_WAIT = "deltaimage.registry.maxRetryAfter";
+  /** Five tries, half a second first, at most a minute per pause. */
   public static final RetryPolicy DEFAULT =
       new RetryPolicy(5, Duration.ofMillis(500), Duration.ofSeconds(60));
 
+  /** Checks that there is at least one try. */
   public RetryPolicy {
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts must be at least 1");
     }
   }
 
+  /** {@code attempts} tries starting {@code firstDelay} apart, with the default longest pause. */
   public RetryPolicy(int attempts, Duration firstDelay) {
     this(attempts, firstDelay, DEFAULT.maxWait());
   }

@@ -7,8 +7,10 @@ package io.github.deltaimage.api;
 public class SourceRequiredException extends InvalidInputException {
   private static final long serialVersionUID = 1L;
 
+  /** The image ID of the source the delta needs. */
   private final String sourceImageId;
 
+  /** An unlinked delta needs the image {@code sourceImageId} as its source. */
   public SourceRequiredException(String sourceImageId) {
     super(
         "this delta is unlinked: it does not carry its source; name the source image it was made from ("

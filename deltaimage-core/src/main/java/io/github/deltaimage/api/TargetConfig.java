@@ -39,6 +39,7 @@ public record TargetConfig(
   private static final ObjectMapper MAPPER =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+  /** Copies the lists and maps, so the value stays as given. */
   public TargetConfig {
     env = env == null ? List.of() : List.copyOf(env);
     entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);

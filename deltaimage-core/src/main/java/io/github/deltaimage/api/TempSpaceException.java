@@ -11,6 +11,7 @@ public class TempSpaceException extends EnvironmentException {
 
   private final transient Path directory;
 
+  /** The temp directory {@code directory} ran out of space, as {@code message} says. */
   public TempSpaceException(String message, Path directory, Throwable cause) {
     super(message, cause);
     this.directory = directory;

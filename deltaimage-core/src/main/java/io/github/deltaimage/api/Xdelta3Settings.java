@@ -17,10 +17,12 @@ public record Xdelta3Settings(int level, String secondary, long maxWindow) {
 
   private static final long MIN_WINDOW = 1L << 20;
 
+  /** Level 9, lzma secondary compression, windows up to 512 MiB. */
   public static Xdelta3Settings defaults() {
     return new Xdelta3Settings(9, "lzma", 512L << 20);
   }
 
+  /** Checks the level, the secondary compressor and the window. */
   public Xdelta3Settings {
     if (level < 0 || level > 9) {
       throw new IllegalArgumentException("xdelta3 level must be 0..9, was " + level);
