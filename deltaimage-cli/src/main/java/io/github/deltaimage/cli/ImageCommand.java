@@ -1,5 +1,6 @@
 package io.github.deltaimage.cli;
 
+import io.github.deltaimage.api.ByteSizes;
 import io.github.deltaimage.api.DeltaContents;
 import io.github.deltaimage.api.DeltaEventListener;
 import io.github.deltaimage.api.DeltaImage;
@@ -138,7 +139,7 @@ final class ImageCommand implements Runnable {
           out.printf(
               Locale.ROOT,
               "  %10s  %-16s %s%n",
-              bytes(file.storedSize()),
+              ByteSizes.format(file.storedSize()),
               file.outcome(),
               file.path());
         }
@@ -207,7 +208,7 @@ final class ImageCommand implements Runnable {
           "source %s%ntarget %s%ndelta layer %s%n",
           contents.sourceImageId(),
           contents.targetImageId(),
-          bytes(contents.deltaBlobBytes()));
+          ByteSizes.format(contents.deltaBlobBytes()));
       long targetBlobs = 0;
       for (DeltaContents.LayerPart layer : contents.layers()) {
         targetBlobs += layer.blobBytes() > 0 ? layer.blobBytes() : 0;
@@ -217,30 +218,18 @@ final class ImageCommand implements Runnable {
             layer.diffId().shortHex(),
             layer.fromSource()
                 ? "in the source"
-                : "blob " + bytes(layer.blobBytes()) + " carried in " + bytes(layer.deltaBytes())
+                : "blob " + ByteSizes.format(layer.blobBytes()) + " carried in "
+                    + ByteSizes.format(layer.deltaBytes())
                     + (layer.blobExact() ? "" : " (blob not reproducible)"));
       }
       if (targetBlobs > 0) {
         out.printf(
             Locale.ROOT,
             "saves %s of %s target blob bytes%n",
-            bytes(targetBlobs - contents.deltaBlobBytes()),
-            bytes(targetBlobs));
+            ByteSizes.format(targetBlobs - contents.deltaBlobBytes()),
+            ByteSizes.format(targetBlobs));
       }
       out.flush();
     }
-  }
-
-  static String bytes(long n) {
-    if (n < 0) {
-      return "?";
-    }
-    if (n < 10_000) {
-      return n + " B";
-    }
-    if (n < 10_000_000) {
-      return String.format(Locale.ROOT, "%.1f kB", n / 1e3);
-    }
-    return String.format(Locale.ROOT, "%.1f MB", n / 1e6);
   }
 }

@@ -1,10 +1,10 @@
 package io.github.deltaimage.cli;
 
+import io.github.deltaimage.api.ByteSizes;
 import io.github.deltaimage.api.CopyEvent;
 import io.github.deltaimage.api.DeltaEvent;
 import io.github.deltaimage.api.DeltaEventListener;
 import java.io.PrintWriter;
-import java.util.Locale;
 
 /**
  * One status line on an interactive terminal, rewritten in place: the step under way and, while a
@@ -45,18 +45,14 @@ final class TerminalStatus implements DeltaEventListener {
     if (e instanceof CopyEvent.BlobStarted s) {
       return s.kind() + " " + s.digest().shortHex() + " ...";
     } else if (e instanceof CopyEvent.BlobProgress p) {
-      return "blob " + p.digest().shortHex() + "  " + mb(p.done())
-          + (p.size() > 0 ? " / " + mb(p.size()) : "");
+      return "blob " + p.digest().shortHex() + "  " + ByteSizes.format(p.done())
+          + (p.size() > 0 ? " / " + ByteSizes.format(p.size()) : "");
     } else if (e instanceof CopyEvent.BlobSkipped s) {
       return "blob " + s.digest().shortHex() + "  " + s.reason();
     } else if (e instanceof CopyEvent.BlobDone d) {
       return "blob " + d.digest().shortHex() + "  done";
     }
     return null;
-  }
-
-  private static String mb(long bytes) {
-    return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
   }
 
   /** Clears the status line before the summary is printed. */

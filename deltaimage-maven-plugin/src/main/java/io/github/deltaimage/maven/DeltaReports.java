@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.deltaimage.api.ByteSizes;
 import io.github.deltaimage.api.DeltaImage;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.FileDecision;
@@ -150,19 +151,20 @@ final class DeltaReports {
     row(
         h,
         "target, as stored",
-        Sizes.format(summary.targetStoredBytes()) + " (" + summary.layers().size() + " layer blobs"
+        ByteSizes.format(summary.targetStoredBytes()) + " (" + summary.layers().size()
+            + " layer blobs"
             + (summary.targetCompressed()
                 ? ", compressed)"
                 : ", tars as the daemon or an archive holds them)"));
     row(
         h,
         "new layers",
-        Sizes.format(summary.newLayersStoredBytes()) + " (" + summary.newLayers()
+        ByteSizes.format(summary.newLayersStoredBytes()) + " (" + summary.newLayers()
             + " blobs the source does not store: what a registry holding the source stores without a delta)");
     row(
         h,
         "delta layer",
-        Sizes.format(summary.deltaBytes())
+        ByteSizes.format(summary.deltaBytes())
             + String.format(
                 Locale.ROOT,
                 " (%.2f %% of the target, %.2f %% of the new layers)",
@@ -223,10 +225,10 @@ final class DeltaReports {
         layerBars.add(new Bar(
             label,
             layer.storedBytes(),
-            Sizes.format(layer.storedBytes()) + " stored for " + Sizes.format(layer.tarBytes())
-                + why));
+            ByteSizes.format(layer.storedBytes()) + " stored for "
+                + ByteSizes.format(layer.tarBytes()) + why));
       } else {
-        layerBars.add(new Bar(label, layer.tarBytes(), Sizes.format(layer.tarBytes()) + why));
+        layerBars.add(new Bar(label, layer.tarBytes(), ByteSizes.format(layer.tarBytes()) + why));
       }
     }
     h.append(
@@ -240,8 +242,8 @@ final class DeltaReports {
         fileBars.add(new Bar(
             file.path(),
             file.storedSize(),
-            Sizes.format(file.storedSize()) + " for " + Sizes.format(file.targetSize()) + ", "
-                + file.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
+            ByteSizes.format(file.storedSize()) + " for " + ByteSizes.format(file.targetSize())
+                + ", " + file.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
       }
       h.append("<h2>The files that cost the most delta bytes</h2>\n");
       chart(h, fileBars);

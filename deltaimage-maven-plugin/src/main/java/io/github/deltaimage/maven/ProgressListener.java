@@ -1,5 +1,6 @@
 package io.github.deltaimage.maven;
 
+import io.github.deltaimage.api.ByteSizes;
 import io.github.deltaimage.api.CopyEvent;
 import io.github.deltaimage.api.DeltaEvent;
 import io.github.deltaimage.api.DeltaEventListener;
@@ -87,8 +88,8 @@ final class ProgressListener implements DeltaEventListener {
             ", %d file%s: %s in the target, %s in the delta",
             stepFiles,
             stepFiles == 1 ? "" : "s",
-            Sizes.format(stepTargetBytes),
-            Sizes.format(stepStoredBytes));
+            ByteSizes.format(stepTargetBytes),
+            ByteSizes.format(stepStoredBytes));
     log.info(String.format(
         Locale.ROOT,
         "%s%s: %.1f s%s",
@@ -108,10 +109,13 @@ final class ProgressListener implements DeltaEventListener {
         lastDraw = System.nanoTime();
         String of = p.size() > 0
             ? String.format(
-                Locale.ROOT, " of %s (%d %%)", Sizes.format(p.size()), 100 * p.done() / p.size())
+                Locale.ROOT,
+                " of %s (%d %%)",
+                ByteSizes.format(p.size()),
+                100 * p.done() / p.size())
             : "";
         console.print(
-            "\r  " + p.digest().shortHex() + " " + Sizes.format(p.done()) + of + "\u001b[K");
+            "\r  " + p.digest().shortHex() + " " + ByteSizes.format(p.done()) + of + "\u001b[K");
         console.flush();
         lineOpen = true;
       }
@@ -132,7 +136,7 @@ final class ProgressListener implements DeltaEventListener {
       log.info("  blob " + s.digest().shortHex() + ": " + s.reason());
     } else if (event instanceof CopyEvent.BlobDone d) {
       Long started = blobStarted.remove(d.digest());
-      log.info("  blob " + d.digest().shortHex() + ": " + Sizes.format(d.bytes()) + " written"
+      log.info("  blob " + d.digest().shortHex() + ": " + ByteSizes.format(d.bytes()) + " written"
           + (started == null
               ? ""
               : String.format(Locale.ROOT, " in %.1f s", (System.nanoTime() - started) / 1e9)));
