@@ -9,323 +9,142 @@ import io.github.deltaimage.api.RetryPolicy;
 import io.github.deltaimage.event.CopyListener;
 import io.github.deltaimage.event.Listeners;
 import io.github.deltaimage.transport.daemon.DockerEngine;
+import io.github.deltaimage.transport.daemon.DockerJavaEngine;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * How to copy. Immutable; start from {@link #defaults()} and change with the {@code with*} methods.
+ * What the transports and the copy need to know: the front end's {@link DeltaOptions} (logins,
+ * platform, plain HTTP, retries, timeouts, chunks, gzip level, temp directory), the channel blob
+ * events go to, and how to reach the Docker daemon (tests put their own engine here).
  *
- * @param sourceCredentials explicit login for the source registry, or null to use the Docker config
- * @param destinationCredentials explicit login for the destination registry, or null
- * @param platform the platform to take from an image index (default: this machine's)
- * @param plainHttpHosts registry hosts (as {@code host} or {@code host:port}) allowed over plain
- *     HTTP besides localhost/127.0.0.1/[::1], which always are
- * @param tempParent where the run directory goes (default {@code java.io.tmpdir})
- * @param listener progress events
- * @param chunkSize blobs larger than this are uploaded in chunks of this size; 0 = always monolithic
- * @param gzipLevel level for compressing layers from archives or the daemon (1 fastest .. 9 smallest)
- * @param retry retry policy for registry requests
- * @param environment environment used to find DOCKER_CONFIG (tests pass their own)
- * @param home the home directory used to find ~/.docker/config.json
+ * @param settings the front end's options
+ * @param listener where the copy's events go
  * @param engine how to reach the Docker daemon (default: docker-java from DOCKER_HOST)
- * @param credentialProvider logins per registry host, consulted after the explicit ones and before
- *     the Docker config (default: none)
- * @param registryTimeouts how long a registry may keep us waiting (default: {@link
- *     RegistryTimeouts#DEFAULT}, changed by the {@code deltaimage.registry.*} system properties)
  */
 public record CopyOptions(
-    Credentials sourceCredentials,
-    Credentials destinationCredentials,
-    Platform platform,
-    Set<String> plainHttpHosts,
-    Path tempParent,
-    CopyListener listener,
-    long chunkSize,
-    int gzipLevel,
-    RetryPolicy retry,
-    Map<String, String> environment,
-    Path home,
-    Supplier<DockerEngine> engine,
-    CredentialProvider credentialProvider,
-    RegistryTimeouts registryTimeouts) {
-
-  public CopyOptions {
-    plainHttpHosts = Set.copyOf(plainHttpHosts);
-    environment = Map.copyOf(environment);
-    credentialProvider = credentialProvider == null ? CredentialProvider.NONE : credentialProvider;
-    registryTimeouts = registryTimeouts == null ? RegistryTimeouts.DEFAULT : registryTimeouts;
-  }
+    DeltaOptions settings, CopyListener listener, Supplier<DockerEngine> engine) {
 
   /** The transport settings of a front end's options, reporting to its one listener. */
   public static CopyOptions of(DeltaOptions options) {
     return new CopyOptions(
-        options.sourceCredentials().orElse(null),
-        options.destinationCredentials().orElse(null),
-        options.platform(),
-        options.plainHttpHosts(),
-        options.tempDirectory(),
-        Listeners.copyChannel(options.listener()),
-        options.chunkSize(),
-        options.gzipLevel(),
-        options.retry(),
-        options.environment(),
-        options.home(),
-        io.github.deltaimage.transport.daemon.DockerJavaEngine::fromEnvironment,
-        options.credentialProvider(),
-        options.registryTimeouts());
+        options, Listeners.copyChannel(options.listener()), DockerJavaEngine::fromEnvironment);
   }
 
+  /** {@link DeltaOptions#defaults()}, nobody listening. */
   public static CopyOptions defaults() {
-    return new CopyOptions(
-        null,
-        null,
-        Platform.current(),
-        Set.of(),
-        Path.of(System.getProperty("java.io.tmpdir")),
-        CopyListener.NONE,
-        512L * 1024 * 1024,
-        6,
-        RetryPolicy.fromSystemProperties(),
-        System.getenv(),
-        Path.of(System.getProperty("user.home")),
-        io.github.deltaimage.transport.daemon.DockerJavaEngine::fromEnvironment,
-        CredentialProvider.NONE,
-        RegistryTimeouts.fromSystemProperties());
+    return of(DeltaOptions.defaults());
   }
 
-  public CopyOptions withSourceCredentials(Credentials c) {
-    return new CopyOptions(
-        c,
-        destinationCredentials,
-        platform,
-        plainHttpHosts,
-        tempParent,
-        listener,
-        chunkSize,
-        gzipLevel,
-        retry,
-        environment,
-        home,
-        engine,
-        credentialProvider,
-        registryTimeouts);
+  /** The explicit login for the registry read from, or null to look one up. */
+  public Credentials sourceCredentials() {
+    return settings.sourceCredentials().orElse(null);
   }
 
-  public CopyOptions withDestinationCredentials(Credentials c) {
-    return new CopyOptions(
-        sourceCredentials,
-        c,
-        platform,
-        plainHttpHosts,
-        tempParent,
-        listener,
-        chunkSize,
-        gzipLevel,
-        retry,
-        environment,
-        home,
-        engine,
-        credentialProvider,
-        registryTimeouts);
+  /** The explicit login for the registry written to, or null to look one up. */
+  public Credentials destinationCredentials() {
+    return settings.destinationCredentials().orElse(null);
   }
 
-  public CopyOptions withPlatform(Platform p) {
-    return new CopyOptions(
-        sourceCredentials,
-        destinationCredentials,
-        p,
-        plainHttpHosts,
-        tempParent,
-        listener,
-        chunkSize,
-        gzipLevel,
-        retry,
-        environment,
-        home,
-        engine,
-        credentialProvider,
-        registryTimeouts);
+  /** See {@link DeltaOptions#platform()}. */
+  public Platform platform() {
+    return settings.platform();
   }
 
-  public CopyOptions withPlainHttpHosts(Set<String> hosts) {
-    return new CopyOptions(
-        sourceCredentials,
-        destinationCredentials,
-        platform,
-        hosts,
-        tempParent,
-        listener,
-        chunkSize,
-        gzipLevel,
-        retry,
-        environment,
-        home,
-        engine,
-        credentialProvider,
-        registryTimeouts);
+  /** See {@link DeltaOptions#plainHttpHosts()}. */
+  public Set<String> plainHttpHosts() {
+    return settings.plainHttpHosts();
   }
 
-  public CopyOptions withTempParent(Path p) {
-    return new CopyOptions(
-        sourceCredentials,
-        destinationCredentials,
-        platform,
-        plainHttpHosts,
-        p,
-        listener,
-        chunkSize,
-        gzipLevel,
-        retry,
-        environment,
-        home,
-        engine,
-        credentialProvider,
-        registryTimeouts);
+  /** Where run directories go: {@link DeltaOptions#tempDirectory()}. */
+  public Path tempParent() {
+    return settings.tempDirectory();
   }
 
-  public CopyOptions withListener(CopyListener l) {
-    return new CopyOptions(
-        sourceCredentials,
-        destinationCredentials,
-        platform,
-        plainHttpHosts,
-        tempParent,
-        l,
-        chunkSize,
-        gzipLevel,
-        retry,
-        environment,
-        home,
-        engine,
-        credentialProvider,
-        registryTimeouts);
+  /** See {@link DeltaOptions#chunkSize()}. */
+  public long chunkSize() {
+    return settings.chunkSize();
   }
 
+  /** See {@link DeltaOptions#gzipLevel()}. */
+  public int gzipLevel() {
+    return settings.gzipLevel();
+  }
+
+  /** See {@link DeltaOptions#retry()}. */
+  public RetryPolicy retry() {
+    return settings.retry();
+  }
+
+  /** See {@link DeltaOptions#environment()}. */
+  public Map<String, String> environment() {
+    return settings.environment();
+  }
+
+  /** See {@link DeltaOptions#home()}. */
+  public Path home() {
+    return settings.home();
+  }
+
+  /** See {@link DeltaOptions#credentialProvider()}. */
+  public CredentialProvider credentialProvider() {
+    return settings.credentialProvider();
+  }
+
+  /** See {@link DeltaOptions#registryTimeouts()}. */
+  public RegistryTimeouts registryTimeouts() {
+    return settings.registryTimeouts();
+  }
+
+  /** These options with other settings. */
+  public CopyOptions withSettings(DeltaOptions newSettings) {
+    return new CopyOptions(newSettings, listener, engine);
+  }
+
+  /** These options with another explicit login for the registry written to. */
+  public CopyOptions withDestinationCredentials(Credentials credentials) {
+    return withSettings(settings.toBuilder().destinationCredentials(credentials).build());
+  }
+
+  /** These options with another platform. */
+  public CopyOptions withPlatform(Platform platform) {
+    return withSettings(settings.withPlatform(platform));
+  }
+
+  /** These options with another directory for run directories. */
+  public CopyOptions withTempParent(Path directory) {
+    return withSettings(settings.withTempDirectory(directory));
+  }
+
+  /** These options reporting to {@code newListener}. */
+  public CopyOptions withListener(CopyListener newListener) {
+    return new CopyOptions(settings, newListener, engine);
+  }
+
+  /** These options uploading in chunks of {@code size} bytes. */
   public CopyOptions withChunkSize(long size) {
-    return new CopyOptions(
-        sourceCredentials,
-        destinationCredentials,
-        platform,
-        plainHttpHosts,
-        tempParent,
-        listener,
-        size,
-        gzipLevel,
-        retry,
-        environment,
-        home,
-        engine,
-        credentialProvider,
-        registryTimeouts);
+    return withSettings(settings.toBuilder().chunkSize(size).build());
   }
 
+  /** These options compressing new layers at {@code level}. */
   public CopyOptions withGzipLevel(int level) {
-    return new CopyOptions(
-        sourceCredentials,
-        destinationCredentials,
-        platform,
-        plainHttpHosts,
-        tempParent,
-        listener,
-        chunkSize,
-        level,
-        retry,
-        environment,
-        home,
-        engine,
-        credentialProvider,
-        registryTimeouts);
+    return withSettings(settings.toBuilder().gzipLevel(level).build());
   }
 
-  public CopyOptions withRetry(RetryPolicy r) {
-    return new CopyOptions(
-        sourceCredentials,
-        destinationCredentials,
-        platform,
-        plainHttpHosts,
-        tempParent,
-        listener,
-        chunkSize,
-        gzipLevel,
-        r,
-        environment,
-        home,
-        engine,
-        credentialProvider,
-        registryTimeouts);
+  /** These options retrying as {@code policy} says. */
+  public CopyOptions withRetry(RetryPolicy policy) {
+    return withSettings(settings.toBuilder().retry(policy).build());
   }
 
-  public CopyOptions withDockerConfigLookup(Map<String, String> env, Path homeDir) {
-    return new CopyOptions(
-        sourceCredentials,
-        destinationCredentials,
-        platform,
-        plainHttpHosts,
-        tempParent,
-        listener,
-        chunkSize,
-        gzipLevel,
-        retry,
-        env,
-        homeDir,
-        engine,
-        credentialProvider,
-        registryTimeouts);
+  /** These options looking up the Docker config in {@code environment} and {@code home}. */
+  public CopyOptions withDockerConfigLookup(Map<String, String> environment, Path home) {
+    return withSettings(settings.toBuilder().environment(environment).home(home).build());
   }
 
-  public CopyOptions withEngine(Supplier<DockerEngine> e) {
-    return new CopyOptions(
-        sourceCredentials,
-        destinationCredentials,
-        platform,
-        plainHttpHosts,
-        tempParent,
-        listener,
-        chunkSize,
-        gzipLevel,
-        retry,
-        environment,
-        home,
-        e,
-        credentialProvider,
-        registryTimeouts);
-  }
-
-  public CopyOptions withCredentialProvider(CredentialProvider p) {
-    return new CopyOptions(
-        sourceCredentials,
-        destinationCredentials,
-        platform,
-        plainHttpHosts,
-        tempParent,
-        listener,
-        chunkSize,
-        gzipLevel,
-        retry,
-        environment,
-        home,
-        engine,
-        p,
-        registryTimeouts);
-  }
-
-  public CopyOptions withRegistryTimeouts(RegistryTimeouts t) {
-    return new CopyOptions(
-        sourceCredentials,
-        destinationCredentials,
-        platform,
-        plainHttpHosts,
-        tempParent,
-        listener,
-        chunkSize,
-        gzipLevel,
-        retry,
-        environment,
-        home,
-        engine,
-        credentialProvider,
-        t);
+  /** These options reaching the Docker daemon through {@code newEngine}. */
+  public CopyOptions withEngine(Supplier<DockerEngine> newEngine) {
+    return new CopyOptions(settings, listener, newEngine);
   }
 }
