@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.deltaimage.api.CopyResult;
 import io.github.deltaimage.api.Credentials;
-import io.github.deltaimage.copy.ImageCopy;
-import io.github.deltaimage.transport.CopyOptions;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.transport.daemon.DockerEngine;
 import io.github.deltaimage.transport.daemon.DockerJavaEngine;
 import java.io.File;
@@ -41,18 +42,19 @@ public final class ItImages {
     return value;
   }
 
-  /** Copies an image with core's ImageCopy; the auth registry's login is used when {@code withLogin}. */
+  /** Copies an image with core's copy; the auth registry's login is used when {@code withLogin}. */
   public static CopyResult copy(String source, String destination, boolean withLogin) {
-    CopyOptions options = CopyOptions.defaults();
+    DeltaOptions.Builder options = DeltaOptions.builder();
     if (withLogin) {
       Credentials login = new Credentials(
           env("DELTAIMAGE_TEST_AUTH_USER"),
           env("DELTAIMAGE_TEST_AUTH_PASSWORD"),
           false,
           "DELTAIMAGE_TEST_AUTH_USER");
-      options = options.withSourceCredentials(login).withDestinationCredentials(login);
+      options.sourceCredentials(login).destinationCredentials(login);
     }
-    return ImageCopy.copy(source, destination, options);
+    return DeltaImage.copy(
+        ImageReference.parse(source), ImageReference.parse(destination), options.build());
   }
 
   /** The daemon's image ID ({@code sha256:...}) for a reference, or null when it has none. */
