@@ -5,8 +5,9 @@
 #     same level, in CPU time of the encoding thread, median of RUNS passes;
 #  2. model search on blobs no model wrote (pigz, GNU gzip --rsyncable; busybox gzip for contrast,
 #     which the GNU gzip model does reproduce): candidates tried and CPU time;
-#  3. the model search's share of a real image diff whose target layers pigz wrote (needs the
-#     images ./run bench caches; skipped without them).
+#  3. the model search's share of a real image diff whose target layers pigz wrote, and the
+#     recompression's share of a real apply (both need the images ./run bench caches; skipped
+#     without them).
 # Usage: scripts/bench-deflate.sh [INPUT-FILE] [MiB] [RUNS]   (defaults: a tar of the fixture root
 # filesystem or /usr/share/doc, 16 MiB, 5 runs). `./run bench deflate` runs it and keeps the report
 # in target/bench/deflate.md.
@@ -79,11 +80,22 @@ bench_deflate() (
   recompress_layout "$tgt" "$scratch/target-pigz" pigz -6 -n -c
   echo "app 1.0 -> app 1.1 with every target layer re-gzip'd by pigz -6 (no model writes pigz's blocks):"
   echo
-  java -XX:+UseSerialGC -Xmx512m -cp "$cp" io.github.deltaimage.deflate.ModelSearchShareBenchmark \
+  java -XX:+UseSerialGC -Xmx512m -cp "$cp" io.github.deltaimage.deflate.DeflateShareBenchmark diff \
     "oci:$src:img" "oci:$scratch/target-pigz:img" "oci:$scratch/delta:d" 2>&1 | tail -n 1
   echo
   echo "(wall clock of the search steps against the whole diff, in the same run; the tiny layers"
   echo "pigz writes as zlib would are identified, and their recipes checked, all the same)"
+  echo
+
+  echo "### Recompression as a share of a real image apply"
+  echo
+  echo "app 1.0 -> app 1.1 as cached (layers gzip'd by java.util.zip: the zlib:6 model), delta"
+  echo "applied to an OCI layout, every rebuilt layer recompressed by its model (in parallel):"
+  echo
+  java -XX:+UseSerialGC -Xmx512m -cp "$cp" io.github.deltaimage.deflate.DeflateShareBenchmark diff \
+    "oci:$src:img" "oci:$tgt:img" "oci:$scratch/delta-exact:d" >/dev/null 2>&1
+  java -XX:+UseSerialGC -Xmx512m -cp "$cp" io.github.deltaimage.deflate.DeflateShareBenchmark apply \
+    "oci:$scratch/delta-exact:d" "oci:$scratch/restored:img" 2>&1 | tail -n 1
 )
 
 # recompress_layout SRC_LAYOUT DEST_LAYOUT CMD...: a copy of the OCI layout SRC (first manifest)

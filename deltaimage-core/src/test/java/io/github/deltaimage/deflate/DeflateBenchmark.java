@@ -15,7 +15,8 @@ import java.util.zip.DeflaterOutputStream;
 
 /**
  * Speed of each deflate model against java.util.zip (the platform's native zlib) at the same
- * level, over one input held in memory: {@code java ... DeflateBenchmark [FILE] [MiB] [RUNS]}.
+ * level, over one input held in memory: {@code java ... DeflateBenchmark [FILE] [MiB] [RUNS]
+ * [MODEL,...]}.
  * Without FILE it reads a tar of /usr/share/doc. Each figure is the median of RUNS passes (after
  * one to warm the JIT up) in CPU time of the encoding thread, ours and zlib's passes alternating,
  * so that other load on the machine weighs little and on both alike. Prints a Markdown table.
@@ -51,6 +52,11 @@ public final class DeflateBenchmark {
         new DeflateModel(DeflateModel.Family.ZLIB, 1),
         new DeflateModel(DeflateModel.Family.ZLIB, 6),
         new DeflateModel(DeflateModel.Family.ZLIB, 9));
+    if (args.length > 3) {
+      // Only the models named, e.g. "zlib:6,gnu-gzip:6".
+      models =
+          java.util.Arrays.stream(args[3].split(",")).map(DeflateModel::parse).toList();
+    }
     for (DeflateModel model : models) {
       // pgzip compresses its blocks on a pool; one thread keeps its CPU time on this one.
       StreamFactory ours = model.family() == DeflateModel.Family.PGZIP
