@@ -23,7 +23,7 @@ BENCH_IMAGES_VERSION=1
 # Longest a single diff or apply may take before it is killed and reported as
 # timed out; keeps the whole bench to a few minutes per pair.
 BENCH_TIMEOUT="${DELTAIMAGE_BENCH_TIMEOUT:-600}"
-BENCH_PACKAGES=(xdelta3 zstd bsdiff umoci jq time python3 procps)
+BENCH_PACKAGES=(xdelta3 zstd bsdiff umoci jq time python3 procps pigz busybox)
 
 # The bench's own images, next to the fixtures (see ensure_bench_daemon_images).
 IMAGE_BENCH_REBUILT=deltaimage-bench/debian:rebuilt
@@ -409,11 +409,40 @@ write_markdown() { # CSV WHAT_FILE
     }' "$2" "$1"
 }
 
+# ./run bench deflate: the deflate models' encoder speed against java.util.zip and the model
+# search's cost (scripts/bench-deflate.sh), report in target/bench/deflate.md. A few minutes;
+# DELTAIMAGE_BENCH_DEFLATE_MIB (default 16) and DELTAIMAGE_BENCH_DEFLATE_RUNS (default 5) size it.
+run_bench_deflate() {
+  ensure_packages "${BENCH_PACKAGES[@]}"
+  mkdir -p "$BENCH_DIR"
+  step "deflate models: encoder speed and model search"
+  # shellcheck source=scripts/bench-deflate.sh
+  source "$SCRIPTS_DIR/bench-deflate.sh"
+  # The input: a tar of the fixture root filesystem's /usr when there is one (what layers hold;
+  # /usr/share/doc alone is mostly .gz files already).
+  if [ -d "$ROOTFS_OLD/usr" ]; then export DELTAIMAGE_TEST_ROOTFS_OLD="$ROOTFS_OLD"; fi
+  bench_deflate "" "${DELTAIMAGE_BENCH_DEFLATE_MIB:-16}" "${DELTAIMAGE_BENCH_DEFLATE_RUNS:-5}" \
+    >"$BENCH_DIR/deflate.md.tmp" || die "the deflate bench failed"
+  mv "$BENCH_DIR/deflate.md.tmp" "$BENCH_DIR/deflate.md"
+  cat "$BENCH_DIR/deflate.md"
+  log "written: ${BENCH_DIR#"$REPO_ROOT"/}/deflate.md"
+}
+
 run_bench() {
   require_root "the bench (debootstrap, dockerd, trees with root-owned files)"
+  local wanted=() entry name src tgt what deflate=0
+  # "deflate" among the arguments selects the deflate step; with no arguments every pair runs,
+  # then the deflate step.
+  for name in "$@"; do
+    if [ "$name" = deflate ]; then deflate=1; else wanted+=("$name"); fi
+  done
+  [ "$#" -eq 0 ] && deflate=1
+  if [ "$#" -gt 0 ] && [ "${#wanted[@]}" -eq 0 ]; then
+    run_bench_deflate
+    return
+  fi
   ensure_packages "${BENCH_PACKAGES[@]}"
   ensure_cli_built
-  local wanted=("$@") entry name src tgt what
   BENCH_LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
   mkdir -p "$BENCH_CACHE" "$BENCH_DIR"
   lock_fixtures
@@ -440,4 +469,5 @@ run_bench() {
     die "writing the chart failed; results are in ${BENCH_DIR#"$REPO_ROOT"/}/results.csv"
   cat "$BENCH_DIR/results.md"
   log "written: ${BENCH_DIR#"$REPO_ROOT"/}/results.md, results.csv, chart.svg"
+  if [ "$deflate" = 1 ]; then run_bench_deflate; fi
 }

@@ -145,7 +145,8 @@ ensure_packages() {
 TEST_PACKAGES=(xdelta3 docker.io docker-registry debootstrap skopeo apache2-utils
                umoci zstd attr time procps iproute2 curl
                gcc libc6-dev unzip   # these three build the tool image (docker-file ITs)
-               golang-go golang-github-klauspost-compress-dev golang-github-klauspost-pgzip-dev)  # real Go gzip writers for the deflate model tests
+               golang-go golang-github-klauspost-compress-dev golang-github-klauspost-pgzip-dev  # real Go gzip writers for the deflate model tests
+               busybox)  # busybox gzip, reproduced by the GNU gzip model
 # Packages that ./run demo needs.
 DEMO_PACKAGES=(xdelta3 debootstrap time attr)
 

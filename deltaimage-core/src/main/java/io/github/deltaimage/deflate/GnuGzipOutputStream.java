@@ -154,6 +154,23 @@ final class GnuGzipOutputStream extends OutputStream {
   }
 
   /** INSERT_STRING: returns the previous head of the string at {@code s}. */
+  /**
+   * {@link #insertString} for each position from {@code first} to {@code last}, with the hash and
+   * the tables in locals: the loop every match runs.
+   */
+  private void insertStrings(int first, int last) {
+    byte[] w = window;
+    int[] heads = head;
+    int[] chain = prev;
+    int h = insH;
+    for (int s = first; s <= last; s++) {
+      h = ((h << H_SHIFT) ^ (w[s + MIN_MATCH - 1] & 0xff)) & HASH_MASK;
+      chain[s & WMASK] = heads[h];
+      heads[h] = s;
+    }
+    insH = h;
+  }
+
   private int insertString(int s) {
     updateHash(window[s + MIN_MATCH - 1] & 0xff);
     int matchHead = head[insH];
@@ -227,12 +244,19 @@ final class GnuGzipOutputStream extends OutputStream {
     if (prevLength >= goodMatch) {
       chainLength >>= 2;
     }
+    // The bytes every candidate is first checked against, kept out of the array (deflate.c's
+    // scan_end and scan_start), updated when the best length grows.
+    byte scanEnd1 = w[scan + bestLen - 1];
+    byte scanEnd = w[scan + bestLen];
+    byte scan0 = w[scan];
+    byte scan1 = w[scan + 1];
+    int[] chain = prev;
     do {
       int match = curMatch;
-      if (w[match + bestLen] != w[scan + bestLen]
-          || w[match + bestLen - 1] != w[scan + bestLen - 1]
-          || w[match] != w[scan]
-          || w[match + 1] != w[scan + 1]) {
+      if (w[match + bestLen] != scanEnd
+          || w[match + bestLen - 1] != scanEnd1
+          || w[match] != scan0
+          || w[match + 1] != scan1) {
         continue;
       }
       // The third byte is equal whenever the hashes are (gzip skips it); the rest compared to 258.
@@ -243,8 +267,10 @@ final class GnuGzipOutputStream extends OutputStream {
         if (len >= niceMatch) {
           break;
         }
+        scanEnd1 = w[scan + bestLen - 1];
+        scanEnd = w[scan + bestLen];
       }
-    } while ((curMatch = prev[curMatch & WMASK]) > limit && --chainLength != 0);
+    } while ((curMatch = chain[curMatch & WMASK]) > limit && --chainLength != 0);
     return bestLen;
   }
 
@@ -329,12 +355,11 @@ final class GnuGzipOutputStream extends OutputStream {
       flush = tallyMatch(strstart - matchStart, matchLength);
       lookahead -= matchLength;
       if (matchLength <= maxLazyMatch) {
-        matchLength--;
-        do {
-          strstart++;
-          insertString(strstart);
-        } while (--matchLength != 0);
-        strstart++;
+        // Every position of the match after its first goes into the hash chains.
+        int n = matchLength - 1;
+        insertStrings(strstart + 1, strstart + n);
+        strstart += n + 1;
+        matchLength = 0;
       } else {
         strstart += matchLength;
         matchLength = 0;
@@ -373,11 +398,11 @@ final class GnuGzipOutputStream extends OutputStream {
     if (prevLength >= MIN_MATCH && matchLength <= prevLength) {
       boolean flush = tallyMatch(strstart - 1 - prevMatch, prevLength);
       lookahead -= prevLength - 1;
-      prevLength -= 2;
-      do {
-        strstart++;
-        insertString(strstart);
-      } while (--prevLength != 0);
+      // The match's positions after the one already hashed.
+      int n = prevLength - 2;
+      insertStrings(strstart + 1, strstart + n);
+      strstart += n;
+      prevLength = 0;
       matchAvailable = false;
       matchLength = MIN_MATCH - 1;
       strstart++;

@@ -119,56 +119,80 @@ public final class GzipIdentifier {
 
   /** Every model, defaults first: the candidates when nothing narrows the choice (raw deflate). */
   public static List<DeflateModel> allModels() {
-    return candidates(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
+    LinkedHashSet<DeflateModel> all = new LinkedHashSet<>();
+    // java.util.zip's header and GNU gzip's between them name every model.
+    all.addAll(candidates(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 255}));
+    all.addAll(candidates(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3}));
+    for (DeflateModel.Family family : DeflateModel.Family.values()) {
+      if (family != DeflateModel.Family.PGZIP) {
+        all.add(new DeflateModel(family, 1));
+        all.add(new DeflateModel(family, 9));
+      }
+    }
+    return new ArrayList<>(all);
   }
 
   /**
-   * Models worth trying for a file with this header, likeliest first. The header narrows the
-   * choice: Go's gzip, pgzip and GNU gzip write XFL 2 only at level 9 and 4 only at level 1; Go
-   * and pgzip write OS 255 unless told otherwise, GNU gzip 3 (Unix); pgzip writes a tell-tale
-   * MTIME when none is set (Go's gzip writes 0).
+   * Models worth trying for a file with this header, likeliest first; a model the header rules out
+   * is not tried at all, so a file no model wrote costs a handful of first blocks. What each tool
+   * writes:
+   *
+   * <ul>
+   *   <li>OS byte: Go's gzip and pgzip write 255 (unknown) unless told otherwise; GNU gzip always
+   *       the OS it was built for (3 on Unix, never 255); java.util.zip 255 since Java 16, 0
+   *       before; zlib's own gzip writer its OS (3 on Unix). So 255 means Go, pgzip or zlib; any
+   *       other value GNU gzip or zlib.
+   *   <li>XFL: Go, pgzip, GNU gzip and zlib's own gzip writer write 2 only at level 9 and 4 only at
+   *       level 1, else 0; java.util.zip writes 0 at every level.
+   *   <li>MTIME: pgzip writes a tell-tale value when none is set (skopeo, podman and buildah do
+   *       not set one); Go's gzip and java.util.zip write 0. pgzip, whose wrong guess costs a whole
+   *       1 MiB block, is tried only when the time is not 0.
+   *   <li>Flags: a name, comment, extra field or header CRC is something GNU gzip (the name) or a
+   *       program that set it wrote; java.util.zip writes none.
+   * </ul>
    */
   public static List<DeflateModel> candidates(byte[] header) {
+    int flags = header[3] & 0xff;
     int mtime = (header[4] & 0xff)
         | (header[5] & 0xff) << 8
         | (header[6] & 0xff) << 16
         | (header[7] & 0xff) << 24;
     int xfl = header[8] & 0xff;
     int os = header[9] & 0xff;
-    DeflateModel pgzip = new DeflateModel(DeflateModel.Family.PGZIP, 5);
+    boolean plainJavaUtilZip = flags == 0 && mtime == 0 && xfl == 0 && (os == 255 || os == 0);
     LinkedHashSet<DeflateModel> ordered = new LinkedHashSet<>();
-    if (mtime == PGZIP_ZERO_MTIME && xfl == 0) {
-      ordered.add(pgzip);
+    List<DeflateModel.Family> families;
+    if (os == 255) {
+      families = List.of(DeflateModel.Family.GO_FLATE, DeflateModel.Family.ZLIB);
+      if (xfl == 0 && mtime == PGZIP_ZERO_MTIME) {
+        ordered.add(new DeflateModel(DeflateModel.Family.PGZIP, 5));
+      }
+    } else {
+      families = List.of(DeflateModel.Family.GNU_GZIP, DeflateModel.Family.ZLIB);
     }
-    // GNU gzip writes the OS it was built for (3 on Unix); Go, pgzip and java.util.zip write 255.
-    List<DeflateModel.Family> families = os == 255
-        ? List.of(
-            DeflateModel.Family.GO_FLATE, DeflateModel.Family.ZLIB, DeflateModel.Family.GNU_GZIP)
-        : List.of(
-            DeflateModel.Family.GNU_GZIP, DeflateModel.Family.ZLIB, DeflateModel.Family.GO_FLATE);
     if (xfl == 2 || xfl == 4) {
-      // Go, pgzip, GNU gzip and zlib's own gzip writer set XFL 2 only at level 9, 4 only at 1.
       int level = xfl == 2 ? 9 : 1;
       for (DeflateModel.Family family : families) {
         ordered.add(new DeflateModel(family, level));
       }
     } else {
-      // Each tool's default level first: docker push, skopeo, gzip and Jib use them.
+      // Each tool's default level first: docker push, gzip and Jib use them.
       for (DeflateModel.Family family : families) {
         ordered.add(new DeflateModel(family, 6));
-        if (family == DeflateModel.Family.GO_FLATE) {
-          ordered.add(pgzip);
-        }
+      }
+      if (os == 255 && mtime != 0) {
+        // A pgzip writer given a time (its level 5 writes XFL 0).
+        ordered.add(new DeflateModel(DeflateModel.Family.PGZIP, 5));
       }
       for (DeflateModel.Family family : families) {
         for (int level = 2; level <= 8; level++) {
           ordered.add(new DeflateModel(family, level));
         }
-        if (family == DeflateModel.Family.ZLIB) {
-          // java.util.zip's GZIPOutputStream writes XFL 0 whatever the level.
-          ordered.add(new DeflateModel(family, 1));
-          ordered.add(new DeflateModel(family, 9));
-        }
+      }
+      if (plainJavaUtilZip) {
+        // java.util.zip's GZIPOutputStream writes XFL 0 whatever the level.
+        ordered.add(new DeflateModel(DeflateModel.Family.ZLIB, 1));
+        ordered.add(new DeflateModel(DeflateModel.Family.ZLIB, 9));
       }
     }
     return new ArrayList<>(ordered);

@@ -35,6 +35,11 @@ final class PgzipOutputStream extends OutputStream {
   private final ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
 
   PgzipOutputStream(OutputStream target, int level, int blockSize) {
+    this(target, level, blockSize, Math.max(1, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** With {@code parallelism} blocks compressed at a time (1: all on the writing thread). */
+  PgzipOutputStream(OutputStream target, int level, int blockSize, int parallelism) {
     if (blockSize <= TAIL_SIZE) {
       throw new IllegalArgumentException("pgzip block size must be over " + TAIL_SIZE);
     }
@@ -44,7 +49,7 @@ final class PgzipOutputStream extends OutputStream {
     this.level = level;
     this.blockSize = blockSize;
     this.block = new byte[blockSize];
-    this.parallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
+    this.parallelism = Math.max(1, parallelism);
   }
 
   @Override

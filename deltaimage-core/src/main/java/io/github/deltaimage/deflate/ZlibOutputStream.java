@@ -137,6 +137,23 @@ final class ZlibOutputStream extends OutputStream {
     return matchHead;
   }
 
+  /**
+   * {@link #insertString} for each position from {@code first} to {@code last} (none when last is
+   * smaller), with the hash and the tables in locals: the loop every match runs.
+   */
+  private void insertStrings(int first, int last) {
+    byte[] w = window;
+    int[] heads = head;
+    int[] chain = prev;
+    int h = insH;
+    for (int s = first; s <= last; s++) {
+      h = ((h << HASH_SHIFT) ^ (w[s + MIN_MATCH - 1] & 0xff)) & HASH_MASK;
+      chain[s & W_MASK] = heads[h];
+      heads[h] = s;
+    }
+    insH = h;
+  }
+
   /** zlib's fill_window over the input received so far. */
   private void fillWindow() {
     do {
@@ -181,12 +198,19 @@ final class ZlibOutputStream extends OutputStream {
     if (prevLength >= goodMatch) {
       chainLength >>= 2;
     }
+    // The bytes every candidate is first checked against, kept out of the array (deflate.c's
+    // scan_end and scan_start), updated when the best length grows.
+    byte scanEnd1 = w[scan + bestLen - 1];
+    byte scanEnd = w[scan + bestLen];
+    byte scan0 = w[scan];
+    byte scan1 = w[scan + 1];
+    int[] chain = prev;
     do {
       int match = curMatch;
-      if (w[match + bestLen] != w[scan + bestLen]
-          || w[match + bestLen - 1] != w[scan + bestLen - 1]
-          || w[match] != w[scan]
-          || w[match + 1] != w[scan + 1]) {
+      if (w[match + bestLen] != scanEnd
+          || w[match + bestLen - 1] != scanEnd1
+          || w[match] != scan0
+          || w[match + 1] != scan1) {
         continue;
       }
       int len = 3 + MatchLength.of(w, scan + 3, w, match + 3, MAX_MATCH - 3);
@@ -196,8 +220,10 @@ final class ZlibOutputStream extends OutputStream {
         if (len >= nice) {
           break;
         }
+        scanEnd1 = w[scan + bestLen - 1];
+        scanEnd = w[scan + bestLen];
       }
-    } while ((curMatch = prev[curMatch & W_MASK]) > limit && --chainLength != 0);
+    } while ((curMatch = chain[curMatch & W_MASK]) > limit && --chainLength != 0);
     return Math.min(bestLen, lookahead);
   }
 
@@ -249,12 +275,11 @@ final class ZlibOutputStream extends OutputStream {
       flush = full();
       lookahead -= matchLength;
       if (matchLength <= maxLazyMatch && lookahead >= MIN_MATCH) {
-        matchLength--;
-        do {
-          strstart++;
-          insertString(strstart);
-        } while (--matchLength != 0);
-        strstart++;
+        // Every position of the match after its first goes into the hash chains.
+        int n = matchLength - 1;
+        insertStrings(strstart + 1, strstart + n);
+        strstart += n + 1;
+        matchLength = 0;
       } else {
         strstart += matchLength;
         matchLength = 0;
@@ -291,12 +316,11 @@ final class ZlibOutputStream extends OutputStream {
       trees.tallyMatch(strstart - 1 - prevMatch, prevLength);
       boolean flush = full();
       lookahead -= prevLength - 1;
-      prevLength -= 2;
-      do {
-        if (++strstart <= maxInsert) {
-          insertString(strstart);
-        }
-      } while (--prevLength != 0);
+      // The match's positions after the one already hashed, none past the input's end.
+      int n = prevLength - 2;
+      insertStrings(strstart + 1, Math.min(strstart + n, maxInsert));
+      strstart += n;
+      prevLength = 0;
       matchAvailable = false;
       matchLength = MIN_MATCH - 1;
       strstart++;

@@ -14,12 +14,15 @@ import java.util.Optional;
 
 /**
  * How a layer's compressed blob is rebuilt from its tar, byte for byte: found at diff, replayed at
- * apply, so that a restored image keeps the target's own manifest. One place for every compressor
- * deltaimage can reproduce: the pure-Java models of {@code io.github.deltaimage.deflate} (Go's gzip
- * as {@code docker push} writes it, pgzip as skopeo and podman write it, ...) and java.util.zip at a
- * level (what Jib and {@code deltaimage copy} write).
+ * apply, so that a restored image keeps the target's own manifest. Every recipe a new delta records
+ * is a {@link GzipRecipe}: a pure-Java model of {@code io.github.deltaimage.deflate} (Go's gzip as
+ * {@code docker push} writes it, pgzip as skopeo and podman write it, GNU gzip, and zlib, which is
+ * what java.util.zip, Jib and {@code deltaimage copy} write), so no new delta depends on the
+ * platform's zlib.
  *
- * <p>A recipe is text: {@code java.util.zip:LEVEL} for the platform's java.util.zip (kept for deltas that recorded only a level), else a {@link GzipRecipe}.
+ * <p>A recipe is text: a {@link GzipRecipe}, or {@code java.util.zip:LEVEL} for the platform's
+ * java.util.zip at a level, which deltas written before the models recorded (as {@code gzipLevel})
+ * and which apply still replays.
  */
 final class BlobRecipes {
 
@@ -28,22 +31,15 @@ final class BlobRecipes {
   private BlobRecipes() {}
 
   /**
-   * The recipe that rebuilds {@code blob} from {@code tar}; empty when no known compressor does.
-   * Wrong guesses stop at their first differing byte, so a blob nothing reproduces costs little.
+   * The recipe that rebuilds {@code blob} from {@code tar}; empty when no model does. Wrong guesses
+   * stop at their first differing byte, so a blob nothing reproduces costs little, and no full
+   * recompression is ever spent on a guess.
    */
-  static Optional<String> identify(Layer layer, Path blob, Path tar, int zlibLevel)
-      throws IOException {
+  static Optional<String> identify(Layer layer, Path blob, Path tar) throws IOException {
     if (layer.compression() != Compression.GZIP) {
       return Optional.empty();
     }
-    Optional<GzipRecipe> modelled = GzipIdentifier.identify(blob, () -> Files.newInputStream(tar));
-    if (modelled.isPresent()) {
-      return Optional.of(modelled.get().toString());
-    }
-    String zlib = ZLIB + zlibLevel;
-    return reproduces(zlib, tar, layer, blob.resolveSibling(blob.getFileName() + ".zlib"))
-        ? Optional.of(zlib)
-        : Optional.empty();
+    return GzipIdentifier.identify(blob, () -> Files.newInputStream(tar)).map(GzipRecipe::toString);
   }
 
   /** Whether {@code recipe} applied to {@code tar} writes {@code layer}'s blob; if so it is left at {@code out}. */
@@ -77,13 +73,14 @@ final class BlobRecipes {
     return recipe;
   }
 
-  /** The java.util.zip level of a {@code zlib:} recipe, or -1 for any other. */
+  /** The java.util.zip level of an old {@code java.util.zip:} recipe, or -1 for any other. */
   static int zlibLevel(String recipe) {
     return recipe != null && recipe.startsWith(ZLIB)
         ? Integer.parseInt(recipe.substring(ZLIB.length()))
         : -1;
   }
 
+  /** The recipe an old delta's {@code gzipLevel} field stands for. */
   static String zlib(int level) {
     return ZLIB + level;
   }

@@ -187,9 +187,15 @@ final class DeltaApply {
 
     listener.progress("writing " + output, 0, -1);
     try (ImageSink sink = transports.openSink(output)) {
-      RestoredLayers restored = sink.layerForm() == ImageSink.LayerForm.TARS
-          ? RestoredLayers.asTars(described, tars)
-          : RestoredLayers.asBlobs(described, tars, src, sourceByDiffId, run, parallel);
+      RestoredLayers restored;
+      if (sink.layerForm() == ImageSink.LayerForm.TARS) {
+        restored = RestoredLayers.asTars(described, tars);
+      } else {
+        // Its own step: recompressing is most of a registry apply's time after the decode.
+        listener.progress("recompressing the target's layers", 0, -1);
+        restored = RestoredLayers.asBlobs(described, tars, src, sourceByDiffId, run, parallel);
+        listener.progress("writing " + output, 0, -1);
+      }
       for (int i = 0; i < described.size(); i++) {
         DeltaDescriptor.TargetLayer t = described.get(i);
         summaries.add(new ImageDeltaSummary.LayerSummary(

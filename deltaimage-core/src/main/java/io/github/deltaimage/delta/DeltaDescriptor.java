@@ -79,8 +79,8 @@ record DeltaDescriptor(
       node.put("mediaType", t.layer().mediaType());
       node.put("compression", t.layer().compression().name());
       node.put("from", t.fromSource() ? "source" : "recipe");
-      // java.util.zip levels keep their original field, so that older tools still rebuild those
-      // blobs.
+      // Diff records model recipes only; a java.util.zip level comes from an old delta read back,
+      // and keeps the field such deltas used.
       if (BlobRecipes.zlibLevel(t.blobRecipe()) >= 0) {
         node.put("gzipLevel", BlobRecipes.zlibLevel(t.blobRecipe()));
       } else if (t.blobRecipe() != null) {

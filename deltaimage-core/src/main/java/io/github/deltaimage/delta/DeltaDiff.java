@@ -109,8 +109,7 @@ final class DeltaDiff {
                   + t.layers().size(),
               i,
               t.layers().size());
-          blobRecipe = BlobRecipes.identify(layer, spooled.blob(), tar, copyOptions.gzipLevel())
-              .orElse(null);
+          blobRecipe = BlobRecipes.identify(layer, spooled.blob(), tar).orElse(null);
           Files.delete(spooled.blob());
         }
         described.add(new DeltaDescriptor.TargetLayer(layer, false, blobRecipe));

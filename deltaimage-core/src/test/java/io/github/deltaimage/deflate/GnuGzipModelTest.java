@@ -92,6 +92,24 @@ class GnuGzipModelTest {
     }
   }
 
+  @Test
+  void busyboxGzipWhichKeepsGnuGzipsAlgorithmIsIdentifiedAsGnuGzipSixAndRebuilt() throws Exception {
+    String busybox = TestServices.tool("busybox");
+    for (Path input : List.of(tar, generated)) {
+      Path gz = input.resolveSibling(input.getFileName() + ".busybox.gz");
+      // From a pipe, as busybox-based images and scripts use it: OS 3, no name, no time.
+      Processes.ok(
+          dir,
+          "sh",
+          "-c",
+          "\"$0\" gzip -c < \"$1\" > \"$2\"",
+          busybox,
+          input.toString(),
+          gz.toString());
+      assertIdentifiedAndRebuilt(input, gz, new DeflateModel(DeflateModel.Family.GNU_GZIP, 6));
+    }
+  }
+
   private Path gnuGzip(Path input, int level) {
     Path gz = input.resolveSibling(input.getFileName() + ".gnu" + level + ".gz");
     // gzip reads the regular file itself, as it does for man pages and changelogs.

@@ -91,6 +91,82 @@ class GzipIdentifierTest {
   }
 
   @Test
+  void theHeaderRulesOutTheToolsThatCannotHaveWrittenIt() {
+    // java.util.zip (Java 16+) and docker push: OS 255, XFL 0, no time. GNU gzip never writes 255.
+    assertThat(GzipIdentifier.candidates(header(0, 0, 0, 255)))
+        .noneMatch(m -> m.family() == DeflateModel.Family.GNU_GZIP)
+        .noneMatch(m -> m.family() == DeflateModel.Family.PGZIP)
+        .contains(zlib(1), zlib(6), zlib(9), go(2), go(8))
+        .hasSize(16);
+    // pgzip's tell-tale time puts it first.
+    assertThat(GzipIdentifier.candidates(header(0, 0x886e0900, 0, 255)))
+        .startsWith(new DeflateModel(DeflateModel.Family.PGZIP, 5));
+    // GNU gzip, pigz and zlib's own writer on Unix: OS 3; Go and pgzip write 255 unless told.
+    assertThat(GzipIdentifier.candidates(header(8, 0x5f000000, 0, 3)))
+        .allMatch(m ->
+            m.family() == DeflateModel.Family.GNU_GZIP || m.family() == DeflateModel.Family.ZLIB)
+        .doesNotContain(zlib(1), zlib(9))
+        .hasSize(14);
+    // XFL 2 is written at level 9 only, 4 at level 1 only.
+    assertThat(GzipIdentifier.candidates(header(0, 0, 2, 3)))
+        .containsExactly(new DeflateModel(DeflateModel.Family.GNU_GZIP, 9), zlib(9));
+    assertThat(GzipIdentifier.candidates(header(0, 0, 4, 255))).containsExactly(go(1), zlib(1));
+    // Java before 16 wrote OS 0: every zlib level stays.
+    assertThat(GzipIdentifier.candidates(header(0, 0, 0, 0))).contains(zlib(1), zlib(9));
+  }
+
+  @Test
+  void aFileNoModelWroteIsRejectedByEachCandidateWithinItsFirstBlocks() throws Exception {
+    byte[] content = Files.readAllBytes(RealProducers.generated(dir, "filtered", 4 << 20, 12));
+    // The FILTERED strategy is zlib's, but none of the modelled tools uses it.
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    try (OutputStream out = new GZIPOutputStream(file, 64 * 1024) {
+      {
+        def.setStrategy(Deflater.FILTERED);
+      }
+    }) {
+      out.write(content);
+    }
+    byte[] gz = file.toByteArray();
+    assertThat(gz.length).isGreaterThan(1 << 20);
+    Path path = Files.write(dir.resolve("filtered.gz"), gz);
+    assertThat(GzipIdentifier.identify(path)).isEmpty();
+    for (DeflateModel model : GzipIdentifier.candidates(Arrays.copyOf(gz, 10))) {
+      GoGzipModelTest.CountingInputStream expected =
+          new GoGzipModelTest.CountingInputStream(new ByteArrayInputStream(gz));
+      boolean same = GzipIdentifier.reproduces(
+          new GzipRecipe(model, Arrays.copyOf(gz, 10)),
+          () -> new ByteArrayInputStream(content),
+          expected);
+      assertThat(same).isFalse();
+      assertThat(expected.count).as(model + " read before giving up").isLessThan(64 * 1024);
+    }
+  }
+
+  private static byte[] header(int flags, int mtime, int xfl, int os) {
+    return new byte[] {
+      0x1f,
+      (byte) 0x8b,
+      8,
+      (byte) flags,
+      (byte) mtime,
+      (byte) (mtime >>> 8),
+      (byte) (mtime >>> 16),
+      (byte) (mtime >>> 24),
+      (byte) xfl,
+      (byte) os
+    };
+  }
+
+  private static DeflateModel zlib(int level) {
+    return new DeflateModel(DeflateModel.Family.ZLIB, level);
+  }
+
+  private static DeflateModel go(int level) {
+    return new DeflateModel(DeflateModel.Family.GO_FLATE, level);
+  }
+
+  @Test
   void aRawDeflateStreamIsIdentifiedFromItsContent() throws Exception {
     byte[] content = Files.readAllBytes(RealProducers.generated(dir, "entry", 150_000, 11));
     ByteArrayOutputStream raw = new ByteArrayOutputStream();

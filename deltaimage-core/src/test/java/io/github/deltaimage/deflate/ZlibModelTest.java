@@ -1,8 +1,11 @@
 package io.github.deltaimage.deflate;
 
 import static io.github.deltaimage.deflate.GoGzipModelTest.assertIdentifiedAndRebuilt;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import io.github.deltaimage.image.Compression;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -61,6 +64,47 @@ class ZlibModelTest {
       in.transferTo(out);
     }
     assertIdentifiedAndRebuilt(tar, gz, new DeflateModel(DeflateModel.Family.ZLIB, 6));
+  }
+
+  /**
+   * What deltaimage's own copy writes ({@link Compression#gzip}, GZIPOutputStream with the level set
+   * afterwards, as ImageCopy and the tests' OCI layouts use it) at every level, and the default -1:
+   * the zlib model at that level, so no recipe needs the platform's zlib to replay it.
+   */
+  @ParameterizedTest(name = "level {0}")
+  @ValueSource(ints = {-1, 1, 2, 3, 4, 5, 6, 7, 8, 9})
+  void deltaimagesOwnGzipAtEachLevelIsIdentifiedAsTheZlibModelAtThatLevel(int level)
+      throws Exception {
+    Path gz = dir.resolve("copy" + level + ".gz");
+    try (InputStream in = Files.newInputStream(tar);
+        OutputStream out = Compression.gzip(Files.newOutputStream(gz), level)) {
+      in.transferTo(out);
+    }
+    DeflateModel expected = new DeflateModel(DeflateModel.Family.ZLIB, level < 0 ? 6 : level);
+    assertIdentifiedAndRebuilt(tar, gz, expected);
+    assertThat(GzipIdentifier.identify(gz, () -> Files.newInputStream(tar))
+            .orElseThrow()
+            .toString())
+        .startsWith("zlib:" + expected.level() + "/1f8b");
+  }
+
+  @ParameterizedTest(name = "level {0}")
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9})
+  void aRawDeflaterStreamAtEachLevelIsIdentifiedAsTheZlibModelAtThatLevel(int level)
+      throws Exception {
+    byte[] content = Files.readAllBytes(generated);
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    Deflater deflater = new Deflater(level, true);
+    try (OutputStream out = new DeflaterOutputStream(raw, deflater, 64 * 1024)) {
+      out.write(content);
+    } finally {
+      deflater.end();
+    }
+    assertThat(GzipIdentifier.identifyDeflate(
+            () -> new ByteArrayInputStream(content),
+            () -> new ByteArrayInputStream(raw.toByteArray()),
+            GzipIdentifier.allModels()))
+        .contains(new DeflateModel(DeflateModel.Family.ZLIB, level));
   }
 
   private static void assertSameAsJavaUtilZip(Path input, int level, int writeSize)

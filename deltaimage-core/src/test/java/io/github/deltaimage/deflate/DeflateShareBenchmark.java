@@ -1,0 +1,81 @@
+package io.github.deltaimage.deflate;
+
+import io.github.deltaimage.DeltaImage;
+import io.github.deltaimage.DeltaOptions;
+import io.github.deltaimage.delta.ImageDeltaSummary;
+import io.github.deltaimage.event.DeltaListener;
+import io.github.deltaimage.transport.CopyOptions;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The deflate models' share of a real image diff or apply, timed from the run's own progress steps
+ * against the whole run (wall clock of the same run, so the machine's load weighs on both alike):
+ *
+ * <ul>
+ *   <li>{@code diff SOURCE TARGET DELTA}: the "identifying the compressor" steps (the model
+ *       search);
+ *   <li>{@code apply DELTA OUTPUT}: the "recompressing" step (every rebuilt layer gzip'd again by
+ *       its recorded model, layers in parallel).
+ * </ul>
+ *
+ * scripts/bench-deflate.sh runs it; a measurement, not a test.
+ */
+public final class DeflateShareBenchmark {
+
+  private DeflateShareBenchmark() {}
+
+  public static void main(String[] args) {
+    boolean diff = args.length == 4 && args[0].equals("diff");
+    if (!diff && !(args.length == 3 && args[0].equals("apply"))) {
+      System.err.println(
+          "usage: DeflateShareBenchmark diff SOURCE TARGET DELTA | apply DELTA OUTPUT");
+      System.exit(2);
+    }
+    StepClock clock = new StepClock(diff ? "identifying the compressor" : "recompressing");
+    DeltaOptions options = DeltaOptions.defaults().withListener(clock);
+    long start = System.nanoTime();
+    ImageDeltaSummary summary = diff
+        ? DeltaImage.diffImages(args[1], args[2], args[3], false, options, CopyOptions.defaults())
+        : DeltaImage.applyImages(
+            args[1], args[2], Optional.empty(), options, CopyOptions.defaults());
+    clock.progress("done", 0, 0);
+    double total = (System.nanoTime() - start) / 1e9;
+    long rebuilt = summary.layers().stream().filter(l -> !l.fromSource()).count();
+    long exact =
+        summary.layers().stream().filter(l -> !l.fromSource() && l.blobExact()).count();
+    System.out.printf(
+        Locale.ROOT,
+        "%s %.2f s; %s %.3f s = %.2f %% of it (%d layers rebuilt, %d of their blobs exact)%n",
+        diff ? "diff" : "apply",
+        total,
+        diff ? "model search" : "recompression",
+        clock.spent / 1e9,
+        100 * clock.spent / 1e9 / total,
+        rebuilt,
+        exact);
+  }
+
+  /** Adds up the time from each step named {@code prefix}... to the step after it. */
+  private static final class StepClock implements DeltaListener {
+    private final String prefix;
+    long spent;
+    private long started = -1;
+
+    StepClock(String prefix) {
+      this.prefix = prefix;
+    }
+
+    @Override
+    public synchronized void progress(String step, long done, long total) {
+      long now = System.nanoTime();
+      if (started >= 0) {
+        spent += now - started;
+        started = -1;
+      }
+      if (step.startsWith(prefix)) {
+        started = now;
+      }
+    }
+  }
+}
