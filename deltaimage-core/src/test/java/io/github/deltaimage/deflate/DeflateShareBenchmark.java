@@ -1,10 +1,10 @@
 package io.github.deltaimage.deflate;
 
-import io.github.deltaimage.DeltaImage;
-import io.github.deltaimage.DeltaOptions;
-import io.github.deltaimage.delta.ImageDeltaSummary;
-import io.github.deltaimage.event.DeltaListener;
-import io.github.deltaimage.transport.CopyOptions;
+import io.github.deltaimage.api.DeltaEvent;
+import io.github.deltaimage.api.DeltaEventListener;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.ImageDeltaSummary;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -36,10 +36,9 @@ public final class DeflateShareBenchmark {
     DeltaOptions options = DeltaOptions.defaults().withListener(clock);
     long start = System.nanoTime();
     ImageDeltaSummary summary = diff
-        ? DeltaImage.diffImages(args[1], args[2], args[3], false, options, CopyOptions.defaults())
-        : DeltaImage.applyImages(
-            args[1], args[2], Optional.empty(), options, CopyOptions.defaults());
-    clock.progress("done", 0, 0);
+        ? DeltaImage.diffImages(args[1], args[2], args[3], false, options)
+        : DeltaImage.applyImages(args[1], args[2], Optional.empty(), options);
+    clock.progress("done");
     double total = (System.nanoTime() - start) / 1e9;
     long rebuilt = summary.layers().stream().filter(l -> !l.fromSource()).count();
     long exact =
@@ -57,7 +56,7 @@ public final class DeflateShareBenchmark {
   }
 
   /** Adds up the time from each step named {@code prefix}... to the step after it. */
-  private static final class StepClock implements DeltaListener {
+  private static final class StepClock implements DeltaEventListener {
     private final String prefix;
     long spent;
     private long started = -1;
@@ -67,7 +66,13 @@ public final class DeflateShareBenchmark {
     }
 
     @Override
-    public synchronized void progress(String step, long done, long total) {
+    public void onEvent(DeltaEvent event) {
+      if (event instanceof DeltaEvent.Step step) {
+        progress(step.what());
+      }
+    }
+
+    synchronized void progress(String step) {
       long now = System.nanoTime();
       if (started >= 0) {
         spent += now - started;

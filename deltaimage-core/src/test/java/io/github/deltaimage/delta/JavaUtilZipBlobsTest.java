@@ -2,10 +2,11 @@ package io.github.deltaimage.delta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.deltaimage.DeltaImage;
-import io.github.deltaimage.DeltaOptions;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.Digest;
+import io.github.deltaimage.api.ImageDeltaSummary;
 import io.github.deltaimage.copy.ImageCopy;
-import io.github.deltaimage.image.Digest;
 import io.github.deltaimage.testing.SyntheticImages;
 import io.github.deltaimage.transport.CopyOptions;
 import java.io.IOException;
@@ -64,12 +65,7 @@ class JavaUtilZipBlobsTest {
         .orElseThrow();
     cleanDelta = shared.resolve("delta");
     DeltaImage.diffImages(
-        source,
-        target,
-        "oci:" + cleanDelta + ":d",
-        false,
-        DeltaOptions.defaults(),
-        CopyOptions.defaults());
+        source, target, "oci:" + cleanDelta + ":d", false, DeltaOptions.defaults());
   }
 
   @Test
@@ -126,7 +122,6 @@ class JavaUtilZipBlobsTest {
         "oci:" + delta + ":d",
         "oci:" + temp.resolve("out") + ":2",
         Optional.empty(),
-        DeltaOptions.defaults(),
-        CopyOptions.defaults());
+        DeltaOptions.defaults());
   }
 }
