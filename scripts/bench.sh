@@ -49,7 +49,7 @@ BENCH_PAIRS=(
   "npm-versioned|$IMAGE_BENCH_NPM_OLD|$IMAGE_BENCH_NPM_NEW|app with node_modules/.pnpm/NAME@VERSION dirs: $BENCH_NPM_PACKAGE $BENCH_NPM_OLD_VERSION -> $BENCH_NPM_NEW_VERSION"
 )
 # bsdiff holds ~17x the file in memory and sorts it all: run on the pairs that fit.
-BSDIFF_PAIRS=(debian-updates npm-versioned)
+BSDIFF_PAIRS=(debian-updates debian-rebuilt app-deps npm-versioned)
 
 BENCH_LOCK_FD=7
 lock_bench_cache()   { take_lock "$BENCH_LOCK_FD" "$BENCH_CACHE/.lock" "using the bench image cache" 1800; }
