@@ -28,6 +28,14 @@ BENCH_PACKAGES=(xdelta3 zstd bsdiff umoci jq time python3 procps pigz busybox)
 # The bench's own images, next to the fixtures (see ensure_bench_daemon_images).
 IMAGE_BENCH_REBUILT=deltaimage-bench/debian:rebuilt
 IMAGE_BENCH_UNRELATED=deltaimage-bench/jdk:17
+# An app whose node_modules keep each package in a versioned directory (pnpm's
+# layout): the TypeScript compiler moves from 5.4.5 to 5.5.4, so every path of
+# the package changes and its files' contents move between files.
+BENCH_NPM_PACKAGE=typescript
+BENCH_NPM_OLD_VERSION=5.4.5
+BENCH_NPM_NEW_VERSION=5.5.4
+IMAGE_BENCH_NPM_OLD=deltaimage-bench/npm-app:$BENCH_NPM_PACKAGE-$BENCH_NPM_OLD_VERSION
+IMAGE_BENCH_NPM_NEW=deltaimage-bench/npm-app:$BENCH_NPM_PACKAGE-$BENCH_NPM_NEW_VERSION
 # Every mtime of the rebuilt base is set to this (2026-01-01T00:00:00Z), later
 # than anything debootstrap wrote: the same files, rebuilt on another day.
 BENCH_REBUILT_MTIME=1767225600
@@ -38,9 +46,10 @@ BENCH_PAIRS=(
   "debian-rebuilt|$IMAGE_DEBIAN_OLD|$IMAGE_BENCH_REBUILT|the same base rebuilt: identical content, every mtime later"
   "app-deps|$IMAGE_APP_OLD|$IMAGE_APP_NEW|5-layer app image, base updated and jars moved to new versions"
   "unrelated|$IMAGE_DEBIAN_OLD|$IMAGE_BENCH_UNRELATED|Debian base -> an image of a JDK's files (nothing shared)"
+  "npm-versioned|$IMAGE_BENCH_NPM_OLD|$IMAGE_BENCH_NPM_NEW|app with node_modules/.pnpm/NAME@VERSION dirs: $BENCH_NPM_PACKAGE $BENCH_NPM_OLD_VERSION -> $BENCH_NPM_NEW_VERSION"
 )
-# bsdiff holds ~17x the file in memory and sorts it all; one pair shows what it does.
-BSDIFF_PAIRS=(debian-updates)
+# bsdiff holds ~17x the file in memory and sorts it all: run on the pairs that fit.
+BSDIFF_PAIRS=(debian-updates debian-rebuilt app-deps npm-versioned)
 
 BENCH_LOCK_FD=7
 lock_bench_cache()   { take_lock "$BENCH_LOCK_FD" "$BENCH_CACHE/.lock" "using the bench image cache" 1800; }
@@ -61,6 +70,10 @@ bench_label_value() { # IMAGE
       printf 'bench-v%s/%s/%s' "$BENCH_IMAGES_VERSION" "$(stamp_get "$ROOTFS_OLD.stamp" id)" "$BENCH_REBUILT_MTIME" ;;
     "$IMAGE_BENCH_UNRELATED")
       printf 'bench-v%s/%s' "$BENCH_IMAGES_VERSION" "$(sha256sum <"$(bench_jdk_home)/release" | cut -c1-16)" ;;
+    "$IMAGE_BENCH_NPM_OLD")
+      printf 'bench-v%s/npm/%s@%s' "$BENCH_IMAGES_VERSION" "$BENCH_NPM_PACKAGE" "$BENCH_NPM_OLD_VERSION" ;;
+    "$IMAGE_BENCH_NPM_NEW")
+      printf 'bench-v%s/npm/%s@%s' "$BENCH_IMAGES_VERSION" "$BENCH_NPM_PACKAGE" "$BENCH_NPM_NEW_VERSION" ;;
     *) printf 'bench-v%s/%s' "$BENCH_IMAGES_VERSION" "$(fixture_label_value "$1")" ;;
   esac
 }
@@ -88,9 +101,44 @@ import_tree_image() { # DIR IMAGE
     die "docker import of $1 as $2 failed (log: $DELTAIMAGE_CACHE/logs/bench-import.log)"
 }
 
-# The bench's own two images, in the test daemon like the fixtures.
+# The npm pair's app: package.json, an entry point, and the package unpacked
+# where pnpm puts it (node_modules/.pnpm/NAME@VERSION/node_modules/NAME, linked
+# from node_modules/NAME). The package tarball comes from the npm registry once
+# (`npm pack`) and is kept in the bench cache.
+build_npm_app_image() { # VERSION IMAGE
+  local version="$1" image="$2" scratch tgz app store
+  tgz="$BENCH_CACHE/npm/$BENCH_NPM_PACKAGE-$version.tgz"
+  if [ ! -f "$tgz" ]; then
+    mkdir -p "$BENCH_CACHE/npm"
+    command -v npm >/dev/null || die "the npm-versioned pair needs npm (apt-get install npm) to fetch $BENCH_NPM_PACKAGE@$version"
+    (cd "$BENCH_CACHE/npm" && run_logged "$DELTAIMAGE_CACHE/logs/bench-npm.log" npm pack "$BENCH_NPM_PACKAGE@$version") ||
+      die "npm pack $BENCH_NPM_PACKAGE@$version failed (log: $DELTAIMAGE_CACHE/logs/bench-npm.log); the npm-versioned pair needs the npm registry once"
+  fi
+  scratch="$(mktemp -d "$BENCH_CACHE/.build-npm.XXXXXX")"
+  add_exit_hook "remove_tree '$scratch'"
+  app="$scratch/root/app"
+  store="node_modules/.pnpm/$BENCH_NPM_PACKAGE@$version/node_modules/$BENCH_NPM_PACKAGE"
+  mkdir -p "$app/$store"
+  tar -C "$app/$store" --strip-components=1 -xzf "$tgz"
+  ln -s ".pnpm/$BENCH_NPM_PACKAGE@$version/node_modules/$BENCH_NPM_PACKAGE" "$app/node_modules/$BENCH_NPM_PACKAGE"
+  printf '{\n  "name": "bench-app",\n  "version": "1.0.0",\n  "dependencies": { "%s": "%s" }\n}\n' \
+    "$BENCH_NPM_PACKAGE" "$version" >"$app/package.json"
+  printf 'const ts = require("%s");\nconsole.log(ts.version);\n' "$BENCH_NPM_PACKAGE" >"$app/index.js"
+  find "$scratch/root" -exec touch -h -d "@$BENCH_REBUILT_MTIME" {} +
+  import_tree_image "$scratch/root" "$image"
+  remove_tree "$scratch"
+  remove_exit_hook "remove_tree '$scratch'"
+}
+
+# The bench's own images, in the test daemon like the fixtures.
 ensure_bench_daemon_images() {
   local scratch
+  if ! bench_daemon_image_current "$IMAGE_BENCH_NPM_OLD"; then
+    build_npm_app_image "$BENCH_NPM_OLD_VERSION" "$IMAGE_BENCH_NPM_OLD"
+  fi
+  if ! bench_daemon_image_current "$IMAGE_BENCH_NPM_NEW"; then
+    build_npm_app_image "$BENCH_NPM_NEW_VERSION" "$IMAGE_BENCH_NPM_NEW"
+  fi
   if ! bench_daemon_image_current "$IMAGE_BENCH_REBUILT"; then
     # The old base byte for byte, every timestamp moved: what a no-change
     # rebuild of a base image looks like to a delta tool.

@@ -49,8 +49,17 @@ public final class GzipIdentifier {
    */
   public static Optional<GzipRecipe> identify(Path gzipFile, ContentSource content)
       throws IOException {
+    return identify(() -> Files.newInputStream(gzipFile), content);
+  }
+
+  /**
+   * The recipe that rebuilds the gzip bytes {@code compressed} opens (a member of a layer tar, say)
+   * exactly from {@code content}; empty when no model does.
+   */
+  public static Optional<GzipRecipe> identify(ContentSource compressed, ContentSource content)
+      throws IOException {
     byte[] header;
-    try (InputStream in = Files.newInputStream(gzipFile)) {
+    try (InputStream in = compressed.open()) {
       header = readHeader(in);
     }
     if (header == null) {
@@ -58,8 +67,7 @@ public final class GzipIdentifier {
     }
     for (DeflateModel model : candidates(header)) {
       GzipRecipe recipe = new GzipRecipe(model, header);
-      try (InputStream expected =
-          new BufferedInputStream(Files.newInputStream(gzipFile), 64 * 1024)) {
+      try (InputStream expected = new BufferedInputStream(compressed.open(), 64 * 1024)) {
         if (reproduces(recipe, content, expected)) {
           return Optional.of(recipe);
         }

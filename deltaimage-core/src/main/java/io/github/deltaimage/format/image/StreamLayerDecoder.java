@@ -92,7 +92,10 @@ final class StreamLayerDecoder {
               FileRanges.copy(stream, at, member.headerLength(), out);
               at += member.headerLength();
             }
-            if (member.bodyCopied()) {
+            if (member.inflated() != null) {
+              recompress(stream, at, member, out, recipeFile);
+              at += member.inflated().contentLength();
+            } else if (member.bodyCopied()) {
               SourceIndex.Entry source = sources.entries().get(member.source());
               FileRanges.copy(
                   layers.get(source.layer()), source.bodyOffset(), source.bodyLength(), out);
@@ -126,6 +129,70 @@ final class StreamLayerDecoder {
               + actual + " instead of its diff_id sha256:" + expectedSha256);
     }
     return tar;
+  }
+
+  /**
+   * Writes the gzip body a member carries as content: the content from the stream, recompressed
+   * with the recorded model and header, which must come to the body length the recipe declares (a
+   * wrong model or header then shows as a wrong length or, at the end, a wrong diff_id).
+   */
+  private static void recompress(
+      FileChannel stream, long at, StreamRecipe.Member member, OutputStream out, Path recipeFile)
+      throws IOException {
+    BoundedOutputStream body = new BoundedOutputStream(out, member.bodyLength());
+    try (OutputStream gzip = member.inflated().gzip().newGzipStream(body)) {
+      FileRanges.copy(stream, at, member.inflated().contentLength(), gzip);
+    } catch (BoundedOutputStream.TooLong e) {
+      throw LayerRecipe.corrupt(
+          recipeFile,
+          "a gzip member recompresses to more than its declared " + member.bodyLength() + " bytes");
+    }
+    if (body.written() != member.bodyLength()) {
+      throw LayerRecipe.corrupt(
+          recipeFile,
+          "a gzip member recompresses to " + body.written() + " bytes instead of its declared "
+              + member.bodyLength());
+    }
+  }
+
+  /** Passes at most {@code limit} bytes on, and never closes what it writes to. */
+  private static final class BoundedOutputStream extends OutputStream {
+    /** Thrown at the first byte past the limit. */
+    static final class TooLong extends IOException {
+      private static final long serialVersionUID = 1L;
+    }
+
+    private final OutputStream out;
+    private final long limit;
+    private long written;
+
+    BoundedOutputStream(OutputStream out, long limit) {
+      this.out = out;
+      this.limit = limit;
+    }
+
+    long written() {
+      return written;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (written + len > limit) {
+        throw new TooLong();
+      }
+      out.write(b, off, len);
+      written += len;
+    }
+
+    @Override
+    public void close() {
+      // The layer tar goes on after this member.
+    }
   }
 
   private static MessageDigest sha256() {

@@ -3,7 +3,11 @@ package io.github.deltaimage.format.image;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.FileDecision;
 import io.github.deltaimage.api.FileDecision.Outcome;
+import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.codec.RangeInputStream;
 import io.github.deltaimage.codec.SuffixArrayCodec;
+import io.github.deltaimage.deflate.GzipIdentifier;
+import io.github.deltaimage.deflate.GzipRecipe;
 import io.github.deltaimage.fs.FileRanges;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.tar.TarEntry;
@@ -21,6 +25,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Encodes a target layer in the stream format: bodies the source holds verbatim become copies by
@@ -56,16 +62,10 @@ final class StreamLayerEncoder {
       long matchedLength = 0;
       boolean[] seen = new boolean[sources.entries().size()];
       for (TarEntry entry : layout.entries()) {
-        StreamRecipe.Member member =
-            predictHeader(target, entry, plan(target, entry, linkNames, bases));
+        StreamRecipe.Member member = inflateGzip(
+            target, entry, predictHeader(target, entry, plan(target, entry, linkNames, bases)));
         if (!zeros(target, entry.bodyOffset() + entry.bodyLength(), member.padding())) {
-          member = new StreamRecipe.Member(
-              member.source(),
-              member.bodyCopied(),
-              member.headerLength(),
-              member.bodyLength(),
-              member.header(),
-              true);
+          member = member.withPaddingInStream();
         }
         if (entry.end() - (entry.bodyOffset() + entry.bodyLength()) != member.padding()) {
           throw new EnvironmentException("cannot encode " + targetTar + ": member "
@@ -77,7 +77,9 @@ final class StreamLayerEncoder {
           seen[member.source()] = true;
           SourceIndex.Entry source = sources.entries().get(member.source());
           matchedLength += (member.header() == null ? source.bodyOffset() - source.start() : 0)
-              + (member.bodyCopied() ? 0 : source.bodyLength())
+              + (member.inflated() != null && member.inflated().sourceInflated()
+                  ? sourceContentLength.get(member.source())
+                  : member.bodyCopied() ? 0 : source.bodyLength())
               + (member.paddingInStream()
                   ? source.end() - source.bodyOffset() - source.bodyLength()
                   : 0);
@@ -114,7 +116,9 @@ final class StreamLayerEncoder {
           if (member.header() == null) {
             FileRanges.copy(target, entry.start(), member.headerLength(), stream);
           }
-          if (!member.bodyCopied()) {
+          if (member.inflated() != null) {
+            StreamReference.inflate(target, entry.bodyOffset(), entry.bodyLength(), stream);
+          } else if (!member.bodyCopied()) {
             FileRanges.copy(target, entry.bodyOffset(), entry.bodyLength(), stream);
           }
           if (member.paddingInStream()) {
@@ -170,13 +174,66 @@ final class StreamLayerEncoder {
     if (!Arrays.equals(HeaderPrediction.apply(sourceHeader, patch), targetHeader)) {
       return member;
     }
-    return new StreamRecipe.Member(
-        member.source(),
-        member.bodyCopied(),
-        member.headerLength(),
-        member.bodyLength(),
-        patch,
-        member.paddingInStream());
+    return member.withHeader(patch);
+  }
+
+  /** Each inflated source member's content length, by member number. */
+  private final Map<Integer, Long> sourceContentLength = new HashMap<>();
+
+  /**
+   * The member with its body carried as content when it is gzip data a deflate model rebuilds
+   * exactly (Debian's man pages and changelogs, for one): a changed text file's deflate bits
+   * differ from the first change on, its text does not; the decoder recompresses and checks.
+   */
+  private StreamRecipe.Member inflateGzip(
+      FileChannel target, TarEntry entry, StreamRecipe.Member member) throws IOException {
+    if (member.bodyCopied()
+        || !entry.isRegularFile()
+        || !isGzip(target, entry.bodyOffset(), entry.bodyLength())) {
+      return member;
+    }
+    long content;
+    try {
+      content = StreamReference.inflate(target, entry.bodyOffset(), entry.bodyLength(), null);
+    } catch (InvalidInputException e) {
+      return member; // not gzip after all, or too big: its bytes go in the stream as they are
+    }
+    Optional<GzipRecipe> recipe = GzipIdentifier.identify(
+        () -> new RangeInputStream(target, entry.bodyOffset(), entry.bodyLength()),
+        () -> new GZIPInputStream(
+            new RangeInputStream(target, entry.bodyOffset(), entry.bodyLength()), 1 << 16));
+    if (recipe.isEmpty()) {
+      return member;
+    }
+    boolean sourceInflated = false;
+    if (member.source() >= 0) {
+      SourceIndex.Entry source = sources.entries().get(member.source());
+      FileChannel layer = sourceLayer(source.layer());
+      if (isGzip(layer, source.bodyOffset(), source.bodyLength())) {
+        try {
+          sourceContentLength.put(
+              member.source(),
+              StreamReference.inflate(layer, source.bodyOffset(), source.bodyLength(), null));
+          sourceInflated = true;
+        } catch (InvalidInputException e) {
+          // The source's bytes are the reference then.
+        }
+      }
+    }
+    return member.withInflated(new StreamRecipe.Inflated(recipe.get(), content, sourceInflated));
+  }
+
+  private static boolean isGzip(FileChannel channel, long offset, long length) throws IOException {
+    if (length < 18) {
+      return false;
+    }
+    java.nio.ByteBuffer magic = java.nio.ByteBuffer.allocate(3);
+    while (magic.hasRemaining()) {
+      if (channel.read(magic, offset + magic.position()) < 0) {
+        return false;
+      }
+    }
+    return (magic.get(0) & 0xff) == 0x1f && (magic.get(1) & 0xff) == 0x8b && magic.get(2) == 8;
   }
 
   private final List<FileChannel> sourceLayers = new ArrayList<>();

@@ -2,6 +2,8 @@ package io.github.deltaimage.format.image;
 
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.codec.Varints;
+import io.github.deltaimage.deflate.DeflateModel;
+import io.github.deltaimage.deflate.GzipRecipe;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -32,20 +34,37 @@ import org.tukaani.xz.XZOutputStream;
  * reference's unmatched part ({@link StreamReference#rest}), the records, the length
  * of the tar's end-of-archive blocks. A record: the matched source member (0 none, else one plus the
  * zigzag distance from the previous match's successor, so members in source order cost a byte),
- * a flags byte, the header length when flagged, the body length when the body is in the stream.
+ * a flags byte, the header length when flagged, the body length when the body is in the stream,
+ * then, for a gzip body carried inflated, its content length, deflate model and gzip header.
+ *
+ * <p>Versions: {@code DIS2} (image-delta/2) has no inflated bodies; {@code DIS3} (image-delta/3)
+ * adds them: a .gz member that a {@link DeflateModel} rebuilds exactly is in the stream as its
+ * decompressed content (and its matched source member, when that inflates too, is in the reference
+ * decompressed), so that the engine sees the text that changed rather than deflate's bits; the
+ * decoder recompresses it with the recorded model and header and checks the length.
  */
 final class StreamRecipe {
 
   /** What starts every recipe of this format, before the xz data; v1 recipes are raw deflate. */
-  static final byte[] SIGNATURE = "DIS2\u00fd7zXZ\u0000".getBytes(StandardCharsets.ISO_8859_1);
+  static final byte[] SIGNATURE = "DIS3\u00fd7zXZ\u0000".getBytes(StandardCharsets.ISO_8859_1);
+
+  /** Format 2's signature: read, never written. */
+  static final byte[] SIGNATURE_2 = "DIS2\u00fd7zXZ\u0000".getBytes(StandardCharsets.ISO_8859_1);
 
   private static final int HEADER_BLOCK = 512;
   private static final int BODY_COPIED = 1;
   private static final int HEADER_LENGTH_STORED = 2;
   private static final int HEADER_PREDICTED = 4;
   private static final int PADDING_IN_STREAM = 8;
-  private static final int KNOWN_FLAGS =
+  private static final int BODY_INFLATED = 16;
+  private static final int SOURCE_INFLATED = 32;
+  private static final int KNOWN_FLAGS_2 =
       BODY_COPIED | HEADER_LENGTH_STORED | HEADER_PREDICTED | PADDING_IN_STREAM;
+  private static final int KNOWN_FLAGS = KNOWN_FLAGS_2 | BODY_INFLATED | SOURCE_INFLATED;
+  /** Longer than any gzip header a tool writes (name and comment included); keeps a hostile one small. */
+  private static final int MAX_GZIP_HEADER = 1 << 16;
+
+  private static final int MAX_MODEL_TEXT = 64;
   /** An extended header longer than this is refused by the tar reader; a header region cannot be longer. */
   private static final long MAX_HEADER = (16L << 20) + 4 * HEADER_BLOCK;
 
@@ -63,6 +82,7 @@ final class StreamRecipe {
    * @param header how its one-block header differs from the source member's, or null when the
    *     header is in the stream
    * @param paddingInStream whether its padding is in the stream (it is not when all zeros, as tar writes it)
+   * @param inflated how its gzip body is carried decompressed, or null when its bytes are
    */
   record Member(
       int source,
@@ -70,7 +90,32 @@ final class StreamRecipe {
       long headerLength,
       long bodyLength,
       HeaderPrediction.Patch header,
-      boolean paddingInStream) {
+      boolean paddingInStream,
+      Inflated inflated) {
+
+    Member(
+        int source,
+        boolean bodyCopied,
+        long headerLength,
+        long bodyLength,
+        HeaderPrediction.Patch header,
+        boolean paddingInStream) {
+      this(source, bodyCopied, headerLength, bodyLength, header, paddingInStream, null);
+    }
+
+    Member withHeader(HeaderPrediction.Patch patch) {
+      return new Member(
+          source, bodyCopied, headerLength, bodyLength, patch, paddingInStream, inflated);
+    }
+
+    Member withPaddingInStream() {
+      return new Member(source, bodyCopied, headerLength, bodyLength, header, true, inflated);
+    }
+
+    Member withInflated(Inflated how) {
+      return new Member(source, bodyCopied, headerLength, bodyLength, header, paddingInStream, how);
+    }
+
     /** Padding after the body, to a whole block. */
     long padding() {
       return (HEADER_BLOCK - bodyLength % HEADER_BLOCK) % HEADER_BLOCK;
@@ -79,10 +124,19 @@ final class StreamRecipe {
     /** What this member takes from the stream. */
     long streamBytes() {
       return (header != null ? 0 : headerLength)
-          + (bodyCopied ? 0 : bodyLength)
+          + (inflated != null ? inflated.contentLength() : bodyCopied ? 0 : bodyLength)
           + (paddingInStream ? padding() : 0);
     }
   }
+
+  /**
+   * A gzip body carried as its content.
+   *
+   * @param gzip the model and header that recompress the content to the body, byte for byte
+   * @param contentLength the content's length: what the body takes of the stream
+   * @param sourceInflated whether the matched source member's body is in the reference decompressed
+   */
+  record Inflated(GzipRecipe gzip, long contentLength, boolean sourceInflated) {}
 
   /** Writes a recipe; {@link #close()} finishes it. */
   static final class Writer implements Closeable {
@@ -110,16 +164,28 @@ final class StreamRecipe {
         Varints.write(out, Varints.zigzag(member.source() - (previous + 1L)) + 1);
         previous = member.source();
       }
+      Inflated inflated = member.inflated();
       int flags = (member.bodyCopied() ? BODY_COPIED : 0)
           | (member.headerLength() != HEADER_BLOCK ? HEADER_LENGTH_STORED : 0)
           | (member.header() != null ? HEADER_PREDICTED : 0)
-          | (member.paddingInStream() ? PADDING_IN_STREAM : 0);
+          | (member.paddingInStream() ? PADDING_IN_STREAM : 0)
+          | (inflated != null ? BODY_INFLATED : 0)
+          | (inflated != null && inflated.sourceInflated() ? SOURCE_INFLATED : 0);
       out.writeByte(flags);
       if (member.headerLength() != HEADER_BLOCK) {
         Varints.write(out, member.headerLength());
       }
       if (!member.bodyCopied()) {
         Varints.write(out, member.bodyLength());
+      }
+      if (inflated != null) {
+        Varints.write(out, inflated.contentLength());
+        byte[] model = inflated.gzip().model().toString().getBytes(StandardCharsets.US_ASCII);
+        Varints.write(out, model.length);
+        out.write(model);
+        byte[] gzipHeader = inflated.gzip().header();
+        Varints.write(out, gzipHeader.length);
+        out.write(gzipHeader);
       }
       if (member.header() != null) {
         Varints.write(out, member.header().mask());
@@ -140,7 +206,8 @@ final class StreamRecipe {
   /** Whether {@code file} starts like a recipe of this format. */
   static boolean isStreamRecipe(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      return Arrays.equals(in.readNBytes(SIGNATURE.length), SIGNATURE);
+      byte[] start = in.readNBytes(SIGNATURE.length);
+      return Arrays.equals(start, SIGNATURE) || Arrays.equals(start, SIGNATURE_2);
     }
   }
 
@@ -157,6 +224,7 @@ final class StreamRecipe {
     private final long streamLength;
     private final long tarSize;
     private final long restBudget;
+    private final int knownFlags;
     private long read;
     private long streamSoFar;
     private long tarSoFar;
@@ -167,8 +235,13 @@ final class StreamRecipe {
       this.sources = sources;
       InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
       try {
-        if (!Arrays.equals(raw.readNBytes(4), Arrays.copyOf(SIGNATURE, 4))) {
-          throw corrupt("not a layer recipe of format 2");
+        byte[] signature = raw.readNBytes(4);
+        if (Arrays.equals(signature, Arrays.copyOf(SIGNATURE, 4))) {
+          knownFlags = KNOWN_FLAGS;
+        } else if (Arrays.equals(signature, Arrays.copyOf(SIGNATURE_2, 4))) {
+          knownFlags = KNOWN_FLAGS_2;
+        } else {
+          throw corrupt("not a layer recipe of format 2 or 3");
         }
         in = new DataInputStream(
             new BufferedInputStream(new XZInputStream(raw, MEMORY_LIMIT_KIB), 1 << 16));
@@ -220,7 +293,7 @@ final class StreamRecipe {
           previous = source;
         }
         int flags = in.readUnsignedByte();
-        if ((flags & ~KNOWN_FLAGS) != 0) {
+        if ((flags & ~knownFlags) != 0) {
           throw corrupt("unknown member flags " + flags);
         }
         boolean copied = (flags & BODY_COPIED) != 0;
@@ -236,6 +309,12 @@ final class StreamRecipe {
           body = sources.entries().get(source).bodyLength();
         } else {
           body = numbers.read();
+        }
+        Inflated inflated = null;
+        if ((flags & BODY_INFLATED) != 0) {
+          inflated = readInflated(copied, source, (flags & SOURCE_INFLATED) != 0);
+        } else if ((flags & SOURCE_INFLATED) != 0) {
+          throw corrupt("a member inflates its source but not itself");
         }
         HeaderPrediction.Patch patch = null;
         if ((flags & HEADER_PREDICTED) != 0) {
@@ -254,8 +333,8 @@ final class StreamRecipe {
           in.readFully(fields);
           patch = new HeaderPrediction.Patch((int) mask, fields);
         }
-        Member member =
-            new Member(source, copied, header, body, patch, (flags & PADDING_IN_STREAM) != 0);
+        Member member = new Member(
+            source, copied, header, body, patch, (flags & PADDING_IN_STREAM) != 0, inflated);
         streamSoFar += member.streamBytes();
         tarSoFar += member.headerLength() + member.bodyLength() + member.padding();
         if (streamSoFar > streamLength || tarSoFar > tarSize || streamSoFar < 0 || tarSoFar < 0) {
@@ -266,6 +345,42 @@ final class StreamRecipe {
         throw corrupt("truncated");
       } catch (XZIOException e) {
         throw corrupt("damaged (" + e.getMessage() + ")");
+      }
+    }
+
+    private Inflated readInflated(boolean copied, int source, boolean sourceInflated)
+        throws IOException {
+      if (copied) {
+        throw corrupt("a member both copies and inflates its body");
+      }
+      if (sourceInflated && source < 0) {
+        throw corrupt("a member inflates a source member it does not have");
+      }
+      long content = numbers.read();
+      if (content < 0) {
+        throw corrupt("a member's content length is impossible");
+      }
+      long modelLength = numbers.read();
+      if (modelLength > MAX_MODEL_TEXT) {
+        throw corrupt("a member names a deflate model that is not one");
+      }
+      byte[] model = new byte[(int) modelLength];
+      in.readFully(model);
+      long headerLength = numbers.read();
+      if (headerLength > MAX_GZIP_HEADER) {
+        throw corrupt("a member's gzip header is impossibly long");
+      }
+      byte[] gzipHeader = new byte[(int) headerLength];
+      in.readFully(gzipHeader);
+      try {
+        return new Inflated(
+            new GzipRecipe(
+                DeflateModel.parse(new String(model, StandardCharsets.US_ASCII)), gzipHeader),
+            content,
+            sourceInflated);
+      } catch (IllegalArgumentException e) {
+        throw corrupt(
+            "a member's gzip recipe is not one this version knows (" + e.getMessage() + ")");
       }
     }
 

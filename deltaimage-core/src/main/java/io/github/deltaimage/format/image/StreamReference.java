@@ -1,9 +1,13 @@
 package io.github.deltaimage.format.image;
 
+import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.codec.RangeInputStream;
 import io.github.deltaimage.fs.FileRanges;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -11,6 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * What a layer's stream is encoded against, built the same way on both sides from the recipe: first,
@@ -66,7 +72,9 @@ final class StreamReference implements Closeable {
     if (member.header() == null) {
       append(layer, entry.start(), entry.bodyOffset() - entry.start());
     }
-    if (!member.bodyCopied()) {
+    if (member.inflated() != null && member.inflated().sourceInflated()) {
+      written += inflate(layer, entry.bodyOffset(), entry.bodyLength(), out);
+    } else if (!member.bodyCopied()) {
       append(layer, entry.bodyOffset(), entry.bodyLength());
     }
     if (member.paddingInStream()) {
@@ -104,6 +112,41 @@ final class StreamReference implements Closeable {
       }
     }
   }
+
+  /**
+   * Writes the content of the gzip data at {@code [offset, offset + length)} of {@code layer} to
+   * {@code to}, refusing more than {@link #MAX_INFLATED} bytes of it (a recipe naming a source
+   * member to inflate is not trusted with the disk).
+   *
+   * @return the content's length
+   * @throws InvalidInputException when the bytes are not gzip data or inflate to too much
+   */
+  static long inflate(FileChannel layer, long offset, long length, OutputStream to)
+      throws IOException {
+    long total = 0;
+    try (InputStream in =
+        new GZIPInputStream(new RangeInputStream(layer, offset, length), 1 << 16)) {
+      byte[] buffer = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        total += n;
+        if (total > MAX_INFLATED) {
+          throw new InvalidInputException("the delta is corrupt or was made from another source: "
+              + "a source member it inflates holds more than " + MAX_INFLATED + " bytes");
+        }
+        if (to != null) {
+          to.write(buffer, 0, n);
+        }
+      }
+    } catch (ZipException | EOFException e) {
+      throw new InvalidInputException("the delta is corrupt or was made from another source: "
+          + "a source member it inflates is not gzip data (" + e.getMessage() + ")");
+    }
+    return total;
+  }
+
+  /** The most content one gzip member is inflated to, in the reference or the stream. */
+  static final long MAX_INFLATED = 256L << 20;
 
   private void append(FileChannel layer, long offset, long length) throws IOException {
     FileRanges.copy(layer, offset, length, out);

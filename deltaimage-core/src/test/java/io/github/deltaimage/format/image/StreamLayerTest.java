@@ -7,6 +7,8 @@ import io.github.deltaimage.api.FileDecision.Outcome;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.Xdelta3Settings;
 import io.github.deltaimage.codec.Xdelta3Codec;
+import io.github.deltaimage.deflate.DeflateModel;
+import io.github.deltaimage.deflate.GzipRecipe;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.testing.TestEnvironment;
 import io.github.deltaimage.testing.Trees;
@@ -185,6 +187,211 @@ class StreamLayerTest {
             .hasMessageContaining("source member that is not there");
       }
     }
+  }
+
+  @Test
+  void gzipMembersAModelRebuildsAreCarriedAsTheirContentAndRebuiltExactly() throws Exception {
+    Path[] tars = gzipPair();
+    try (RunDirectory run = RunDirectory.create(temp.resolve("run"))) {
+      LayerCodec layers = new LayerCodec(xdelta3, List.of(tars[0]), run, parallel);
+      LayerCodec.Encoded encoded = layers.encode(tars[1]);
+      List<StreamRecipe.Member> members = members(encoded.recipe(), tars[0], run);
+      assertThat(members)
+          .as("the changed changelog: GNU gzip -9n, carried as content next to its old content")
+          .anyMatch(m -> m.inflated() != null
+              && m.inflated().gzip().model().toString().equals("gnu-gzip:9")
+              && m.inflated().sourceInflated());
+      assertThat(members)
+          .as("two gzip members back to back: no model writes that, so its bytes are carried")
+          .anyMatch(m -> m.inflated() == null && m.bodyLength() > 1000 && !m.bodyCopied());
+      long gzipBytes = Files.size(temp.resolve("target/usr/share/doc/app/changelog.gz"));
+      long joinedBytes = Files.size(temp.resolve("target/usr/share/doc/app/joined.gz"));
+      assertThat(encoded.storedBytes() - joinedBytes)
+          .as(
+              "a few changed lines cost a few hundred bytes, not the %d of the changed .gz",
+              gzipBytes)
+          .isLessThan(gzipBytes / 20);
+      Path rebuilt = layers.decode(
+          encoded.recipe(),
+          encoded.literals(),
+          encoded.deltaPack(),
+          LayerRoundTripTest.sha256(tars[1]),
+          "layer 1");
+      assertThat(Files.mismatch(rebuilt, tars[1])).isEqualTo(-1L);
+    }
+  }
+
+  @Test
+  void aRecipeNamingTheWrongModelOrContentLengthIsRefusedNotTrusted() throws Exception {
+    Path[] tars = gzipPair();
+    try (RunDirectory run = RunDirectory.create(temp.resolve("run"))) {
+      LayerCodec layers = new LayerCodec(xdelta3, List.of(tars[0]), run, parallel);
+      LayerCodec.Encoded encoded = layers.encode(tars[1]);
+      String diffId = LayerRoundTripTest.sha256(tars[1]);
+      SourceIndex index = SourceIndex.build(List.of(tars[0]), run);
+      for (String lie : List.of("model", "level", "content")) {
+        Path recipe = rewrite(encoded.recipe(), index, temp.resolve("lie-" + lie), m -> {
+          StreamRecipe.Inflated how = m.inflated();
+          return switch (lie) {
+            case "model" ->
+              m.withInflated(new StreamRecipe.Inflated(
+                  new GzipRecipe(
+                      new DeflateModel(DeflateModel.Family.ZLIB, 9), how.gzip().header()),
+                  how.contentLength(),
+                  how.sourceInflated()));
+            case "level" ->
+              m.withInflated(new StreamRecipe.Inflated(
+                  new GzipRecipe(
+                      new DeflateModel(DeflateModel.Family.GNU_GZIP, 1),
+                      how.gzip().header()),
+                  how.contentLength(),
+                  how.sourceInflated()));
+            default ->
+              m.withInflated(new StreamRecipe.Inflated(
+                  how.gzip(), how.contentLength() - 1, how.sourceInflated()));
+          };
+        });
+        assertThatThrownBy(() ->
+                layers.decode(recipe, encoded.literals(), encoded.deltaPack(), diffId, "layer 1"))
+            .as("a recipe lying about the %s", lie)
+            .isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("corrupt")
+            .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+      }
+      // The same records under format 2's signature: format 2 has no inflated members.
+      byte[] asFormat2 = Files.readAllBytes(encoded.recipe());
+      System.arraycopy(StreamRecipe.SIGNATURE_2, 0, asFormat2, 0, 4);
+      Path format2 = Files.write(temp.resolve("as-format-2"), asFormat2);
+      assertThatThrownBy(() ->
+              layers.decode(format2, encoded.literals(), encoded.deltaPack(), diffId, "layer 1"))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("unknown member flags");
+    }
+  }
+
+  @Test
+  void aFormatTwoRecipeStillDecodes() throws Exception {
+    Path source = temp.resolve("plain-source");
+    Path target = temp.resolve("plain-target");
+    Trees.write(source.resolve("etc/app.conf"), Trees.bytes(3, 200_000));
+    Trees.write(target.resolve("etc/app.conf"), Trees.edited(Trees.bytes(3, 200_000), 4));
+    Trees.write(target.resolve("etc/new.conf"), "new\n".getBytes());
+    Path[] tars = {temp.resolve("plain-source.tar"), temp.resolve("plain-target.tar")};
+    TestEnvironment.run(
+        "tar", "--format=gnu", "-C", source.toString(), "-cf", tars[0].toString(), ".");
+    TestEnvironment.run(
+        "tar", "--format=gnu", "-C", target.toString(), "-cf", tars[1].toString(), ".");
+    try (RunDirectory run = RunDirectory.create(temp.resolve("run"))) {
+      LayerCodec layers = new LayerCodec(xdelta3, List.of(tars[0]), run, parallel);
+      LayerCodec.Encoded encoded = layers.encode(tars[1]);
+      // Without gzip members, what format 3 writes is what format 2 wrote, bar the signature.
+      byte[] recipe = Files.readAllBytes(encoded.recipe());
+      assertThat(Arrays.copyOf(recipe, 4)).isEqualTo(Arrays.copyOf(StreamRecipe.SIGNATURE, 4));
+      System.arraycopy(StreamRecipe.SIGNATURE_2, 0, recipe, 0, 4);
+      Path format2 = Files.write(temp.resolve("format-2"), recipe);
+      assertThat(StreamRecipe.isStreamRecipe(format2)).isTrue();
+      Path rebuilt = layers.decode(
+          format2,
+          encoded.literals(),
+          encoded.deltaPack(),
+          LayerRoundTripTest.sha256(tars[1]),
+          "layer 1");
+      assertThat(Files.mismatch(rebuilt, tars[1])).isEqualTo(-1L);
+    }
+  }
+
+  /**
+   * A source and target tar holding Debian-style .gz files made by GNU gzip -9n: a changelog with
+   * lines added at its top, and a file of two gzip members back to back (which no model writes).
+   */
+  private Path[] gzipPair() throws Exception {
+    Path source = temp.resolve("source");
+    Path target = temp.resolve("target");
+    StringBuilder log = new StringBuilder();
+    java.util.Random random = new java.util.Random(12);
+    for (int i = 0; i < 4000; i++) {
+      log.append("  * Fix bug #")
+          .append(100000 + random.nextInt(900000))
+          .append(" in module ")
+          .append(random.nextInt(64))
+          .append(" (closes: ")
+          .append(random.nextInt(1 << 20))
+          .append(")\n");
+    }
+    String old = log.toString();
+    String added = "app (2.1-2) bookworm; urgency=medium\n\n  * Security update.\n\n";
+    gzipped(source.resolve("usr/share/doc/app/changelog"), old);
+    gzipped(target.resolve("usr/share/doc/app/changelog"), added + old);
+    Path twoMembers = temp.resolve("two-members");
+    gzipped(twoMembers.resolve("a"), old.substring(0, 30000));
+    gzipped(twoMembers.resolve("b"), added + old.substring(30000, 60000));
+    byte[] joined = concat(
+        Files.readAllBytes(twoMembers.resolve("a.gz")),
+        Files.readAllBytes(twoMembers.resolve("b.gz")));
+    Trees.write(target.resolve("usr/share/doc/app/joined.gz"), joined);
+    Path sourceTar = temp.resolve("source.tar");
+    Path targetTar = temp.resolve("target.tar");
+    TestEnvironment.run(
+        "tar", "--format=gnu", "-C", source.toString(), "-cf", sourceTar.toString(), ".");
+    TestEnvironment.run(
+        "tar", "--format=gnu", "-C", target.toString(), "-cf", targetTar.toString(), ".");
+    return new Path[] {sourceTar, targetTar};
+  }
+
+  private static void gzipped(Path file, String text) throws Exception {
+    Trees.write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    TestEnvironment.run("gzip", "-9n", file.toString());
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+
+  private static List<StreamRecipe.Member> members(Path recipe, Path sourceTar, RunDirectory run)
+      throws Exception {
+    List<StreamRecipe.Member> members = new java.util.ArrayList<>();
+    try (StreamRecipe.Reader reader =
+        new StreamRecipe.Reader(recipe, SourceIndex.build(List.of(sourceTar), run))) {
+      while (reader.hasNext()) {
+        members.add(reader.next());
+      }
+      reader.finish();
+    }
+    return members;
+  }
+
+  /** The recipe with every inflated member passed through {@code change}, totals kept. */
+  private static Path rewrite(
+      Path recipe,
+      SourceIndex index,
+      Path to,
+      java.util.function.UnaryOperator<StreamRecipe.Member> change)
+      throws Exception {
+    List<StreamRecipe.Member> members = new java.util.ArrayList<>();
+    long trailer;
+    long streamLength;
+    long tarSize;
+    long restBudget;
+    try (StreamRecipe.Reader reader = new StreamRecipe.Reader(recipe, index)) {
+      streamLength = reader.streamLength();
+      tarSize = reader.tarSize();
+      restBudget = reader.restBudget();
+      while (reader.hasNext()) {
+        StreamRecipe.Member member = reader.next();
+        members.add(member.inflated() != null ? change.apply(member) : member);
+      }
+      trailer = reader.finish();
+    }
+    try (StreamRecipe.Writer writer =
+        new StreamRecipe.Writer(to, members.size(), streamLength, tarSize, restBudget)) {
+      for (StreamRecipe.Member member : members) {
+        writer.member(member);
+      }
+      writer.trailer(trailer);
+    }
+    return to;
   }
 
   /** A source and target tar: changed, renamed, moved, new and deleted files. */
