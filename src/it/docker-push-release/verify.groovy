@@ -56,7 +56,11 @@ assert log.contains("[INFO] Restored image ID ${targetId} into docker://${regist
 def daemonRef = 'deltaimage-it/docker-app:1.1'
 assert log.contains("Untagged: ${registry}/${repo}:1.1") : 'the consumer forgot the pushed release'
 assert ItImages.daemonImageId(daemonRef) == targetId
-assert reports.daemon.layers.every { it.why.contains('diff_id') } : reports.daemon.layers
+// the daemon stores tars: the report speaks of tars checked against their diff_ids, not of blobs
+assert reports.daemon.layersWrittenAs == 'tars' && reports.registry.layersWrittenAs == 'blobs'
+assert reports.daemon.layers.every { it.tarChecked == true && it.blobExact == null && it.why.endsWith('checked against its diff_id; this output stores layer tars, so blob bytes are not used') } : reports.daemon.layers
+assert reports.registry.layers.every { it.blobExact == true } : reports.registry.layers
+assert log.contains("[INFO] Restored image ID ${targetId} into docker-daemon:${daemonRef} (every layer tar checked against its diff_id")
 def released = new File(basedir, 'target/smoke-test-1.1.txt').text
 assert released.startsWith('docker-app 1.1, built 1.1')
 assert ItImages.docker('run', '--rm', '--network=none', daemonRef) == released

@@ -162,7 +162,11 @@ final class DeltaDiff {
               false,
               notes,
               System.nanoTime() - started)
-          .describingTarget(s.layers(), t.layers(), t.manifestDigest().orElse(null), false);
+          .describingTarget(
+              s.layers(),
+              t.layers(),
+              t.manifestDigest().orElse(null),
+              ImageDeltaSummary.Described.DIFF);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.github.deltaimage.delta;
 
 import io.github.deltaimage.image.Digest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -67,6 +68,13 @@ public final class SummaryText {
   /** For apply: the restored manifest digest next to the target's. */
   public static String restored(ImageDeltaSummary s, String output) {
     String id = "Restored image ID " + s.targetImageId() + " into " + output;
+    if (s.layersAsTars()) {
+      return id + " (every layer tar checked against its diff_id; the destination stores tars and"
+          + " no manifest, so there is no manifest digest to compare"
+          + (s.targetManifestDigest() == null
+              ? ")"
+              : ": the target's is " + s.targetManifestDigest() + ")");
+    }
     if (s.manifestDigest() == null) {
       return id + " (the destination keeps no manifest"
           + (s.targetManifestDigest() == null
@@ -99,9 +107,19 @@ public final class SummaryText {
     return out.append(')').toString();
   }
 
-  /** One layer, for per-layer listings. */
+  /** One line per target layer: its sizes and how it is (or will be) had, in the summary's terms. */
+  public static List<String> layers(ImageDeltaSummary s) {
+    List<String> lines = new ArrayList<>(s.layers().size());
+    for (int i = 0; i < s.layers().size(); i++) {
+      ImageDeltaSummary.LayerSummary l = s.layers().get(i);
+      lines.add(s.layersAsTars() ? tarLayer(i + 1, l) : layer(i + 1, l));
+    }
+    return lines;
+  }
+
+  /** One layer as an output that stores blobs gets it. */
   public static String layer(int index, ImageDeltaSummary.LayerSummary l) {
-    String stored = l.fromSource() ? "" : ", delta bytes " + bytes(l.storedBytes());
+    String stored = deltaBytes(l);
     String tar = l.tarBytes() < 0 ? "" : ", tar " + bytes(l.tarBytes());
     return String.format(
         Locale.ROOT,
@@ -112,6 +130,25 @@ public final class SummaryText {
         tar,
         stored,
         l.why() == null ? "" : l.why());
+  }
+
+  /** One layer as an output that stores tars gets it: the tar first, the target's blob only for scale. */
+  private static String tarLayer(int index, ImageDeltaSummary.LayerSummary l) {
+    String stored = deltaBytes(l);
+    return String.format(
+        Locale.ROOT,
+        "layer %d %s: tar %s (the target's blob %s)%s; %s",
+        index,
+        shortHex(l.diffId()),
+        bytes(l.tarBytes()),
+        bytes(l.blobBytes()),
+        stored,
+        l.why() == null ? "" : l.why());
+  }
+
+  /** The delta bytes of a rebuilt layer; nothing for a shared one, or on apply, where they are not known. */
+  private static String deltaBytes(ImageDeltaSummary.LayerSummary l) {
+    return l.fromSource() || l.storedBytes() < 0 ? "" : ", delta bytes " + bytes(l.storedBytes());
   }
 
   private static String shortHex(Digest d) {

@@ -4,6 +4,7 @@ import io.github.deltaimage.DeltaOptions;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.TempSpaceException;
+import io.github.deltaimage.delta.DeltaReports;
 import io.github.deltaimage.delta.ImageDeltaSummary;
 import io.github.deltaimage.delta.SummaryText;
 import io.github.deltaimage.image.Platform;
@@ -310,9 +311,7 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
             + String.format(Locale.ROOT, "; %.1f s", summary.elapsedNanos() / 1e9));
     getLog().info(reproductionLine);
     if (getLog().isDebugEnabled()) {
-      for (int i = 0; i < summary.layers().size(); i++) {
-        getLog().debug("  " + SummaryText.layer(i + 1, summary.layers().get(i)));
-      }
+      SummaryText.layers(summary).forEach(line -> getLog().debug("  " + line));
     }
     summary.notes().forEach(note -> getLog().info("Note: " + note));
     getLog().info("Reports: " + json + " and " + json.resolveSibling(run.goal() + "-report.html"));

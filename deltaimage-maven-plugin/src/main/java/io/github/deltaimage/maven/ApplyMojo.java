@@ -3,6 +3,7 @@ package io.github.deltaimage.maven;
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.SourceRequiredException;
+import io.github.deltaimage.delta.DeltaReports;
 import io.github.deltaimage.delta.ImageDeltaSummary;
 import io.github.deltaimage.delta.SummaryText;
 import io.github.deltaimage.reference.ImageReference;
@@ -100,7 +101,7 @@ public class ApplyMojo extends AbstractDeltaImageMojo {
     named.put("output", outputImage.toString());
     sourceImage.ifPresent(s -> named.put("source", s.toString()));
     report(
-        new DeltaReports.Run(goal(), named, sourceImage.isPresent()),
+        new DeltaReports.Run(goal(), named, sourceImage.isPresent(), DeltaImage.version()),
         summary,
         SummaryText.restored(summary, outputImage.toString()));
   }

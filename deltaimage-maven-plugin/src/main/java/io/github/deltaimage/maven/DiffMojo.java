@@ -3,6 +3,7 @@ package io.github.deltaimage.maven;
 import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.delta.BaseChoice;
+import io.github.deltaimage.delta.DeltaReports;
 import io.github.deltaimage.delta.ImageDeltaSummary;
 import io.github.deltaimage.delta.SummaryText;
 import io.github.deltaimage.reference.ImageReference;
@@ -176,7 +177,7 @@ public class DiffMojo extends AbstractDeltaImageMojo {
     images.put("target", targetImage.toString());
     images.put("delta", deltaImage.toString());
     report(
-        new DeltaReports.Run(goal(), images, unlinked),
+        new DeltaReports.Run(goal(), images, unlinked, DeltaImage.version()),
         summary,
         SummaryText.willReproduce(summary));
   }
@@ -241,7 +242,7 @@ public class DiffMojo extends AbstractDeltaImageMojo {
     images.put("delta", deltaImage.toString());
     images.put("candidates", String.join(" ", all));
     report(
-        new DeltaReports.Run(goal(), images, unlinked),
+        new DeltaReports.Run(goal(), images, unlinked, DeltaImage.version()),
         summary,
         SummaryText.willReproduce(summary));
   }

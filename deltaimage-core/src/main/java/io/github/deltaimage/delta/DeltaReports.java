@@ -1,12 +1,10 @@
-package io.github.deltaimage.maven;
+package io.github.deltaimage.delta;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.deltaimage.DeltaImage;
 import io.github.deltaimage.api.EnvironmentException;
-import io.github.deltaimage.delta.ImageDeltaSummary;
 import io.github.deltaimage.event.FileDecision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,14 +16,24 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The reports a goal leaves in {@code target/deltaimage/}: {@code GOAL-report.json} for machines
- * (release pipelines read sizes and digests from it) and {@code GOAL-report.html} for people, with a
- * bar chart of where the delta bytes go (per layer, then the costliest files).
+ * The reports an image diff or apply leaves (the Maven goals in {@code target/deltaimage/}, the
+ * command line where {@code --report} says): {@code diff|apply-report.json} for machines (release
+ * pipelines read sizes and digests from it) and {@code diff|apply-report.html} for people, with a bar
+ * chart of where the delta bytes go (per layer, then the costliest files). One class for both front
+ * ends, so both write the same fields.
  */
-final class DeltaReports {
+public final class DeltaReports {
 
-  /** What was asked, in the user's words; the summary says what came of it. */
-  record Run(String goal, Map<String, String> images, boolean unlinked) {}
+  /**
+   * What was asked, in the user's words; the summary says what came of it.
+   *
+   * @param goal {@code diff} or {@code apply}: names the files
+   * @param images the images by role (source, target, delta, output, candidates), as the user gave them
+   * @param unlinked whether the delta is (or was made) unlinked
+   * @param toolVersion the deltaimage version that ran
+   */
+  public record Run(
+      String goal, Map<String, String> images, boolean unlinked, String toolVersion) {}
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -33,7 +41,7 @@ final class DeltaReports {
   private DeltaReports() {}
 
   /** Writes both reports; returns the JSON one's path. */
-  static Path write(Path directory, Run run, ImageDeltaSummary summary) {
+  public static Path write(Path directory, Run run, ImageDeltaSummary summary) {
     try {
       Files.createDirectories(directory);
       Path json = directory.resolve(run.goal() + "-report.json");
@@ -52,7 +60,7 @@ final class DeltaReports {
   static ObjectNode toJson(Run run, ImageDeltaSummary summary) {
     ObjectNode root = JSON.createObjectNode();
     root.put("goal", run.goal());
-    root.put("deltaimageVersion", DeltaImage.version());
+    root.put("deltaimageVersion", run.toolVersion());
     ObjectNode images = root.putObject("images");
     run.images().forEach(images::put);
     root.put("unlinked", run.unlinked());
@@ -98,6 +106,8 @@ final class DeltaReports {
         root.put("targetManifestDigest", summary.targetManifestDigest().toString());
       }
       root.put("manifestExact", summary.manifestExact());
+      // The daemon and docker-archive store tars: there the layers' blob fields claim nothing.
+      root.put("layersWrittenAs", summary.layersAsTars() ? "tars" : "blobs");
     }
     ArrayNode layers = root.putArray("layers");
     for (ImageDeltaSummary.LayerSummary layer : summary.layers()) {
@@ -109,7 +119,13 @@ final class DeltaReports {
       l.put("storedBytes", layer.storedBytes());
       l.put("fromSource", layer.fromSource());
       l.put("blobInSource", layer.blobInSource());
-      l.put("blobExact", layer.blobExact());
+      if (summary.layersAsTars()) {
+        // No blob was written; apply checked the tar against the diff_id before writing anything.
+        l.putNull("blobExact");
+        l.put("tarChecked", true);
+      } else {
+        l.put("blobExact", layer.blobExact());
+      }
       l.put("why", layer.why());
     }
     ArrayNode files = root.putArray("topFiles");
@@ -150,19 +166,20 @@ final class DeltaReports {
     row(
         h,
         "target, as stored",
-        Sizes.format(summary.targetStoredBytes()) + " (" + summary.layers().size() + " layer blobs"
+        SummaryText.bytes(summary.targetStoredBytes()) + " (" + summary.layers().size()
+            + " layer blobs"
             + (summary.targetCompressed()
                 ? ", compressed)"
                 : ", tars as the daemon or an archive holds them)"));
     row(
         h,
         "new layers",
-        Sizes.format(summary.newLayersStoredBytes()) + " (" + summary.newLayers()
+        SummaryText.bytes(summary.newLayersStoredBytes()) + " (" + summary.newLayers()
             + " blobs the source does not store: what a registry holding the source stores without a delta)");
     row(
         h,
         "delta layer",
-        Sizes.format(summary.deltaBytes())
+        SummaryText.bytes(summary.deltaBytes())
             + String.format(
                 Locale.ROOT,
                 " (%.2f %% of the target, %.2f %% of the new layers)",
@@ -199,10 +216,18 @@ final class DeltaReports {
             "<code>" + esc(summary.targetManifestDigest().toString()) + "</code> "
                 + (summary.manifestExact()
                     ? "(equal)"
-                    : summary.manifestDigest() == null
-                        ? "(the destination keeps no manifest)"
-                        : "(differs)"));
+                    : summary.layersAsTars()
+                        ? "(the destination stores layer tars and no manifest)"
+                        : summary.manifestDigest() == null
+                            ? "(the destination keeps no manifest)"
+                            : "(differs)"));
       }
+      row(
+          h,
+          "layers written as",
+          summary.layersAsTars()
+              ? "tars, each checked against its diff_id (blob bytes are not used by this output)"
+              : "blobs; the chart below says per layer how each was had");
     }
     h.append("</table>\n");
 
@@ -223,10 +248,10 @@ final class DeltaReports {
         layerBars.add(new Bar(
             label,
             layer.storedBytes(),
-            Sizes.format(layer.storedBytes()) + " stored for " + Sizes.format(layer.tarBytes())
-                + why));
+            SummaryText.bytes(layer.storedBytes()) + " stored for "
+                + SummaryText.bytes(layer.tarBytes()) + why));
       } else {
-        layerBars.add(new Bar(label, layer.tarBytes(), Sizes.format(layer.tarBytes()) + why));
+        layerBars.add(new Bar(label, layer.tarBytes(), SummaryText.bytes(layer.tarBytes()) + why));
       }
     }
     h.append(
@@ -240,8 +265,8 @@ final class DeltaReports {
         fileBars.add(new Bar(
             file.path(),
             file.storedSize(),
-            Sizes.format(file.storedSize()) + " for " + Sizes.format(file.targetSize()) + ", "
-                + file.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
+            SummaryText.bytes(file.storedSize()) + " for " + SummaryText.bytes(file.targetSize())
+                + ", " + file.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
       }
       h.append("<h2>The files that cost the most delta bytes</h2>\n");
       chart(h, fileBars);
@@ -252,7 +277,7 @@ final class DeltaReports {
       h.append("</ul>\n");
     }
     h.append("<p><small>deltaimage ")
-        .append(esc(DeltaImage.version()))
+        .append(esc(run.toolVersion()))
         .append("</small></p>\n</body></html>\n");
     return h.toString();
   }
