@@ -38,6 +38,15 @@ assert diff.sizes.deltaLayerBytes < diff.sizes.newLayersStoredBytes : 'the delta
 assert log.contains("[INFO] Apply will restore image ID ${targetId} and manifest digest ${targetManifest}")
 println "docker-push-release: target ${diff.sizes.targetStoredBytes} B stored, new layers ${diff.sizes.newLayersStoredBytes} B, delta layer ${diff.sizes.deltaLayerBytes} B"
 
+// -B: one line per step as it ends, with its time and, for an encoded layer, its sizes; one per item written
+assert log =~ /\[INFO\] Encoding target layer 2\/4: [0-9.]+ s, 1 file: [0-9.]+ kB in the target, [0-9.]+ kB in the delta/
+assert log =~ /\[INFO\] Rebuilding target layer 2\/4: [0-9.]+ s/
+assert log =~ /\[INFO\]   blob [0-9a-f]{12}: [0-9.]+ kB written in [0-9.]+ s/
+// into the daemon, what moves are layer tars, named by diff_id
+def daemonPart = log.substring(log.indexOf(':apply (restore-daemon)'), log.indexOf(':apply (restore-oci)'))
+assert daemonPart =~ /\[INFO\]   layer tar [0-9a-f]{12}: [0-9.]+ MB written in [0-9.]+ s/
+assert !(daemonPart =~ /\[INFO\]   blob /)
+
 // the consumer's three restores
 def reports = ['registry', 'daemon', 'oci'].collectEntries { [it, json.parse(new File(basedir, "target/deltaimage/$it/apply-report.json"))] }
 reports.each { where, report ->

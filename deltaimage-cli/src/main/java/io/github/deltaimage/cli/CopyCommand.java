@@ -103,6 +103,8 @@ final class CopyCommand implements Callable<Integer> {
   /** One status line, rewritten in place: which blob moves and how far it is. */
   static final class TerminalProgress implements CopyListener {
     private final PrintWriter err;
+    /** "layer tar" while a tar moves to the daemon or an archive, else "blob". */
+    private String noun = "blob";
 
     TerminalProgress(PrintWriter err) {
       this.err = err;
@@ -112,14 +114,15 @@ final class CopyCommand implements Callable<Integer> {
     public void onEvent(CopyEvent e) {
       String line;
       if (e instanceof CopyEvent.BlobStarted s) {
+        noun = "layer tar".equals(s.kind()) ? "layer tar" : "blob";
         line = s.kind() + " " + s.digest().shortHex() + " ...";
       } else if (e instanceof CopyEvent.BlobProgress p) {
-        line = "blob " + p.digest().shortHex() + "  " + mb(p.done())
+        line = noun + " " + p.digest().shortHex() + "  " + mb(p.done())
             + (p.size() > 0 ? " / " + mb(p.size()) : "");
       } else if (e instanceof CopyEvent.BlobSkipped s) {
-        line = "blob " + s.digest().shortHex() + "  " + s.reason();
+        line = noun + " " + s.digest().shortHex() + "  " + s.reason();
       } else if (e instanceof CopyEvent.BlobDone d) {
-        line = "blob " + d.digest().shortHex() + "  done";
+        line = noun + " " + d.digest().shortHex() + "  done";
       } else {
         return;
       }
