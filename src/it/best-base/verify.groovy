@@ -10,6 +10,7 @@ assert diff.images.source == "docker://$registry/maven-it/app:1.0".toString() : 
 assert diff.images.candidates.contains('unlinked-delta')
 assert diff.notes[0].startsWith("base docker://$registry/maven-it/app:1.0 chosen") : diff.notes[0]
 assert diff.sourceImageId == ItImages.ociImageId(app, '1.0')
+assert diff.applyWillReproduce.targetManifestDigest == ItImages.registryManifestDigest(registry, 'maven-it/app', '1.1') : 'the chosen base\'s summary keeps the target\'s manifest digest'
 def restored = new File(basedir, 'target/restored')
 assert ItImages.ociImageId(restored, '1.1') == ItImages.ociImageId(app, '1.1') : 'the restored image ID is the target\'s'
 return true

@@ -1,15 +1,20 @@
 package io.github.deltaimage.cli;
 
+import io.github.deltaimage.api.BaseChoice;
 import io.github.deltaimage.api.ByteSizes;
 import io.github.deltaimage.api.DeltaContents;
 import io.github.deltaimage.api.DeltaEventListener;
 import io.github.deltaimage.api.DeltaImage;
 import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.DeltaReports;
 import io.github.deltaimage.api.FileDecision;
 import io.github.deltaimage.api.ImageDeltaSummary;
 import io.github.deltaimage.api.SummaryText;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,6 +77,24 @@ final class ImageCommand implements Runnable {
     PrintWriter err() {
       return spec.commandLine().getErr();
     }
+
+    /**
+     * Writes GOAL-report.json and GOAL-report.html into {@code directory} when one was given: the
+     * same reports, field for field, as the Maven goals leave in target/deltaimage.
+     */
+    void writeReports(
+        Path directory,
+        String goal,
+        Map<String, String> images,
+        boolean unlinked,
+        ImageDeltaSummary summary) {
+      if (directory == null) {
+        return;
+      }
+      Path json = DeltaReports.write(
+          directory, new DeltaReports.Run(goal, images, unlinked, DeltaImage.version()), summary);
+      out().println("reports: " + json + " and " + json.resolveSibling(goal + "-report.html"));
+    }
   }
 
   @Command(
@@ -109,13 +132,30 @@ final class ImageCommand implements Runnable {
         })
     java.util.List<String> candidates = new java.util.ArrayList<>();
 
+    @Option(
+        names = "--report",
+        paramLabel = "DIR",
+        description =
+            "Also write diff-report.json (for pipelines: sizes, what apply will reproduce and,"
+                + " per layer, why) and diff-report.html into DIR, as the Maven goal does.")
+    Path reportDirectory;
+
     @Override
     public void run() {
-      ImageDeltaSummary summary = candidates.isEmpty()
-          ? DeltaImage.diffImages(source, target, delta, unlinked, options())
-          : DeltaImage.diffImagesFromBestBase(
-                  BestBaseWords.sourceFirst(source, candidates), target, delta, unlinked, options())
-              .summary();
+      Map<String, String> images = new LinkedHashMap<>();
+      ImageDeltaSummary summary;
+      if (candidates.isEmpty()) {
+        summary = DeltaImage.diffImages(source, target, delta, unlinked, options());
+        images.put("source", source);
+      } else {
+        BaseChoice choice = DeltaImage.diffImagesFromBestBase(
+            BestBaseWords.sourceFirst(source, candidates), target, delta, unlinked, options());
+        summary = choice.summary();
+        images.put("source", choice.chosen().toString());
+        images.put("candidates", String.join(" ", BestBaseWords.sourceFirst(source, candidates)));
+      }
+      images.put("target", target);
+      images.put("delta", delta);
       TerminalStatus.clear(err());
       PrintWriter out = out();
       out.printf(
@@ -130,9 +170,7 @@ final class ImageCommand implements Runnable {
       if (summary.manifestDigest() != null) {
         out.println("the delta image's own manifest digest: " + summary.manifestDigest());
       }
-      for (int i = 0; i < summary.layers().size(); i++) {
-        out.println("  " + SummaryText.layer(i + 1, summary.layers().get(i)));
-      }
+      SummaryText.layers(summary).forEach(line -> out.println("  " + line));
       if (!summary.topFiles().isEmpty()) {
         out.println("top files by delta bytes:");
         for (FileDecision file : summary.topFiles()) {
@@ -145,6 +183,7 @@ final class ImageCommand implements Runnable {
         }
       }
       summary.notes().forEach(note -> out.println("note: " + note));
+      writeReports(reportDirectory, "diff", images, unlinked, summary);
       out.flush();
     }
   }
@@ -170,6 +209,13 @@ final class ImageCommand implements Runnable {
         description = "The source image, for an unlinked delta.")
     String source;
 
+    @Option(
+        names = "--report",
+        paramLabel = "DIR",
+        description = "Also write apply-report.json (restored and target manifest digests, sizes,"
+            + " per layer how it was had) and apply-report.html into DIR, as the Maven goal does.")
+    Path reportDirectory;
+
     @Override
     public void run() {
       ImageDeltaSummary summary =
@@ -179,7 +225,17 @@ final class ImageCommand implements Runnable {
       out.println(SummaryText.restored(summary, output)
           + String.format(Locale.ROOT, ", %.1f s", summary.elapsedNanos() / 1e9));
       out.println(SummaryText.sizes(summary));
+      // The same per-layer lines as diff's, in the output's terms (blobs, or tars for the daemon
+      // and archives).
+      SummaryText.layers(summary).forEach(line -> out.println("  " + line));
       summary.notes().forEach(note -> out.println("note: " + note));
+      Map<String, String> images = new LinkedHashMap<>();
+      images.put("delta", delta);
+      images.put("output", output);
+      if (source != null) {
+        images.put("source", source);
+      }
+      writeReports(reportDirectory, "apply", images, source != null, summary);
       out.flush();
     }
   }

@@ -14,6 +14,9 @@ final class TerminalStatus implements DeltaEventListener {
 
   private final PrintWriter err;
 
+  /** "layer tar" while a tar moves to the daemon or an archive, else "blob". */
+  private String noun = "blob";
+
   TerminalStatus(PrintWriter err) {
     this.err = err;
   }
@@ -33,7 +36,7 @@ final class TerminalStatus implements DeltaEventListener {
   }
 
   /** The status line an event shows, or null when it shows none. */
-  static String line(DeltaEvent event) {
+  private String line(DeltaEvent event) {
     if (event instanceof DeltaEvent.Step step) {
       return step.what()
           + (step.total() > 0 ? " (" + step.done() + "/" + step.total() + ")" : " ...");
@@ -43,14 +46,15 @@ final class TerminalStatus implements DeltaEventListener {
     }
     CopyEvent e = copy.event();
     if (e instanceof CopyEvent.BlobStarted s) {
+      noun = "layer tar".equals(s.kind()) ? "layer tar" : "blob";
       return s.kind() + " " + s.digest().shortHex() + " ...";
     } else if (e instanceof CopyEvent.BlobProgress p) {
-      return "blob " + p.digest().shortHex() + "  " + ByteSizes.format(p.done())
+      return noun + " " + p.digest().shortHex() + "  " + ByteSizes.format(p.done())
           + (p.size() > 0 ? " / " + ByteSizes.format(p.size()) : "");
     } else if (e instanceof CopyEvent.BlobSkipped s) {
-      return "blob " + s.digest().shortHex() + "  " + s.reason();
+      return noun + " " + s.digest().shortHex() + "  " + s.reason();
     } else if (e instanceof CopyEvent.BlobDone d) {
-      return "blob " + d.digest().shortHex() + "  done";
+      return noun + " " + d.digest().shortHex() + "  done";
     }
     return null;
   }

@@ -107,6 +107,8 @@ class ImageCommandTest {
     assertThat(run(
             "image",
             "diff",
+            "--report",
+            tmp.resolve("reports").toString(),
             "oci:" + tmp.resolve("images") + ":1.0",
             "oci:" + tmp.resolve("images") + ":1.1",
             "oci:" + tmp.resolve("images") + ":1.1-delta"))
@@ -124,6 +126,18 @@ class ImageCommandTest {
             "Apply will restore image ID " + targetId + " and manifest digest sha256:"));
     assertThat(diff).anyMatch(l -> l.startsWith("the delta image's own manifest digest: sha256:"));
     assertThat(diff).anyMatch(l -> l.contains("shared with the source: the same blob, kept"));
+    // --report: the Maven goal's diff-report.json, field for field
+    // (read as text: the CLI declares no JSON library of its own; the report is indented, one field
+    // a line)
+    String report = Files.readString(tmp.resolve("reports/diff-report.json"));
+    assertThat(report)
+        .contains("\"applyWillReproduce\" : {\n    \"imageId\" : \"" + targetId
+            + "\",\n    \"manifestDigest\" : true,")
+        .contains("\"delta\" : \"oci:" + tmp.resolve("images") + ":1.1-delta\"");
+    assertThat(diff)
+        .contains("reports: " + tmp.resolve("reports/diff-report.json") + " and "
+            + tmp.resolve("reports/diff-report.html"));
+    assertThat(tmp.resolve("reports/diff-report.html")).isNotEmptyFile();
 
     assertThat(run(
             "image",
@@ -137,5 +151,47 @@ class ImageCommandTest {
     assertThat(apply.get(0))
         .startsWith("Restored image ID " + targetId + " into oci:")
         .contains("= the target's");
+    assertThat(apply)
+        .as("per layer, in blob terms")
+        .anyMatch(l -> l.startsWith("  layer 1 ") && l.contains("its blob passed through"))
+        .anyMatch(l -> l.startsWith("  layer 2 ")
+            && l.contains("its blob was rebuilt by the compressor that made it"));
+
+    // Into a docker-archive (tars, as the daemon stores them too): no word of blobs being
+    // reproduced.
+    assertThat(run(
+            "image",
+            "apply",
+            "--report",
+            tmp.resolve("reports").toString(),
+            "oci:" + tmp.resolve("images") + ":1.1-delta",
+            "docker-archive:" + tmp.resolve("restored.tar") + ":cli/restored:1.1"))
+        .as(err.toString())
+        .isZero();
+    List<String> intoTars = out.toString().lines().toList();
+    assertThat(intoTars.get(0))
+        .startsWith("Restored image ID " + targetId + " into docker-archive:")
+        .contains("every layer tar checked against its diff_id")
+        .contains("no manifest digest to compare: the target's is sha256:");
+    assertThat(intoTars).as("the same figures as diff's").contains(sizes);
+    List<String> layers =
+        intoTars.stream().filter(l -> l.startsWith("  layer ")).toList();
+    assertThat(layers).hasSize(2);
+    assertThat(layers.get(0))
+        .matches(
+            "  layer 1 [0-9a-f]+: tar [0-9.]+ kB \\(the target's blob [0-9.]+ kB\\); shared with the"
+                + " source: its tar taken from the source's layer and checked against its diff_id;"
+                + " this output stores layer tars, so blob bytes are not used");
+    assertThat(layers.get(1))
+        .contains("rebuilt from the delta and checked against its diff_id")
+        .contains("blob bytes are not used");
+    assertThat(Files.readString(tmp.resolve("reports/apply-report.json")))
+        .contains("\"targetImageId\" : \"" + targetId + "\"")
+        .contains("\"layersWrittenAs\" : \"tars\"")
+        .contains("\"blobExact\" : null,\n    \"tarChecked\" : true,");
+    assertThat(String.join("\n", intoTars))
+        .doesNotContain("passed through")
+        .doesNotContain("compressor")
+        .doesNotContain("blobs differ");
   }
 }

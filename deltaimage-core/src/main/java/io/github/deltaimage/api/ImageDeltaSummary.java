@@ -27,6 +27,9 @@ import java.util.Set;
  * @param elapsedNanos wall time
  * @param targetManifestDigest the target's own manifest digest, null when the target has no manifest
  *     (an image read from the daemon or an archive)
+ * @param layersAsTars for apply: the output stores layer tars (the daemon, a docker-archive), not
+ *     blobs: every layer tar was checked against its diff_id, and blob bytes and manifest digests do
+ *     not exist there, so each layer's {@code why} says so and {@code blobExact} claims nothing
  */
 public record ImageDeltaSummary(
     Digest sourceImageId,
@@ -40,7 +43,21 @@ public record ImageDeltaSummary(
     boolean manifestExact,
     List<String> notes,
     long elapsedNanos,
-    Digest targetManifestDigest) {
+    Digest targetManifestDigest,
+    boolean layersAsTars) {
+
+  /**
+   * What a summary describes, which decides what its per-layer reasons can truthfully say: blobs
+   * matter where the output stores them (a registry, an OCI layout), and not where it stores tars.
+   */
+  public enum Described {
+    /** A diff: what apply will write into an output that stores blobs. */
+    DIFF,
+    /** An apply into an output that stores compressed blobs and a manifest (a registry, an OCI layout). */
+    APPLY_INTO_BLOBS,
+    /** An apply into an output that stores layer tars (the Docker daemon, a docker-archive). */
+    APPLY_INTO_TARS
+  }
 
   /** The summary as the diff and apply loops make it; {@link #describingTarget} adds what the target's layer list says. */
   public ImageDeltaSummary(
@@ -67,7 +84,8 @@ public record ImageDeltaSummary(
         manifestExact,
         notes,
         elapsedNanos,
-        null);
+        null,
+        false);
   }
 
   /**
@@ -77,12 +95,13 @@ public record ImageDeltaSummary(
    * @param tarBytes its uncompressed size (-1 when not read)
    * @param storedBytes the bytes the delta holds for it (0 when the source has it; -1 when not known, on apply)
    * @param fromSource whether the source has it (same diff_id)
-   * @param blobExact whether its blob (so the manifest) is, or will be, the target's own
+   * @param blobExact whether its blob (so the manifest) is, or will be, the target's own; for an
+   *     output that stores tars, true: no blob is written, and the tar is the target's (checked)
    * @param blobBytes its blob's size as the target stores it (-1 when not known)
    * @param compressed whether that blob is compressed (false for images read from the daemon or an archive)
    * @param blobInSource whether the source stores this very blob (same digest), so a registry holding
    *     the source already has it
-   * @param why how apply comes by its blob, in a few words
+   * @param why how apply comes by its blob (for an output that stores tars: by its tar), in a few words
    */
   public record LayerSummary(
       Digest diffId,
@@ -119,14 +138,20 @@ public record ImageDeltaSummary(
    * @param targetLayers the target's layer blobs, as its manifest lists them, in the order of {@link
    *     #layers()}
    * @param targetManifest the target's own manifest digest, or null
-   * @param applied true for apply (the layers' {@code blobExact} is what was written), false for diff
-   *     (what apply will write: a shared layer keeps the target's blob only when the source stores the same one)
+   * @param described a diff (what apply will write: a shared layer keeps the target's blob only when
+   *     the source stores the same one), or an apply (the layers' {@code blobExact} is what was
+   *     written) into blobs or into tars
    */
   public ImageDeltaSummary describingTarget(
-      List<Blob> sourceLayers, List<Blob> targetLayers, Digest targetManifest, boolean applied) {
+      List<Blob> sourceLayers,
+      List<Blob> targetLayers,
+      Digest targetManifest,
+      Described described) {
+    boolean applied = described != Described.DIFF;
+    boolean tars = described == Described.APPLY_INTO_TARS;
     Set<Digest> sourceBlobs = new HashSet<>();
     sourceLayers.forEach(l -> sourceBlobs.add(l.digest()));
-    List<LayerSummary> described = new ArrayList<>(layers.size());
+    List<LayerSummary> withTarget = new ArrayList<>(layers.size());
     boolean allExact = true;
     for (int i = 0; i < layers.size(); i++) {
       LayerSummary l = layers.get(i);
@@ -135,7 +160,7 @@ public record ImageDeltaSummary(
       boolean inSource = target != null && sourceBlobs.contains(target.digest());
       boolean exact = applied || !l.fromSource() ? l.blobExact() : inSource;
       allExact &= exact;
-      described.add(new LayerSummary(
+      withTarget.add(new LayerSummary(
           l.diffId(),
           l.tarBytes(),
           l.storedBytes(),
@@ -144,7 +169,9 @@ public record ImageDeltaSummary(
           target == null ? -1 : target.size(),
           compressed,
           inSource,
-          why(l.fromSource(), inSource, compressed, exact, applied)));
+          tars
+              ? whyTar(l.fromSource())
+              : why(l.fromSource(), inSource, compressed, exact, applied)));
     }
     boolean exactManifest = applied ? manifestExact : targetManifest != null && allExact;
     return new ImageDeltaSummary(
@@ -153,13 +180,25 @@ public record ImageDeltaSummary(
         sourceBytes,
         targetBytes,
         deltaBytes,
-        List.copyOf(described),
+        List.copyOf(withTarget),
         topFiles,
         manifestDigest,
         exactManifest,
         notes,
         elapsedNanos,
-        targetManifest);
+        targetManifest,
+        tars);
+  }
+
+  /**
+   * For an output that stores tars: what is true whatever the blobs are. Apply checks every layer
+   * tar against its diff_id before anything is written; the output never sees a compressed blob.
+   */
+  private static String whyTar(boolean fromSource) {
+    return (fromSource
+            ? "shared with the source: its tar taken from the source's layer"
+            : "rebuilt from the delta")
+        + " and checked against its diff_id; this output stores layer tars, so blob bytes are not used";
   }
 
   private static String why(

@@ -1,5 +1,6 @@
 package io.github.deltaimage.api;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -9,23 +10,6 @@ import java.util.Locale;
  */
 public final class SummaryText {
   private SummaryText() {}
-
-  /** Bytes as people read them (SI units, as registries and {@code docker images} show them). */
-  public static String bytes(long n) {
-    if (n < 0) {
-      return "?";
-    }
-    if (n < 1_000) {
-      return n + " B";
-    }
-    if (n < 1_000_000) {
-      return String.format(Locale.ROOT, "%.1f kB", n / 1e3);
-    }
-    if (n < 1_000_000_000) {
-      return String.format(Locale.ROOT, "%.1f MB", n / 1e6);
-    }
-    return String.format(Locale.ROOT, "%.2f GB", n / 1e9);
-  }
 
   /**
    * The sizes: the target as stored, the new layers a registry holding the source would store
@@ -38,12 +22,12 @@ public final class SummaryText {
         Locale.ROOT,
         "Target %s (%s, %s); new layers %s (%s the source does not store); delta layer %s:"
             + " %s of the target, %s of the new layers",
-        bytes(s.targetStoredBytes()),
+        ByteSizes.format(s.targetStoredBytes()),
         count(s.layers().size(), "layer blob"),
         stored,
-        bytes(s.newLayersStoredBytes()),
+        ByteSizes.format(s.newLayersStoredBytes()),
         count(s.newLayers(), "blob"),
-        bytes(s.deltaBytes()),
+        ByteSizes.format(s.deltaBytes()),
         percent(s.ratio(), s.targetStoredBytes()),
         percent(s.newLayersRatio(), s.newLayersStoredBytes()));
   }
@@ -66,6 +50,13 @@ public final class SummaryText {
   /** For apply: the restored manifest digest next to the target's. */
   public static String restored(ImageDeltaSummary s, String output) {
     String id = "Restored image ID " + s.targetImageId() + " into " + output;
+    if (s.layersAsTars()) {
+      return id + " (every layer tar checked against its diff_id; the destination stores tars and"
+          + " no manifest, so there is no manifest digest to compare"
+          + (s.targetManifestDigest() == null
+              ? ")"
+              : ": the target's is " + s.targetManifestDigest() + ")");
+    }
     if (s.manifestDigest() == null) {
       return id + " (the destination keeps no manifest"
           + (s.targetManifestDigest() == null
@@ -98,19 +89,50 @@ public final class SummaryText {
     return out.append(')').toString();
   }
 
-  /** One layer, for per-layer listings. */
+  /** One line per target layer: its sizes and how it is (or will be) had, in the summary's terms. */
+  public static List<String> layers(ImageDeltaSummary s) {
+    List<String> lines = new ArrayList<>(s.layers().size());
+    for (int i = 0; i < s.layers().size(); i++) {
+      ImageDeltaSummary.LayerSummary l = s.layers().get(i);
+      lines.add(s.layersAsTars() ? tarLayer(i + 1, l) : layer(i + 1, l));
+    }
+    return lines;
+  }
+
+  /** One layer as an output that stores blobs gets it. */
   public static String layer(int index, ImageDeltaSummary.LayerSummary l) {
-    String stored = l.fromSource() ? "" : ", delta bytes " + bytes(l.storedBytes());
-    String tar = l.tarBytes() < 0 ? "" : ", tar " + bytes(l.tarBytes());
+    String stored = deltaBytes(l);
+    String tar = l.tarBytes() < 0 ? "" : ", tar " + ByteSizes.format(l.tarBytes());
     return String.format(
         Locale.ROOT,
         "layer %d %s: blob %s%s%s; %s",
         index,
         shortHex(l.diffId()),
-        bytes(l.blobBytes()),
+        ByteSizes.format(l.blobBytes()),
         tar,
         stored,
         l.why() == null ? "" : l.why());
+  }
+
+  /** One layer as an output that stores tars gets it: the tar first, the target's blob only for scale. */
+  private static String tarLayer(int index, ImageDeltaSummary.LayerSummary l) {
+    String stored = deltaBytes(l);
+    return String.format(
+        Locale.ROOT,
+        "layer %d %s: tar %s (the target's blob %s)%s; %s",
+        index,
+        shortHex(l.diffId()),
+        ByteSizes.format(l.tarBytes()),
+        ByteSizes.format(l.blobBytes()),
+        stored,
+        l.why() == null ? "" : l.why());
+  }
+
+  /** The delta bytes of a rebuilt layer; nothing for a shared one, or on apply, where they are not known. */
+  private static String deltaBytes(ImageDeltaSummary.LayerSummary l) {
+    return l.fromSource() || l.storedBytes() < 0
+        ? ""
+        : ", delta bytes " + ByteSizes.format(l.storedBytes());
   }
 
   private static String shortHex(Digest d) {

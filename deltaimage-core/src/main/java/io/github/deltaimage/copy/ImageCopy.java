@@ -103,7 +103,8 @@ public final class ImageCopy {
       Layer tar = new Layer(
           layer.diffId(), layer.diffId(), -1, MediaTypes.DOCKER_LAYER_TAR, Compression.NONE);
       long tarSize = src.tarSize(layer);
-      listener.onEvent(new CopyEvent.BlobStarted(layer.diffId(), tarSize, "layer"));
+      // "layer tar": the daemon and archives take tars, named by diff_id; no blob moves.
+      listener.onEvent(new CopyEvent.BlobStarted(layer.diffId(), tarSize, "layer tar"));
       ProgressCounter counter = new ProgressCounter();
       boolean written = sink.putLayer(
           tar,

@@ -153,7 +153,9 @@ public final class BestBase {
           copied.manifestDigest().orElse(null),
           won.manifestExact(),
           notes,
-          won.elapsedNanos());
+          won.elapsedNanos(),
+          won.targetManifestDigest(),
+          won.layersAsTars());
       List<BaseChoice.Candidate> judged = new ArrayList<>();
       for (Estimate e : estimates) {
         ImageDeltaSummary s = encoded.get(e.index());

@@ -243,7 +243,9 @@ final class DeltaApply {
               Layer.summaryBlobs(
                   described.stream().map(DeltaDescriptor.TargetLayer::layer).toList()),
               target.manifest().map(Digest::sha256).orElse(null),
-              true);
+              sink.layerForm() == ImageSink.LayerForm.TARS
+                  ? ImageDeltaSummary.Described.APPLY_INTO_TARS
+                  : ImageDeltaSummary.Described.APPLY_INTO_BLOBS);
     }
   }
 

@@ -166,7 +166,7 @@ final class DeltaDiff {
               Layer.summaryBlobs(s.layers()),
               Layer.summaryBlobs(t.layers()),
               t.manifestDigest().orElse(null),
-              false);
+              ImageDeltaSummary.Described.DIFF);
     }
   }
 

@@ -22,6 +22,14 @@ class ImageDeltaSummaryTest {
 
   private static ImageDeltaSummary diff(
       List<Layer> source, List<Layer> target, boolean rebuiltExact) {
+    return described(source, target, rebuiltExact, ImageDeltaSummary.Described.DIFF);
+  }
+
+  private static ImageDeltaSummary described(
+      List<Layer> source,
+      List<Layer> target,
+      boolean rebuiltExact,
+      ImageDeltaSummary.Described described) {
     List<ImageDeltaSummary.LayerSummary> layers = target.stream()
         .map(l -> source.stream().anyMatch(s -> s.diffId().equals(l.diffId()))
             ? new ImageDeltaSummary.LayerSummary(l.diffId(), -1, 0, true, true)
@@ -35,7 +43,9 @@ class ImageDeltaSummaryTest {
             2_000,
             layers,
             List.of(),
-            digest("delta manifest"),
+            described == ImageDeltaSummary.Described.APPLY_INTO_TARS
+                ? null
+                : digest("written manifest"),
             false,
             List.of(),
             1)
@@ -43,7 +53,7 @@ class ImageDeltaSummaryTest {
             Layer.summaryBlobs(source),
             Layer.summaryBlobs(target),
             digest("target manifest"),
-            false);
+            described);
   }
 
   @Test
@@ -95,5 +105,56 @@ class ImageDeltaSummaryTest {
         .contains(digest("b").shortHex())
         .contains("no known compressor rebuilds its blob");
     assertThat(line.lines()).hasSize(1);
+  }
+
+  private static final List<Layer> SOURCE = List.of(gz("base", "base.gz", 40_000));
+  private static final List<Layer> TARGET =
+      List.of(gz("base", "base.gz", 40_000), gz("app", "app.gz", 8_000));
+
+  @Test
+  void anApplyIntoBlobsSaysHowEachBlobWasHad() {
+    ImageDeltaSummary s =
+        described(SOURCE, TARGET, true, ImageDeltaSummary.Described.APPLY_INTO_BLOBS);
+
+    assertThat(s.layersAsTars()).isFalse();
+    assertThat(s.layers().get(0).why())
+        .isEqualTo("shared with the source: its blob passed through");
+    assertThat(s.layers().get(1).why())
+        .isEqualTo("rebuilt from the delta; its blob was rebuilt by the compressor that made it");
+    assertThat(SummaryText.layers(s).get(1))
+        .startsWith("layer 2 " + digest("app").shortHex() + ": blob 8.0 kB, tar 10.0 kB, delta");
+  }
+
+  @Test
+  void anApplyIntoTarsSpeaksOfTarsCheckedAgainstTheirDiffIdsNotOfBlobs() {
+    ImageDeltaSummary s =
+        described(SOURCE, TARGET, true, ImageDeltaSummary.Described.APPLY_INTO_TARS);
+
+    assertThat(s.layersAsTars()).isTrue();
+    assertThat(s.layers().get(0).why())
+        .isEqualTo("shared with the source: its tar taken from the source's layer and checked"
+            + " against its diff_id; this output stores layer tars, so blob bytes are not used");
+    assertThat(s.layers().get(1).why())
+        .isEqualTo("rebuilt from the delta and checked against its diff_id; this output stores"
+            + " layer tars, so blob bytes are not used");
+    assertThat(s.inexactLayers()).as("no layer is said to differ").isEmpty();
+    List<String> lines = SummaryText.layers(s);
+    assertThat(lines.get(1))
+        .isEqualTo("layer 2 " + digest("app").shortHex() + ": tar 10.0 kB (the target's blob"
+            + " 8.0 kB), delta bytes 1.0 kB; rebuilt from the delta and checked against its diff_id; this output"
+            + " stores layer tars, so blob bytes are not used");
+    assertThat(String.join("\n", lines))
+        .doesNotContain("passed through")
+        .doesNotContain("compressor")
+        .doesNotContain("new blob");
+    assertThat(SummaryText.restored(s, "docker-daemon:app:1.1"))
+        .isEqualTo("Restored image ID " + digest("t") + " into docker-daemon:app:1.1 (every layer"
+            + " tar checked against its diff_id; the destination stores tars and no manifest, so"
+            + " there is no manifest digest to compare: the target's is "
+            + digest("target manifest")
+            + ")");
+    assertThat(SummaryText.sizes(s))
+        .as("the same figures as diff's, whatever the output")
+        .isEqualTo(SummaryText.sizes(diff(SOURCE, TARGET, true)));
   }
 }

@@ -116,6 +116,12 @@ class BestBaseTest {
     assertThat(choice.candidates().get(0).encoded())
         .as("the worst estimate is not encoded")
         .isFalse();
+    assertThat(choice.summary().targetManifestDigest())
+        .as("what apply will reproduce names the target's manifest digest, as a plain diff's does")
+        .isNotNull()
+        .isEqualTo(DeltaImage.diffImages(
+                candidates.get(best), target, "oci:" + temp.resolve("plain") + ":d", false, OPTIONS)
+            .targetManifestDigest());
     assertThat(choice.summary().notes().get(0))
         .startsWith("base " + candidates.get(1) + " chosen")
         .contains("smaller than against " + candidates.get(2));

@@ -2,6 +2,7 @@ package io.github.deltaimage.maven;
 
 import io.github.deltaimage.api.Credentials;
 import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.DeltaReports;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.ImageDeltaSummary;
 import io.github.deltaimage.api.ImageReference;
@@ -309,9 +310,7 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
             + String.format(Locale.ROOT, "; %.1f s", summary.elapsedNanos() / 1e9));
     getLog().info(reproductionLine);
     if (getLog().isDebugEnabled()) {
-      for (int i = 0; i < summary.layers().size(); i++) {
-        getLog().debug("  " + SummaryText.layer(i + 1, summary.layers().get(i)));
-      }
+      SummaryText.layers(summary).forEach(line -> getLog().debug("  " + line));
     }
     summary.notes().forEach(note -> getLog().info("Note: " + note));
     getLog().info("Reports: " + json + " and " + json.resolveSibling(run.goal() + "-report.html"));

@@ -1,6 +1,7 @@
 package io.github.deltaimage.maven;
 
 import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.DeltaReports;
 import io.github.deltaimage.api.ImageDeltaSummary;
 import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.api.InvalidInputException;
@@ -96,7 +97,7 @@ public class ApplyMojo extends AbstractDeltaImageMojo {
     named.put("output", outputImage.toString());
     sourceImage.ifPresent(s -> named.put("source", s.toString()));
     report(
-        new DeltaReports.Run(goal(), named, sourceImage.isPresent()),
+        new DeltaReports.Run(goal(), named, sourceImage.isPresent(), DeltaImage.version()),
         summary,
         SummaryText.restored(summary, outputImage.toString()));
   }

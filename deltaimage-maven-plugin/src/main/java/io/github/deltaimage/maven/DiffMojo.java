@@ -3,6 +3,7 @@ package io.github.deltaimage.maven;
 import io.github.deltaimage.api.BaseChoice;
 import io.github.deltaimage.api.DeltaImage;
 import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.DeltaReports;
 import io.github.deltaimage.api.ImageDeltaSummary;
 import io.github.deltaimage.api.ImageReference;
 import io.github.deltaimage.api.InvalidInputException;
@@ -176,7 +177,7 @@ public class DiffMojo extends AbstractDeltaImageMojo {
     images.put("target", targetImage.toString());
     images.put("delta", deltaImage.toString());
     report(
-        new DeltaReports.Run(goal(), images, unlinked),
+        new DeltaReports.Run(goal(), images, unlinked, DeltaImage.version()),
         summary,
         SummaryText.willReproduce(summary));
   }
@@ -240,7 +241,7 @@ public class DiffMojo extends AbstractDeltaImageMojo {
     images.put("delta", deltaImage.toString());
     images.put("candidates", String.join(" ", all));
     report(
-        new DeltaReports.Run(goal(), images, unlinked),
+        new DeltaReports.Run(goal(), images, unlinked, DeltaImage.version()),
         summary,
         SummaryText.willReproduce(summary));
   }

@@ -35,6 +35,8 @@ final class ProgressListener implements DeltaEventListener {
   private long stepTargetBytes;
   private long stepStoredBytes;
   private final Map<Digest, Long> blobStarted = new HashMap<>();
+  /** What each moving item is ("layer", or "layer tar" where the destination takes tars), for its line. */
+  private final Map<Digest, String> blobKind = new HashMap<>();
 
   /** @param console where the redrawn line goes, or null in batch mode */
   ProgressListener(Log log, PrintStream console) {
@@ -130,13 +132,15 @@ final class ProgressListener implements DeltaEventListener {
               : "Registry " + c.host() + ": using " + c.chosen());
     } else if (event instanceof CopyEvent.BlobStarted b) {
       blobStarted.put(b.digest(), System.nanoTime());
+      blobKind.put(b.digest(), b.kind());
     } else if (event instanceof CopyEvent.SourceResolved r) {
       log.info("Writing " + r.layers() + " layers of image " + r.imageId().shortHex());
     } else if (event instanceof CopyEvent.BlobSkipped s) {
       log.info("  blob " + s.digest().shortHex() + ": " + s.reason());
     } else if (event instanceof CopyEvent.BlobDone d) {
       Long started = blobStarted.remove(d.digest());
-      log.info("  blob " + d.digest().shortHex() + ": " + ByteSizes.format(d.bytes()) + " written"
+      log.info("  " + noun(blobKind.remove(d.digest())) + " " + d.digest().shortHex() + ": "
+          + ByteSizes.format(d.bytes()) + " written"
           + (started == null
               ? ""
               : String.format(Locale.ROOT, " in %.1f s", (System.nanoTime() - started) / 1e9)));
@@ -145,6 +149,11 @@ final class ProgressListener implements DeltaEventListener {
       log.info("Wrote " + c.destination()
           + (c.manifestDigest() != null ? " (manifest " + c.manifestDigest() + ")" : ""));
     }
+  }
+
+  /** "layer tar" for a tar the daemon or an archive takes, else "blob" (a registry's or a layout's). */
+  private static String noun(String kind) {
+    return "layer tar".equals(kind) ? "layer tar" : "blob";
   }
 
   /** Ends a redrawn line, so the next log line starts on its own. */

@@ -18,8 +18,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.StreamSupport;
 
 /**
  * What the invoker ITs' Groovy scripts (setup.groovy, verify.groovy) use to build fixtures and to
@@ -149,6 +152,73 @@ public final class ItImages {
           + response.statusCode());
     }
     return JSON.readTree(response.body()).path("config").path("digest").asText();
+  }
+
+  /** The layer blob digests (in order) of the manifest a plain registry serves for repository:tag. */
+  public static List<String> registryLayerDigests(String host, String repository, String tag)
+      throws Exception {
+    return StreamSupport.stream(
+            JSON.readTree(registryManifestBytes(host, repository, tag))
+                .path("layers")
+                .spliterator(),
+            false)
+        .map(l -> l.path("digest").asText())
+        .toList();
+  }
+
+  /** The layer media types (in order) of the manifest a plain registry serves for repository:tag. */
+  public static List<String> registryLayerMediaTypes(String host, String repository, String tag)
+      throws Exception {
+    return StreamSupport.stream(
+            JSON.readTree(registryManifestBytes(host, repository, tag))
+                .path("layers")
+                .spliterator(),
+            false)
+        .map(l -> l.path("mediaType").asText())
+        .toList();
+  }
+
+  private static byte[] registryManifestBytes(String host, String repository, String tag)
+      throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(
+            URI.create("http://" + host + "/v2/" + repository + "/manifests/" + tag))
+        .header(
+            "Accept",
+            "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json")
+        .build();
+    HttpResponse<byte[]> response =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      throw new IOException("GET manifest " + repository + ":" + tag + " from " + host + ": HTTP "
+          + response.statusCode());
+    }
+    return response.body();
+  }
+
+  /**
+   * Runs Debian's docker client (the one the test services use) against $DOCKER_HOST and returns
+   * its standard output; a non-zero exit fails with the command and what it printed.
+   */
+  public static String docker(String... arguments) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(new File("/usr/bin/docker").canExecute() ? "/usr/bin/docker" : "docker");
+    command.addAll(List.of(arguments));
+    Path err = Files.createTempFile("docker", ".err");
+    try {
+      Process process = new ProcessBuilder(command)
+          .redirectError(err.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int exit = process.waitFor();
+      if (exit != 0) {
+        throw new IOException(String.join(" ", command) + " exited with " + exit + ": "
+            + Files.readString(err).strip());
+      }
+      return out;
+    } finally {
+      Files.deleteIfExists(err);
+    }
   }
 
   /** The digest of the manifest a plain registry serves for repository:tag (what {@code docker pull} shows), or null when there is none. */

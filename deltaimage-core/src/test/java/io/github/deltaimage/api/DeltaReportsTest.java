@@ -1,12 +1,9 @@
-package io.github.deltaimage.maven;
+package io.github.deltaimage.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.deltaimage.api.Digest;
-import io.github.deltaimage.api.FileDecision;
-import io.github.deltaimage.api.ImageDeltaSummary;
 import io.github.deltaimage.image.Compression;
 import io.github.deltaimage.image.Layer;
 import io.github.deltaimage.image.MediaTypes;
@@ -37,6 +34,13 @@ class DeltaReportsTest {
 
   /** Three target layers: one shared blob for blob, one shared but stored in another blob by the source, one rebuilt. */
   static ImageDeltaSummary summary(boolean applied) {
+    return summary(
+        applied ? ImageDeltaSummary.Described.APPLY_INTO_BLOBS : ImageDeltaSummary.Described.DIFF);
+  }
+
+  static ImageDeltaSummary summary(ImageDeltaSummary.Described described) {
+    boolean applied = described != ImageDeltaSummary.Described.DIFF;
+    boolean tars = described == ImageDeltaSummary.Described.APPLY_INTO_TARS;
     List<Layer> source = List.of(gz("l1", "b1", 30_000_000), gz("l2", "b2-docker", 2_100_000));
     List<Layer> target = List.of(
         gz("l1", "b1", 30_000_000), gz("l2", "b2-jib", 2_000_000), gz("l3", "b3", 1_000_000));
@@ -54,7 +58,7 @@ class DeltaReportsTest {
             List.of(
                 new FileDecision("etc/<odd>&name", FileDecision.Outcome.DELTA, 500, 30, null),
                 new FileDecision(LONG_PATH, FileDecision.Outcome.DELTA, 900_000, 300_000, null)),
-            digest(applied ? "restored-manifest" : "delta-manifest"),
+            tars ? null : digest(applied ? "restored-manifest" : "delta-manifest"),
             false,
             List.of("a note"),
             2_500_000_000L)
@@ -62,16 +66,19 @@ class DeltaReportsTest {
             Layer.summaryBlobs(source),
             Layer.summaryBlobs(target),
             digest("target-manifest"),
-            applied);
+            described);
   }
 
   @Test
   void diffReportSaysWhatApplyWillReproduceAndNamesTheDeltasOwnManifest() throws Exception {
     Path json = DeltaReports.write(
-        dir, new DeltaReports.Run("diff", Map.of("source", "oci:/a:1"), false), summary(false));
+        dir,
+        new DeltaReports.Run("diff", Map.of("source", "oci:/a:1"), false, "test-version"),
+        summary(false));
 
     JsonNode report = new ObjectMapper().readTree(json.toFile());
     assertThat(json.getFileName()).hasToString("diff-report.json");
+    assertThat(report.path("deltaimageVersion").asText()).isEqualTo("test-version");
     assertThat(report.path("images").path("source").asText()).isEqualTo("oci:/a:1");
     JsonNode sizes = report.path("sizes");
     assertThat(sizes.path("targetStoredBytes").asLong()).isEqualTo(33_000_000);
@@ -107,7 +114,9 @@ class DeltaReportsTest {
   @Test
   void applyReportShowsTheTargetsManifestNextToTheRestoredOne() throws Exception {
     Path json = DeltaReports.write(
-        dir, new DeltaReports.Run("apply", Map.of("delta", "oci:/a:d"), false), summary(true));
+        dir,
+        new DeltaReports.Run("apply", Map.of("delta", "oci:/a:d"), false, "test-version"),
+        summary(true));
 
     JsonNode report = new ObjectMapper().readTree(json.toFile());
     assertThat(report.path("restoredManifestDigest").asText())
@@ -130,6 +139,55 @@ class DeltaReportsTest {
         .doesNotContain("nothing stored");
   }
 
+  @Test
+  void applyIntoTheDaemonReportsTarsCheckedAgainstTheirDiffIdsAndNoBlobClaims() throws Exception {
+    Path json = DeltaReports.write(
+        dir,
+        new DeltaReports.Run(
+            "apply", Map.of("output", "docker-daemon:app:1.1"), false, "test-version"),
+        summary(ImageDeltaSummary.Described.APPLY_INTO_TARS));
+
+    JsonNode report = new ObjectMapper().readTree(json.toFile());
+    assertThat(report.path("layersWrittenAs").asText()).isEqualTo("tars");
+    assertThat(report.has("restoredManifestDigest")).isFalse();
+    assertThat(report.path("targetManifestDigest").asText())
+        .isEqualTo(digest("target-manifest").toString());
+    for (JsonNode layer : report.path("layers")) {
+      assertThat(layer.path("blobExact").isNull()).as("no blob was written").isTrue();
+      assertThat(layer.path("tarChecked").asBoolean()).isTrue();
+      assertThat(layer.path("why").asText())
+          .contains("checked against its diff_id")
+          .contains("blob bytes are not used");
+    }
+    assertThat(report.path("layers").get(1).path("why").asText())
+        .as("the shared layer the source stores in another blob: its tar is what counts")
+        .startsWith("shared with the source: its tar taken from the source's layer");
+
+    String html = Files.readString(dir.resolve("apply-report.html"));
+    assertThat(html)
+        .contains("(the destination stores layer tars and no manifest)")
+        .contains("tars, each checked against its diff_id")
+        .doesNotContain("passed through")
+        .doesNotContain("compressor")
+        .doesNotContain("new blob");
+  }
+
+  @Test
+  void applyIntoBlobsReportsBlobExactPerLayer() throws Exception {
+    Path json = DeltaReports.write(
+        dir,
+        new DeltaReports.Run(
+            "apply", Map.of("output", "registry.example.com/app:1.1"), false, "test-version"),
+        summary(true));
+
+    JsonNode report = new ObjectMapper().readTree(json.toFile());
+    assertThat(report.path("layersWrittenAs").asText()).isEqualTo("blobs");
+    assertThat(report.path("layers").get(0).path("blobExact").asBoolean()).isTrue();
+    assertThat(report.path("layers").get(0).path("why").asText())
+        .isEqualTo("shared with the source: its blob passed through");
+    assertThat(report.path("layers").get(0).has("tarChecked")).isFalse();
+  }
+
   /** Leaves both reports in target/report-sample for scripts/report-screenshots.sh to open in a real browser. */
   @Test
   void sampleReportsForTheBrowserCheck() throws Exception {
@@ -145,7 +203,8 @@ class DeltaReportsTest {
                 "registry.example.com/team/app:1.1",
                 "delta",
                 "registry.example.com/team/app-delta:1.1"),
-            false),
+            false,
+            "test-version"),
         summary(false));
     DeltaReports.write(
         out,
@@ -156,15 +215,18 @@ class DeltaReportsTest {
                 "registry.example.com/team/app-delta:1.1",
                 "output",
                 "docker-daemon:app:1.1"),
-            false),
-        summary(true));
+            false,
+            "test-version"),
+        summary(ImageDeltaSummary.Described.APPLY_INTO_TARS));
     assertThat(Files.readString(out.resolve("diff-report.html"))).contains(LONG_PATH);
   }
 
   @Test
   void htmlHasTheChartEscapesNamesAndWrapsLongLabels() throws Exception {
     DeltaReports.write(
-        dir, new DeltaReports.Run("diff", Map.of("source", "oci:/a:1"), false), summary(false));
+        dir,
+        new DeltaReports.Run("diff", Map.of("source", "oci:/a:1"), false, "test-version"),
+        summary(false));
 
     String html = Files.readString(dir.resolve("diff-report.html"));
     assertThat(html)

@@ -1,14 +1,9 @@
-package io.github.deltaimage.maven;
+package io.github.deltaimage.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.deltaimage.api.ByteSizes;
-import io.github.deltaimage.api.DeltaImage;
-import io.github.deltaimage.api.EnvironmentException;
-import io.github.deltaimage.api.FileDecision;
-import io.github.deltaimage.api.ImageDeltaSummary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,14 +14,24 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The reports a goal leaves in {@code target/deltaimage/}: {@code GOAL-report.json} for machines
- * (release pipelines read sizes and digests from it) and {@code GOAL-report.html} for people, with a
- * bar chart of where the delta bytes go (per layer, then the costliest files).
+ * The reports an image diff or apply leaves (the Maven goals in {@code target/deltaimage/}, the
+ * command line where {@code --report} says): {@code diff|apply-report.json} for machines (release
+ * pipelines read sizes and digests from it) and {@code diff|apply-report.html} for people, with a bar
+ * chart of where the delta bytes go (per layer, then the costliest files). One class for both front
+ * ends, so both write the same fields.
  */
-final class DeltaReports {
+public final class DeltaReports {
 
-  /** What was asked, in the user's words; the summary says what came of it. */
-  record Run(String goal, Map<String, String> images, boolean unlinked) {}
+  /**
+   * What was asked, in the user's words; the summary says what came of it.
+   *
+   * @param goal {@code diff} or {@code apply}: names the files
+   * @param images the images by role (source, target, delta, output, candidates), as the user gave them
+   * @param unlinked whether the delta is (or was made) unlinked
+   * @param toolVersion the deltaimage version that ran
+   */
+  public record Run(
+      String goal, Map<String, String> images, boolean unlinked, String toolVersion) {}
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -34,7 +39,7 @@ final class DeltaReports {
   private DeltaReports() {}
 
   /** Writes both reports; returns the JSON one's path. */
-  static Path write(Path directory, Run run, ImageDeltaSummary summary) {
+  public static Path write(Path directory, Run run, ImageDeltaSummary summary) {
     try {
       Files.createDirectories(directory);
       Path json = directory.resolve(run.goal() + "-report.json");
@@ -53,7 +58,7 @@ final class DeltaReports {
   static ObjectNode toJson(Run run, ImageDeltaSummary summary) {
     ObjectNode root = JSON.createObjectNode();
     root.put("goal", run.goal());
-    root.put("deltaimageVersion", DeltaImage.version());
+    root.put("deltaimageVersion", run.toolVersion());
     ObjectNode images = root.putObject("images");
     run.images().forEach(images::put);
     root.put("unlinked", run.unlinked());
@@ -99,6 +104,8 @@ final class DeltaReports {
         root.put("targetManifestDigest", summary.targetManifestDigest().toString());
       }
       root.put("manifestExact", summary.manifestExact());
+      // The daemon and docker-archive store tars: there the layers' blob fields claim nothing.
+      root.put("layersWrittenAs", summary.layersAsTars() ? "tars" : "blobs");
     }
     ArrayNode layers = root.putArray("layers");
     for (ImageDeltaSummary.LayerSummary layer : summary.layers()) {
@@ -110,7 +117,13 @@ final class DeltaReports {
       l.put("storedBytes", layer.storedBytes());
       l.put("fromSource", layer.fromSource());
       l.put("blobInSource", layer.blobInSource());
-      l.put("blobExact", layer.blobExact());
+      if (summary.layersAsTars()) {
+        // No blob was written; apply checked the tar against the diff_id before writing anything.
+        l.putNull("blobExact");
+        l.put("tarChecked", true);
+      } else {
+        l.put("blobExact", layer.blobExact());
+      }
       l.put("why", layer.why());
     }
     ArrayNode files = root.putArray("topFiles");
@@ -201,10 +214,18 @@ final class DeltaReports {
             "<code>" + esc(summary.targetManifestDigest().toString()) + "</code> "
                 + (summary.manifestExact()
                     ? "(equal)"
-                    : summary.manifestDigest() == null
-                        ? "(the destination keeps no manifest)"
-                        : "(differs)"));
+                    : summary.layersAsTars()
+                        ? "(the destination stores layer tars and no manifest)"
+                        : summary.manifestDigest() == null
+                            ? "(the destination keeps no manifest)"
+                            : "(differs)"));
       }
+      row(
+          h,
+          "layers written as",
+          summary.layersAsTars()
+              ? "tars, each checked against its diff_id (blob bytes are not used by this output)"
+              : "blobs; the chart below says per layer how each was had");
     }
     h.append("</table>\n");
 
@@ -254,7 +275,7 @@ final class DeltaReports {
       h.append("</ul>\n");
     }
     h.append("<p><small>deltaimage ")
-        .append(esc(DeltaImage.version()))
+        .append(esc(run.toolVersion()))
         .append("</small></p>\n</body></html>\n");
     return h.toString();
   }
