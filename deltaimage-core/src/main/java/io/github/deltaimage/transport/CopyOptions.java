@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  *
  * @param sourceCredentials explicit login for the source registry, or null to use the Docker config
  * @param destinationCredentials explicit login for the destination registry, or null
- * @param platform the platform to take from an image index (default: this machine's)
+ * @param platform the platform to take from an image index; null (the default) when none was
+ *     chosen: single-image reads take this machine's, image deltas then handle every platform
  * @param plainHttpHosts registry hosts (as {@code host} or {@code host:port}) allowed over plain
  *     HTTP besides localhost/127.0.0.1/[::1], which always are
  * @param tempParent where the run directory goes (default {@code java.io.tmpdir})
@@ -60,7 +61,7 @@ public record CopyOptions(
     return new CopyOptions(
         null,
         null,
-        Platform.current(),
+        null,
         Set.of(),
         Path.of(System.getProperty("java.io.tmpdir")),
         CopyListener.NONE,
@@ -72,6 +73,16 @@ public record CopyOptions(
         io.github.deltaimage.transport.daemon.DockerJavaEngine::fromEnvironment,
         CredentialProvider.NONE,
         RegistryTimeouts.fromSystemProperties());
+  }
+
+  /** The platform to take from an image index: the one chosen, else this machine's. */
+  public Platform platformOrMachine() {
+    return platform != null ? platform : Platform.current();
+  }
+
+  /** Whether a platform was chosen (image deltas then make or restore that one platform only). */
+  public boolean platformChosen() {
+    return platform != null;
   }
 
   public CopyOptions withSourceCredentials(Credentials c) {
