@@ -31,6 +31,12 @@ import java.util.Set;
  * @param elapsedNanos wall time
  * @param targetManifestDigest the target's own manifest digest, null when the target has no manifest
  *     (an image read from the daemon or an archive)
+ * @param platforms for a delta of two image indexes, one entry per target platform, in the target
+ *     index's order; empty for a delta of two images. For an index the other fields speak of the
+ *     indexes: the image IDs are the source and target index digests, {@code manifestDigest} the
+ *     index written (the delta index on diff, the restored index on apply), {@code targetManifestDigest}
+ *     the target index's digest, {@code manifestExact} whether the restored index has that digest
+ *     (on diff: will have), the sizes are the platforms' sums and {@code layers} is empty
  */
 public record ImageDeltaSummary(
     Digest sourceImageId,
@@ -44,7 +50,70 @@ public record ImageDeltaSummary(
     boolean manifestExact,
     List<String> notes,
     long elapsedNanos,
-    Digest targetManifestDigest) {
+    Digest targetManifestDigest,
+    List<PlatformSummary> platforms) {
+
+  public ImageDeltaSummary {
+    platforms = platforms == null ? List.of() : List.copyOf(platforms);
+  }
+
+  /** A summary of one image's delta (no platforms). */
+  public ImageDeltaSummary(
+      Digest sourceImageId,
+      Digest targetImageId,
+      long sourceBytes,
+      long targetBytes,
+      long deltaBytes,
+      List<LayerSummary> layers,
+      List<FileDecision> topFiles,
+      Digest manifestDigest,
+      boolean manifestExact,
+      List<String> notes,
+      long elapsedNanos,
+      Digest targetManifestDigest) {
+    this(
+        sourceImageId,
+        targetImageId,
+        sourceBytes,
+        targetBytes,
+        deltaBytes,
+        layers,
+        topFiles,
+        manifestDigest,
+        manifestExact,
+        notes,
+        elapsedNanos,
+        targetManifestDigest,
+        List.of());
+  }
+
+  /**
+   * One platform of an index delta.
+   *
+   * @param platform the target entry's platform as {@code OS/ARCH[/VARIANT]} (its digest's short form
+   *     when the entry names none)
+   * @param targetManifestDigest the target's manifest for this platform
+   * @param delta what the platform's delta did, or null when the platform is carried whole (the
+   *     source has no such platform)
+   * @param wholeBytes for a platform carried whole, its layer blobs' size; else 0
+   * @param manifestExact whether this platform's manifest is (on diff: will be) the target's
+   */
+  public record PlatformSummary(
+      String platform,
+      Digest targetManifestDigest,
+      ImageDeltaSummary delta,
+      long wholeBytes,
+      boolean manifestExact) {
+
+    public boolean carriedWhole() {
+      return delta == null;
+    }
+  }
+
+  /** Whether this summarises a delta of two image indexes. */
+  public boolean ofIndex() {
+    return !platforms.isEmpty();
+  }
 
   /** The summary as the diff and apply loops make it; {@link #describingTarget} adds what the target's layer list says. */
   public ImageDeltaSummary(
