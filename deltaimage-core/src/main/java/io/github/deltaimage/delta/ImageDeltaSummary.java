@@ -110,6 +110,26 @@ public record ImageDeltaSummary(
     }
   }
 
+  /** This summary with one more note. */
+  public ImageDeltaSummary withNote(String note) {
+    List<String> more = new ArrayList<>(notes);
+    more.add(note);
+    return new ImageDeltaSummary(
+        sourceImageId,
+        targetImageId,
+        sourceBytes,
+        targetBytes,
+        deltaBytes,
+        layers,
+        topFiles,
+        manifestDigest,
+        manifestExact,
+        more,
+        elapsedNanos,
+        targetManifestDigest,
+        platforms);
+  }
+
   /** Whether this summarises a delta of two image indexes. */
   public boolean ofIndex() {
     return !platforms.isEmpty();

@@ -64,6 +64,11 @@ public final class Transports implements AutoCloseable {
     return Optional.empty();
   }
 
+  /** Whether {@code ref} names a place that can hold an image index (a registry, an OCI layout), not one image only. */
+  public static boolean holdsIndexes(ImageReference ref) {
+    return ref instanceof ImageReference.Registry || ref instanceof ImageReference.OciLayout;
+  }
+
   /** The image {@code manifest}, an entry of the index {@code ref} names (see {@link #readIndex}). */
   public ImageSource openManifest(ImageReference ref, Descriptor manifest) {
     if (ref instanceof ImageReference.Registry r) {
