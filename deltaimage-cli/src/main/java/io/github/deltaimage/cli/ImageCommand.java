@@ -126,7 +126,9 @@ final class ImageCommand implements Runnable {
       PrintWriter out = out();
       out.printf(
           Locale.ROOT,
-          "delta %s: %s -> %s, %.1f s%n",
+          summary.ofIndex()
+              ? "delta index %s: index %s -> %s, %.1f s%n"
+              : "delta %s: %s -> %s, %.1f s%n",
           delta,
           summary.sourceImageId(),
           summary.targetImageId(),
@@ -134,8 +136,12 @@ final class ImageCommand implements Runnable {
       out.println(SummaryText.sizes(summary));
       out.println(SummaryText.willReproduce(summary));
       if (summary.manifestDigest() != null) {
-        out.println("the delta image's own manifest digest: " + summary.manifestDigest());
+        out.println((summary.ofIndex()
+                ? "the delta index's own digest: "
+                : "the delta image's own manifest digest: ")
+            + summary.manifestDigest());
       }
+      summary.platforms().forEach(p -> out.println("  " + SummaryText.platform(p, false)));
       for (int i = 0; i < summary.layers().size(); i++) {
         out.println("  " + SummaryText.layer(i + 1, summary.layers().get(i)));
       }
@@ -185,6 +191,7 @@ final class ImageCommand implements Runnable {
       out.println(SummaryText.restored(summary, output)
           + String.format(Locale.ROOT, ", %.1f s", summary.elapsedNanos() / 1e9));
       out.println(SummaryText.sizes(summary));
+      summary.platforms().forEach(p -> out.println("  " + SummaryText.platform(p, true)));
       summary.notes().forEach(note -> out.println("note: " + note));
       out.flush();
     }

@@ -269,21 +269,44 @@ public record ImageDeltaSummary(
 
   /** The target's layer blobs, all layers, as its transport stores them (-1 when a size is not known). */
   public long targetStoredBytes() {
-    return sumBlobs(false);
+    return ofIndex() ? sumPlatforms(false) : sumBlobs(false);
   }
 
   /** The target's blobs the source does not store: what a registry holding the source would store without a delta. */
   public long newLayersStoredBytes() {
-    return sumBlobs(true);
+    return ofIndex() ? sumPlatforms(true) : sumBlobs(true);
+  }
+
+  /** For an index: per platform, its delta's figure, or the blobs of a platform carried whole. */
+  private long sumPlatforms(boolean newOnly) {
+    long total = 0;
+    for (PlatformSummary p : platforms) {
+      long bytes = p.carriedWhole()
+          ? p.wholeBytes()
+          : newOnly ? p.delta().newLayersStoredBytes() : p.delta().targetStoredBytes();
+      if (bytes < 0) {
+        return -1;
+      }
+      total += bytes;
+    }
+    return total;
   }
 
   /** How many target layers have blobs the source does not store. */
   public int newLayers() {
+    if (ofIndex()) {
+      return platforms.stream()
+          .mapToInt(p -> p.carriedWhole() ? 0 : p.delta().newLayers())
+          .sum();
+    }
     return (int) layers.stream().filter(l -> !l.blobInSource()).count();
   }
 
   /** Whether every target blob is compressed (false: the sizes are tars, as the daemon or an archive holds them). */
   public boolean targetCompressed() {
+    if (ofIndex()) {
+      return platforms.stream().allMatch(p -> p.carriedWhole() || p.delta().targetCompressed());
+    }
     return !layers.isEmpty() && layers.stream().allMatch(LayerSummary::compressed);
   }
 
