@@ -80,7 +80,8 @@ final class IndexDeltaApply {
             platforms.add(new ImageDeltaSummary.PlatformSummary(
                 platform, entry.target().digest(), null, bytes, exact));
             restored.add(d);
-            targetBytes += bytes;
+            // As on diff: the delta carries these blobs.
+            deltaBytes += bytes;
           } else {
             Platform wanted = entry.target().platform();
             ImageDeltaSummary summary = new DeltaApply(codec, parallel, copyOptions, listener)

@@ -36,7 +36,7 @@ public final class SummaryText {
     if (s.ofIndex()) {
       return String.format(
           Locale.ROOT,
-          "Index of %s: target %s; new layers %s (%s, with the platforms carried whole);"
+          "Index of %s: target %s; new layers %s (%s, and the platforms carried whole);"
               + " delta %s: %s of the target, %s of the new layers",
           count(s.platforms().size(), "platform"),
           bytes(s.targetStoredBytes()),
