@@ -275,4 +275,47 @@ class IndexDeltaTest {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("linux/amd64, linux/arm64, linux/riscv64");
   }
+
+  @Test
+  void aDiffOfTwoIndexesIntoAnArchiveIsTheDeltaOfThisMachinesPlatformAndSaysSo() {
+    Path archive = temp.resolve("delta.tar");
+    ImageDeltaSummary diff = DeltaImage.diffImages(
+        sourceOci, targetOci, "docker-archive:" + archive + ":delta:2", false, OPTIONS, copy);
+    assertThat(diff.platforms()).isEmpty();
+    assertThat(diff.notes())
+        .anyMatch(
+            n -> n.contains("holds one image") && n.contains(Platform.current().toString()));
+  }
+
+  @Test
+  void aDeltaIndexWhoseTargetIndexWasSwappedIsRefusedAndNothingIsWritten() throws IOException {
+    Path layout = temp.resolve("delta");
+    DeltaImage.diffImages(sourceOci, targetOci, "oci:" + layout + ":d", false, OPTIONS, copy);
+    // Swap the carried target index for the source's (two entries, other manifests), as an
+    // attacker fixing up digests would, and name the new delta index in index.json.
+    Path indexJson = layout.resolve("index.json");
+    var top = (com.fasterxml.jackson.databind.node.ObjectNode)
+        Json.read(Files.readAllBytes(indexJson), "index.json");
+    var entry =
+        (com.fasterxml.jackson.databind.node.ObjectNode) top.path("manifests").get(0);
+    Digest old = Digest.parse(entry.path("digest").asText());
+    var deltaIndex = (com.fasterxml.jackson.databind.node.ObjectNode) Json.read(
+        Files.readAllBytes(layout.resolve("blobs/sha256").resolve(old.hex())), "delta index");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) deltaIndex.path("annotations"))
+        .put(
+            DeltaIndex.ANNOTATION_TARGET_INDEX,
+            java.util.Base64.getEncoder().encodeToString(source.bytes()));
+    byte[] swapped = Json.write(deltaIndex);
+    Files.write(layout.resolve("blobs/sha256").resolve(Digest.sha256(swapped).hex()), swapped);
+    entry.put("digest", Digest.sha256(swapped).toString());
+    entry.put("size", swapped.length);
+    Files.write(indexJson, Json.write(top));
+
+    Path out = temp.resolve("restored");
+    assertThatThrownBy(() -> DeltaImage.applyImages(
+            "oci:" + layout + ":d", "oci:" + out + ":2", Optional.empty(), OPTIONS, copy))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("is corrupt");
+    assertThat(out).doesNotExist();
+  }
 }
