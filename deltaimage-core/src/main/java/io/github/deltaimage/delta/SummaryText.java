@@ -36,12 +36,15 @@ public final class SummaryText {
     if (s.ofIndex()) {
       return String.format(
           Locale.ROOT,
-          "Index of %s: target %s; new layers %s (%s, and the platforms carried whole);"
+          "Index of %s: target %s; new layers %s (%s%s);"
               + " delta %s: %s of the target, %s of the new layers",
           count(s.platforms().size(), "platform"),
           bytes(s.targetStoredBytes()),
           bytes(s.newLayersStoredBytes()),
           count(s.newLayers(), "blob"),
+          s.platforms().stream().anyMatch(ImageDeltaSummary.PlatformSummary::carriedWhole)
+              ? ", and the platforms carried whole"
+              : "",
           bytes(s.deltaBytes()),
           percent(s.ratio(), s.targetStoredBytes()),
           percent(s.newLayersRatio(), s.newLayersStoredBytes()));
