@@ -2,7 +2,6 @@ package io.github.deltaimage.delta;
 
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.copy.CopyResult;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.event.DeltaListener;
 import io.github.deltaimage.fs.RunDirectory;
@@ -134,8 +133,17 @@ public final class BestBase {
               .thenComparingInt(Estimate::index))
           .orElseThrow();
       listener.progress("writing " + delta, 0, -1);
-      CopyResult copied = ImageCopy.copy(trials.get(winner.index()), delta, copyOptions);
       ImageDeltaSummary won = encoded.get(winner.index());
+      Digest written;
+      if (won.ofIndex()) {
+        // A copy takes one image out of an index: a delta index is made again, straight into place.
+        won = encoder.diff(winner.reference(), target, delta, unlinked);
+        written = won.manifestDigest();
+      } else {
+        written = ImageCopy.copy(trials.get(winner.index()), delta, copyOptions)
+            .manifestDigest()
+            .orElse(null);
+      }
       List<String> notes = new ArrayList<>();
       notes.add(verdict(winner, shortlist, encoded));
       notes.add(estimatesLine(estimates, encoded));
@@ -148,10 +156,12 @@ public final class BestBase {
           won.deltaBytes(),
           won.layers(),
           won.topFiles(),
-          copied.manifestDigest().orElse(null),
+          written,
           won.manifestExact(),
           notes,
-          won.elapsedNanos());
+          won.elapsedNanos(),
+          won.ofIndex() ? won.targetManifestDigest() : null,
+          won.platforms());
       List<BaseChoice.Candidate> judged = new ArrayList<>();
       for (Estimate e : estimates) {
         ImageDeltaSummary s = encoded.get(e.index());

@@ -318,4 +318,30 @@ class IndexDeltaTest {
         .hasMessageContaining("is corrupt");
     assertThat(out).doesNotExist();
   }
+
+  @Test
+  void theBestBaseAmongIndexesIsWrittenAsADeltaIndexThatRestoresTheTargetIndex()
+      throws IOException {
+    Map<String, List<Map<String, String>>> unrelated = new LinkedHashMap<>();
+    unrelated.put("amd64", List.of(Map.of("etc/unrelated", "nothing of the app\n")));
+    unrelated.put("arm64", List.of(Map.of("etc/unrelated", "nothing of the app either\n")));
+    SyntheticImages.ociIndex(temp.resolve("decoy"), "0", unrelated);
+    String delta = "oci:" + temp.resolve("delta") + ":d";
+    BaseChoice choice = DeltaImage.diffImagesFromBestBase(
+        List.of("oci:" + temp.resolve("decoy") + ":0", sourceOci),
+        targetOci,
+        delta,
+        false,
+        OPTIONS,
+        copy);
+    assertThat(choice.chosen().toString()).isEqualTo(sourceOci);
+    assertThat(platformsOf(choice.summary()))
+        .isEqualTo("[linux/amd64 delta, linux/arm64 delta, linux/riscv64 whole]");
+
+    String restored = "oci:" + temp.resolve("restored") + ":2";
+    ImageDeltaSummary apply =
+        DeltaImage.applyImages(delta, restored, Optional.empty(), OPTIONS, copy);
+    assertThat(apply.manifestDigest()).isEqualTo(target.digest());
+    assertThat(raw(restored)).isEqualTo(target.bytes());
+  }
 }
