@@ -160,7 +160,9 @@ final class ImageCommand implements Runnable {
       PrintWriter out = out();
       out.printf(
           Locale.ROOT,
-          "delta %s: %s -> %s, %.1f s%n",
+          summary.ofIndex()
+              ? "delta index %s: index %s -> %s, %.1f s%n"
+              : "delta %s: %s -> %s, %.1f s%n",
           delta,
           summary.sourceImageId(),
           summary.targetImageId(),
@@ -168,8 +170,12 @@ final class ImageCommand implements Runnable {
       out.println(SummaryText.sizes(summary));
       out.println(SummaryText.willReproduce(summary));
       if (summary.manifestDigest() != null) {
-        out.println("the delta image's own manifest digest: " + summary.manifestDigest());
+        out.println((summary.ofIndex()
+                ? "the delta index's own digest: "
+                : "the delta image's own manifest digest: ")
+            + summary.manifestDigest());
       }
+      summary.platforms().forEach(p -> out.println("  " + SummaryText.platform(p, false)));
       SummaryText.layers(summary).forEach(line -> out.println("  " + line));
       if (!summary.topFiles().isEmpty()) {
         out.println("top files by delta bytes:");
@@ -225,6 +231,7 @@ final class ImageCommand implements Runnable {
       out.println(SummaryText.restored(summary, output)
           + String.format(Locale.ROOT, ", %.1f s", summary.elapsedNanos() / 1e9));
       out.println(SummaryText.sizes(summary));
+      summary.platforms().forEach(p -> out.println("  " + SummaryText.platform(p, true)));
       // The same per-layer lines as diff's, in the output's terms (blobs, or tars for the daemon
       // and archives).
       SummaryText.layers(summary).forEach(line -> out.println("  " + line));

@@ -33,7 +33,10 @@ final class TransportOptions {
   @Option(
       names = "--platform",
       paramLabel = "OS/ARCH[/VARIANT]",
-      description = "Platform to take from multi-platform images (default: this machine's).")
+      description =
+          "Platform to take from multi-platform images. Without it, image diff of two multi-platform images"
+              + " makes a delta of every platform (into a registry or OCI layout) and apply restores them all;"
+              + " copies, the daemon and docker-archives take this machine's.")
   String platform;
 
   @Option(

@@ -25,7 +25,7 @@ public final class DeltaOptions {
   private final Optional<Credentials> sourceCredentials;
   private final Optional<Credentials> destinationCredentials;
   private final CredentialProvider credentialProvider;
-  private final Platform platform;
+  private final Optional<Platform> platform;
   private final Set<String> plainHttpHosts;
   private final long chunkSize;
   private final int gzipLevel;
@@ -65,7 +65,7 @@ public final class DeltaOptions {
 
   /**
    * xdelta3 from {@code PATH} with its default settings, one thread a core, {@code java.io.tmpdir},
-   * nobody listening; this machine's platform; logins from the Docker config of this process;
+   * nobody listening; no platform chosen; logins from the Docker config of this process;
    * retries and timeouts as the {@code deltaimage.registry.*} system properties set them.
    */
   public static DeltaOptions defaults() {
@@ -122,8 +122,11 @@ public final class DeltaOptions {
     return credentialProvider;
   }
 
-  /** The platform taken from a multi-platform image. */
-  public Platform platform() {
+  /**
+   * The platform taken from a multi-platform image; empty when none was chosen: reads of one image
+   * take this machine's, and a delta of two indexes covers every platform.
+   */
+  public Optional<Platform> platform() {
     return platform;
   }
 
@@ -205,7 +208,7 @@ public final class DeltaOptions {
     private Optional<Credentials> sourceCredentials = Optional.empty();
     private Optional<Credentials> destinationCredentials = Optional.empty();
     private CredentialProvider credentialProvider = CredentialProvider.NONE;
-    private Platform platform = Platform.current();
+    private Optional<Platform> platform = Optional.empty();
     private Set<String> plainHttpHosts = Set.of();
     private long chunkSize = 512L * 1024 * 1024;
     private int gzipLevel = 6;
@@ -283,9 +286,9 @@ public final class DeltaOptions {
       return this;
     }
 
-    /** See {@link DeltaOptions#platform()}. */
+    /** See {@link DeltaOptions#platform()}; {@code null} for none chosen. */
     public Builder platform(Platform newPlatform) {
-      platform = newPlatform;
+      platform = Optional.ofNullable(newPlatform);
       return this;
     }
 

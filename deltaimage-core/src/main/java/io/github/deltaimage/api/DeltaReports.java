@@ -137,6 +137,26 @@ public final class DeltaReports {
         f.put("reason", file.reason());
       }
     }
+    if (summary.ofIndex()) {
+      // For an index the image IDs and manifest digests above are the indexes' digests.
+      root.put("index", true);
+      ArrayNode platforms = root.putArray("platforms");
+      for (ImageDeltaSummary.PlatformSummary p : summary.platforms()) {
+        ObjectNode o = platforms.addObject();
+        o.put("platform", p.platform());
+        o.put("targetManifestDigest", p.targetManifestDigest().toString());
+        o.put("carriedWhole", p.carriedWhole());
+        o.put("manifestExact", p.manifestExact());
+        if (p.carriedWhole()) {
+          o.put("blobBytes", p.wholeBytes());
+        } else {
+          o.put("targetImageId", p.delta().targetImageId().toString());
+          o.put("deltaLayerBytes", p.delta().deltaBytes());
+          o.put("targetStoredBytes", p.delta().targetStoredBytes());
+          o.put("newLayersStoredBytes", p.delta().newLayersStoredBytes());
+        }
+      }
+    }
     ArrayNode notes = root.putArray("notes");
     summary.notes().forEach(notes::add);
     return root;

@@ -30,6 +30,12 @@ import java.util.Set;
  * @param layersAsTars for apply: the output stores layer tars (the daemon, a docker-archive), not
  *     blobs: every layer tar was checked against its diff_id, and blob bytes and manifest digests do
  *     not exist there, so each layer's {@code why} says so and {@code blobExact} claims nothing
+ * @param platforms for a delta of two image indexes, one entry per target platform, in the target
+ *     index's order; empty for a delta of two images. For an index the other fields speak of the
+ *     indexes: the image IDs are the source and target index digests, {@code manifestDigest} the
+ *     index written (the delta index on diff, the restored index on apply), {@code targetManifestDigest}
+ *     the target index's digest, {@code manifestExact} whether the restored index has that digest
+ *     (on diff: will have), the sizes are the platforms' sums and {@code layers} is empty
  */
 public record ImageDeltaSummary(
     Digest sourceImageId,
@@ -44,7 +50,8 @@ public record ImageDeltaSummary(
     List<String> notes,
     long elapsedNanos,
     Digest targetManifestDigest,
-    boolean layersAsTars) {
+    boolean layersAsTars,
+    List<PlatformSummary> platforms) {
 
   /**
    * What a summary describes, which decides what its per-layer reasons can truthfully say: blobs
@@ -57,6 +64,90 @@ public record ImageDeltaSummary(
     APPLY_INTO_BLOBS,
     /** An apply into an output that stores layer tars (the Docker daemon, a docker-archive). */
     APPLY_INTO_TARS
+  }
+
+  public ImageDeltaSummary {
+    platforms = platforms == null ? List.of() : List.copyOf(platforms);
+  }
+
+  /** A summary of one image's delta (no platforms). */
+  public ImageDeltaSummary(
+      Digest sourceImageId,
+      Digest targetImageId,
+      long sourceBytes,
+      long targetBytes,
+      long deltaBytes,
+      List<LayerSummary> layers,
+      List<FileDecision> topFiles,
+      Digest manifestDigest,
+      boolean manifestExact,
+      List<String> notes,
+      long elapsedNanos,
+      Digest targetManifestDigest) {
+    this(
+        sourceImageId,
+        targetImageId,
+        sourceBytes,
+        targetBytes,
+        deltaBytes,
+        layers,
+        topFiles,
+        manifestDigest,
+        manifestExact,
+        notes,
+        elapsedNanos,
+        targetManifestDigest,
+        false,
+        List.of());
+  }
+
+  /**
+   * One platform of an index delta.
+   *
+   * @param platform the target entry's platform as {@code OS/ARCH[/VARIANT]} (its digest's short form
+   *     when the entry names none)
+   * @param targetManifestDigest the target's manifest for this platform
+   * @param delta what the platform's delta did, or null when the platform is carried whole (the
+   *     source has no such platform)
+   * @param wholeBytes for a platform carried whole, its layer blobs' size; else 0
+   * @param manifestExact whether this platform's manifest is (on diff: will be) the target's
+   */
+  public record PlatformSummary(
+      String platform,
+      Digest targetManifestDigest,
+      ImageDeltaSummary delta,
+      long wholeBytes,
+      boolean manifestExact) {
+
+    public boolean carriedWhole() {
+      return delta == null;
+    }
+  }
+
+  /** This summary with one more note. */
+  public ImageDeltaSummary withNote(String note) {
+    List<String> more = new ArrayList<>(notes);
+    more.add(note);
+    return new ImageDeltaSummary(
+        sourceImageId,
+        targetImageId,
+        sourceBytes,
+        targetBytes,
+        deltaBytes,
+        layers,
+        topFiles,
+        manifestDigest,
+        manifestExact,
+        more,
+        elapsedNanos,
+        targetManifestDigest,
+        layersAsTars,
+        platforms);
+  }
+
+  /** Whether this summarises a delta of two image indexes. */
+  public boolean ofIndex() {
+    return !platforms.isEmpty();
   }
 
   /** The summary as the diff and apply loops make it; {@link #describingTarget} adds what the target's layer list says. */
@@ -85,7 +176,8 @@ public record ImageDeltaSummary(
         notes,
         elapsedNanos,
         null,
-        false);
+        false,
+        List.of());
   }
 
   /**
@@ -187,7 +279,8 @@ public record ImageDeltaSummary(
         notes,
         elapsedNanos,
         targetManifest,
-        tars);
+        tars,
+        platforms);
   }
 
   /**
@@ -226,21 +319,44 @@ public record ImageDeltaSummary(
 
   /** The target's layer blobs, all layers, as its transport stores them (-1 when a size is not known). */
   public long targetStoredBytes() {
-    return sumBlobs(false);
+    return ofIndex() ? sumPlatforms(false) : sumBlobs(false);
   }
 
   /** The target's blobs the source does not store: what a registry holding the source would store without a delta. */
   public long newLayersStoredBytes() {
-    return sumBlobs(true);
+    return ofIndex() ? sumPlatforms(true) : sumBlobs(true);
+  }
+
+  /** For an index: per platform, its delta's figure, or the blobs of a platform carried whole. */
+  private long sumPlatforms(boolean newOnly) {
+    long total = 0;
+    for (PlatformSummary p : platforms) {
+      long bytes = p.carriedWhole()
+          ? p.wholeBytes()
+          : newOnly ? p.delta().newLayersStoredBytes() : p.delta().targetStoredBytes();
+      if (bytes < 0) {
+        return -1;
+      }
+      total += bytes;
+    }
+    return total;
   }
 
   /** How many target layers have blobs the source does not store. */
   public int newLayers() {
+    if (ofIndex()) {
+      return platforms.stream()
+          .mapToInt(p -> p.carriedWhole() ? 0 : p.delta().newLayers())
+          .sum();
+    }
     return (int) layers.stream().filter(l -> !l.blobInSource()).count();
   }
 
   /** Whether every target blob is compressed (false: the sizes are tars, as the daemon or an archive holds them). */
   public boolean targetCompressed() {
+    if (ofIndex()) {
+      return platforms.stream().allMatch(p -> p.carriedWhole() || p.delta().targetCompressed());
+    }
     return !layers.isEmpty() && layers.stream().allMatch(LayerSummary::compressed);
   }
 

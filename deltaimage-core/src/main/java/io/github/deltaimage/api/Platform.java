@@ -56,6 +56,16 @@ public record Platform(String os, String architecture, String variant) {
     return wanted.isEmpty() || wanted.equals(offered.normalVariant());
   }
 
+  /**
+   * Whether two platforms name the same thing (arm64's v8 being no variant): how the platforms of
+   * two indexes are matched, stricter than {@link #accepts}.
+   */
+  public boolean sameAs(Platform other) {
+    return os.equals(other.os)
+        && architecture.equals(other.architecture)
+        && normalVariant().equals(other.normalVariant());
+  }
+
   private String normalVariant() {
     return "arm64".equals(architecture) && "v8".equals(variant) ? "" : variant;
   }

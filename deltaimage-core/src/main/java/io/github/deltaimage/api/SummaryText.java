@@ -16,6 +16,22 @@ public final class SummaryText {
    * without a delta, the delta layer, and both ratios. The same line for diff and apply.
    */
   public static String sizes(ImageDeltaSummary s) {
+    if (s.ofIndex()) {
+      return String.format(
+          Locale.ROOT,
+          "Index of %s: target %s; new layers %s (%s%s);"
+              + " delta %s: %s of the target, %s of the new layers",
+          count(s.platforms().size(), "platform"),
+          ByteSizes.format(s.targetStoredBytes()),
+          ByteSizes.format(s.newLayersStoredBytes()),
+          count(s.newLayers(), "blob"),
+          s.platforms().stream().anyMatch(ImageDeltaSummary.PlatformSummary::carriedWhole)
+              ? ", and the platforms carried whole"
+              : "",
+          ByteSizes.format(s.deltaBytes()),
+          percent(s.ratio(), s.targetStoredBytes()),
+          percent(s.newLayersRatio(), s.newLayersStoredBytes()));
+    }
     String stored =
         s.targetCompressed() ? "compressed" : "as tars, as the daemon or an archive holds them";
     return String.format(
@@ -34,6 +50,14 @@ public final class SummaryText {
 
   /** For diff: what apply will reproduce (the image ID always; the manifest digest when every blob allows). */
   public static String willReproduce(ImageDeltaSummary s) {
+    if (s.ofIndex()) {
+      return s.manifestExact()
+          ? "Apply will restore index " + s.targetManifestDigest()
+              + " byte for byte (every platform's manifest exactly)"
+          : "Apply will restore every platform's image ID, but not index digest "
+              + s.targetManifestDigest() + ": platforms " + inexactPlatforms(s)
+              + " will get new manifests, so a new index names them";
+    }
     String id = "Apply will restore image ID " + s.targetImageId();
     if (s.targetManifestDigest() == null) {
       return id
@@ -49,6 +73,14 @@ public final class SummaryText {
 
   /** For apply: the restored manifest digest next to the target's. */
   public static String restored(ImageDeltaSummary s, String output) {
+    if (s.ofIndex()) {
+      String index = "Restored index " + s.manifestDigest() + " of "
+          + count(s.platforms().size(), "platform") + " into " + output;
+      return s.manifestExact()
+          ? index + " = the target's"
+          : index + ", the target's is " + s.targetManifestDigest() + ": platforms "
+              + inexactPlatforms(s) + " got new manifests";
+    }
     String id = "Restored image ID " + s.targetImageId() + " into " + output;
     if (s.layersAsTars()) {
       return id + " (every layer tar checked against its diff_id; the destination stores tars and"
@@ -76,6 +108,34 @@ public final class SummaryText {
         + (inexact.isEmpty()
             ? "every layer blob is the target's; the destination stores the manifest in its own format"
             : inexact(inexact, s.layers().size()));
+  }
+
+  private static List<String> inexactPlatforms(ImageDeltaSummary s) {
+    return s.platforms().stream()
+        .filter(p -> !p.manifestExact())
+        .map(ImageDeltaSummary.PlatformSummary::platform)
+        .toList();
+  }
+
+  /**
+   * One line for one platform of an index delta: how it travels, its sizes and whether its manifest
+   * is (or will be) the target's.
+   */
+  public static String platform(ImageDeltaSummary.PlatformSummary p, boolean applied) {
+    String manifest = p.manifestExact()
+        ? "manifest " + p.targetManifestDigest().shortHex() + " "
+            + (applied ? "restored exactly" : "will be restored exactly")
+        : "manifest " + (applied ? "new" : "will be new") + " (the target's is "
+            + p.targetManifestDigest().shortHex() + ")";
+    if (p.carriedWhole()) {
+      return p.platform() + ": only in the target, carried whole ("
+          + ByteSizes.format(p.wholeBytes()) + " of layer blobs); " + manifest;
+    }
+    ImageDeltaSummary d = p.delta();
+    return p.platform() + ": image " + d.targetImageId().shortHex() + ", delta layer "
+        + ByteSizes.format(d.deltaBytes()) + " for " + count(d.newLayers(), "new layer blob")
+        + " of "
+        + ByteSizes.format(d.newLayersStoredBytes()) + "; " + manifest;
   }
 
   /** One line for every layer whose blob is not the target's, however many there are. */

@@ -1,7 +1,6 @@
 package io.github.deltaimage.delta;
 
 import io.github.deltaimage.api.BaseChoice;
-import io.github.deltaimage.api.CopyResult;
 import io.github.deltaimage.api.Digest;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.ImageDeltaSummary;
@@ -136,8 +135,17 @@ public final class BestBase {
               .thenComparingInt(Estimate::index))
           .orElseThrow();
       listener.progress("writing " + delta, 0, -1);
-      CopyResult copied = ImageCopy.copy(trials.get(winner.index()), delta, copyOptions);
       ImageDeltaSummary won = encoded.get(winner.index());
+      Digest written;
+      if (won.ofIndex()) {
+        // A copy takes one image out of an index: a delta index is made again, straight into place.
+        won = encoder.diff(winner.reference(), target, delta, unlinked);
+        written = won.manifestDigest();
+      } else {
+        written = ImageCopy.copy(trials.get(winner.index()), delta, copyOptions)
+            .manifestDigest()
+            .orElse(null);
+      }
       List<String> notes = new ArrayList<>();
       notes.add(verdict(winner, shortlist, encoded));
       notes.add(estimatesLine(estimates, encoded));
@@ -150,12 +158,13 @@ public final class BestBase {
           won.deltaBytes(),
           won.layers(),
           won.topFiles(),
-          copied.manifestDigest().orElse(null),
+          written,
           won.manifestExact(),
           notes,
           won.elapsedNanos(),
           won.targetManifestDigest(),
-          won.layersAsTars());
+          won.layersAsTars(),
+          won.platforms());
       List<BaseChoice.Candidate> judged = new ArrayList<>();
       for (Estimate e : estimates) {
         ImageDeltaSummary s = encoded.get(e.index());

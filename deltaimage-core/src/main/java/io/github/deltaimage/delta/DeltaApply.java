@@ -29,6 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The apply use case: rebuilds the target image of a delta image and writes it. Everything written
@@ -57,29 +59,52 @@ final class DeltaApply {
       ImageReference output,
       Optional<ImageReference> source)
       throws IOException {
-    long started = System.nanoTime();
     try (ImageSource del = transports.openSource(delta)) {
-      DeltaLayerReader.Opened opened = DeltaLayerReader.open(del, delta, run);
-      DeltaDescriptor descriptor = opened.descriptor();
-      TargetDocuments target = TargetDocuments.verify(opened, descriptor);
-      List<String> notes = new ArrayList<>();
-      ImageSource src = openSource(transports, del, opened, descriptor, source, notes);
-      try {
-        List<Layer> sourceLayers = src == del
-            ? opened.image().layers().subList(0, opened.image().layers().size() - 1)
-            : src.image().layers();
-        return restore(run, transports, opened, target, src, sourceLayers, output, notes, started);
-      } finally {
-        if (src != del) {
-          src.close();
-        }
+      return apply(
+          run,
+          del,
+          delta,
+          output.toString(),
+          source,
+          transports::openSource,
+          () -> transports.openSink(output));
+    }
+  }
+
+  /**
+   * Applies the open delta image {@code del} into the sink {@code sinks} gives (opened once the
+   * layers are rebuilt, closed at the end); {@code openGiven} opens the source the user named.
+   */
+  ImageDeltaSummary apply(
+      RunDirectory run,
+      ImageSource del,
+      ImageReference delta,
+      String output,
+      Optional<ImageReference> source,
+      Function<ImageReference, ImageSource> openGiven,
+      Supplier<ImageSink> sinks)
+      throws IOException {
+    long started = System.nanoTime();
+    DeltaLayerReader.Opened opened = DeltaLayerReader.open(del, delta, run);
+    DeltaDescriptor descriptor = opened.descriptor();
+    TargetDocuments target = TargetDocuments.verify(opened, descriptor);
+    List<String> notes = new ArrayList<>();
+    ImageSource src = openSource(openGiven, del, opened, descriptor, source, notes);
+    try {
+      List<Layer> sourceLayers = src == del
+          ? opened.image().layers().subList(0, opened.image().layers().size() - 1)
+          : src.image().layers();
+      return restore(run, sinks, opened, target, src, sourceLayers, output, notes, started);
+    } finally {
+      if (src != del) {
+        src.close();
       }
     }
   }
 
   /** The image the recipes read from: the delta itself when linked, else the one the user named (checked). */
   private ImageSource openSource(
-      Transports transports,
+      Function<ImageReference, ImageSource> openGiven,
       ImageSource del,
       DeltaLayerReader.Opened opened,
       DeltaDescriptor descriptor,
@@ -90,7 +115,7 @@ final class DeltaApply {
           opened.image().diffIds().subList(0, opened.image().layers().size() - 1);
       checkSource(descriptor, carried);
       if (given.isPresent()) {
-        try (ImageSource named = transports.openSource(given.get())) {
+        try (ImageSource named = openGiven.apply(given.get())) {
           checkSource(descriptor, named.image().diffIds());
         }
         notes.add("the delta carries its source layers; " + given.get()
@@ -101,7 +126,7 @@ final class DeltaApply {
     if (given.isEmpty()) {
       throw new SourceRequiredException(descriptor.sourceImageId().toString());
     }
-    ImageSource src = transports.openSource(given.get());
+    ImageSource src = openGiven.apply(given.get());
     try {
       checkSource(descriptor, src.image().diffIds());
       return src;
@@ -121,12 +146,12 @@ final class DeltaApply {
 
   private ImageDeltaSummary restore(
       RunDirectory run,
-      Transports transports,
+      Supplier<ImageSink> sinks,
       DeltaLayerReader.Opened opened,
       TargetDocuments target,
       ImageSource src,
       List<Layer> sourceLayers,
-      ImageReference output,
+      String output,
       List<String> notes,
       long started)
       throws IOException {
@@ -186,7 +211,7 @@ final class DeltaApply {
     }
 
     listener.progress("writing " + output, 0, -1);
-    try (ImageSink sink = transports.openSink(output)) {
+    try (ImageSink sink = sinks.get()) {
       RestoredLayers restored;
       if (sink.layerForm() == ImageSink.LayerForm.TARS) {
         restored = RestoredLayers.asTars(described, tars);

@@ -65,9 +65,33 @@ final class DeltaDiff {
       ImageReference delta,
       boolean unlinked)
       throws IOException {
-    long started = System.nanoTime();
     try (ImageSource src = transports.openSource(source);
         ImageSource tgt = transports.openSource(target)) {
+      return diff(run, src, tgt, delta.toString(), unlinked, out -> {
+        try (ImageSink sink = transports.openSink(delta)) {
+          return ImageCopy.transfer(out, sink, copyOptions, run);
+        }
+      });
+    }
+  }
+
+  /** Where a delta image made here goes: writes it, and gives its manifest digest there, if any. */
+  @FunctionalInterface
+  interface DeltaWriter {
+    Optional<Digest> write(ImageSource deltaImage);
+  }
+
+  /** The delta of two open images, written by {@code deltaWriter}; {@code deltaName} is for progress. */
+  ImageDeltaSummary diff(
+      RunDirectory run,
+      ImageSource src,
+      ImageSource tgt,
+      String deltaName,
+      boolean unlinked,
+      DeltaWriter deltaWriter)
+      throws IOException {
+    long started = System.nanoTime();
+    {
       Image s = src.image();
       Image t = tgt.image();
       List<Path> sourceTars = spool(src, s.layers(), run, "source");
@@ -134,7 +158,7 @@ final class DeltaDiff {
           t.manifestMediaType().orElse(null),
           described);
 
-      listener.progress("writing " + delta, 0, -1);
+      listener.progress("writing " + deltaName, 0, -1);
       DeltaLayerWriter.Written deltaLayer = writer.finish(descriptor, t);
       List<Layer> deltaLayers = new ArrayList<>(unlinked ? List.of() : s.layers());
       deltaLayers.add(deltaLayer.layer());
@@ -145,10 +169,7 @@ final class DeltaDiff {
           Map.of(deltaLayer.layer().diffId(), deltaLayer.tar()),
           Map.of(deltaLayer.layer().blobDigest(), deltaLayer.blob()),
           unlinked ? null : src);
-      Optional<Digest> written;
-      try (ImageSink sink = transports.openSink(delta)) {
-        written = ImageCopy.transfer(out, sink, copyOptions, run);
-      }
+      Optional<Digest> written = deltaWriter.write(out);
       decisions.sort(Comparator.comparingLong(FileDecision::storedSize).reversed());
       return new ImageDeltaSummary(
               s.configDigest(),

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * An OCI image index or Docker manifest list, bytes kept as read. Deltaimage copies one platform
- * out of it, the way {@code docker pull} does.
+ * An OCI image index or Docker manifest list, bytes kept as read. A copy takes one platform out of
+ * it, the way {@code docker pull} does; image deltas take every platform.
  */
 public record ImageIndex(byte[] bytes, String mediaType, List<Descriptor> manifests) {
   public ImageIndex {
@@ -25,6 +25,14 @@ public record ImageIndex(byte[] bytes, String mediaType, List<Descriptor> manife
    * never match; when nothing matches the error lists what the index offers.
    */
   public Descriptor select(Platform wanted, String where) {
+    // An exact match first: a request for linux/amd64 takes linux/amd64 over linux/amd64/v3.
+    for (Descriptor d : manifests) {
+      if (d.platform() != null
+          && MediaTypes.isManifest(d.mediaType())
+          && wanted.sameAs(d.platform())) {
+        return d;
+      }
+    }
     for (Descriptor d : manifests) {
       if (d.platform() != null
           && MediaTypes.isManifest(d.mediaType())

@@ -48,9 +48,22 @@ public record CopyOptions(
     return settings.destinationCredentials().orElse(null);
   }
 
-  /** See {@link DeltaOptions#platform()}. */
+  /**
+   * The platform to take from an image index, or null when none was chosen: single-image reads then
+   * take this machine's, image deltas handle every platform.
+   */
   public Platform platform() {
-    return settings.platform();
+    return settings.platform().orElse(null);
+  }
+
+  /** The platform to take from an image index: the one chosen, else this machine's. */
+  public Platform platformOrMachine() {
+    return settings.platform().orElse(Platform.current());
+  }
+
+  /** Whether a platform was chosen (image deltas then make or restore that one platform only). */
+  public boolean platformChosen() {
+    return settings.platform().isPresent();
   }
 
   /** See {@link DeltaOptions#plainHttpHosts()}. */

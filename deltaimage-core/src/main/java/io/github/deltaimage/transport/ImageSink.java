@@ -62,6 +62,41 @@ public interface ImageSink extends AutoCloseable {
    */
   Optional<Digest> commit(Image image);
 
+  /**
+   * Whether the sink can hold an image index: several images under one name (registries, OCI
+   * layouts). The daemon and a docker-archive hold one platform.
+   */
+  default boolean storesIndexes() {
+    return false;
+  }
+
+  /** For sinks that {@link #storesIndexes()}: whether an index of this media type is stored unchanged. */
+  default boolean storesIndexType(String mediaType) {
+    return storesIndexes();
+  }
+
+  /**
+   * Like {@link #commit}, for one image of an index being written: its manifest is stored by digest
+   * and not named (no tag, no index.json entry), so {@link #commitIndex} can name them all at once.
+   * Only for sinks that {@link #storesIndexes()}.
+   *
+   * @return the manifest digest at the destination
+   */
+  default Digest commitPart(Image image) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " holds one image");
+  }
+
+  /**
+   * Stores {@code index} (an OCI image index or Docker manifest list, bytes as given) and names it as
+   * the sink's reference says; every manifest it lists must have been written by {@link
+   * #commitPart} first. Only for sinks that {@link #storesIndexes()}.
+   *
+   * @return the index digest
+   */
+  default Digest commitIndex(byte[] index, String mediaType) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " holds one image");
+  }
+
   @Override
   void close();
 }

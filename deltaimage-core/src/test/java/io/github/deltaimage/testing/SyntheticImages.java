@@ -34,8 +34,56 @@ public final class SyntheticImages {
   public static Built ociLayout(
       Path dir, String tag, String architecture, List<Map<String, String>> layers)
       throws IOException {
-    Path work = Files.createTempDirectory(dir.getParent(), "synthetic-");
+    Written image = writeImage(dir, architecture, layers);
+    Files.writeString(
+        dir.resolve("index.json"),
+        "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
+            + image.built().manifestDigest() + "\",\"size\":" + image.manifestSize()
+            + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + tag + "\"}}]}");
+    return image.built();
+  }
+
+  /** A multi-platform image as built: the index's digest and bytes, and each platform's image. */
+  public record BuiltIndex(Digest digest, byte[] bytes, Map<String, Built> platforms) {}
+
+  /**
+   * Writes an OCI layout at {@code dir} with one multi-platform image tagged {@code tag}: an OCI image
+   * index (a blob, as the image-layout spec nests it) listing one image per architecture, in the
+   * order given, each declaring its architecture in its config and in the index.
+   */
+  public static BuiltIndex ociIndex(
+      Path dir, String tag, Map<String, List<Map<String, String>>> architectures)
+      throws IOException {
+    List<String> entries = new ArrayList<>();
+    Map<String, Built> built = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Map<String, String>>> e : architectures.entrySet()) {
+      Written image = writeImage(dir, e.getKey(), e.getValue());
+      built.put(e.getKey(), image.built());
+      entries.add("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
+          + image.built().manifestDigest() + "\",\"size\":" + image.manifestSize()
+          + ",\"platform\":{\"architecture\":\"" + e.getKey() + "\",\"os\":\"linux\"}}");
+    }
+    byte[] index =
+        ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + String.join(",", entries) + "]}")
+            .getBytes(StandardCharsets.UTF_8);
+    Digest digest = Digest.sha256(index);
+    Files.write(dir.resolve("blobs/sha256").resolve(digest.hex()), index);
+    Files.writeString(
+        dir.resolve("index.json"),
+        "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\""
+            + digest + "\",\"size\":" + index.length
+            + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + tag + "\"}}]}");
+    return new BuiltIndex(digest, index, built);
+  }
+
+  private record Written(Built built, int manifestSize) {}
+
+  /** Writes one image's blobs (layers gzip'd by GNU gzip, config, manifest) into the layout at {@code dir}. */
+  private static Written writeImage(Path dir, String architecture, List<Map<String, String>> layers)
+      throws IOException {
     Files.createDirectories(dir.resolve("blobs/sha256"));
+    Path work = Files.createTempDirectory(dir.toAbsolutePath().getParent(), "synthetic-");
     Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
     List<Digest> diffIds = new ArrayList<>();
     List<String> layerJson = new ArrayList<>();
@@ -60,13 +108,8 @@ public final class SyntheticImages {
             .getBytes(StandardCharsets.UTF_8);
     Digest manifestDigest = Digest.sha256(manifest);
     Files.write(dir.resolve("blobs/sha256").resolve(manifestDigest.hex()), manifest);
-    Files.writeString(
-        dir.resolve("index.json"),
-        "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
-            + manifestDigest + "\",\"size\":" + manifest.length
-            + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + tag + "\"}}]}");
     TestFiles.deleteTree(work);
-    return new Built(configDigest, diffIds, manifestDigest, config);
+    return new Written(new Built(configDigest, diffIds, manifestDigest, config), manifest.length);
   }
 
   /** Writes a docker-archive the way Docker 20.10's docker save lays it out. */

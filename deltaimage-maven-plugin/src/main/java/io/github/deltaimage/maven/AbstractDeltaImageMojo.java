@@ -49,7 +49,9 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
 
   /**
    * The platform to take from a multi-platform image (an image index), as {@code OS/ARCH[/VARIANT]},
-   * e.g. {@code linux/arm64}. Default: this machine's.
+   * e.g. {@code linux/arm64}. Without it, {@code diff} of two multi-platform images writes a delta of
+   * every platform (into a registry or an OCI layout) and {@code apply} restores them all; the Docker
+   * daemon and docker-archives take this machine's platform.
    *
    * @since 0.2.0
    */
@@ -309,6 +311,8 @@ public abstract class AbstractDeltaImageMojo extends AbstractMojo {
         .info(SummaryText.sizes(summary)
             + String.format(Locale.ROOT, "; %.1f s", summary.elapsedNanos() / 1e9));
     getLog().info(reproductionLine);
+    boolean applied = !"diff".equals(run.goal());
+    summary.platforms().forEach(p -> getLog().info("  " + SummaryText.platform(p, applied)));
     if (getLog().isDebugEnabled()) {
       SummaryText.layers(summary).forEach(line -> getLog().debug("  " + line));
     }

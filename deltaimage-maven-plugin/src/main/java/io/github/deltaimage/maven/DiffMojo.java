@@ -167,10 +167,12 @@ public class DiffMojo extends AbstractDeltaImageMojo {
         options(List.of(sourceImage, targetImage, deltaImage)));
     endProgress();
     getLog()
-        .info("Wrote the delta image " + deltaImage
+        .info((summary.ofIndex() ? "Wrote the delta index " : "Wrote the delta image ")
+            + deltaImage
             + (summary.manifestDigest() == null
                 ? ""
-                : " (the delta's own manifest digest: " + summary.manifestDigest() + ")"));
+                : (summary.ofIndex() ? " (its digest: " : " (the delta's own manifest digest: ")
+                    + summary.manifestDigest() + ")"));
 
     Map<String, String> images = new LinkedHashMap<>();
     images.put("source", sourceImage.toString());

@@ -242,24 +242,65 @@ public final class OciLayoutSink implements ImageSink {
         .manifest()
         .orElseThrow(() -> new IllegalStateException("an OCI layout needs a manifest"));
     Digest digest = Digest.sha256(manifest);
+    List<Digest> needed = new ArrayList<>();
+    needed.add(image.configDigest());
+    image.layers().forEach(l -> needed.add(l.blobDigest()));
+    name(manifest, image.manifestMediaType().orElseThrow(), needed);
+    return Optional.of(digest);
+  }
+
+  @Override
+  public boolean storesIndexes() {
+    return true;
+  }
+
+  @Override
+  public boolean storesIndexType(String mediaType) {
+    return MediaTypes.OCI_INDEX.equals(mediaType);
+  }
+
+  /** The manifest goes in as a blob only: the index that lists it is what index.json names. */
+  @Override
+  public Digest commitPart(Image image) {
+    byte[] manifest = image
+        .manifest()
+        .orElseThrow(() -> new IllegalStateException("an OCI layout needs a manifest"));
+    Digest digest = Digest.sha256(manifest);
     putSmall(manifest, digest);
+    return digest;
+  }
+
+  /** The index as a blob, and index.json pointing at it (the image-layout spec's nested index). */
+  @Override
+  public Digest commitIndex(byte[] index, String mediaType) {
+    List<Digest> needed = new ArrayList<>();
+    Manifests.parseIndex(index, mediaType, "the index to write")
+        .manifests()
+        .forEach(d -> needed.add(d.digest()));
+    return name(index, mediaType, needed);
+  }
+
+  /** Stores {@code document} and makes index.json name it, once every blob in {@code needed} is there. */
+  private Digest name(byte[] document, String mediaType, List<Digest> needed) {
+    Digest digest = Digest.sha256(document);
+    putSmall(document, digest);
     for (int attempt = 0; ; attempt++) {
       try {
         Files.createDirectories(dir);
         try (LockFile lock = LockFile.acquire(dir.resolve(LOCK_NAME))) {
-          requireBlobs(image, digest);
-          updateIndex(image, manifest, digest);
+          requireBlobs(digest, needed);
+          updateIndex(mediaType, document, digest);
         }
         committed = true;
         ShutdownCleanup.forget(abandonOnShutdown);
-        return Optional.of(digest);
+        return digest;
       } catch (NoSuchFileException e) {
         // A writer that failed removed the layout it had created while we waited for the lock.
         if (attempt == 3) {
           throw new EnvironmentException(
               "cannot write " + dir + "/index.json: " + e.getMessage(), e);
         }
-        putSmall(manifest, digest);
+        putSmall(document, digest);
       } catch (IOException e) {
         throw new EnvironmentException("cannot write " + dir + "/index.json: " + e.getMessage(), e);
       }
@@ -270,11 +311,9 @@ public final class OciLayoutSink implements ImageSink {
    * Refuses to index a manifest whose blobs are not all there: a failed writer that created this
    * layout removes it, and a concurrent writer must not then publish a tag over missing blobs.
    */
-  private void requireBlobs(Image image, Digest manifest) {
-    List<Digest> needed = new ArrayList<>();
-    needed.add(manifest);
-    needed.add(image.configDigest());
-    image.layers().forEach(l -> needed.add(l.blobDigest()));
+  private void requireBlobs(Digest document, List<Digest> blobs) {
+    List<Digest> needed = new ArrayList<>(blobs);
+    needed.add(document);
     for (Digest d : needed) {
       if (!Files.isRegularFile(blobPath(d), LinkOption.NOFOLLOW_LINKS)) {
         throw new EnvironmentException(
@@ -284,7 +323,7 @@ public final class OciLayoutSink implements ImageSink {
     }
   }
 
-  private void updateIndex(Image image, byte[] manifest, Digest digest) throws IOException {
+  private void updateIndex(String mediaType, byte[] manifest, Digest digest) throws IOException {
     if (!Files.isRegularFile(dir.resolve("oci-layout"))) {
       writeViaTemporary(
           dir.resolve("oci-layout"),
@@ -311,8 +350,7 @@ public final class OciLayoutSink implements ImageSink {
         kept.add(m);
       }
     }
-    ObjectNode entry =
-        Manifests.descriptorJson(image.manifestMediaType().orElseThrow(), digest, manifest.length);
+    ObjectNode entry = Manifests.descriptorJson(mediaType, digest, manifest.length);
     if (tag != null) {
       entry.putObject("annotations").put(OciLayoutSource.REF_NAME, tag);
     }

@@ -23,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Reads one image from an OCI image layout directory (image-spec v1 {@code image-layout.md}). */
@@ -34,6 +35,57 @@ public final class OciLayoutSource implements ImageSource {
 
   public OciLayoutSource(ImageReference.OciLayout ref, Platform platform) {
     this.dir = ref.directory();
+    String where = ref.toString();
+    Optional<ImageIndex> index = readIndex(ref);
+    Descriptor chosen = index.isPresent()
+        ? index.get().select(platform, where)
+        : pick(topIndex(ref).manifests(), ref.tag(), where);
+    this.image = resolve(chosen, where);
+  }
+
+  /** One manifest {@code manifest} of the index {@code ref} names (an image index entry), by digest. */
+  public OciLayoutSource(ImageReference.OciLayout ref, Descriptor manifest) {
+    this.dir = ref.directory();
+    topIndex(ref);
+    this.image = resolve(
+        manifest,
+        ref + " ("
+            + (manifest.platform() == null
+                ? manifest.digest().shortHex()
+                : manifest.platform().toString())
+            + ")");
+  }
+
+  /**
+   * The image index {@code ref} names, or empty when it names a single image: the nested index its
+   * tag (or only entry) points at, or, untagged, index.json itself when it lists one manifest per
+   * platform directly (both are layouts the image-layout spec allows).
+   */
+  public static Optional<ImageIndex> readIndex(ImageReference.OciLayout ref) {
+    String where = ref.toString();
+    ImageIndex top = topIndex(ref);
+    if (ref.tag() == null
+        && top.manifests().size() > 1
+        && top.manifests().stream()
+            .allMatch(d -> d.platform() != null && MediaTypes.isManifest(d.mediaType()))) {
+      return Optional.of(top);
+    }
+    Descriptor chosen = pick(top.manifests(), ref.tag(), where);
+    if (!MediaTypes.isIndex(chosen.mediaType())) {
+      return Optional.empty();
+    }
+    Path dir = ref.directory();
+    byte[] nested = Blobs.readVerified(
+        dir.resolve("blobs")
+            .resolve(chosen.digest().algorithm())
+            .resolve(chosen.digest().hex()),
+        chosen.digest(),
+        where + " image index");
+    return Optional.of(Manifests.parseIndex(nested, chosen.mediaType(), where + " image index"));
+  }
+
+  private static ImageIndex topIndex(ImageReference.OciLayout ref) {
+    Path dir = ref.directory();
     String where = ref.toString();
     if (!Files.isRegularFile(dir.resolve("oci-layout"))) {
       throw new InvalidInputException(where + ": " + dir
@@ -50,13 +102,13 @@ public final class OciLayoutSource implements ImageSource {
       throw new EnvironmentException(
           "cannot read " + dir.resolve("index.json") + ": " + e.getMessage(), e);
     }
-    ImageIndex top = Manifests.parseIndex(indexBytes, MediaTypes.OCI_INDEX, where + " index.json");
-    Descriptor chosen = pick(top.manifests(), ref.tag(), where);
+    return Manifests.parseIndex(indexBytes, MediaTypes.OCI_INDEX, where + " index.json");
+  }
+
+  private Image resolve(Descriptor chosen, String where) {
     if (MediaTypes.isIndex(chosen.mediaType())) {
-      byte[] nested =
-          Blobs.readVerified(blobPath(chosen.digest()), chosen.digest(), where + " image index");
-      ImageIndex index = Manifests.parseIndex(nested, chosen.mediaType(), where + " image index");
-      chosen = index.select(platform, where);
+      throw new InvalidInputException(
+          where + ": " + chosen.digest() + " is an image index nested in an index; not supported");
     }
     byte[] manifest =
         Blobs.readVerified(blobPath(chosen.digest()), chosen.digest(), where + " manifest");
@@ -68,7 +120,7 @@ public final class OciLayoutSource implements ImageSource {
     Descriptor config = Manifests.parseManifest(manifest, where + " manifest").config();
     byte[] configBytes =
         Blobs.readVerified(blobPath(config.digest()), config.digest(), where + " config");
-    this.image = Manifests.image(manifest, mediaType, configBytes, where + " manifest");
+    return Manifests.image(manifest, mediaType, configBytes, where + " manifest");
   }
 
   private static Descriptor pick(List<Descriptor> entries, String tag, String where) {

@@ -76,5 +76,35 @@ public final class RegistrySink implements ImageSink {
   }
 
   @Override
+  public boolean storesIndexes() {
+    return true;
+  }
+
+  @Override
+  public Digest commitPart(Image image) {
+    byte[] manifest = image
+        .manifest()
+        .orElseThrow(() -> new IllegalStateException("a registry needs a manifest"));
+    Digest digest = Digest.sha256(manifest);
+    client.putManifest(
+        name.path(), digest.toString(), manifest, image.manifestMediaType().orElseThrow(), where);
+    return digest;
+  }
+
+  /** Pushed last, after every manifest it lists (a registry refuses an index naming unknown manifests). */
+  @Override
+  public Digest commitIndex(byte[] index, String mediaType) {
+    Digest digest = Digest.sha256(index);
+    if (name.digest() != null && !name.digest().equals(digest)) {
+      throw new InvalidInputException(where + ": the destination names digest " + name.digest()
+          + " but the index to push is " + digest
+          + "; push by tag, or name the digest the copy produces");
+    }
+    String reference = name.tag() != null ? name.tag() : digest.toString();
+    client.putManifest(name.path(), reference, index, mediaType, where);
+    return digest;
+  }
+
+  @Override
   public void close() {}
 }

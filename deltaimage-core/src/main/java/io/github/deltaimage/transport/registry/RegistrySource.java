@@ -36,6 +36,38 @@ public final class RegistrySource implements ImageSource {
       m = client.getManifest(name.path(), chosen.digest().toString(), where);
       mediaType = Manifests.mediaTypeOf(m.bytes(), chosen.mediaType(), where + " manifest");
     }
+    this.image = resolve(m, mediaType);
+  }
+
+  /** One manifest {@code manifest} of the index {@code ref} names (an image index entry), by digest. */
+  public RegistrySource(ImageReference.Registry ref, RegistryClient client, Descriptor manifest) {
+    this.client = client;
+    this.name = ref.name();
+    this.where = ref + " (" + platformOf(manifest) + ")";
+    RegistryClient.Manifest m =
+        client.getManifest(name.path(), manifest.digest().toString(), where);
+    this.image =
+        resolve(m, Manifests.mediaTypeOf(m.bytes(), manifest.mediaType(), where + " manifest"));
+  }
+
+  /** The image index {@code ref} names, or empty when it names a single image. */
+  public static Optional<ImageIndex> readIndex(ImageReference.Registry ref, RegistryClient client) {
+    String where = ref.toString();
+    DockerName name = ref.name();
+    RegistryClient.Manifest m = client.getManifest(name.path(), name.manifestReference(), where);
+    String mediaType = Manifests.mediaTypeOf(m.bytes(), m.contentType(), where + " manifest");
+    return MediaTypes.isIndex(mediaType)
+        ? Optional.of(Manifests.parseIndex(m.bytes(), mediaType, where))
+        : Optional.empty();
+  }
+
+  private static String platformOf(Descriptor manifest) {
+    return manifest.platform() == null
+        ? manifest.digest().shortHex()
+        : manifest.platform().toString();
+  }
+
+  private Image resolve(RegistryClient.Manifest m, String mediaType) {
     if (!MediaTypes.isManifest(mediaType)) {
       throw new InvalidInputException(where + ": unsupported manifest media type " + mediaType);
     }
@@ -54,7 +86,7 @@ public final class RegistrySource implements ImageSource {
       throw new io.github.deltaimage.api.EnvironmentException(
           "reading the config of " + where + " failed: " + e.getMessage(), e);
     }
-    this.image = Manifests.image(m.bytes(), mediaType, configBytes, where + " manifest");
+    return Manifests.image(m.bytes(), mediaType, configBytes, where + " manifest");
   }
 
   @Override
