@@ -41,8 +41,9 @@ public enum Compression {
 
   /**
    * The gzip stream deltaimage writes layers with: java.util.zip at {@code level} (0-9, -1 for
-   * zlib's default). Its bytes depend on the input and the level only, which image deltas rely on
-   * to rebuild a compressed blob exactly (so do not swap it for a parallel compressor without them).
+   * zlib's default). Where java.util.zip is zlib 1.2.x its bytes are the zlib model's at levels 1-9
+   * (package {@code deflate}), which is how image deltas rebuild these blobs exactly; do not swap it
+   * for a compressor no model reproduces (a parallel one, say).
    */
   public static java.io.OutputStream gzip(java.io.OutputStream out, int level) throws IOException {
     return new java.util.zip.GZIPOutputStream(out, 256 * 1024) {
