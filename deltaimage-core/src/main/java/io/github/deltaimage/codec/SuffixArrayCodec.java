@@ -49,10 +49,12 @@ public final class SuffixArrayCodec implements DeltaCodec {
   private static final int BUFFER = 1 << 16;
   /**
    * How many more bytes a new match must cover than the current alignment already does before the
-   * matcher switches to it (bsdiff's 8). Each parse is made and compressed, the smallest kept: 8
-   * suits binaries whose changes are few, scattered bytes (shifted addresses: 2 % smaller than 32
-   * on the Debian pair); 32 suits text whose alignment drifts by a few bytes at every edited
-   * identifier, where each switch costs an instruction (22 % smaller on the npm pair).
+   * matcher switches to it (bsdiff's 8). The first parse is made and compressed; the next only when
+   * instructions are more than a third of it, and the smallest is kept: 8 suits binaries whose
+   * changes are few, scattered bytes (shifted addresses: 2 % smaller than 32 on the Debian pair,
+   * whose instructions are a ninth of its delta); 32 suits text whose alignment drifts by a few
+   * bytes at every edited identifier, where each switch costs an instruction (22 % smaller on the
+   * npm pair, whose instructions are four fifths of the first parse).
    */
   private static final int[] SLACKS = {8, 32};
 
@@ -108,42 +110,37 @@ public final class SuffixArrayCodec implements DeltaCodec {
     Path[][] raw = new Path[SLACKS.length][3];
     Path[][] packed = new Path[SLACKS.length][3];
     try {
-      Parse[] parses = new Parse[SLACKS.length];
-      for (int v = 0; v < SLACKS.length; v++) {
-        for (int i = 0; i < 3; i++) {
-          raw[v][i] = Files.createTempFile(folder, "sa-stream", ".raw");
-        }
-      }
       long referenceLength = Files.size(reference);
       long targetLength = Files.size(target);
-      try (FileChannel ref = FileChannel.open(reference, StandardOpenOption.READ);
-          FileChannel tgt = FileChannel.open(target, StandardOpenOption.READ)) {
-        try {
-          for (int v = 0; v < SLACKS.length; v++) {
-            parses[v] = new Parse(SLACKS[v], raw[v]);
-          }
-          new Matcher(ref, referenceLength, tgt, targetLength, anchors, parses).run();
-        } finally {
-          for (Parse parse : parses) {
-            if (parse != null) {
-              parse.close();
-            }
-          }
-        }
-      }
       int best = 0;
       long bestSize = Long.MAX_VALUE;
-      for (int v = 0; v < SLACKS.length; v++) {
-        long size = 0;
-        for (int i = 0; i < 3; i++) {
-          packed[v][i] = Files.createTempFile(folder, "sa-stream", ".xz");
-          compress(raw[v][i], packed[v][i], i == 1);
-          Files.delete(raw[v][i]);
-          size += Files.size(packed[v][i]);
-        }
-        if (size < bestSize) {
-          best = v;
-          bestSize = size;
+      try (FileChannel ref = FileChannel.open(reference, StandardOpenOption.READ);
+          FileChannel tgt = FileChannel.open(target, StandardOpenOption.READ)) {
+        Matcher matcher = new Matcher(ref, referenceLength, tgt, targetLength, anchors);
+        for (int v = 0; v < SLACKS.length; v++) {
+          for (int i = 0; i < 3; i++) {
+            raw[v][i] = Files.createTempFile(folder, "sa-stream", ".raw");
+          }
+          try (Parse parse = new Parse(SLACKS[v], raw[v])) {
+            matcher.run(parse);
+          }
+          long size = 0;
+          for (int i = 0; i < 3; i++) {
+            packed[v][i] = Files.createTempFile(folder, "sa-stream", ".xz");
+            compress(raw[v][i], packed[v][i], i == 1);
+            Files.delete(raw[v][i]);
+            size += Files.size(packed[v][i]);
+          }
+          if (size < bestSize) {
+            best = v;
+            bestSize = size;
+          }
+          // Another parse doubles the matching and compressing; it pays only where instructions
+          // are a large share of the delta (text whose alignment drifts), not where differences
+          // are (binaries with shifted addresses).
+          if (Files.size(packed[v][0]) * 3 < size) {
+            break;
+          }
         }
       }
       Path[] chosen = packed[best];
@@ -383,7 +380,6 @@ public final class SuffixArrayCodec implements DeltaCodec {
     private final FileChannel target;
     private final long targetLength;
     private final Anchors anchors;
-    private final Parse[] parses;
 
     private byte[] old;
     private int oldSize;
@@ -402,28 +398,27 @@ public final class SuffixArrayCodec implements DeltaCodec {
         long referenceLength,
         FileChannel target,
         long targetLength,
-        Anchors anchors,
-        Parse[] parses) {
+        Anchors anchors) {
       this.reference = reference;
       this.referenceLength = referenceLength;
       this.target = target;
       this.targetLength = targetLength;
       this.anchors = anchors;
-      this.parses = parses;
     }
 
-    void run() throws IOException {
+    /** Parses the whole target into {@code into}; a window already sorted is reused. */
+    void run(Parse into) throws IOException {
+      parse = into;
       int windowSize = (int) Math.min(window, referenceLength);
-      old = new byte[windowSize];
-      neu = new byte[(int) Math.min(chunk, targetLength)];
+      if (old == null) {
+        old = new byte[windowSize];
+        neu = new byte[(int) Math.min(chunk, targetLength)];
+      }
       for (long chunkStart = 0; chunkStart < targetLength; chunkStart += neu.length) {
         int chunkLength = (int) Math.min(neu.length, targetLength - chunkStart);
         readFully(target, chunkStart, neu, chunkLength);
         useWindow(windowFor(chunkStart, chunkLength, windowSize));
-        for (Parse each : parses) {
-          parse = each;
-          match(chunkLength);
-        }
+        match(chunkLength);
       }
     }
 

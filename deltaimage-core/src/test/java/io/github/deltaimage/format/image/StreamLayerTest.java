@@ -229,7 +229,7 @@ class StreamLayerTest {
       LayerCodec.Encoded encoded = layers.encode(tars[1]);
       String diffId = LayerRoundTripTest.sha256(tars[1]);
       SourceIndex index = SourceIndex.build(List.of(tars[0]), run);
-      for (String lie : List.of("model", "level", "content")) {
+      for (String lie : List.of("model", "level", "content", "source")) {
         Path recipe = rewrite(encoded.recipe(), index, temp.resolve("lie-" + lie), m -> {
           StreamRecipe.Inflated how = m.inflated();
           return switch (lie) {
@@ -246,9 +246,19 @@ class StreamLayerTest {
                       how.gzip().header()),
                   how.contentLength(),
                   how.sourceInflated()));
-            default ->
+            case "content" ->
               m.withInflated(new StreamRecipe.Inflated(
                   how.gzip(), how.contentLength() - 1, how.sourceInflated()));
+            // The tar's first member, a directory: nothing there to inflate.
+            default ->
+              new StreamRecipe.Member(
+                  0,
+                  false,
+                  m.headerLength(),
+                  m.bodyLength(),
+                  null,
+                  m.paddingInStream(),
+                  new StreamRecipe.Inflated(how.gzip(), how.contentLength(), true));
           };
         });
         assertThatThrownBy(() ->
