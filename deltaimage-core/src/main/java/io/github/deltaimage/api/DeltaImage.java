@@ -1,5 +1,6 @@
 package io.github.deltaimage.api;
 
+import io.github.deltaimage.codec.DeltaCodec;
 import io.github.deltaimage.codec.Xdelta3Codec;
 import io.github.deltaimage.copy.ImageCopy;
 import io.github.deltaimage.delta.BestBase;
@@ -204,7 +205,7 @@ public final class DeltaImage {
   }
 
   private static ImageDeltas imageDeltas(DeltaOptions options) {
-    Xdelta3Codec codec = Xdelta3Codec.locate(options.xdelta3(), options.xdelta3Settings());
+    DeltaCodec codec = Xdelta3Codec.whenFirstUsed(options.xdelta3(), options.xdelta3Settings());
     return new ImageDeltas(
         codec,
         options.threads(),

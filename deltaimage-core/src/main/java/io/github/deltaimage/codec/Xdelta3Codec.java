@@ -38,6 +38,44 @@ public final class Xdelta3Codec implements DeltaCodec {
   }
 
   /**
+   * xdelta3 as {@link #locate} finds it, looked for only when first used: image deltas of the current
+   * format never run it (only deltas of layer format 1 do), so a machine without xdelta3 can still
+   * make and apply them, while a format-1 delta still fails with the install hint.
+   */
+  public static DeltaCodec whenFirstUsed(Optional<Path> explicit, Xdelta3Settings settings) {
+    return new DeltaCodec() {
+      private Xdelta3Codec located;
+
+      private synchronized Xdelta3Codec codec() {
+        if (located == null) {
+          located = locate(explicit, settings);
+        }
+        return located;
+      }
+
+      @Override
+      public String name() {
+        return "xdelta3";
+      }
+
+      @Override
+      public void encode(Path source, Path target, Path delta) {
+        codec().encode(source, target, delta);
+      }
+
+      @Override
+      public void decode(Path source, Path delta, Path target) {
+        codec().decode(source, delta, target);
+      }
+
+      @Override
+      public void decode(Path source, Path delta, Path target, long length) {
+        codec().decode(source, delta, target, length);
+      }
+    };
+  }
+
+  /**
    * Finds xdelta3: {@code explicit} when given, else {@code xdelta3} on {@code PATH}.
    *
    * @throws EnvironmentException when there is none, saying how to install it
