@@ -6,7 +6,6 @@
 // The OCI copies are kept while their image IDs equal the daemon's, so a rerun skips docker save.
 import io.github.deltaimage.api.DeltaImage
 import io.github.deltaimage.api.DeltaOptions
-import io.github.deltaimage.transport.CopyOptions
 import io.github.deltaimage.maven.it.ItImages
 
 def started = System.nanoTime()
@@ -32,6 +31,6 @@ for (tag in ['1.0', '1.1']) {
 def unlinked = new File(fixtures, 'oci/unlinked-delta')
 unlinked.deleteDir()
 println "setup: making the unlinked delta $unlinked"
-DeltaImage.diffImages("oci:$app:1.0", "oci:$app:1.1", "oci:$unlinked:1.1", true, DeltaOptions.defaults(), CopyOptions.defaults())
+DeltaImage.diffImages("oci:$app:1.0", "oci:$app:1.1", "oci:$unlinked:1.1", true, DeltaOptions.defaults())
 println String.format(Locale.ROOT, 'setup: fixtures ready in %.1f s', (System.nanoTime() - started) / 1e9)
 return true
