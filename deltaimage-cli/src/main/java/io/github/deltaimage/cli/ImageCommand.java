@@ -3,6 +3,7 @@ package io.github.deltaimage.cli;
 import io.github.deltaimage.api.BaseChoice;
 import io.github.deltaimage.api.ByteSizes;
 import io.github.deltaimage.api.DeltaContents;
+import io.github.deltaimage.api.DeltaEngine;
 import io.github.deltaimage.api.DeltaEventListener;
 import io.github.deltaimage.api.DeltaImage;
 import io.github.deltaimage.api.DeltaOptions;
@@ -133,12 +134,36 @@ final class ImageCommand implements Runnable {
     java.util.List<String> candidates = new java.util.ArrayList<>();
 
     @Option(
+        names = "--engine",
+        paramLabel = "NAME",
+        description = {
+          "The engine that encodes each layer's changes: smallest (default: the suffix-array engine,"
+              + " and LZMA2 with the source as dictionary too where that may be smaller), suffix-array,"
+              + " lzma2-dictionary or xdelta3 (with --level, --secondary, --max-window). Apply needs no"
+              + " choice."
+        })
+    String engine;
+
+    @Option(
         names = "--report",
         paramLabel = "DIR",
         description =
             "Also write diff-report.json (for pipelines: sizes, what apply will reproduce and,"
                 + " per layer, why) and diff-report.html into DIR, as the Maven goal does.")
     Path reportDirectory;
+
+    @Override
+    DeltaOptions options() {
+      DeltaOptions options = super.options();
+      if (engine == null) {
+        return options;
+      }
+      try {
+        return options.withEngine(DeltaEngine.fromLabel(engine));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
 
     @Override
     public void run() {

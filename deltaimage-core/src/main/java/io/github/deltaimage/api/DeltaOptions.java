@@ -19,6 +19,7 @@ public final class DeltaOptions {
 
   private final Optional<Path> xdelta3;
   private final Xdelta3Settings xdelta3Settings;
+  private final DeltaEngine engine;
   private final int threads;
   private final Path tempDirectory;
   private final DeltaEventListener listener;
@@ -37,6 +38,7 @@ public final class DeltaOptions {
   private DeltaOptions(Builder b) {
     this.xdelta3 = Objects.requireNonNull(b.xdelta3, "xdelta3");
     this.xdelta3Settings = Objects.requireNonNull(b.xdelta3Settings, "xdelta3Settings");
+    this.engine = Objects.requireNonNull(b.engine, "engine");
     if (b.threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, was " + b.threads);
     }
@@ -87,9 +89,19 @@ public final class DeltaOptions {
     return xdelta3;
   }
 
-  /** How xdelta3 encodes (directory format). */
+  /** How xdelta3 encodes (directory format, and image layers when {@link #engine()} is xdelta3). */
   public Xdelta3Settings xdelta3Settings() {
     return xdelta3Settings;
+  }
+
+  /** The engine image layer streams are encoded with ({@link DeltaEngine#SMALLEST} unless set). */
+  public DeltaEngine engine() {
+    return engine;
+  }
+
+  /** These options with another engine for image layer streams. */
+  public DeltaOptions withEngine(DeltaEngine newEngine) {
+    return toBuilder().engine(newEngine).build();
   }
 
   /** How many files or layers are worked on at once. */
@@ -202,6 +214,7 @@ public final class DeltaOptions {
   public static final class Builder {
     private Optional<Path> xdelta3 = Optional.empty();
     private Xdelta3Settings xdelta3Settings = Xdelta3Settings.defaults();
+    private DeltaEngine engine = DeltaEngine.SMALLEST;
     private int threads = Runtime.getRuntime().availableProcessors();
     private Path tempDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private DeltaEventListener listener = DeltaEventListener.NONE;
@@ -222,6 +235,7 @@ public final class DeltaOptions {
     private Builder(DeltaOptions o) {
       xdelta3 = o.xdelta3;
       xdelta3Settings = o.xdelta3Settings;
+      engine = o.engine;
       threads = o.threads;
       tempDirectory = o.tempDirectory;
       listener = o.listener;
@@ -247,6 +261,12 @@ public final class DeltaOptions {
     /** See {@link DeltaOptions#xdelta3Settings()}. */
     public Builder xdelta3Settings(Xdelta3Settings settings) {
       xdelta3Settings = settings;
+      return this;
+    }
+
+    /** See {@link DeltaOptions#engine()}. */
+    public Builder engine(DeltaEngine newEngine) {
+      engine = newEngine;
       return this;
     }
 

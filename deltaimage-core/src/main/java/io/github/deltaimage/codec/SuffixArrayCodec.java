@@ -40,7 +40,7 @@ import org.tukaani.xz.XZOutputStream;
  */
 public final class SuffixArrayCodec implements DeltaCodec {
 
-  private static final int MAGIC = 0x44534131; // "DSA1"
+  static final int MAGIC = 0x44534131; // "DSA1"
   private static final int FORMAT = 1;
   /** Largest LZMA2 dictionary written, so a decoder never needs more than this per stream. */
   private static final int MAX_DICTIONARY = 16 << 20;
@@ -224,8 +224,35 @@ public final class SuffixArrayCodec implements DeltaCodec {
     }
   }
 
+  /**
+   * The compressed lengths of a delta's three streams (instructions, differences, new bytes), read
+   * from its header: how the delta's bytes split tells text that drifts from binaries.
+   */
+  public static long[] streamLengths(Path delta) {
+    try (DataInputStream header =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(delta), 64))) {
+      if (header.readInt() != MAGIC || header.readUnsignedByte() != FORMAT) {
+        throw corrupt("not a suffix-array delta");
+      }
+      Varints.Counting counting = new Varints.Counting(header);
+      counting.read();
+      counting.read();
+      return new long[] {counting.read(), counting.read(), counting.read()};
+    } catch (EOFException e) {
+      throw corrupt("truncated");
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot read " + delta + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void decode(Path source, Path delta, Path target) {
+    decode(source, delta, target, -1);
+  }
+
+  /** Decodes, refusing before any work a delta that declares other than {@code length} bytes (any, when -1). */
+  @Override
+  public void decode(Path source, Path delta, Path target, long length) {
     try (FileChannel deltaChannel = FileChannel.open(delta, StandardOpenOption.READ);
         FileChannel ref = FileChannel.open(source, StandardOpenOption.READ)) {
       DataInputStream header = new DataInputStream(
@@ -242,6 +269,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
       Varints.Counting counting = new Varints.Counting(header);
       long referenceLength = counting.read();
       long targetLength = counting.read();
+      if (length >= 0 && targetLength != length) {
+        throw corrupt("it declares " + targetLength + " bytes where " + length + " are expected");
+      }
       long[] lengths = {counting.read(), counting.read(), counting.read()};
       headerLength = 5 + counting.consumed();
       if (referenceLength != ref.size()) {

@@ -36,12 +36,15 @@ record DeltaDescriptor(
     List<TargetLayer> layers) {
 
   /**
-   * The format written: 3 carries each layer as one suffix-array-encoded stream (see LayerCodec),
-   * gzip members a deflate model rebuilds carried as their content. Format 2 deltas (the same
-   * without inflated members) and format 1 deltas (per-file xdelta3) have the same members and
-   * still apply.
+   * The format written: 4 carries each layer as one stream (see LayerCodec) encoded by the engine
+   * that made it smallest (suffix-array, LZMA2-dictionary or xdelta3; the stream's first bytes say
+   * which), gzip members a deflate model rebuilds carried as their content. Format 3 deltas (the
+   * suffix-array engine only), format 2 deltas (the same without inflated members) and format 1
+   * deltas (per-file xdelta3) have the same members and still apply.
    */
-  static final String FORMAT = "io.github.deltaimage/image-delta/3";
+  static final String FORMAT = "io.github.deltaimage/image-delta/4";
+
+  static final String FORMAT_3 = "io.github.deltaimage/image-delta/3";
 
   static final String FORMAT_2 = "io.github.deltaimage/image-delta/2";
 
@@ -97,11 +100,11 @@ record DeltaDescriptor(
   static DeltaDescriptor parse(byte[] json) {
     JsonNode root = Json.read(json, "delta.json");
     String format = root.path("format").asText();
-    if (!FORMAT.equals(format) && !FORMAT_2.equals(format) && !FORMAT_1.equals(format)) {
+    if (!List.of(FORMAT, FORMAT_3, FORMAT_2, FORMAT_1).contains(format)) {
       throw new InvalidInputException(
           "not a deltaimage delta, or one of another format version (format "
               + root.path("format").asText("missing") + ", this tool reads " + FORMAT_1 + ", "
-              + FORMAT_2 + " and " + FORMAT + ")");
+              + FORMAT_2 + ", " + FORMAT_3 + " and " + FORMAT + ")");
     }
     try {
       JsonNode source = root.get("source");

@@ -96,7 +96,8 @@ final class DeltaDiff {
       Image t = tgt.image();
       List<Path> sourceTars = spool(src, s.layers(), run, "source");
       listener.progress("indexing the source layers", 0, -1);
-      LayerCodec layers = new LayerCodec(codec, sourceTars, run, parallel);
+      LayerCodec layers =
+          new LayerCodec(codec, copyOptions.settings().engine(), sourceTars, run, parallel);
       Set<Digest> sourceDiffIds = new HashSet<>(s.diffIds());
 
       DeltaLayerWriter writer = new DeltaLayerWriter(run);
@@ -124,6 +125,11 @@ final class DeltaDiff {
             i,
             t.layers().size());
         LayerCodec.Encoded encoded = layers.encode(tar);
+        listener.progress(
+            "encoded target layer " + (i + 1) + "/" + t.layers().size() + " with the "
+                + encoded.engine().label() + " engine",
+            i + 1,
+            t.layers().size());
         encoded.decisions().forEach(listener::fileDecided);
         writer.addLayer(i, encoded);
         String blobRecipe = null;

@@ -16,19 +16,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DeltaDescriptorFormatTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"image-delta/1", "image-delta/2", "image-delta/3"})
+  @ValueSource(strings = {"image-delta/1", "image-delta/2", "image-delta/3", "image-delta/4"})
   void theFormatsThisVersionAppliesAreRead(String format) {
     DeltaDescriptor read = DeltaDescriptor.parse(withFormat("io.github.deltaimage/" + format));
     assertThat(read.layers()).hasSize(1);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"image-delta/4", "image-delta/0", "something-else/3"})
+  @ValueSource(strings = {"image-delta/5", "image-delta/0", "something-else/3"})
   void aFormatItDoesNotKnowIsRefusedNamingIt(String format) {
     assertThatThrownBy(() -> DeltaDescriptor.parse(withFormat("io.github.deltaimage/" + format)))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining(format)
-        .hasMessageContaining("image-delta/3");
+        .hasMessageContaining("image-delta/4");
   }
 
   private static byte[] withFormat(String format) {

@@ -1,6 +1,7 @@
 package io.github.deltaimage.maven;
 
 import io.github.deltaimage.api.BaseChoice;
+import io.github.deltaimage.api.DeltaEngine;
 import io.github.deltaimage.api.DeltaImage;
 import io.github.deltaimage.api.DeltaOptions;
 import io.github.deltaimage.api.DeltaReports;
@@ -111,6 +112,17 @@ public class DiffMojo extends AbstractDeltaImageMojo {
   @Parameter(property = UserProperties.CANDIDATE_TAGS, defaultValue = "0")
   int candidateTags;
 
+  /**
+   * The engine that encodes each layer's changes: {@code smallest} (the suffix-array engine, and
+   * LZMA2 with the source as dictionary too where that may be smaller; the smaller is kept),
+   * {@code suffix-array}, {@code lzma2-dictionary} or {@code xdelta3}. {@code deltaimage:apply}
+   * needs no choice: each layer's delta names its engine.
+   *
+   * @since 0.2.0
+   */
+  @Parameter(property = UserProperties.ENGINE, defaultValue = "smallest")
+  String engine;
+
   @Inject
   public DiffMojo(SettingsDecrypter settingsDecrypter) {
     super(settingsDecrypter);
@@ -164,7 +176,7 @@ public class DiffMojo extends AbstractDeltaImageMojo {
         targetImage,
         deltaImage,
         unlinked,
-        options(List.of(sourceImage, targetImage, deltaImage)));
+        diffOptions(List.of(sourceImage, targetImage, deltaImage)));
     endProgress();
     getLog()
         .info((summary.ofIndex() ? "Wrote the delta index " : "Wrote the delta image ")
@@ -182,6 +194,19 @@ public class DiffMojo extends AbstractDeltaImageMojo {
         new DeltaReports.Run(goal(), images, unlinked, DeltaImage.version()),
         summary,
         SummaryText.willReproduce(summary));
+  }
+
+  /** Core's options, with the engine asked for. */
+  private DeltaOptions diffOptions(List<ImageReference> images) throws MojoFailureException {
+    DeltaEngine chosen;
+    try {
+      chosen = DeltaEngine.fromLabel(engine == null ? "smallest" : engine);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException("The parameter "
+          + UserProperties.describe("engine", UserProperties.ENGINE) + " is invalid: "
+          + e.getMessage());
+    }
+    return options(images).withEngine(chosen);
   }
 
   /** The diff with {@code <candidates>} or {@code <candidateTags>}: core estimates, encodes the best two, keeps the smaller. */
@@ -207,7 +232,7 @@ public class DiffMojo extends AbstractDeltaImageMojo {
     List<ImageReference> every = new ArrayList<>(named);
     every.add(targetImage);
     every.add(deltaImage);
-    DeltaOptions options = options(every);
+    DeltaOptions options = diffOptions(every);
     List<String> all =
         new ArrayList<>(named.stream().map(ImageReference::toString).toList());
     if (candidateTags > 0) {

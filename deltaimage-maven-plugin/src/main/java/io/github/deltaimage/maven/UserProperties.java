@@ -16,6 +16,7 @@ public final class UserProperties {
   public static final String CANDIDATES = "deltaimage.candidates";
   public static final String CANDIDATE_TAGS = "deltaimage.candidateTags";
   public static final String PLATFORM = "deltaimage.platform";
+  public static final String ENGINE = "deltaimage.engine";
   public static final String XDELTA3 = "deltaimage.xdelta3";
   public static final String ALLOW_INSECURE_REGISTRIES = "deltaimage.allowInsecureRegistries";
   public static final String PULL_USERNAME = "deltaimage.pullUsername";

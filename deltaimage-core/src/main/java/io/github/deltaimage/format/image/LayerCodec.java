@@ -1,9 +1,10 @@
 package io.github.deltaimage.format.image;
 
+import io.github.deltaimage.api.DeltaEngine;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.FileDecision;
 import io.github.deltaimage.codec.DeltaCodec;
-import io.github.deltaimage.codec.SuffixArrayCodec;
+import io.github.deltaimage.codec.StreamEngines;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.work.Parallel;
 import java.io.IOException;
@@ -15,8 +16,9 @@ import java.util.List;
  * The native layer delta format, for a fixed set of source layers: {@link #encode} cuts a target
  * layer tar into three files (recipe, literal stream, delta pack), {@link #decode} puts it back.
  *
- * <p>Two formats share that shape. Format 2 (written): a {@link StreamRecipe} and one stream (every
- * header and every body the source does not hold verbatim) encoded by the suffix-array engine; its
+ * <p>Two formats share that shape. Formats 2 to 4 (4 written): a {@link StreamRecipe} and one stream
+ * (every header and every body the source does not hold verbatim) encoded by one of the
+ * {@link StreamEngines} (format 4; the suffix-array engine only before); its
  * delta pack is empty. Format 1 (still read): per-file xdelta3 deltas in the pack and a literal
  * stream encoded against the source headers ({@link LayerEncoder}). The recipe's first bytes say which.
  */
@@ -30,19 +32,39 @@ public final class LayerCodec {
    * @param deltaPack the per-file deltas, back to back
    * @param storedBytes the three files' total size
    * @param decisions how each file body is carried
+   * @param engine the engine that encoded the stream
    */
   public record Encoded(
-      Path recipe, Path literals, Path deltaPack, long storedBytes, List<FileDecision> decisions) {}
+      Path recipe,
+      Path literals,
+      Path deltaPack,
+      long storedBytes,
+      List<FileDecision> decisions,
+      DeltaEngine engine) {}
 
   private final DeltaCodec codec;
-  private final SuffixArrayCodec engine = new SuffixArrayCodec();
+  private final StreamEngines engines;
   private final SourceIndex sources;
   private final RunDirectory run;
   private final Parallel parallel;
 
-  /** Indexes {@code sourceTars} (uncompressed, in layer order); encoding and decoding both need that. */
+  /**
+   * For decoding: indexes {@code sourceTars} (uncompressed, in layer order). Each stream names the
+   * engine that wrote it, so no choice is needed.
+   */
   public LayerCodec(DeltaCodec codec, List<Path> sourceTars, RunDirectory run, Parallel parallel) {
+    this(codec, DeltaEngine.SMALLEST, sourceTars, run, parallel);
+  }
+
+  /** For encoding with {@code engine}: indexes {@code sourceTars} (uncompressed, in layer order). */
+  public LayerCodec(
+      DeltaCodec codec,
+      DeltaEngine engine,
+      List<Path> sourceTars,
+      RunDirectory run,
+      Parallel parallel) {
     this.codec = codec;
+    this.engines = new StreamEngines(engine, () -> codec);
     this.sources = SourceIndex.build(sourceTars, run);
     this.run = run;
     this.parallel = parallel;
@@ -50,12 +72,17 @@ public final class LayerCodec {
 
   public Encoded encode(Path targetTar) {
     StreamLayerEncoder.Encoded encoded =
-        new StreamLayerEncoder(engine, sources, run).encode(targetTar);
+        new StreamLayerEncoder(engines, sources, run).encode(targetTar);
     try {
       Path emptyPack = Files.createFile(run.newFile("deltas"));
       long stored = Files.size(encoded.recipe()) + Files.size(encoded.stream());
       return new Encoded(
-          encoded.recipe(), encoded.stream(), emptyPack, stored, encoded.decisions());
+          encoded.recipe(),
+          encoded.stream(),
+          emptyPack,
+          stored,
+          encoded.decisions(),
+          encoded.engine());
     } catch (IOException e) {
       throw new EnvironmentException("cannot read the encoded layer: " + e.getMessage(), e);
     }
@@ -96,7 +123,7 @@ public final class LayerCodec {
           throw new io.github.deltaimage.api.InvalidInputException("the delta is corrupt: " + name
               + " has a delta pack, which its format (2) never writes");
         }
-        return new StreamLayerDecoder(engine, sources, run)
+        return new StreamLayerDecoder(engines, sources, run)
             .decode(recipeFile, literals, expectedSha256, name);
       }
       LayerRecipe recipe = LayerRecipe.read(recipeFile, sources.sizes(), Files.size(deltaPack));

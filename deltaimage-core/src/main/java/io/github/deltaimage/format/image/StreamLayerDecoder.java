@@ -2,7 +2,7 @@ package io.github.deltaimage.format.image;
 
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.codec.SuffixArrayCodec;
+import io.github.deltaimage.codec.StreamEngines;
 import io.github.deltaimage.fs.FileRanges;
 import io.github.deltaimage.fs.RunDirectory;
 import java.io.BufferedOutputStream;
@@ -26,11 +26,11 @@ import java.util.List;
  */
 final class StreamLayerDecoder {
 
-  private final SuffixArrayCodec engine;
+  private final StreamEngines engine;
   private final SourceIndex sources;
   private final RunDirectory run;
 
-  StreamLayerDecoder(SuffixArrayCodec engine, SourceIndex sources, RunDirectory run) {
+  StreamLayerDecoder(StreamEngines engine, SourceIndex sources, RunDirectory run) {
     this.engine = engine;
     this.sources = sources;
     this.run = run;
@@ -53,7 +53,7 @@ final class StreamLayerDecoder {
         reference.rest(recipe.restBudget());
       }
       try {
-        engine.decode(referenceFile, encodedStream, streamFile);
+        engine.decode(referenceFile, encodedStream, streamFile, streamLength);
       } catch (InvalidInputException e) {
         throw new InvalidInputException(
             "the delta for " + name + " is corrupt or was made from another source: "

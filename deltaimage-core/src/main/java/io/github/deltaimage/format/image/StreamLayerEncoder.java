@@ -1,11 +1,12 @@
 package io.github.deltaimage.format.image;
 
+import io.github.deltaimage.api.DeltaEngine;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.FileDecision;
 import io.github.deltaimage.api.FileDecision.Outcome;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.codec.RangeInputStream;
-import io.github.deltaimage.codec.SuffixArrayCodec;
+import io.github.deltaimage.codec.StreamEngines;
 import io.github.deltaimage.deflate.GzipIdentifier;
 import io.github.deltaimage.deflate.GzipRecipe;
 import io.github.deltaimage.fs.FileRanges;
@@ -31,18 +32,18 @@ import java.util.zip.GZIPInputStream;
 /**
  * Encodes a target layer in the stream format: bodies the source holds verbatim become copies by
  * source member number; everything else (headers, padding, changed and new bodies) is one stream,
- * delta-encoded by the suffix-array engine against the {@link StreamReference} of matched source members.
+ * delta-encoded by one of the {@link StreamEngines} against the {@link StreamReference} of matched source members.
  */
 final class StreamLayerEncoder {
 
   /** What encoding one layer produced: the recipe and the encoded stream. */
-  record Encoded(Path recipe, Path stream, List<FileDecision> decisions) {}
+  record Encoded(Path recipe, Path stream, List<FileDecision> decisions, DeltaEngine engine) {}
 
-  private final SuffixArrayCodec engine;
+  private final StreamEngines engine;
   private final SourceIndex sources;
   private final RunDirectory run;
 
-  StreamLayerEncoder(SuffixArrayCodec engine, SourceIndex sources, RunDirectory run) {
+  StreamLayerEncoder(StreamEngines engine, SourceIndex sources, RunDirectory run) {
     this.engine = engine;
     this.sources = sources;
     this.run = run;
@@ -133,7 +134,7 @@ final class StreamLayerEncoder {
       }
       long[] anchorT = Arrays.copyOf(anchorTarget, anchors);
       long[] anchorR = Arrays.copyOf(anchorReference, anchors);
-      engine.encode(referenceFile, streamFile, encoded, position -> {
+      DeltaEngine used = engine.encode(referenceFile, streamFile, encoded, position -> {
         int found = Arrays.binarySearch(anchorT, position);
         int at = found >= 0 ? found : -found - 2;
         return at < 0 ? -1 : anchorR[at] + (position - anchorT[at]);
@@ -143,7 +144,8 @@ final class StreamLayerEncoder {
       return new Encoded(
           recipeFile,
           encoded,
-          decisions(layout, members, bases, streamLength, Files.size(encoded)));
+          decisions(layout, members, bases, streamLength, Files.size(encoded)),
+          used);
     } catch (IOException e) {
       throw new EnvironmentException("cannot encode layer " + targetTar + ": " + e.getMessage(), e);
     } finally {
