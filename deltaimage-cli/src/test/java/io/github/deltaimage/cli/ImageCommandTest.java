@@ -194,4 +194,42 @@ class ImageCommandTest {
         .doesNotContain("compressor")
         .doesNotContain("blobs differ");
   }
+
+  @Test
+  void engineChoosesTheLayerEngineAndAnUnknownOneIsRefusedNamingTheChoices() throws Exception {
+    Random random = new Random(9);
+    byte[] app = new byte[100_000];
+    random.nextBytes(app);
+    byte[] app2 = app.clone();
+    app2[500] ^= 1;
+    archive("old", tmp.resolve("old.tar"), app);
+    String targetId = archive("new", tmp.resolve("new.tar"), app2);
+    String old = "docker-archive:" + tmp.resolve("old.tar");
+    String target = "docker-archive:" + tmp.resolve("new.tar");
+
+    assertThat(
+            run("image", "diff", "--engine", "zip", old, target, "oci:" + tmp.resolve("d") + ":x"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("unknown delta engine 'zip': use one of smallest, suffix-array, lzma2-dictionary,"
+            + " xdelta3");
+    assertThat(tmp.resolve("d")).doesNotExist();
+
+    assertThat(run(
+            "image",
+            "diff",
+            "--engine",
+            "lzma2-dictionary",
+            old,
+            target,
+            "oci:" + tmp.resolve("d") + ":x"))
+        .as(err.toString())
+        .isZero();
+    assertThat(run(
+            "image", "apply", "oci:" + tmp.resolve("d") + ":x", "oci:" + tmp.resolve("r") + ":x"))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString().lines().findFirst().orElseThrow())
+        .startsWith("Restored image ID " + targetId);
+  }
 }

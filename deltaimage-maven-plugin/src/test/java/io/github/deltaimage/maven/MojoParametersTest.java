@@ -67,6 +67,19 @@ class MojoParametersTest {
   }
 
   @Test
+  void unknownEngineSaysWhichEnginesThereAreBeforeReadingAnImage() {
+    DiffMojo diff = quiet(new DiffMojo(null));
+    diff.source = "oci:/no/such/layout:1";
+    diff.target = "oci:/no/such/layout:2";
+    diff.engine = "bsdiff";
+
+    assertThatThrownBy(diff::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("<engine> (-Ddeltaimage.engine) is invalid")
+        .hasMessageContaining("smallest, suffix-array, lzma2-dictionary, xdelta3");
+  }
+
+  @Test
   void missingOutputOfApplyNamesTheElementAndTheProperty() {
     ApplyMojo apply = quiet(new ApplyMojo(null));
     apply.delta = "oci:/x:1";

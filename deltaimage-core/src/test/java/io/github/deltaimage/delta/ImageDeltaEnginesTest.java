@@ -1,0 +1,78 @@
+package io.github.deltaimage.delta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.deltaimage.api.DeltaEngine;
+import io.github.deltaimage.api.DeltaEvent;
+import io.github.deltaimage.api.DeltaImage;
+import io.github.deltaimage.api.DeltaOptions;
+import io.github.deltaimage.api.ImageDeltaSummary;
+import io.github.deltaimage.api.Platform;
+import io.github.deltaimage.testing.SyntheticImages;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Whichever engine the diff is asked for (xdelta3 the real one), the delta says so in its progress,
+ * and an apply run with the default options restores the target's image ID and manifest: the
+ * stream names its engine.
+ */
+class ImageDeltaEnginesTest {
+
+  @org.junit.jupiter.api.io.TempDir
+  Path temp;
+
+  @ParameterizedTest
+  @EnumSource(DeltaEngine.class)
+  void everyEngineMakesADeltaThatTheDefaultApplyRestores(DeltaEngine engine) throws Exception {
+    List<String> steps = new CopyOnWriteArrayList<>();
+    DeltaOptions diffOptions = DeltaOptions.defaults()
+        .withTempDirectory(temp)
+        .withPlatform(Platform.parse("linux/amd64"))
+        .withEngine(engine)
+        .withListener(event -> {
+          if (event instanceof DeltaEvent.Step step) {
+            steps.add(step.what());
+          }
+        });
+    List<Map<String, String>> source = new ArrayList<>(SyntheticImages.threeLayers());
+    List<Map<String, String>> target = new ArrayList<>(source);
+    Map<String, String> changed = new HashMap<>(target.get(2));
+    changed.put("opt/app/version", "2\n");
+    changed.put("opt/app/notes.txt", "what changed in release 2, line by line\n".repeat(300));
+    target.set(2, changed);
+    SyntheticImages.ociLayout(temp.resolve("old"), "1", "amd64", source);
+    SyntheticImages.Built built =
+        SyntheticImages.ociLayout(temp.resolve("new"), "2", "amd64", target);
+    String delta = "oci:" + temp.resolve("delta") + ":d";
+
+    DeltaImage.diffImages(
+        "oci:" + temp.resolve("old") + ":1",
+        "oci:" + temp.resolve("new") + ":2",
+        delta,
+        false,
+        diffOptions);
+    String expected =
+        engine == DeltaEngine.SMALLEST ? "" : "with the " + engine.label() + " engine";
+    assertThat(steps)
+        .anySatisfy(
+            step -> assertThat(step).startsWith("encoded target layer 3/3").contains(expected));
+
+    ImageDeltaSummary restored = DeltaImage.applyImages(
+        delta,
+        "oci:" + temp.resolve("out") + ":2",
+        Optional.empty(),
+        DeltaOptions.defaults()
+            .withTempDirectory(temp)
+            .withPlatform(Platform.parse("linux/amd64")));
+    assertThat(restored.targetImageId()).isEqualTo(built.imageId());
+    assertThat(restored.manifestDigest()).isEqualTo(built.manifestDigest());
+  }
+}
