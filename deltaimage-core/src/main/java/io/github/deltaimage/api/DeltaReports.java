@@ -125,6 +125,9 @@ public final class DeltaReports {
         l.put("blobExact", layer.blobExact());
       }
       l.put("why", layer.why());
+      if (layer.engine() != null) {
+        l.put("engine", layer.engine().label());
+      }
     }
     ArrayNode files = root.putArray("topFiles");
     for (FileDecision file : summary.topFiles()) {

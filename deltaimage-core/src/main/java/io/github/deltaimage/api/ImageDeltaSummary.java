@@ -194,6 +194,7 @@ public record ImageDeltaSummary(
    * @param blobInSource whether the source stores this very blob (same digest), so a registry holding
    *     the source already has it
    * @param why how apply comes by its blob (for an output that stores tars: by its tar), in a few words
+   * @param engine the engine that encoded its stream, when this run encoded it (a diff), else null
    */
   public record LayerSummary(
       Digest diffId,
@@ -204,12 +205,28 @@ public record ImageDeltaSummary(
       long blobBytes,
       boolean compressed,
       boolean blobInSource,
-      String why) {
+      String why,
+      DeltaEngine engine) {
 
     /** A layer before {@link ImageDeltaSummary#describingTarget} adds what the target's manifest tells. */
     public LayerSummary(
         Digest diffId, long tarBytes, long storedBytes, boolean fromSource, boolean blobExact) {
-      this(diffId, tarBytes, storedBytes, fromSource, blobExact, -1, false, false, null);
+      this(diffId, tarBytes, storedBytes, fromSource, blobExact, -1, false, false, null, null);
+    }
+
+    /** This layer, as encoded by {@code encodedBy}. */
+    public LayerSummary encodedBy(DeltaEngine encodedBy) {
+      return new LayerSummary(
+          diffId,
+          tarBytes,
+          storedBytes,
+          fromSource,
+          blobExact,
+          blobBytes,
+          compressed,
+          blobInSource,
+          why,
+          encodedBy);
     }
   }
 
@@ -261,9 +278,8 @@ public record ImageDeltaSummary(
           target == null ? -1 : target.size(),
           compressed,
           inSource,
-          tars
-              ? whyTar(l.fromSource())
-              : why(l.fromSource(), inSource, compressed, exact, applied)));
+          tars ? whyTar(l.fromSource()) : why(l.fromSource(), inSource, compressed, exact, applied),
+          l.engine()));
     }
     boolean exactManifest = applied ? manifestExact : targetManifest != null && allExact;
     return new ImageDeltaSummary(

@@ -188,11 +188,15 @@ public final class SummaryText {
         l.why() == null ? "" : l.why());
   }
 
-  /** The delta bytes of a rebuilt layer; nothing for a shared one, or on apply, where they are not known. */
+  /**
+   * The delta bytes of a rebuilt layer and the engine that made them; nothing for a shared one, or
+   * on apply, where they are not known.
+   */
   private static String deltaBytes(ImageDeltaSummary.LayerSummary l) {
     return l.fromSource() || l.storedBytes() < 0
         ? ""
-        : ", delta bytes " + ByteSizes.format(l.storedBytes());
+        : ", delta bytes " + ByteSizes.format(l.storedBytes())
+            + (l.engine() == null ? "" : " (" + l.engine().label() + ")");
   }
 
   private static String shortHex(Digest d) {

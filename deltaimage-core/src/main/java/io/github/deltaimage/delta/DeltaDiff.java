@@ -144,11 +144,12 @@ final class DeltaDiff {
         }
         described.add(new DeltaDescriptor.TargetLayer(layer, false, blobRecipe));
         summaries.add(new ImageDeltaSummary.LayerSummary(
-            layer.diffId(),
-            Files.size(tar),
-            encoded.storedBytes(),
-            false,
-            blobRecipe != null || layer.compression() == Compression.NONE));
+                layer.diffId(),
+                Files.size(tar),
+                encoded.storedBytes(),
+                false,
+                blobRecipe != null || layer.compression() == Compression.NONE)
+            .encodedBy(encoded.engine()));
         decisions.addAll(encoded.decisions());
         Files.delete(tar);
       }

@@ -8,6 +8,7 @@ import io.github.deltaimage.api.DeltaImage;
 import io.github.deltaimage.api.DeltaOptions;
 import io.github.deltaimage.api.ImageDeltaSummary;
 import io.github.deltaimage.api.Platform;
+import io.github.deltaimage.api.SummaryText;
 import io.github.deltaimage.testing.SyntheticImages;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,14 +54,20 @@ class ImageDeltaEnginesTest {
         SyntheticImages.ociLayout(temp.resolve("new"), "2", "amd64", target);
     String delta = "oci:" + temp.resolve("delta") + ":d";
 
-    DeltaImage.diffImages(
+    ImageDeltaSummary made = DeltaImage.diffImages(
         "oci:" + temp.resolve("old") + ":1",
         "oci:" + temp.resolve("new") + ":2",
         delta,
         false,
         diffOptions);
-    String expected =
-        engine == DeltaEngine.SMALLEST ? "" : "with the " + engine.label() + " engine";
+    DeltaEngine used = made.layers().get(2).engine();
+    assertThat(used).isNotNull().isNotEqualTo(DeltaEngine.SMALLEST);
+    if (engine != DeltaEngine.SMALLEST) {
+      assertThat(used).isEqualTo(engine);
+    }
+    assertThat(SummaryText.layers(made))
+        .anySatisfy(line -> assertThat(line).contains("(" + used.label() + ")"));
+    String expected = "with the " + used.label() + " engine";
     assertThat(steps)
         .anySatisfy(
             step -> assertThat(step).startsWith("encoded target layer 3/3").contains(expected));
