@@ -9,6 +9,8 @@ assert ItImages.ociLayerCount(new File(basedir, 'target/delta'), '1.1') == ItIma
 def diff = new JsonSlurper().parse(new File(basedir, 'target/deltaimage/diff-report.json'))
 assert diff.images.delta == "oci:${basedir}/target/delta:1.1".toString()
 assert diff.layers.size() == ItImages.ociLayerCount(app, '1.1')
+def rebuilt = diff.layers.findAll { !it.fromSource }
+assert !rebuilt.isEmpty() && rebuilt.every { it.engine in ['suffix-array', 'lzma2-dictionary'] } : 'the default engine names the engine it kept per layer'
 def html = new File(basedir, 'target/deltaimage/diff-report.html').text
 assert html.contains('class="chart"') && html.contains('Where the delta bytes go')
 assert new File(basedir, 'target/deltaimage/apply-report.json').isFile()

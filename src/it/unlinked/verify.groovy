@@ -6,4 +6,6 @@ assert ItImages.ociLayerCount(new File(basedir, 'target/delta'), '1.1') == 1 : '
 assert ItImages.ociImageId(new File(basedir, 'target/restored'), '1.1') == ItImages.ociImageId(app, '1.1')
 def diff = new JsonSlurper().parse(new File(basedir, 'target/deltaimage/diff-report.json'))
 assert diff.unlinked == true
+def rebuilt = diff.layers.findAll { !it.fromSource }
+assert !rebuilt.isEmpty() && rebuilt.every { it.engine == 'xdelta3' } : '<engine>xdelta3</engine> encodes every rebuilt layer'
 return true
