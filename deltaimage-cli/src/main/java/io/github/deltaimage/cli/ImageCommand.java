@@ -308,6 +308,7 @@ final class ImageCommand implements Runnable {
                 ? "in the source"
                 : "blob " + ByteSizes.format(layer.blobBytes()) + " carried in "
                     + ByteSizes.format(layer.deltaBytes())
+                    + (layer.engine() == null ? "" : " by " + layer.engine().label())
                     + (layer.blobExact() ? "" : " (blob not reproducible)"));
       }
       if (targetBlobs > 0) {

@@ -225,6 +225,10 @@ class ImageCommandTest {
             "oci:" + tmp.resolve("d") + ":x"))
         .as(err.toString())
         .isZero();
+    assertThat(out.toString()).contains("(lzma2-dictionary)");
+    assertThat(run("image", "inspect", "oci:" + tmp.resolve("d") + ":x")).isZero();
+    assertThat(out.toString().lines())
+        .anyMatch(line -> line.startsWith("  layer ") && line.contains(" by lzma2-dictionary"));
     assertThat(run(
             "image", "apply", "oci:" + tmp.resolve("d") + ":x", "oci:" + tmp.resolve("r") + ":x"))
         .as(err.toString())

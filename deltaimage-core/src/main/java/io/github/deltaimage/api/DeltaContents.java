@@ -30,7 +30,13 @@ public record DeltaContents(
    * @param fromSource whether the source has it
    * @param deltaBytes what the delta holds for it (uncompressed parts)
    * @param blobExact whether its blob can be rebuilt byte for byte
+   * @param engine the engine that encoded it (null when the source has it)
    */
   public record LayerPart(
-      Digest diffId, long blobBytes, boolean fromSource, long deltaBytes, boolean blobExact) {}
+      Digest diffId,
+      long blobBytes,
+      boolean fromSource,
+      long deltaBytes,
+      boolean blobExact,
+      DeltaEngine engine) {}
 }

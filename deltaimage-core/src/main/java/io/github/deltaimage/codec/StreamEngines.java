@@ -3,12 +3,13 @@ package io.github.deltaimage.codec;
 import io.github.deltaimage.api.DeltaEngine;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -111,16 +112,31 @@ public final class StreamEngines {
    * exactly {@code length} bytes (and stopping there).
    */
   public void decode(Path reference, Path delta, Path target, long length) {
-    engineOf(delta).decode(reference, delta, target, length);
+    codecOf(delta).decode(reference, delta, target, length);
   }
 
-  private DeltaCodec engineOf(Path delta) {
+  private DeltaCodec codecOf(Path delta) {
+    DeltaEngine engine = engineOf(delta)
+        .orElseThrow(() -> new InvalidInputException("the layer's stream delta is corrupt: it"
+            + " starts with bytes no engine of this version writes (suffix-array,"
+            + " lzma2-dictionary, xdelta3)"));
+    switch (engine) {
+      case SUFFIX_ARRAY:
+        return suffixArray;
+      case LZMA2_DICTIONARY:
+        return dictionary;
+      default:
+        return xdelta3.get();
+    }
+  }
+
+  /** The engine that wrote {@code delta}, told by its first bytes; empty when none of them did. */
+  public static Optional<DeltaEngine> engineOf(Path delta) {
     byte[] head = new byte[4];
     try (InputStream in = Files.newInputStream(delta)) {
-      new DataInputStream(in).readFully(head);
-    } catch (java.io.EOFException e) {
-      throw new InvalidInputException(
-          "the layer's stream delta is corrupt: it is " + "shorter than any engine's header");
+      if (in.readNBytes(head, 0, 4) < 4) {
+        return Optional.empty();
+      }
     } catch (IOException e) {
       throw new EnvironmentException("cannot read " + delta + ": " + e.getMessage(), e);
     }
@@ -129,15 +145,14 @@ public final class StreamEngines {
         | ((head[2] & 0xff) << 8)
         | (head[3] & 0xff);
     if (magic == SuffixArrayCodec.MAGIC) {
-      return suffixArray;
+      return Optional.of(DeltaEngine.SUFFIX_ARRAY);
     }
     if (magic == ReferenceDictionaryCodec.MAGIC) {
-      return dictionary;
+      return Optional.of(DeltaEngine.LZMA2_DICTIONARY);
     }
-    if (java.util.Arrays.equals(head, VCDIFF)) {
-      return xdelta3.get();
+    if (Arrays.equals(head, VCDIFF)) {
+      return Optional.of(DeltaEngine.XDELTA3);
     }
-    throw new InvalidInputException("the layer's stream delta is corrupt: it starts with bytes"
-        + " no engine of this version writes (suffix-array, lzma2-dictionary, xdelta3)");
+    return Optional.empty();
   }
 }

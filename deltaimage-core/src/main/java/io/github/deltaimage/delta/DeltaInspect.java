@@ -2,6 +2,7 @@ package io.github.deltaimage.delta;
 
 import io.github.deltaimage.api.DeltaContents;
 import io.github.deltaimage.api.ImageReference;
+import io.github.deltaimage.format.image.LayerCodec;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.image.Compression;
 import io.github.deltaimage.image.Image;
@@ -39,7 +40,11 @@ final class DeltaInspect {
             layer.layer().size(),
             layer.fromSource(),
             stored,
-            layer.blobRecipe() != null || layer.layer().compression() == Compression.NONE));
+            layer.blobRecipe() != null || layer.layer().compression() == Compression.NONE,
+            layer.fromSource()
+                ? null
+                : LayerCodec.engineOf(
+                    files.get(DeltaLayerNames.recipe(i)), files.get(DeltaLayerNames.literals(i)))));
       }
       return new DeltaContents(
           descriptor.tool(),

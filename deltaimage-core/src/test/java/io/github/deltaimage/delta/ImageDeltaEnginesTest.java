@@ -2,6 +2,7 @@ package io.github.deltaimage.delta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.deltaimage.api.DeltaContents;
 import io.github.deltaimage.api.DeltaEngine;
 import io.github.deltaimage.api.DeltaEvent;
 import io.github.deltaimage.api.DeltaImage;
@@ -21,8 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Whichever engine the diff is asked for (xdelta3 the real one), the delta says so in its progress,
- * and an apply run with the default options restores the target's image ID and manifest: the
+ * Whichever engine the diff is asked for (xdelta3 the real one), the summary, the progress and
+ * {@code inspect} name it, and an apply run with the default options restores the target's image ID and manifest: the
  * stream names its engine.
  */
 class ImageDeltaEnginesTest {
@@ -71,6 +72,11 @@ class ImageDeltaEnginesTest {
     assertThat(steps)
         .anySatisfy(
             step -> assertThat(step).startsWith("encoded target layer 3/3").contains(expected));
+
+    DeltaContents contents = DeltaImage.inspectImage(delta, diffOptions);
+    assertThat(contents.layers().get(2).engine()).isEqualTo(used);
+    assertThat(contents.layers().subList(0, 2))
+        .allSatisfy(layer -> assertThat(layer.engine()).isNull()); // shared with the source
 
     ImageDeltaSummary restored = DeltaImage.applyImages(
         delta,

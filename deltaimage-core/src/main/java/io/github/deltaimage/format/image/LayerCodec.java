@@ -89,6 +89,25 @@ public final class LayerCodec {
   }
 
   /**
+   * The engine that encoded a layer's parts, read from their first bytes: the stream's engine for
+   * formats 2 to 4, xdelta3 for format 1 (per-file deltas); null when a part is missing or no
+   * engine of this version wrote it.
+   */
+  public static DeltaEngine engineOf(Path recipeFile, Path stream) {
+    if (recipeFile == null || stream == null) {
+      return null;
+    }
+    try {
+      if (!StreamRecipe.isStreamRecipe(recipeFile)) {
+        return DeltaEngine.XDELTA3;
+      }
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot read " + recipeFile + ": " + e.getMessage(), e);
+    }
+    return StreamEngines.engineOf(stream).orElse(null);
+  }
+
+  /**
    * The size of the tar a layer's recipe rebuilds, read (and checked) before any rebuilding, so that
    * the space it needs can be asked for up front.
    */
