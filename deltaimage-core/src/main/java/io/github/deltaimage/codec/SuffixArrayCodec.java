@@ -124,6 +124,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
           try (Parse parse = new Parse(SLACKS[v], raw[v])) {
             matcher.run(parse);
           }
+          // The LZMA2 stage's match finder (up to ~190 MB) must not sit on top of the sorted
+          // window (~7 bytes a byte): a second parse, rare, sorts its window again.
+          matcher.release();
           long size = 0;
           for (int i = 0; i < 3; i++) {
             packed[v][i] = Files.createTempFile(folder, "sa-stream", ".xz");
@@ -434,6 +437,15 @@ public final class SuffixArrayCodec implements DeltaCodec {
       this.target = target;
       this.targetLength = targetLength;
       this.anchors = anchors;
+    }
+
+    /** Lets go of the window, its suffix array and the target chunk; the next run reads them anew. */
+    void release() {
+      old = null;
+      neu = null;
+      suffixes = null;
+      buckets = null;
+      windowStart = -1;
     }
 
     /** Parses the whole target into {@code into}; a window already sorted is reused. */

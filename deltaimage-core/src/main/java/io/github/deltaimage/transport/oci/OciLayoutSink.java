@@ -78,8 +78,11 @@ public final class OciLayoutSink implements ImageSink {
         try (var entries = Files.list(dir)) {
           names = entries.map(e -> e.getFileName().toString()).toList();
         }
-        // A layout another writer is creating right now holds only blobs and the lock file so far.
-        if (names.stream().anyMatch(n -> !OWN_NAMES.contains(n) && !n.startsWith(TEMP_PREFIX))) {
+        // Another writer may have finished creating it since the check above (oci-layout is the
+        // first file it commits); one still creating it holds only blobs and the lock file so far.
+        layout = names.contains("oci-layout");
+        if (!layout
+            && names.stream().anyMatch(n -> !OWN_NAMES.contains(n) && !n.startsWith(TEMP_PREFIX))) {
           throw new InvalidInputException(
               ref + ": " + dir + " is neither empty nor an OCI image layout; pick a new directory");
         }
