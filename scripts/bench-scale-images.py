@@ -60,7 +60,10 @@ def make_vocabulary(rng):
     rng.shuffle(words)
     tokens = ["\n", "\n    ", "\n        ", "\n\n", "(", ")", "{", "}", "=", ";", ",", ".", "return", "if", "else",
               "for", "in", "def", "class", "import", "self", "this", "const", "var", "null", "0", "1", "\"", "//", "#"]
-    vocabulary = [t.encode() for t in tokens] + [w.encode() for w in words]
+    # Punctuation and keywords spread over the frequent ranks, words around them.
+    vocabulary = [w.encode() for w in words]
+    for number, token in enumerate(tokens):
+        vocabulary.insert(3 + number * (number + 5) // 2, token.encode())
     weights = [1.0 / (rank + 1) ** 1.05 for rank in range(len(vocabulary))]
     scale = 65536 / sum(weights)
     table = []
