@@ -110,20 +110,25 @@ def chunk_seed(file_seed, index):
 
 
 def plan_edits(rng, length, count):
-    """count edits of a block of `length` bytes, as (position, deleted, inserted) in the source block."""
-    edits = []
-    for _ in range(count):
-        at = rng.randrange(0, length + 1)
+    """count edits of a block of `length` bytes, as (position, deleted, inserted) in the source
+    block, not overlapping (so the edited length is known before the bytes are made)."""
+    edits, end = [], 0
+    for at in sorted(rng.randrange(0, length + 1) for _ in range(count)):
+        at = max(at, end)
         op = rng.random()
         if op < 0.45:  # a few bytes replaced (a version string, a constant)
             deleted = min(length - at, rng.randrange(1, 48))
-            edits.append((at, deleted, deleted))
+            inserted = deleted
         elif op < 0.65:  # bytes inserted: the rest of the file shifts
-            edits.append((at, 0, rng.randrange(16, 4096)))
+            deleted, inserted = 0, rng.randrange(16, 4096)
         elif op < 0.85:  # a region deleted
-            edits.append((at, min(length - at, rng.randrange(16, 4096)), 0))
+            deleted, inserted = min(length - at, rng.randrange(16, 4096)), 0
         else:  # appended
-            edits.append((length, 0, rng.randrange(16, 8192)))
+            at, deleted, inserted = length, 0, rng.randrange(16, 8192)
+        if at < end:  # an append after a region that reached the end
+            continue
+        edits.append((at, deleted, inserted))
+        end = at + deleted
     return sorted(edits, reverse=True)
 
 
