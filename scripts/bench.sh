@@ -482,7 +482,7 @@ bench_scale_pair() {
   target="$(oci_layer_bytes "$dir/target/oci" img)"
   layers="$(jq -r '.manifests[0].digest' "$dir/target/oci/index.json")"
   layers="$(jq '.layers | length' "$dir/target/oci/blobs/${layers/://}")"
-  what="generated pair: ${BENCH_SCALE_GB} GB of files and ${BENCH_SCALE_FILES} files per image in $layers layers; the target a release later (~1.5 % of files edited; ~3 % of versioned packages moved to a new version directory; some renamed; added and deleted)"
+  what="generated pair: ${BENCH_SCALE_GB} GB of files and ${BENCH_SCALE_FILES} files per image in $layers layers; the target a release later (~1.5 % of files edited; ~3 % of versioned packages moved to a new version directory; some renamed; added and deleted); peers read the layer tars concatenated"
   printf '%s,%s\n' "$pair" "${what//,/;}" >>"$BENCH_DIR/pairs.txt"
   step "pair $pair: $what (timeout $BENCH_TIMEOUT s per step)"
   if contender_wanted deltaimage; then contender_deltaimage "$pair" "$dir/source" "$dir/target" "$target"; fi
