@@ -2,10 +2,11 @@
 """Writes the `scale` pair of ./run bench: two large OCI image layouts, no daemon needed.
 
   bench-scale-images.py OUT_DIR BYTES FILES [SEED]
+  bench-scale-images.py --version     the version of what it writes (part of the cache key)
 
 OUT_DIR/source/oci and OUT_DIR/target/oci, each tagged `img`, each about BYTES of file
-content (uncompressed) in about FILES files, spread over max(3, BYTES / 1 GB) gzip'd
-layers (pigz when present, else gzip). Standard library only; deterministic for given
+content (uncompressed) in about FILES files, spread over max(3, BYTES / 1 GB) layers
+gzip'd at level 3 (pigz when present, else gzip). Standard library only; deterministic for given
 BYTES, FILES and SEED (the layer blobs too, for a given pigz/gzip build), so the bench
 can cache the pair.
 
@@ -14,7 +15,7 @@ What a delta tool sees, made to look like a real release of a large application 
 - source: packages (directory trees, half of them in versioned directories such as
   opt/app/lib/NAME-1.4.2), files of code-like text, of structured binary (records of
   small integers with string tables) and gzip'd text, many small files and a few big ones
-  (a log-normal size distribution plus one big file per 2000), gzip level 3, symlinks (current ->
+  (a log-normal size distribution plus one big file per 2000), symlinks (current ->
   NAME-VERSION, libNAME.so -> the library) and a few hard links;
 - target: the same release moved on: ~3 % of the versioned packages bumped to a new
   version directory (every file moved, a tenth of them edited, some added or dropped),
@@ -40,6 +41,9 @@ import sys
 import tarfile
 import time
 
+# Bump whenever a change alters the images written for the same arguments: the bench
+# regenerates its cached pairs when this changes.
+VERSION = 1
 CHUNK = 1 << 20  # big files are generated and edited chunk by chunk
 T_SOURCE = 1735689600  # 2025-01-01T00:00:00Z: the source release
 T_TARGET = T_SOURCE + 45 * 86400  # the target release, 45 days later
@@ -546,6 +550,9 @@ def split_layers(packages, total_bytes):
 
 
 def main(argv):
+    if argv[1:] == ["--version"]:
+        print(VERSION)
+        return 0
     if len(argv) not in (4, 5):
         sys.stderr.write(__doc__)
         return 2

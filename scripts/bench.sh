@@ -405,7 +405,7 @@ bench_pair() { # NAME SOURCE TARGET WHAT
 # linearly with the image. DELTAIMAGE_BENCH_SCALE_GB (default 10: file content
 # per image, uncompressed) and DELTAIMAGE_BENCH_SCALE_FILES (default 200000)
 # size it; scripts/bench-scale-images.py writes it (see there for what changes
-# between the two). The pair is cached per size, file count and generator.
+# between the two). The pair is cached per size, file count and generator version.
 # ---------------------------------------------------------------------------
 
 BENCH_SCALE_GENERATOR="$SCRIPTS_DIR/bench-scale-images.py"
@@ -417,8 +417,8 @@ BENCH_SCALE_PEERS_GB="${DELTAIMAGE_BENCH_SCALE_PEERS_GB:-1}"
 bench_scale_whole_gb() { awk -v gb="$BENCH_SCALE_GB" 'BEGIN { w = int(gb); if (w < gb) w++; print (w < 1 ? 1 : w) }'; }
 
 bench_scale_dir() {
-  printf '%s/images/scale-%sgb-%sfiles-%s' "$BENCH_CACHE" "$BENCH_SCALE_GB" "$BENCH_SCALE_FILES" \
-    "$(sha256sum <"$BENCH_SCALE_GENERATOR" | cut -c1-12)"
+  printf '%s/images/scale-%sgb-%sfiles-v%s' "$BENCH_CACHE" "$BENCH_SCALE_GB" "$BENCH_SCALE_FILES" \
+    "$(/usr/bin/python3 "$BENCH_SCALE_GENERATOR" --version)"
 }
 
 # require_free_space DIR GB WHAT: one clear line when DIR's file system has less than GB free.
