@@ -445,7 +445,7 @@ ensure_bench_scale_images() { # DIR
   scratch="$(mktemp -d "$BENCH_CACHE/images/.build-scale.XXXXXX")"
   add_exit_hook "remove_tree '$scratch'"
   nice /usr/bin/python3 "$BENCH_SCALE_GENERATOR" "$scratch" \
-    "$(awk -v gb="$BENCH_SCALE_GB" 'BEGIN { printf "%d", gb * 1e9 }')" "$BENCH_SCALE_FILES" >&2 ||
+    "$(awk -v gb="$BENCH_SCALE_GB" 'BEGIN { printf "%.0f", gb * 1e9 }')" "$BENCH_SCALE_FILES" >&2 ||
     die "generating the scale pair failed (output above)"
   printf 'scale/%s/%s/%s\n' "$BENCH_SCALE_GB" "$BENCH_SCALE_FILES" "$(basename "$dir")" >"$scratch/label"
   mv "$scratch" "$dir"
