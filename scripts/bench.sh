@@ -223,14 +223,21 @@ measure() {
   [ "$(cut -d' ' -f4 "$BENCH_WORK/$name.m")" = 0 ]
 }
 
-# Why a measured step failed, in a few words, for the note column.
+# Why a measured step failed, in a few words, for the note column: the first
+# line that names an error (a stack trace's last line says nothing), else the
+# last line. The whole log is kept in target/bench/failures (the scratch
+# folder goes with the next contender).
 failure_note() { # NAME
-  local rc
+  local rc line kept
   rc="$(cut -d' ' -f4 "$BENCH_WORK/$1.m")"
+  mkdir -p "$BENCH_DIR/failures"
+  kept="$BENCH_DIR/failures/$1.$(date -u +%Y%m%dT%H%M%S).log"
+  cp "$BENCH_WORK/$1.log" "$kept"
   if [ "$rc" = 124 ]; then
     printf '%s timed out after %s s' "$1" "$BENCH_TIMEOUT"
   else
-    printf '%s failed (rc %s): %s' "$1" "$rc" "$(tail -n 1 "$BENCH_WORK/$1.log" | tr -d ',' | cut -c1-80)"
+    line="$(grep -m 1 -E 'error|Error|Exception' "$BENCH_WORK/$1.log" || tail -n 1 "$BENCH_WORK/$1.log")"
+    printf '%s failed (rc %s): %s (log: %s)' "$1" "$rc" "$(tr -d ',' <<<"$line" | cut -c1-120)" "${kept#"$REPO_ROOT"/}"
   fi
 }
 
