@@ -471,7 +471,7 @@ write_concatenated_layers() { # LAYOUT OUT
 }
 
 bench_scale_pair() {
-  local dir pair target what gb layers tars BENCH_TIMEOUT="$BENCH_TIMEOUT"
+  local dir pair target what gb layers tars jvm BENCH_TIMEOUT="$BENCH_TIMEOUT"
   [[ "$BENCH_SCALE_GB" =~ ^[0-9]+([.][0-9]+)?$ ]] ||
     die "DELTAIMAGE_BENCH_SCALE_GB must be a number of GB, e.g. 10 or 0.5 (got '$BENCH_SCALE_GB')"
   [[ "$BENCH_SCALE_FILES" =~ ^[1-9][0-9]*$ ]] ||
@@ -489,7 +489,8 @@ bench_scale_pair() {
   target="$(oci_layer_bytes "$dir/target/oci" img)"
   layers="$(jq -r '.manifests[0].digest' "$dir/target/oci/index.json")"
   layers="$(jq '.layers | length' "$dir/target/oci/blobs/${layers/://}")"
-  what="generated pair: ${BENCH_SCALE_GB} GB of files and ${BENCH_SCALE_FILES} files per image in $layers layers; the target a release later (~1.5 % of files edited; ~3 % of versioned packages moved to a new version directory; some renamed; added and deleted); peers read the layer tars concatenated"
+  jvm="${DELTAIMAGE_JAVA_OPTS:-the default of bin/deltaimage}"
+  what="generated pair: ${BENCH_SCALE_GB} GB of files and ${BENCH_SCALE_FILES} files per image in $layers layers; the target a release later (~1.5 % of files edited; ~3 % of versioned packages moved to a new version directory; some renamed; added and deleted); peers read the layer tars concatenated; JVM options of deltaimage: $jvm"
   printf '%s,%s\n' "$pair" "${what//,/;}" >>"$BENCH_DIR/pairs.txt"
   step "pair $pair: $what (timeout $BENCH_TIMEOUT s per step)"
   if contender_wanted deltaimage; then contender_deltaimage "$pair" "$dir/source" "$dir/target" "$target"; fi
