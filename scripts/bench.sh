@@ -446,8 +446,8 @@ ensure_bench_scale_images() { # DIR
   for old in "$BENCH_CACHE/images/scale-${BENCH_SCALE_GB}gb-${BENCH_SCALE_FILES}files-"*; do
     [ -d "$old" ] && [ "$old" != "$dir" ] && remove_tree "$old"
   done
-  # Both images gzip'd come to about the size; the run then needs about twice that.
-  require_free_space "$BENCH_CACHE/images" $((4 * gb)) "generating the pair (~1x) and running it (~2x)"
+  # Both images gzip'd come to about the size; the run then needs about three times that.
+  require_free_space "$BENCH_CACHE/images" $((4 * gb)) "generating the pair (~1x) and running it (~3x)"
   step "generating the scale pair: ${BENCH_SCALE_GB} GB and ${BENCH_SCALE_FILES} files per image (minutes per GB)"
   scratch="$(mktemp -d "$BENCH_CACHE/images/.build-scale.XXXXXX")"
   add_exit_hook "remove_tree '$scratch'"
@@ -480,8 +480,9 @@ bench_scale_pair() {
   dir="$(bench_scale_dir)"
   lock_bench_cache
   ensure_bench_scale_images "$dir"
-  # The restored image (~the pair's target, gzip'd) and the engine's scratch.
-  require_free_space "$BENCH_WORK" $((2 * gb)) "the restored image and the engine's scratch files"
+  # The restored image (~half the size, gzip'd), the same apply into layer tars where the
+  # bench also measures that (~the size), and the engine's scratch.
+  require_free_space "$BENCH_WORK" $((3 * gb)) "the restored image, its layer tars and the engine's scratch files"
   # A diff or apply may take a while per GB on a loaded machine: the usual
   # timeout per pair, times the size, unless DELTAIMAGE_BENCH_SCALE_TIMEOUT says.
   BENCH_TIMEOUT="${DELTAIMAGE_BENCH_SCALE_TIMEOUT:-$((BENCH_TIMEOUT * (gb + 1)))}"
