@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Helpers of ./run bench (scripts/bench.sh), standard library only.
 
-  bench-tools.py measure OUT TIMEOUT CMD...   run CMD, write "wall_s max_rss_kib tree_rss_kib rc" to OUT
+  bench-tools.py measure OUT TIMEOUT CMD...   run CMD, write "wall_s max_rss_kib tree_rss_kib rc cpu_s" to OUT
   bench-tools.py chart CSV SVG                grouped bar chart of delta bytes per pair and contender
 
-measure: wall time and peak RSS come from /usr/bin/time -f '%e %M' (the
+measure: wall time, peak RSS and CPU time (user + system, all threads and
+waited-for children) come from /usr/bin/time -f '%e %M %U %S' (the peak RSS is that of the
 largest single process of the tree: for deltaimage that is the JVM, not the
 xdelta3 processes it starts). Besides, the summed RSS of the whole process
 tree (JVM + its xdelta3 children) is sampled every 50 ms, since GNU time
@@ -56,7 +57,7 @@ def measure(out, timeout_s, cmd):
     with tempfile.NamedTemporaryFile("r", prefix="bench-time.", delete=False) as t:
         time_file = t.name
     try:
-        proc = subprocess.Popen(["/usr/bin/time", "-f", "%e %M", "-o", time_file, "--", *cmd],
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "%e %M %U %S", "-o", time_file, "--", *cmd],
                                 start_new_session=True)
         deadline = time.monotonic() + timeout_s
         peak, rc = 0, None
@@ -72,11 +73,12 @@ def measure(out, timeout_s, cmd):
         with open(time_file) as f:
             lines = [line for line in f.read().splitlines() if line.strip()]
         # time(1) prefixes "Command exited with non-zero status N" on failure.
-        wall, max_rss = (lines[-1].split() + ["0", "0"])[:2] if lines else ("0", "0")
+        wall, max_rss, user, system = (lines[-1].split() + ["0"] * 4)[:4] if lines else ("0",) * 4
+        cpu = f"{float(user) + float(system):.2f}"
         if rc == 124:
-            wall = str(timeout_s)
+            wall, cpu = str(timeout_s), "-"
         with open(out, "w") as f:
-            f.write(f"{wall} {max_rss} {peak} {rc}\n")
+            f.write(f"{wall} {max_rss} {peak} {rc} {cpu}\n")
         return 0
     finally:
         os.unlink(time_file)

@@ -214,7 +214,7 @@ ensure_bench_images() {
 # ---------------------------------------------------------------------------
 
 # measure NAME CMD...: run CMD (killed after $BENCH_TIMEOUT s); leaves
-# "wall_s max_rss_kib tree_rss_kib rc" in $BENCH_WORK/NAME.m, output in NAME.log.
+# "wall_s max_rss_kib tree_rss_kib rc cpu_s" in $BENCH_WORK/NAME.m, output in NAME.log.
 # Succeeds only if CMD did.
 measure() {
   local name="$1"; shift
@@ -223,14 +223,21 @@ measure() {
   [ "$(cut -d' ' -f4 "$BENCH_WORK/$name.m")" = 0 ]
 }
 
-# Why a measured step failed, in a few words, for the note column.
+# Why a measured step failed, in a few words, for the note column: the first
+# line that names an error (a stack trace's last line says nothing), else the
+# last line. The whole log is kept in target/bench/failures (the scratch
+# folder goes with the next contender).
 failure_note() { # NAME
-  local rc
+  local rc line kept
   rc="$(cut -d' ' -f4 "$BENCH_WORK/$1.m")"
+  mkdir -p "$BENCH_DIR/failures"
+  kept="$BENCH_DIR/failures/$1.$(date -u +%Y%m%dT%H%M%S).log"
+  cp "$BENCH_WORK/$1.log" "$kept"
   if [ "$rc" = 124 ]; then
     printf '%s timed out after %s s' "$1" "$BENCH_TIMEOUT"
   else
-    printf '%s failed (rc %s): %s' "$1" "$rc" "$(tail -n 1 "$BENCH_WORK/$1.log" | tr -d ',' | cut -c1-80)"
+    line="$(grep -m 1 -E 'error|Error|Exception' "$BENCH_WORK/$1.log" || tail -n 1 "$BENCH_WORK/$1.log")"
+    printf '%s failed (rc %s): %s (log: %s)' "$1" "$rc" "$(tr -d ',' <<<"$line" | cut -c1-120)" "${kept#"$REPO_ROOT"/}"
   fi
 }
 
@@ -257,17 +264,18 @@ oci_config_digest() { # LAYOUT TAG
 }
 
 # Append one CSV row. Fields: pair contender target_bytes delta_bytes, the two
-# measure files' figures, whether the output equals the target, a note.
+# measure files' figures, whether the output equals the target, a note, the
+# load, then the two CPU times (last, so that older readers of the CSV still work).
 # record PAIR CONTENDER TARGET_BYTES DELTA_BYTES VERIFIED NOTE
 record() {
   # No commas inside a field: the CSV is read by awk -F, below.
   local pair="$1" contender="$2" target="$3" delta="$4" verified="$5" note="${6//,/;}" d a
-  d="$(cat "$BENCH_WORK/diff.m" 2>/dev/null || echo '- - - -')"
-  a="$(cat "$BENCH_WORK/apply.m" 2>/dev/null || echo '- - - -')"
-  printf '%s,%s,%s,%s,%s,%s,%s,%s\n' "$pair" "$contender" "$target" "$delta" \
+  d="$(cat "$BENCH_WORK/diff.m" 2>/dev/null || echo '- - - - -')"
+  a="$(cat "$BENCH_WORK/apply.m" 2>/dev/null || echo '- - - - -')"
+  printf '%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$pair" "$contender" "$target" "$delta" \
     "$(awk '{ print $1 "," $2 "," $3 }' <<<"$d")" "$(awk '{ print $1 "," $2 "," $3 }' <<<"$a")" \
-    "$verified" "$note,$BENCH_LOAD" >>"$BENCH_CSV"
-  log "    $contender: delta $delta bytes; diff $(cut -d' ' -f1 <<<"$d") s; apply $(cut -d' ' -f1 <<<"$a") s; $verified${note:+; $note}"
+    "$verified" "$note,$BENCH_LOAD" "$(awk '{ print ($5 == "" ? "-" : $5) }' <<<"$d"),$(awk '{ print ($5 == "" ? "-" : $5) }' <<<"$a")" >>"$BENCH_CSV"
+  log "    $contender: delta $delta bytes; diff $(cut -d' ' -f1 <<<"$d") s ($(cut -d' ' -f5 <<<"$d") s CPU, $(cut -d' ' -f2 <<<"$d") KiB); apply $(cut -d' ' -f1 <<<"$a") s ($(cut -d' ' -f5 <<<"$a") s CPU, $(cut -d' ' -f2 <<<"$a") KiB); $verified${note:+; $note}"
 }
 
 # Fresh scratch folder for one contender.
@@ -410,6 +418,115 @@ bench_pair() { # NAME SOURCE TARGET WHAT
 }
 
 # ---------------------------------------------------------------------------
+# The scale pair (opt-in: `./run bench scale`): a generated pair of large
+# images, to show the engine's memory staying bounded and its time growing
+# linearly with the image. DELTAIMAGE_BENCH_SCALE_GB (default 10: file content
+# per image, uncompressed) and DELTAIMAGE_BENCH_SCALE_FILES (default 200000)
+# size it; scripts/bench-scale-images.py writes it (see there for what changes
+# between the two). The pair is cached per size, file count and generator version.
+# ---------------------------------------------------------------------------
+
+BENCH_SCALE_GENERATOR="$SCRIPTS_DIR/bench-scale-images.py"
+# Peers on the scale pair need both whole tars on disk (2x the size) and xdelta3
+# reads at most a 2 GiB window: run xdelta3 only up to this size.
+BENCH_SCALE_PEERS_GB="${DELTAIMAGE_BENCH_SCALE_PEERS_GB:-1}"
+
+# Whole GB, rounded up, for sizing timeouts and disk checks.
+bench_scale_whole_gb() { awk -v gb="$BENCH_SCALE_GB" 'BEGIN { w = int(gb); if (w < gb) w++; print (w < 1 ? 1 : w) }'; }
+
+bench_scale_dir() {
+  printf '%s/images/scale-%sgb-%sfiles-v%s' "$BENCH_CACHE" "$BENCH_SCALE_GB" "$BENCH_SCALE_FILES" \
+    "$(/usr/bin/python3 "$BENCH_SCALE_GENERATOR" --version)"
+}
+
+# require_free_space DIR GB WHAT: one clear line when DIR's file system has less than GB free.
+require_free_space() {
+  local dir="$1" need_gb="$2" what="$3" free_kib
+  mkdir -p "$dir"
+  free_kib="$(df -Pk "$dir" | awk 'NR == 2 { print $4 }')"
+  if [ "$free_kib" -lt $((need_gb * 1000000000 / 1024)) ]; then
+    die "the scale pair needs ${need_gb} GB free in $dir for $what, $((free_kib / 1000000)) GB are free: free some space or lower DELTAIMAGE_BENCH_SCALE_GB (now $BENCH_SCALE_GB)"
+  fi
+}
+
+ensure_bench_scale_images() { # DIR
+  local dir="$1" scratch old gb
+  gb="$(bench_scale_whole_gb)"
+  [ -f "$dir/label" ] && { log "scale pair cached in $dir"; return 0; }
+  # Entries of this size made by another version of the generator are stale.
+  for old in "$BENCH_CACHE/images/scale-${BENCH_SCALE_GB}gb-${BENCH_SCALE_FILES}files-"*; do
+    [ -d "$old" ] && [ "$old" != "$dir" ] && remove_tree "$old"
+  done
+  # Both images gzip'd come to about the size; the run then needs about three times that.
+  require_free_space "$BENCH_CACHE/images" $((4 * gb)) "generating the pair (~1x) and running it (~3x)"
+  step "generating the scale pair: ${BENCH_SCALE_GB} GB and ${BENCH_SCALE_FILES} files per image (minutes per GB)"
+  scratch="$(mktemp -d "$BENCH_CACHE/images/.build-scale.XXXXXX")"
+  add_exit_hook "remove_tree '$scratch'"
+  nice /usr/bin/python3 "$BENCH_SCALE_GENERATOR" "$scratch" \
+    "$(awk -v gb="$BENCH_SCALE_GB" 'BEGIN { printf "%.0f", gb * 1e9 }')" "$BENCH_SCALE_FILES" >&2 ||
+    die "generating the scale pair failed (output above)"
+  printf 'scale/%s/%s/%s\n' "$BENCH_SCALE_GB" "$BENCH_SCALE_FILES" "$(basename "$dir")" >"$scratch/label"
+  mv "$scratch" "$dir"
+  remove_exit_hook "remove_tree '$scratch'"
+}
+
+# The layer tars of an OCI image, uncompressed and concatenated: the whole-image
+# input of the peers (in place of a `docker save` tar, which needs a daemon).
+write_concatenated_layers() { # LAYOUT OUT
+  local manifest digest
+  manifest="$(jq -r '.manifests[0].digest' "$1/index.json")"
+  : >"$2"
+  for digest in $(jq -r '.layers[].digest' "$1/blobs/${manifest/://}"); do
+    gzip -dc "$1/blobs/${digest/://}" >>"$2"
+  done
+}
+
+bench_scale_pair() {
+  local dir pair target what gb layers tars jvm BENCH_TIMEOUT="$BENCH_TIMEOUT"
+  [[ "$BENCH_SCALE_GB" =~ ^[0-9]+([.][0-9]+)?$ ]] ||
+    die "DELTAIMAGE_BENCH_SCALE_GB must be a number of GB, e.g. 10 or 0.5 (got '$BENCH_SCALE_GB')"
+  [[ "$BENCH_SCALE_FILES" =~ ^[1-9][0-9]*$ ]] ||
+    die "DELTAIMAGE_BENCH_SCALE_FILES must be a whole number of files, e.g. 200000 (got '$BENCH_SCALE_FILES')"
+  gb="$(bench_scale_whole_gb)"
+  dir="$(bench_scale_dir)"
+  lock_bench_cache
+  ensure_bench_scale_images "$dir"
+  # The restored image (~half the size, gzip'd), the same apply into layer tars where the
+  # bench also measures that (~the size), and the engine's scratch.
+  require_free_space "$BENCH_WORK" $((3 * gb)) "the restored image, its layer tars and the engine's scratch files"
+  # A diff or apply may take a while per GB on a loaded machine: the usual
+  # timeout per pair, times the size, unless DELTAIMAGE_BENCH_SCALE_TIMEOUT says.
+  BENCH_TIMEOUT="${DELTAIMAGE_BENCH_SCALE_TIMEOUT:-$((BENCH_TIMEOUT * (gb + 1)))}"
+  pair="scale-${BENCH_SCALE_GB}gb"
+  target="$(oci_layer_bytes "$dir/target/oci" img)"
+  layers="$(jq -r '.manifests[0].digest' "$dir/target/oci/index.json")"
+  layers="$(jq '.layers | length' "$dir/target/oci/blobs/${layers/://}")"
+  jvm="${DELTAIMAGE_JAVA_OPTS:-the default of bin/deltaimage}"
+  what="generated pair: ${BENCH_SCALE_GB} GB of files and ${BENCH_SCALE_FILES} files per image in $layers layers; the target a release later (~1.5 % of files edited; ~3 % of versioned packages moved to a new version directory; some renamed; added and deleted); peers read the layer tars concatenated; JVM options of deltaimage: $jvm"
+  printf '%s,%s\n' "$pair" "${what//,/;}" >>"$BENCH_DIR/pairs.txt"
+  step "pair $pair: $what (timeout $BENCH_TIMEOUT s per step)"
+  if contender_wanted deltaimage; then contender_deltaimage "$pair" "$dir/source" "$dir/target" "$target"; fi
+  if contender_wanted "xdelta3 -9 -S lzma -B"; then
+    if awk -v gb="$BENCH_SCALE_GB" -v max="$BENCH_SCALE_PEERS_GB" 'BEGIN { exit !(gb <= max) }'; then
+      require_free_space "$BENCH_DIR" $((4 * gb)) "xdelta3's inputs (both images' layer tars) and its output"
+      tars="$BENCH_DIR/scale-tars"
+      add_exit_hook "remove_tree '$tars'"
+      mkdir -p "$tars/source" "$tars/target"
+      write_concatenated_layers "$dir/source/oci" "$tars/source/image.tar"
+      write_concatenated_layers "$dir/target/oci" "$tars/target/image.tar"
+      contender_tar_tool "$pair" "$tars/source" "$tars/target" "$target" "xdelta3 -9 -S lzma -B" xdelta3_best_diff xdelta3_best_apply
+      remove_tree "$tars"
+      remove_exit_hook "remove_tree '$tars'"
+    else
+      reset_work
+      record "$pair" "xdelta3 -9 -S lzma -B" "$target" "" "" "not run: above DELTAIMAGE_BENCH_SCALE_PEERS_GB=$BENCH_SCALE_PEERS_GB (needs both whole tars on disk; a 2 GiB window at most)"
+    fi
+  fi
+  remove_tree "$BENCH_WORK"
+  unlock_bench_cache
+}
+
+# ---------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------
 
@@ -439,7 +556,7 @@ write_markdown() { # CSV WHAT_FILE
       key = $1 SUBSEP $2; rows[$1] = rows[$1] key "\035"
       target[$1] = $3; delta[key] = $4
       dt[key] = $5; dr[key] = $6; dtr[key] = $7; at[key] = $8; ar[key] = $9; atr[key] = $10
-      ok[key] = $11; note[key] = $12; load[key] = $13
+      ok[key] = $11; note[key] = $12; load[key] = $13; dc[key] = $14; ac[key] = $15
     }
     END {
       printf "Measured %s.\n\n", machine
@@ -447,14 +564,14 @@ write_markdown() { # CSV WHAT_FILE
       for (i = 1; i <= n; i++) {
         p = order[i]
         printf "### %s: %s\n\nTarget image as a registry stores it: %s (gzip'"'"'d layer blobs).\n\n", p, what[p], mb(target[p])
-        print "| contender | delta bytes | % of target | diff | diff peak RSS MiB | apply | apply peak RSS MiB | restored | load | note |"
-        print "|---|---:|---:|---:|---:|---:|---:|---|---:|---|"
+        print "| contender | delta bytes | % of target | diff | diff CPU | diff peak RSS MiB | apply | apply CPU | apply peak RSS MiB | restored | load | note |"
+        print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|"
         m = split(rows[p], keys, "\035")
         best_peer = ""; ours = ""; xd = ""
         for (j = 1; j < m; j++) {
           k = keys[j]; split(k, parts, SUBSEP); c = parts[2]
           pct = delta[k] == "" ? "-" : sprintf("%.2f %%", 100 * delta[k] / target[p])
-          printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c, bytes(delta[k]), pct, secs(dt[k]), rss(dr[k], dtr[k]), secs(at[k]), rss(ar[k], atr[k]), ok[k] == "" ? "-" : ok[k], load[k], note[k]
+          printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c, bytes(delta[k]), pct, secs(dt[k]), secs(dc[k]), rss(dr[k], dtr[k]), secs(at[k]), secs(ac[k]), rss(ar[k], atr[k]), ok[k] == "" ? "-" : ok[k], load[k], note[k]
           if (c == "deltaimage") { ours = k }
           else if (delta[k] != "" && (best_peer == "" || delta[k] + 0 < delta[best_peer] + 0)) best_peer = k
           if (c == "xdelta3 -9 -S lzma -B") xd = k
@@ -489,14 +606,19 @@ run_bench_deflate() {
 
 run_bench() {
   require_root "the bench (debootstrap, dockerd, trees with root-owned files)"
-  local wanted=() entry name src tgt what deflate=0
-  # "deflate" among the arguments selects the deflate step; with no arguments every pair runs,
-  # then the deflate step.
+  local wanted=() entry name src tgt what deflate=0 scale=0
+  # "deflate" among the arguments selects the deflate step and "scale" the generated scale
+  # pair (never run by default: it takes long); with no arguments every other pair runs, then
+  # the deflate step.
   for name in "$@"; do
-    if [ "$name" = deflate ]; then deflate=1; else wanted+=("$name"); fi
+    case "$name" in
+      deflate) deflate=1 ;;
+      scale) scale=1 ;;
+      *) wanted+=("$name") ;;
+    esac
   done
   [ "$#" -eq 0 ] && deflate=1
-  if [ "$#" -gt 0 ] && [ "${#wanted[@]}" -eq 0 ]; then
+  if [ "$#" -gt 0 ] && [ "${#wanted[@]}" -eq 0 ] && [ "$scale" = 0 ]; then
     run_bench_deflate
     return
   fi
@@ -504,23 +626,35 @@ run_bench() {
   ensure_cli_built
   BENCH_LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
   mkdir -p "$BENCH_CACHE" "$BENCH_DIR"
-  lock_fixtures
-  ensure_rootfs
-  lock_bench_cache
-  ensure_bench_images
-  unlock_fixtures
+  # The real pairs: all of them with no arguments, else those named.
+  local pairs=0
+  if [ "$#" -eq 0 ] || [ "${#wanted[@]}" -gt 0 ]; then pairs=1; fi
+  if [ "$pairs" = 1 ]; then
+    lock_fixtures
+    ensure_rootfs
+    lock_bench_cache
+    ensure_bench_images
+    unlock_fixtures
+  fi
 
   add_exit_hook "remove_tree '$BENCH_WORK'"
   BENCH_CSV="$BENCH_DIR/results.csv.tmp"
-  printf 'pair,contender,target_bytes,delta_bytes,diff_s,diff_max_rss_kib,diff_tree_rss_kib,apply_s,apply_max_rss_kib,apply_tree_rss_kib,restored,note,load1\n' >"$BENCH_CSV"
+  printf 'pair,contender,target_bytes,delta_bytes,diff_s,diff_max_rss_kib,diff_tree_rss_kib,apply_s,apply_max_rss_kib,apply_tree_rss_kib,restored,note,load1,diff_cpu_s,apply_cpu_s\n' >"$BENCH_CSV"
   : >"$BENCH_DIR/pairs.txt"
-  for entry in "${BENCH_PAIRS[@]}"; do
-    IFS='|' read -r name src tgt what <<<"$entry"
-    if [ "${#wanted[@]}" -gt 0 ] && ! printf '%s\n' "${wanted[@]}" | grep -qxF "$name"; then continue; fi
-    printf '%s,%s\n' "$name" "$what" >>"$BENCH_DIR/pairs.txt"
-    bench_pair "$name" "$src" "$tgt" "$what"
-  done
-  unlock_bench_cache
+  if [ "$pairs" = 1 ]; then
+    for entry in "${BENCH_PAIRS[@]}"; do
+      IFS='|' read -r name src tgt what <<<"$entry"
+      if [ "${#wanted[@]}" -gt 0 ] && ! printf '%s\n' "${wanted[@]}" | grep -qxF "$name"; then continue; fi
+      printf '%s,%s\n' "$name" "$what" >>"$BENCH_DIR/pairs.txt"
+      bench_pair "$name" "$src" "$tgt" "$what"
+    done
+    unlock_bench_cache
+  fi
+  if [ "$scale" = 1 ]; then
+    BENCH_SCALE_GB="${DELTAIMAGE_BENCH_SCALE_GB:-10}"
+    BENCH_SCALE_FILES="${DELTAIMAGE_BENCH_SCALE_FILES:-200000}"
+    bench_scale_pair
+  fi
   mv "$BENCH_CSV" "$BENCH_DIR/results.csv"
   write_markdown "$BENCH_DIR/results.csv" "$BENCH_DIR/pairs.txt" >"$BENCH_DIR/results.md"
   rm -f "$BENCH_DIR/pairs.txt"
