@@ -578,7 +578,7 @@ write_markdown() { # CSV WHAT_FILE
         }
         if (ours != "" && delta[ours] != "" && best_peer != "" && xd != "" && dt[xd] > 0 && at[xd] > 0) {
           split(best_peer, bp, SUBSEP)
-          printf "\nIssue 4 targets: delta %.2fx the smallest peer (%s; target <= 0.8x); diff %.1fx and apply %.1fx raw xdelta3'"'"'s (-9 -S lzma -B; targets <= 2x); peak RSS %s MiB diff, %s MiB apply (target < 512).\n", delta[ours] / delta[best_peer], bp[2], dt[ours] / dt[xd], at[ours] / at[xd], mib(dtr[ours] > dr[ours] ? dtr[ours] : dr[ours]), mib(atr[ours] > ar[ours] ? atr[ours] : ar[ours])
+          printf "\nTargets (issue 12): delta %.2fx the smallest peer run here (%s; target <= 0.8x of the smallest of bsdiff, zstd -22 and xdelta3 -9 -S lzma); diff %.1fx (target <= 3x) and apply %.1fx (target <= 2x, plus the recompression exact blobs need: see the note'"'"'s apply into layer tars) xdelta3 -9 -S lzma -B'"'"'s; peak RSS %s MiB diff, %s MiB apply (target <= 1024).\n", delta[ours] / delta[best_peer], bp[2], dt[ours] / dt[xd], at[ours] / at[xd], mib(dtr[ours] > dr[ours] ? dtr[ours] : dr[ours]), mib(atr[ours] > ar[ours] ? atr[ours] : ar[ours])
         }
         printf "\n"
       }
