@@ -17,6 +17,11 @@ public final class RangeInputStream extends InputStream {
     this.end = start + length;
   }
 
+  /** Where in the file the next byte will be read from. */
+  public long position() {
+    return position;
+  }
+
   @Override
   public int read() throws IOException {
     byte[] one = new byte[1];

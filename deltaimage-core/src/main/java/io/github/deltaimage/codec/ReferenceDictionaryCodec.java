@@ -162,7 +162,7 @@ public final class ReferenceDictionaryCodec implements DeltaCodec {
     try (FileChannel deltaChannel = FileChannel.open(delta, StandardOpenOption.READ)) {
       // Unbuffered below the header: LZMA2 reads its chunks whole, so nothing is read past its end
       // and trailing bytes can be told from a complete stream.
-      CountingRange body = new CountingRange(deltaChannel);
+      RangeInputStream body = new RangeInputStream(deltaChannel, 0, deltaChannel.size());
       DataInputStream header = new DataInputStream(body);
       if (deltaChannel.size() < 5 || header.readInt() != MAGIC) {
         throw corrupt("not an LZMA2-dictionary delta");
@@ -214,7 +214,7 @@ public final class ReferenceDictionaryCodec implements DeltaCodec {
         if (in.read() >= 0) {
           throw corrupt("it decodes to more than the " + targetLength + " bytes it declares");
         }
-        if (body.position != deltaChannel.size()) {
+        if (body.position() != deltaChannel.size()) {
           throw corrupt("trailing bytes after its stream");
         }
       }
@@ -224,34 +224,6 @@ public final class ReferenceDictionaryCodec implements DeltaCodec {
       throw corrupt("its stream is damaged (" + e.getMessage() + ")");
     } catch (IOException e) {
       throw new EnvironmentException("cannot decode " + delta + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Reads a file from its start, knowing how far it got. */
-  private static final class CountingRange extends InputStream {
-    private final FileChannel channel;
-    long position;
-
-    CountingRange(FileChannel channel) {
-      this.channel = channel;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] into, int offset, int length) throws IOException {
-      if (length == 0) {
-        return 0;
-      }
-      int n = channel.read(java.nio.ByteBuffer.wrap(into, offset, length), position);
-      if (n > 0) {
-        position += n;
-      }
-      return n;
     }
   }
 
