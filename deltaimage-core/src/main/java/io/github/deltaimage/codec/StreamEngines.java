@@ -93,7 +93,14 @@ public final class StreamEngines {
       }
       Path other = delta.resolveSibling(delta.getFileName() + ".dictionary");
       try {
-        dictionary.encode(reference, target, other);
+        try {
+          dictionary.encode(reference, target, other);
+        } catch (OutOfMemoryError e) {
+          // canEncode weighs the engine against the heap, not against what the rest of the run
+          // holds (a 200k-file source index, say); the match finder's arrays are allocated before
+          // any work, so the heap is as it was and the suffix-array delta stands.
+          return DeltaEngine.SUFFIX_ARRAY;
+        }
         if (Files.size(other) < size) {
           Files.move(other, delta, StandardCopyOption.REPLACE_EXISTING);
           return DeltaEngine.LZMA2_DICTIONARY;

@@ -80,6 +80,33 @@ class StreamEnginesTest {
   }
 
   @Test
+  void whenTheDictionaryEngineRunsOutOfHeapTheSuffixArrayDeltaIsKept() throws IOException {
+    // A dictionary engine told the heap is 8 GiB, in this 512 MiB test JVM: its match finder for
+    // 70 MB of reference and stream (~750 MB) cannot be allocated.
+    StringBuilder reference = new StringBuilder();
+    StringBuilder target = new StringBuilder();
+    for (int part = 0; reference.length() < 35_000_000; part++) {
+      reference.append(bundle(false)).append("// part ").append(part).append('\n');
+      target.append(bundle(true)).append("// part ").append(part).append('\n');
+    }
+    Path ref = Files.writeString(dir.resolve("ref"), reference);
+    Path tgt = Files.writeString(dir.resolve("tgt"), target);
+    reference = null;
+    target = null;
+    StreamEngines engines = new StreamEngines(
+        DeltaEngine.SMALLEST,
+        new SuffixArrayCodec(64 << 20),
+        new ReferenceDictionaryCodec(8L << 30),
+        () -> xdelta3);
+    Path delta = dir.resolve("delta");
+    assertThat(engines.encode(ref, tgt, delta, null)).isEqualTo(DeltaEngine.SUFFIX_ARRAY);
+    // Instructions are over a quarter of it: the dictionary engine was tried, and failed.
+    assertThat(SuffixArrayCodec.streamLengths(delta)[0] * 4).isGreaterThan(Files.size(delta));
+    assertThat(dir.resolve("delta.dictionary")).doesNotExist();
+    assertDecodes(engines, ref, delta, tgt);
+  }
+
+  @Test
   void xdelta3CanBePickedAndItsVcdiffDecodesByItsMagic() throws IOException {
     Path reference = Files.writeString(dir.resolve("ref"), bundle(false));
     Path target = Files.writeString(dir.resolve("tgt"), bundle(true));
