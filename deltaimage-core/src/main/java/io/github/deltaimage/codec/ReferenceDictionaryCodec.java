@@ -2,6 +2,7 @@ package io.github.deltaimage.codec;
 
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.fs.FileRanges;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -119,7 +120,7 @@ public final class ReferenceDictionaryCodec implements DeltaCodec {
       }
       int dictionary = dictionaryFor(referenceLength, targetLength);
       LZMA2Options options = options(dictionary);
-      options.setPresetDict(Files.readAllBytes(reference));
+      options.setPresetDict(FileRanges.readAll(reference));
       try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(delta), BUFFER);
           InputStream in = new BufferedInputStream(Files.newInputStream(target), BUFFER)) {
         DataOutputStream header = new DataOutputStream(file);
@@ -198,7 +199,7 @@ public final class ReferenceDictionaryCodec implements DeltaCodec {
         throw new EnvironmentException("decoding this layer needs about " + (needed >> 20)
             + " MiB of heap and this JVM may use " + (maxHeap >> 20) + " MiB: raise -Xmx");
       }
-      byte[] reference = Files.readAllBytes(source);
+      byte[] reference = FileRanges.readAll(source);
       try (InputStream in = new LZMA2InputStream(body, (int) dictionary, reference);
           OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), BUFFER)) {
         byte[] buffer = new byte[BUFFER];

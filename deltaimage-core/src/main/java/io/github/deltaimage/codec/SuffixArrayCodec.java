@@ -2,6 +2,7 @@ package io.github.deltaimage.codec;
 
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.fs.FileRanges;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -10,7 +11,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -372,12 +372,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
 
   private static void readFully(FileChannel channel, long position, byte[] into, int length)
       throws IOException {
-    ByteBuffer buffer = ByteBuffer.wrap(into, 0, length);
-    while (buffer.hasRemaining()) {
-      if (channel.read(buffer, position + buffer.position()) < 0) {
-        throw new EOFException();
-      }
-    }
+    FileRanges.read(channel, position, into, length);
   }
 
   private static void readFully(InputStream in, byte[] into, int length) throws IOException {

@@ -37,6 +37,38 @@ public final class FileRanges {
     }
   }
 
+  /**
+   * Reads {@code length} bytes of {@code from} starting at {@code offset} into {@code into}, a slice at
+   * a time: the JDK reads into a heap buffer through a temporary direct buffer as large as what is
+   * asked, and keeps it, so one 64 MiB read holds 64 MiB outside the heap for good (the 10 GB scale
+   * pair's diff peaked at 1,039 MiB with a 896 MiB heap).
+   */
+  public static void read(FileChannel from, long offset, byte[] into, int length)
+      throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(into, 0, length);
+    while (buffer.position() < length) {
+      buffer.limit(Math.min(length, buffer.position() + READ_SLICE));
+      if (from.read(buffer, offset + buffer.position()) < 0) {
+        throw new EOFException("range " + offset + "+" + length + " runs past the end of the file");
+      }
+    }
+  }
+
+  /** The whole of {@code file}, read as {@link #read} does. */
+  public static byte[] readAll(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IOException(file + " is too large to hold in memory (" + size + " bytes)");
+      }
+      byte[] bytes = new byte[(int) size];
+      read(channel, 0, bytes, bytes.length);
+      return bytes;
+    }
+  }
+
+  private static final int READ_SLICE = 1 << 20;
+
   /** Writes {@code length} bytes of {@code from} starting at {@code offset} into the new file {@code to}. */
   public static void extract(Path from, long offset, long length, Path to) throws IOException {
     try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
