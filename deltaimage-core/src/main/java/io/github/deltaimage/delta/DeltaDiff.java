@@ -125,11 +125,6 @@ final class DeltaDiff {
             i,
             t.layers().size());
         LayerCodec.Encoded encoded = layers.encode(tar);
-        listener.progress(
-            "encoded target layer " + (i + 1) + "/" + t.layers().size() + " with the "
-                + encoded.engine().label() + " engine",
-            i + 1,
-            t.layers().size());
         encoded.decisions().forEach(listener::fileDecided);
         writer.addLayer(i, encoded);
         String blobRecipe = null;
