@@ -16,7 +16,7 @@ import java.util.zip.CRC32;
  * @param model the deflate model that writes the compressed body
  * @param header the gzip header bytes, copied verbatim
  */
-public record GzipRecipe(DeflateModel model, byte[] header) {
+public record GzipRecipe(DeflateModel model, byte[] header) implements CompressedFileRecipe {
 
   public GzipRecipe {
     if (model == null) {
@@ -43,6 +43,11 @@ public record GzipRecipe(DeflateModel model, byte[] header) {
   public OutputStream newGzipStream(OutputStream out) throws IOException {
     out.write(header);
     return new GzipBody(out, model);
+  }
+
+  @Override
+  public OutputStream newCompressingStream(OutputStream out) throws IOException {
+    return newGzipStream(out);
   }
 
   /** Parses {@link #toString()}'s form. */

@@ -36,13 +36,16 @@ record DeltaDescriptor(
     List<TargetLayer> layers) {
 
   /**
-   * The format written: 4 carries each layer as one stream (see LayerCodec) encoded by the engine
+   * The format written: 5 carries each layer as one stream (see LayerCodec) encoded by the engine
    * that made it smallest (suffix-array, LZMA2-dictionary or xdelta3; the stream's first bytes say
-   * which), gzip members a deflate model rebuilds carried as their content. Format 3 deltas (the
-   * suffix-array engine only), format 2 deltas (the same without inflated members) and format 1
-   * deltas (per-file xdelta3) have the same members and still apply.
+   * which), gzip members a deflate model rebuilds carried as their content, zip members (jars) with
+   * the deflated entries a model rebuilds carried as theirs. Format 4 deltas (no zip members
+   * expanded), format 3 deltas (the suffix-array engine only), format 2 deltas (the same without
+   * inflated members) and format 1 deltas (per-file xdelta3) have the same members and still apply.
    */
-  static final String FORMAT = "io.github.deltaimage/image-delta/4";
+  static final String FORMAT = "io.github.deltaimage/image-delta/5";
+
+  static final String FORMAT_4 = "io.github.deltaimage/image-delta/4";
 
   static final String FORMAT_3 = "io.github.deltaimage/image-delta/3";
 
@@ -100,11 +103,11 @@ record DeltaDescriptor(
   static DeltaDescriptor parse(byte[] json) {
     JsonNode root = Json.read(json, "delta.json");
     String format = root.path("format").asText();
-    if (!List.of(FORMAT, FORMAT_3, FORMAT_2, FORMAT_1).contains(format)) {
+    if (!List.of(FORMAT, FORMAT_4, FORMAT_3, FORMAT_2, FORMAT_1).contains(format)) {
       throw new InvalidInputException(
           "not a deltaimage delta, or one of another format version (format "
               + root.path("format").asText("missing") + ", this tool reads " + FORMAT_1 + ", "
-              + FORMAT_2 + ", " + FORMAT_3 + " and " + FORMAT + ")");
+              + FORMAT_2 + ", " + FORMAT_3 + ", " + FORMAT_4 + " and " + FORMAT + ")");
     }
     try {
       JsonNode source = root.get("source");

@@ -16,19 +16,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DeltaDescriptorFormatTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"image-delta/1", "image-delta/2", "image-delta/3", "image-delta/4"})
+  @ValueSource(
+      strings = {"image-delta/1", "image-delta/2", "image-delta/3", "image-delta/4", "image-delta/5"
+      })
   void theFormatsThisVersionAppliesAreRead(String format) {
     DeltaDescriptor read = DeltaDescriptor.parse(withFormat("io.github.deltaimage/" + format));
     assertThat(read.layers()).hasSize(1);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"image-delta/5", "image-delta/0", "something-else/3"})
+  @ValueSource(strings = {"image-delta/6", "image-delta/0", "something-else/3"})
   void aFormatItDoesNotKnowIsRefusedNamingIt(String format) {
     assertThatThrownBy(() -> DeltaDescriptor.parse(withFormat("io.github.deltaimage/" + format)))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining(format)
-        .hasMessageContaining("image-delta/4");
+        .hasMessageContaining("image-delta/5");
   }
 
   private static byte[] withFormat(String format) {

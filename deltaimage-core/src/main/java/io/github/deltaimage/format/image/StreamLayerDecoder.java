@@ -3,6 +3,7 @@ package io.github.deltaimage.format.image;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.codec.StreamEngines;
+import io.github.deltaimage.deflate.ZipRecipe;
 import io.github.deltaimage.fs.FileRanges;
 import io.github.deltaimage.fs.RunDirectory;
 import java.io.BufferedOutputStream;
@@ -132,26 +133,29 @@ final class StreamLayerDecoder {
   }
 
   /**
-   * Writes the gzip body a member carries as content: the content from the stream, recompressed
-   * with the recorded model and header, which must come to the body length the recipe declares (a
+   * Writes the gzip or zip body a member carries as content: the content from the stream,
+   * recompressed as the recipe says, which must come to the body length the recipe declares (a
    * wrong model or header then shows as a wrong length or, at the end, a wrong diff_id).
    */
   private static void recompress(
       FileChannel stream, long at, StreamRecipe.Member member, OutputStream out, Path recipeFile)
       throws IOException {
     BoundedOutputStream body = new BoundedOutputStream(out, member.bodyLength());
-    try (OutputStream gzip = member.inflated().gzip().newGzipStream(body)) {
-      FileRanges.copy(stream, at, member.inflated().contentLength(), gzip);
+    try (OutputStream compressed = member.inflated().recipe().newCompressingStream(body)) {
+      FileRanges.copy(stream, at, member.inflated().contentLength(), compressed);
     } catch (BoundedOutputStream.TooLong e) {
       throw LayerRecipe.corrupt(
           recipeFile,
-          "a gzip member recompresses to more than its declared " + member.bodyLength() + " bytes");
+          "a compressed member recompresses to more than its declared " + member.bodyLength()
+              + " bytes");
+    } catch (ZipRecipe.Incomplete e) {
+      throw LayerRecipe.corrupt(recipeFile, "a zip member " + e.getMessage());
     }
     if (body.written() != member.bodyLength()) {
       throw LayerRecipe.corrupt(
           recipeFile,
-          "a gzip member recompresses to " + body.written() + " bytes instead of its declared "
-              + member.bodyLength());
+          "a compressed member recompresses to " + body.written()
+              + " bytes instead of its declared " + member.bodyLength());
     }
   }
 

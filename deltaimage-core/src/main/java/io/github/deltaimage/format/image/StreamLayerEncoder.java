@@ -9,6 +9,8 @@ import io.github.deltaimage.codec.RangeInputStream;
 import io.github.deltaimage.codec.StreamEngines;
 import io.github.deltaimage.deflate.GzipIdentifier;
 import io.github.deltaimage.deflate.GzipRecipe;
+import io.github.deltaimage.deflate.ZipLayout;
+import io.github.deltaimage.deflate.ZipRecipe;
 import io.github.deltaimage.fs.FileRanges;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.tar.TarEntry;
@@ -63,8 +65,11 @@ final class StreamLayerEncoder {
       long matchedLength = 0;
       boolean[] seen = new boolean[sources.entries().size()];
       for (TarEntry entry : layout.entries()) {
-        StreamRecipe.Member member = inflateGzip(
-            target, entry, predictHeader(target, entry, plan(target, entry, linkNames, bases)));
+        StreamRecipe.Member member = expandCompressed(
+            target,
+            entry,
+            members.size(),
+            predictHeader(target, entry, plan(target, entry, linkNames, bases)));
         if (!zeros(target, entry.bodyOffset() + entry.bodyLength(), member.padding())) {
           member = member.withPaddingInStream();
         }
@@ -117,7 +122,12 @@ final class StreamLayerEncoder {
           if (member.header() == null) {
             FileRanges.copy(target, entry.start(), member.headerLength(), stream);
           }
-          if (member.inflated() != null) {
+          ExpandedZip zip = expandedZips.get(i);
+          if (zip != null) {
+            zip.layout()
+                .expand(
+                    target, entry.bodyOffset(), entry.bodyLength(), zip.found().expanded(), stream);
+          } else if (member.inflated() != null) {
             StreamReference.inflate(target, entry.bodyOffset(), entry.bodyLength(), stream);
           } else if (!member.bodyCopied()) {
             FileRanges.copy(target, entry.bodyOffset(), entry.bodyLength(), stream);
@@ -182,16 +192,28 @@ final class StreamLayerEncoder {
   /** Each inflated source member's content length, by member number. */
   private final Map<Integer, Long> sourceContentLength = new HashMap<>();
 
+  /** A target zip carried expanded: where its entries are, and which of them are expanded. */
+  private record ExpandedZip(ZipLayout layout, ZipRecipe.Found found) {}
+
+  /** The target members carried as expanded zips, by member number. */
+  private final Map<Integer, ExpandedZip> expandedZips = new HashMap<>();
+
   /**
    * The member with its body carried as content when it is gzip data a deflate model rebuilds
-   * exactly (Debian's man pages and changelogs, for one): a changed text file's deflate bits
-   * differ from the first change on, its text does not; the decoder recompresses and checks.
+   * exactly (Debian's man pages and changelogs, for one), or a zip file (a jar) whose deflated
+   * entries a model rebuilds: a changed text or class file's deflate bits differ from the first
+   * change on, its content does not; the decoder recompresses and checks.
    */
-  private StreamRecipe.Member inflateGzip(
-      FileChannel target, TarEntry entry, StreamRecipe.Member member) throws IOException {
-    if (member.bodyCopied()
-        || !entry.isRegularFile()
-        || !isGzip(target, entry.bodyOffset(), entry.bodyLength())) {
+  private StreamRecipe.Member expandCompressed(
+      FileChannel target, TarEntry entry, int index, StreamRecipe.Member member)
+      throws IOException {
+    if (member.bodyCopied() || !entry.isRegularFile()) {
+      return member;
+    }
+    if (isZip(target, entry.bodyOffset(), entry.bodyLength())) {
+      return expandZip(target, entry, index, member);
+    }
+    if (!isGzip(target, entry.bodyOffset(), entry.bodyLength())) {
       return member;
     }
     long content;
@@ -223,6 +245,58 @@ final class StreamLayerEncoder {
       }
     }
     return member.withInflated(new StreamRecipe.Inflated(recipe.get(), content, sourceInflated));
+  }
+
+  /**
+   * A zip member as its expanded form (see {@link ZipLayout}), next to its matched source member
+   * expanded the same way when that is a zip too; unchanged when no entry of it is rebuilt.
+   */
+  private StreamRecipe.Member expandZip(
+      FileChannel target, TarEntry entry, int index, StreamRecipe.Member member)
+      throws IOException {
+    ZipLayout layout = ZipLayout.scan(
+        target, entry.bodyOffset(), entry.bodyLength(), StreamReference.MAX_INFLATED);
+    if (layout.entries() == 0) {
+      return member;
+    }
+    Optional<ZipRecipe.Found> found =
+        ZipRecipe.identify(target, entry.bodyOffset(), entry.bodyLength(), layout);
+    if (found.isEmpty()) {
+      return member;
+    }
+    boolean sourceExpanded = false;
+    if (member.source() >= 0) {
+      SourceIndex.Entry source = sources.entries().get(member.source());
+      FileChannel layer = sourceLayer(source.layer());
+      if (isZip(layer, source.bodyOffset(), source.bodyLength())) {
+        ZipLayout sourceLayout = ZipLayout.scan(
+            layer, source.bodyOffset(), source.bodyLength(), StreamReference.MAX_INFLATED);
+        if (sourceLayout.entries() > 0) {
+          sourceContentLength.put(
+              member.source(),
+              sourceLayout.expandedLength(source.bodyLength(), sourceLayout.all()));
+          sourceExpanded = true;
+        }
+      }
+    }
+    expandedZips.put(index, new ExpandedZip(layout, found.get()));
+    return member.withInflated(new StreamRecipe.Inflated(
+        found.get().recipe(),
+        layout.expandedLength(entry.bodyLength(), found.get().expanded()),
+        sourceExpanded));
+  }
+
+  private static boolean isZip(FileChannel channel, long offset, long length) throws IOException {
+    if (length < 30) {
+      return false;
+    }
+    java.nio.ByteBuffer magic = java.nio.ByteBuffer.allocate(4);
+    while (magic.hasRemaining()) {
+      if (channel.read(magic, offset + magic.position()) < 0) {
+        return false;
+      }
+    }
+    return ZipLayout.looksLikeZip(magic.array());
   }
 
   private static boolean isGzip(FileChannel channel, long offset, long length) throws IOException {

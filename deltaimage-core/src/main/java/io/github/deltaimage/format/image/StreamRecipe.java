@@ -2,8 +2,11 @@ package io.github.deltaimage.format.image;
 
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.codec.Varints;
+import io.github.deltaimage.deflate.CompressedFileRecipe;
 import io.github.deltaimage.deflate.DeflateModel;
 import io.github.deltaimage.deflate.GzipRecipe;
+import io.github.deltaimage.deflate.ZipLayout;
+import io.github.deltaimage.deflate.ZipRecipe;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -16,7 +19,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.XZ;
 import org.tukaani.xz.XZIOException;
@@ -35,18 +40,26 @@ import org.tukaani.xz.XZOutputStream;
  * of the tar's end-of-archive blocks. A record: the matched source member (0 none, else one plus the
  * zigzag distance from the previous match's successor, so members in source order cost a byte),
  * a flags byte, the header length when flagged, the body length when the body is in the stream,
- * then, for a gzip body carried inflated, its content length, deflate model and gzip header.
+ * then, for a gzip body carried inflated, its content length, deflate model and gzip header; for a
+ * zip body carried expanded, its expanded length, its models, and per expanded entry the bytes kept
+ * before it, its content length and (when there are several models) its model's index.
  *
  * <p>Versions: {@code DIS2} (image-delta/2) has no inflated bodies; {@code DIS3} (image-delta/3)
  * adds them: a .gz member that a {@link DeflateModel} rebuilds exactly is in the stream as its
  * decompressed content (and its matched source member, when that inflates too, is in the reference
  * decompressed), so that the engine sees the text that changed rather than deflate's bits; the
- * decoder recompresses it with the recorded model and header and checks the length.
+ * decoder recompresses it with the recorded model and header and checks the length. {@code DIS4}
+ * (image-delta/5) adds expanded zip bodies: a jar, war or wheel whose deflated entries a model
+ * rebuilds is in the stream with those entries as their content (see {@link ZipLayout}), its
+ * matched source member in the reference with every deflated entry expanded.
  */
 final class StreamRecipe {
 
   /** What starts every recipe of this format, before the xz data; v1 recipes are raw deflate. */
-  static final byte[] SIGNATURE = "DIS3\u00fd7zXZ\u0000".getBytes(StandardCharsets.ISO_8859_1);
+  static final byte[] SIGNATURE = "DIS4\u00fd7zXZ\u0000".getBytes(StandardCharsets.ISO_8859_1);
+
+  /** Format 3's signature: read, never written. */
+  static final byte[] SIGNATURE_3 = "DIS3\u00fd7zXZ\u0000".getBytes(StandardCharsets.ISO_8859_1);
 
   /** Format 2's signature: read, never written. */
   static final byte[] SIGNATURE_2 = "DIS2\u00fd7zXZ\u0000".getBytes(StandardCharsets.ISO_8859_1);
@@ -58,9 +71,13 @@ final class StreamRecipe {
   private static final int PADDING_IN_STREAM = 8;
   private static final int BODY_INFLATED = 16;
   private static final int SOURCE_INFLATED = 32;
+  private static final int BODY_UNZIPPED = 64;
   private static final int KNOWN_FLAGS_2 =
       BODY_COPIED | HEADER_LENGTH_STORED | HEADER_PREDICTED | PADDING_IN_STREAM;
-  private static final int KNOWN_FLAGS = KNOWN_FLAGS_2 | BODY_INFLATED | SOURCE_INFLATED;
+  private static final int KNOWN_FLAGS_3 = KNOWN_FLAGS_2 | BODY_INFLATED | SOURCE_INFLATED;
+  private static final int KNOWN_FLAGS = KNOWN_FLAGS_3 | BODY_UNZIPPED;
+  /** More models than there are (each family at each level); keeps a hostile recipe small. */
+  private static final int MAX_ZIP_MODELS = 64;
   /** Longer than any gzip header a tool writes (name and comment included); keeps a hostile one small. */
   private static final int MAX_GZIP_HEADER = 1 << 16;
 
@@ -82,7 +99,7 @@ final class StreamRecipe {
    * @param header how its one-block header differs from the source member's, or null when the
    *     header is in the stream
    * @param paddingInStream whether its padding is in the stream (it is not when all zeros, as tar writes it)
-   * @param inflated how its gzip body is carried decompressed, or null when its bytes are
+   * @param inflated how its gzip or zip body is carried as content, or null when its bytes are
    */
   record Member(
       int source,
@@ -130,13 +147,14 @@ final class StreamRecipe {
   }
 
   /**
-   * A gzip body carried as its content.
+   * A gzip or zip body carried as its content (a zip's: its expanded form).
    *
-   * @param gzip the model and header that recompress the content to the body, byte for byte
+   * @param recipe what recompresses the content to the body, byte for byte
    * @param contentLength the content's length: what the body takes of the stream
    * @param sourceInflated whether the matched source member's body is in the reference decompressed
+   *     (a zip's: with every deflated entry expanded)
    */
-  record Inflated(GzipRecipe gzip, long contentLength, boolean sourceInflated) {}
+  record Inflated(CompressedFileRecipe recipe, long contentLength, boolean sourceInflated) {}
 
   /** Writes a recipe; {@link #close()} finishes it. */
   static final class Writer implements Closeable {
@@ -169,7 +187,8 @@ final class StreamRecipe {
           | (member.headerLength() != HEADER_BLOCK ? HEADER_LENGTH_STORED : 0)
           | (member.header() != null ? HEADER_PREDICTED : 0)
           | (member.paddingInStream() ? PADDING_IN_STREAM : 0)
-          | (inflated != null ? BODY_INFLATED : 0)
+          | (inflated != null && inflated.recipe() instanceof GzipRecipe ? BODY_INFLATED : 0)
+          | (inflated != null && inflated.recipe() instanceof ZipRecipe ? BODY_UNZIPPED : 0)
           | (inflated != null && inflated.sourceInflated() ? SOURCE_INFLATED : 0);
       out.writeByte(flags);
       if (member.headerLength() != HEADER_BLOCK) {
@@ -180,17 +199,36 @@ final class StreamRecipe {
       }
       if (inflated != null) {
         Varints.write(out, inflated.contentLength());
-        byte[] model = inflated.gzip().model().toString().getBytes(StandardCharsets.US_ASCII);
-        Varints.write(out, model.length);
-        out.write(model);
-        byte[] gzipHeader = inflated.gzip().header();
-        Varints.write(out, gzipHeader.length);
-        out.write(gzipHeader);
+        if (inflated.recipe() instanceof GzipRecipe gzip) {
+          writeModel(gzip.model());
+          byte[] gzipHeader = gzip.header();
+          Varints.write(out, gzipHeader.length);
+          out.write(gzipHeader);
+        } else if (inflated.recipe() instanceof ZipRecipe zip) {
+          Varints.write(out, zip.models().size());
+          for (DeflateModel model : zip.models()) {
+            writeModel(model);
+          }
+          Varints.write(out, zip.entries());
+          for (int i = 0; i < zip.entries(); i++) {
+            Varints.write(out, zip.gap(i));
+            Varints.write(out, zip.contentLength(i));
+            if (zip.models().size() > 1) {
+              Varints.write(out, zip.modelIndex(i));
+            }
+          }
+        }
       }
       if (member.header() != null) {
         Varints.write(out, member.header().mask());
         out.write(member.header().fields());
       }
+    }
+
+    private void writeModel(DeflateModel model) throws IOException {
+      byte[] text = model.toString().getBytes(StandardCharsets.US_ASCII);
+      Varints.write(out, text.length);
+      out.write(text);
     }
 
     void trailer(long length) throws IOException {
@@ -207,7 +245,9 @@ final class StreamRecipe {
   static boolean isStreamRecipe(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] start = in.readNBytes(SIGNATURE.length);
-      return Arrays.equals(start, SIGNATURE) || Arrays.equals(start, SIGNATURE_2);
+      return Arrays.equals(start, SIGNATURE)
+          || Arrays.equals(start, SIGNATURE_3)
+          || Arrays.equals(start, SIGNATURE_2);
     }
   }
 
@@ -238,10 +278,12 @@ final class StreamRecipe {
         byte[] signature = raw.readNBytes(4);
         if (Arrays.equals(signature, Arrays.copyOf(SIGNATURE, 4))) {
           knownFlags = KNOWN_FLAGS;
+        } else if (Arrays.equals(signature, Arrays.copyOf(SIGNATURE_3, 4))) {
+          knownFlags = KNOWN_FLAGS_3;
         } else if (Arrays.equals(signature, Arrays.copyOf(SIGNATURE_2, 4))) {
           knownFlags = KNOWN_FLAGS_2;
         } else {
-          throw corrupt("not a layer recipe of format 2 or 3");
+          throw corrupt("not a layer recipe of format 2, 3 or 4");
         }
         in = new DataInputStream(
             new BufferedInputStream(new XZInputStream(raw, MEMORY_LIMIT_KIB), 1 << 16));
@@ -311,8 +353,11 @@ final class StreamRecipe {
           body = numbers.read();
         }
         Inflated inflated = null;
-        if ((flags & BODY_INFLATED) != 0) {
-          inflated = readInflated(copied, source, (flags & SOURCE_INFLATED) != 0);
+        if ((flags & BODY_INFLATED) != 0 && (flags & BODY_UNZIPPED) != 0) {
+          throw corrupt("a member is both gzip and zip");
+        } else if ((flags & (BODY_INFLATED | BODY_UNZIPPED)) != 0) {
+          inflated = readInflated(
+              copied, source, (flags & SOURCE_INFLATED) != 0, (flags & BODY_UNZIPPED) != 0);
         } else if ((flags & SOURCE_INFLATED) != 0) {
           throw corrupt("a member inflates its source but not itself");
         }
@@ -348,7 +393,7 @@ final class StreamRecipe {
       }
     }
 
-    private Inflated readInflated(boolean copied, int source, boolean sourceInflated)
+    private Inflated readInflated(boolean copied, int source, boolean sourceInflated, boolean zip)
         throws IOException {
       if (copied) {
         throw corrupt("a member both copies and inflates its body");
@@ -360,12 +405,10 @@ final class StreamRecipe {
       if (content < 0) {
         throw corrupt("a member's content length is impossible");
       }
-      long modelLength = numbers.read();
-      if (modelLength > MAX_MODEL_TEXT) {
-        throw corrupt("a member names a deflate model that is not one");
+      if (zip) {
+        return new Inflated(readZip(content), content, sourceInflated);
       }
-      byte[] model = new byte[(int) modelLength];
-      in.readFully(model);
+      DeflateModel model = readModel();
       long headerLength = numbers.read();
       if (headerLength > MAX_GZIP_HEADER) {
         throw corrupt("a member's gzip header is impossibly long");
@@ -373,14 +416,59 @@ final class StreamRecipe {
       byte[] gzipHeader = new byte[(int) headerLength];
       in.readFully(gzipHeader);
       try {
-        return new Inflated(
-            new GzipRecipe(
-                DeflateModel.parse(new String(model, StandardCharsets.US_ASCII)), gzipHeader),
-            content,
-            sourceInflated);
+        return new Inflated(new GzipRecipe(model, gzipHeader), content, sourceInflated);
       } catch (IllegalArgumentException e) {
         throw corrupt(
             "a member's gzip recipe is not one this version knows (" + e.getMessage() + ")");
+      }
+    }
+
+    /** A zip recipe whose runs and contents fit in the {@code content} bytes it expands to. */
+    private ZipRecipe readZip(long content) throws IOException {
+      long modelCount = numbers.read();
+      if (modelCount < 1 || modelCount > MAX_ZIP_MODELS) {
+        throw corrupt("a zip member names " + modelCount + " deflate models");
+      }
+      List<DeflateModel> models = new ArrayList<>();
+      for (int i = 0; i < modelCount; i++) {
+        models.add(readModel());
+      }
+      long entries = numbers.read();
+      if (entries < 1 || entries > ZipLayout.MAX_ENTRIES) {
+        throw corrupt("a zip member lists " + entries + " entries");
+      }
+      long[] gaps = new long[(int) entries];
+      long[] contents = new long[(int) entries];
+      int[] indexes = new int[(int) entries];
+      long listed = 0;
+      for (int i = 0; i < entries; i++) {
+        gaps[i] = numbers.read();
+        contents[i] = numbers.read();
+        long index = modelCount > 1 ? numbers.read() : 0;
+        listed += gaps[i] + contents[i];
+        if (gaps[i] < 0 || contents[i] < 0 || listed < 0 || listed > content) {
+          throw corrupt("a zip member's entries are longer than its declared content");
+        }
+        if (index >= modelCount) {
+          throw corrupt("a zip member's entry names a model it does not list");
+        }
+        indexes[i] = (int) index;
+      }
+      return new ZipRecipe(models, gaps, contents, indexes);
+    }
+
+    private DeflateModel readModel() throws IOException {
+      long modelLength = numbers.read();
+      if (modelLength > MAX_MODEL_TEXT) {
+        throw corrupt("a member names a deflate model that is not one");
+      }
+      byte[] model = new byte[(int) modelLength];
+      in.readFully(model);
+      try {
+        return DeflateModel.parse(new String(model, StandardCharsets.US_ASCII));
+      } catch (IllegalArgumentException e) {
+        throw corrupt(
+            "a member names a deflate model this version does not know (" + e.getMessage() + ")");
       }
     }
 

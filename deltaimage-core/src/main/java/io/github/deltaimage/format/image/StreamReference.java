@@ -2,6 +2,8 @@ package io.github.deltaimage.format.image;
 
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.codec.RangeInputStream;
+import io.github.deltaimage.deflate.ZipLayout;
+import io.github.deltaimage.deflate.ZipRecipe;
 import io.github.deltaimage.fs.FileRanges;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -73,7 +75,9 @@ final class StreamReference implements Closeable {
       append(layer, entry.start(), entry.bodyOffset() - entry.start());
     }
     if (member.inflated() != null && member.inflated().sourceInflated()) {
-      written += inflate(layer, entry.bodyOffset(), entry.bodyLength(), out);
+      written += member.inflated().recipe() instanceof ZipRecipe
+          ? expandZip(layer, entry.bodyOffset(), entry.bodyLength(), out)
+          : inflate(layer, entry.bodyOffset(), entry.bodyLength(), out);
     } else if (!member.bodyCopied()) {
       append(layer, entry.bodyOffset(), entry.bodyLength());
     }
@@ -145,7 +149,20 @@ final class StreamReference implements Closeable {
     return total;
   }
 
-  /** The most content one gzip member is inflated to, in the reference or the stream. */
+  /**
+   * Writes the zip file at {@code [offset, offset + length)} of {@code layer} to {@code to} with
+   * every deflated entry {@link ZipLayout#scan} finds (within {@link #MAX_INFLATED} bytes of
+   * content) expanded; a file that is not a zip comes out as it is.
+   *
+   * @return the expanded form's length
+   */
+  static long expandZip(FileChannel layer, long offset, long length, OutputStream to)
+      throws IOException {
+    ZipLayout zip = ZipLayout.scan(layer, offset, length, MAX_INFLATED);
+    return zip.expand(layer, offset, length, zip.all(), to);
+  }
+
+  /** The most content one gzip or zip member is inflated to, in the reference or the stream. */
   static final long MAX_INFLATED = 256L << 20;
 
   private void append(FileChannel layer, long offset, long length) throws IOException {

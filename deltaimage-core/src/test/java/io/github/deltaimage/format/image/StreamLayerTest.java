@@ -9,6 +9,7 @@ import io.github.deltaimage.api.Xdelta3Settings;
 import io.github.deltaimage.codec.Xdelta3Codec;
 import io.github.deltaimage.deflate.DeflateModel;
 import io.github.deltaimage.deflate.GzipRecipe;
+import io.github.deltaimage.deflate.ZipRecipe;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.testing.TestEnvironment;
 import io.github.deltaimage.testing.Trees;
@@ -199,7 +200,7 @@ class StreamLayerTest {
       assertThat(members)
           .as("the changed changelog: GNU gzip -9n, carried as content next to its old content")
           .anyMatch(m -> m.inflated() != null
-              && m.inflated().gzip().model().toString().equals("gnu-gzip:9")
+              && ((GzipRecipe) m.inflated().recipe()).model().toString().equals("gnu-gzip:9")
               && m.inflated().sourceInflated());
       assertThat(members)
           .as("two gzip members back to back: no model writes that, so its bytes are carried")
@@ -236,19 +237,20 @@ class StreamLayerTest {
             case "model" ->
               m.withInflated(new StreamRecipe.Inflated(
                   new GzipRecipe(
-                      new DeflateModel(DeflateModel.Family.ZLIB, 9), how.gzip().header()),
+                      new DeflateModel(DeflateModel.Family.ZLIB, 9),
+                      ((GzipRecipe) how.recipe()).header()),
                   how.contentLength(),
                   how.sourceInflated()));
             case "level" ->
               m.withInflated(new StreamRecipe.Inflated(
                   new GzipRecipe(
                       new DeflateModel(DeflateModel.Family.GNU_GZIP, 1),
-                      how.gzip().header()),
+                      ((GzipRecipe) how.recipe()).header()),
                   how.contentLength(),
                   how.sourceInflated()));
             case "content" ->
               m.withInflated(new StreamRecipe.Inflated(
-                  how.gzip(), how.contentLength() - 1, how.sourceInflated()));
+                  how.recipe(), how.contentLength() - 1, how.sourceInflated()));
             // The tar's first member, a directory: nothing there to inflate.
             default ->
               new StreamRecipe.Member(
@@ -258,7 +260,7 @@ class StreamLayerTest {
                   m.bodyLength(),
                   null,
                   m.paddingInStream(),
-                  new StreamRecipe.Inflated(how.gzip(), how.contentLength(), true));
+                  new StreamRecipe.Inflated(how.recipe(), how.contentLength(), true));
           };
         });
         assertThatThrownBy(() ->
@@ -277,6 +279,157 @@ class StreamLayerTest {
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("unknown member flags");
     }
+  }
+
+  @Test
+  void jarsAreCarriedWithTheirEntriesExpandedAndRebuiltExactly() throws Exception {
+    Path[] tars = jarPair();
+    try (RunDirectory run = RunDirectory.create(temp.resolve("run"))) {
+      LayerCodec layers = new LayerCodec(xdelta3, List.of(tars[0]), run, parallel);
+      LayerCodec.Encoded encoded = layers.encode(tars[1]);
+      List<StreamRecipe.Member> members = members(encoded.recipe(), tars[0], run);
+      assertThat(members)
+          .as("the new jar: its entries expanded, next to the old jar expanded")
+          .anyMatch(m -> m.inflated() != null
+              && m.inflated().recipe() instanceof ZipRecipe zip
+              && zip.models().contains(new DeflateModel(DeflateModel.Family.ZLIB, 6))
+              && m.inflated().sourceInflated());
+      long changedEntries = 0;
+      try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(
+          temp.resolve("jar-target/opt/app/lib/app-1.1.jar").toFile())) {
+        for (int i = 0; i < 10; i++) {
+          changedEntries += jar.getEntry("com/example/Type" + i + ".java").getCompressedSize();
+        }
+      }
+      assertThat(encoded.storedBytes())
+          .as(
+              "ten one-line edits cost far less than the %d bytes of the entries' deflate data",
+              changedEntries)
+          .isLessThan(changedEntries / 4);
+      Path rebuilt = layers.decode(
+          encoded.recipe(),
+          encoded.literals(),
+          encoded.deltaPack(),
+          LayerRoundTripTest.sha256(tars[1]),
+          "layer 1");
+      assertThat(Files.mismatch(rebuilt, tars[1])).isEqualTo(-1L);
+    }
+  }
+
+  @Test
+  void aZipRecipeNamingTheWrongModelOrLengthsIsRefusedNotTrusted() throws Exception {
+    Path[] tars = jarPair();
+    try (RunDirectory run = RunDirectory.create(temp.resolve("run"))) {
+      LayerCodec layers = new LayerCodec(xdelta3, List.of(tars[0]), run, parallel);
+      LayerCodec.Encoded encoded = layers.encode(tars[1]);
+      String diffId = LayerRoundTripTest.sha256(tars[1]);
+      SourceIndex index = SourceIndex.build(List.of(tars[0]), run);
+      for (String lie : List.of("model", "entry-length", "too-long")) {
+        Path recipe = rewrite(encoded.recipe(), index, temp.resolve("zip-lie-" + lie), m -> {
+          if (!(m.inflated().recipe() instanceof ZipRecipe zip)) {
+            return m;
+          }
+          long[] gaps = new long[zip.entries()];
+          long[] contents = new long[zip.entries()];
+          int[] models = new int[zip.entries()];
+          for (int i = 0; i < zip.entries(); i++) {
+            gaps[i] = zip.gap(i);
+            contents[i] = zip.contentLength(i);
+          }
+          List<DeflateModel> named = zip.models();
+          switch (lie) {
+            case "model" -> named = List.of(new DeflateModel(DeflateModel.Family.GO_FLATE, 1));
+            case "entry-length" -> {
+              // One byte of a sizeable entry's content moved into the run after it.
+              int k = 0;
+              while (contents[k] < 100) {
+                k++;
+              }
+              contents[k]--;
+              gaps[k + 1]++;
+              named = List.of(zip.models().get(0));
+            }
+            default -> {
+              contents[zip.entries() - 1] += m.inflated().contentLength();
+              named = List.of(zip.models().get(0));
+            }
+          }
+          return m.withInflated(new StreamRecipe.Inflated(
+              new ZipRecipe(named, gaps, contents, models),
+              m.inflated().contentLength(),
+              m.inflated().sourceInflated()));
+        });
+        assertThatThrownBy(() ->
+                layers.decode(recipe, encoded.literals(), encoded.deltaPack(), diffId, "layer 1"))
+            .as("a recipe lying about the %s", lie)
+            .isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("corrupt")
+            .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+      }
+      // Format 3 has no zip members: the same records under its signature are refused.
+      byte[] asFormat3 = Files.readAllBytes(encoded.recipe());
+      System.arraycopy(StreamRecipe.SIGNATURE_3, 0, asFormat3, 0, 4);
+      Path format3 = Files.write(temp.resolve("as-format-3"), asFormat3);
+      assertThatThrownBy(() ->
+              layers.decode(format3, encoded.literals(), encoded.deltaPack(), diffId, "layer 1"))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("unknown member flags");
+    }
+  }
+
+  /**
+   * A source and target tar each holding one jar written by the JDK's jar tool: release 1.1 edits a
+   * line in ten of its forty sources and adds one.
+   */
+  private Path[] jarPair() throws Exception {
+    Path source = temp.resolve("jar-source");
+    Path target = temp.resolve("jar-target");
+    Path oldClasses = temp.resolve("classes-1.0");
+    Path newClasses = temp.resolve("classes-1.1");
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < 40; i++) {
+      StringBuilder text = new StringBuilder("package com.example;\n");
+      for (int line = 0; line < 300; line++) {
+        text.append("  int m")
+            .append(random.nextInt(1000))
+            .append("() { return ")
+            .append(random.nextInt(1 << 16))
+            .append("; }\n");
+      }
+      String name = "com/example/Type" + i + ".java";
+      Trees.write(oldClasses.resolve(name), text.toString().getBytes());
+      String edited = i < 10
+          ? text.toString().replace("package com.example;", "package com.example.v11;")
+          : text.toString();
+      Trees.write(newClasses.resolve(name), edited.getBytes());
+    }
+    Trees.write(newClasses.resolve("com/example/Added.java"), "class Added {}\n".getBytes());
+    String jarTool = Path.of(System.getProperty("java.home"), "bin", "jar").toString();
+    Files.createDirectories(source.resolve("opt/app/lib"));
+    Files.createDirectories(target.resolve("opt/app/lib"));
+    TestEnvironment.run(
+        jarTool,
+        "--create",
+        "--file",
+        source.resolve("opt/app/lib/app-1.0.jar").toString(),
+        "-C",
+        oldClasses.toString(),
+        ".");
+    TestEnvironment.run(
+        jarTool,
+        "--create",
+        "--file",
+        target.resolve("opt/app/lib/app-1.1.jar").toString(),
+        "-C",
+        newClasses.toString(),
+        ".");
+    Path sourceTar = temp.resolve("jar-source.tar");
+    Path targetTar = temp.resolve("jar-target.tar");
+    TestEnvironment.run(
+        "tar", "--format=gnu", "-C", source.toString(), "-cf", sourceTar.toString(), ".");
+    TestEnvironment.run(
+        "tar", "--format=gnu", "-C", target.toString(), "-cf", targetTar.toString(), ".");
+    return new Path[] {sourceTar, targetTar};
   }
 
   @Test
