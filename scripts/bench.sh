@@ -36,6 +36,18 @@ BENCH_NPM_OLD_VERSION=5.4.5
 BENCH_NPM_NEW_VERSION=5.5.4
 IMAGE_BENCH_NPM_OLD=deltaimage-bench/npm-app:$BENCH_NPM_PACKAGE-$BENCH_NPM_OLD_VERSION
 IMAGE_BENCH_NPM_NEW=deltaimage-bench/npm-app:$BENCH_NPM_PACKAGE-$BENCH_NPM_NEW_VERSION
+# A Java app whose lib/ holds real jars from Maven Central: the release moves
+# five of six libraries to their next version (the jar names change with them),
+# one stays. The jars are what Maven's repository serves, so their entries are
+# deflated as the projects' builds wrote them.
+BENCH_JARS_OLD=(com.google.guava:guava:33.4.8-jre com.fasterxml.jackson.core:jackson-databind:2.20.0
+  com.fasterxml.jackson.core:jackson-core:2.20.0 org.apache.commons:commons-lang3:3.18.0
+  org.apache.commons:commons-compress:1.27.1 commons-io:commons-io:2.20.0)
+BENCH_JARS_NEW=(com.google.guava:guava:33.5.0-jre com.fasterxml.jackson.core:jackson-databind:2.20.1
+  com.fasterxml.jackson.core:jackson-core:2.20.1 org.apache.commons:commons-lang3:3.19.0
+  org.apache.commons:commons-compress:1.28.0 commons-io:commons-io:2.20.0)
+IMAGE_BENCH_JARS_OLD=deltaimage-bench/java-app:1
+IMAGE_BENCH_JARS_NEW=deltaimage-bench/java-app:2
 # Every mtime of the rebuilt base is set to this (2026-01-01T00:00:00Z), later
 # than anything debootstrap wrote: the same files, rebuilt on another day.
 BENCH_REBUILT_MTIME=1767225600
@@ -47,9 +59,10 @@ BENCH_PAIRS=(
   "app-deps|$IMAGE_APP_OLD|$IMAGE_APP_NEW|5-layer app image, base updated and jars moved to new versions"
   "unrelated|$IMAGE_DEBIAN_OLD|$IMAGE_BENCH_UNRELATED|Debian base -> an image of a JDK's files (nothing shared)"
   "npm-versioned|$IMAGE_BENCH_NPM_OLD|$IMAGE_BENCH_NPM_NEW|app with node_modules/.pnpm/NAME@VERSION dirs: $BENCH_NPM_PACKAGE $BENCH_NPM_OLD_VERSION -> $BENCH_NPM_NEW_VERSION"
+  "java-jars|$IMAGE_BENCH_JARS_OLD|$IMAGE_BENCH_JARS_NEW|Java app, lib/ of real Maven Central jars: guava, jackson-databind, jackson-core, commons-lang3, commons-compress to their next release, commons-io kept"
 )
 # bsdiff holds ~17x the file in memory and sorts it all: run on the pairs that fit.
-BSDIFF_PAIRS=(debian-updates debian-rebuilt app-deps npm-versioned)
+BSDIFF_PAIRS=(debian-updates debian-rebuilt app-deps npm-versioned java-jars)
 
 BENCH_LOCK_FD=7
 lock_bench_cache()   { take_lock "$BENCH_LOCK_FD" "$BENCH_CACHE/.lock" "using the bench image cache" 1800; }
@@ -74,6 +87,10 @@ bench_label_value() { # IMAGE
       printf 'bench-v%s/npm/%s@%s' "$BENCH_IMAGES_VERSION" "$BENCH_NPM_PACKAGE" "$BENCH_NPM_OLD_VERSION" ;;
     "$IMAGE_BENCH_NPM_NEW")
       printf 'bench-v%s/npm/%s@%s' "$BENCH_IMAGES_VERSION" "$BENCH_NPM_PACKAGE" "$BENCH_NPM_NEW_VERSION" ;;
+    "$IMAGE_BENCH_JARS_OLD")
+      printf 'bench-v%s/jars/%s' "$BENCH_IMAGES_VERSION" "$(printf '%s\n' "${BENCH_JARS_OLD[@]}" | sha256sum | cut -c1-16)" ;;
+    "$IMAGE_BENCH_JARS_NEW")
+      printf 'bench-v%s/jars/%s' "$BENCH_IMAGES_VERSION" "$(printf '%s\n' "${BENCH_JARS_NEW[@]}" | sha256sum | cut -c1-16)" ;;
     *) printf 'bench-v%s/%s' "$BENCH_IMAGES_VERSION" "$(fixture_label_value "$1")" ;;
   esac
 }
@@ -130,9 +147,44 @@ build_npm_app_image() { # VERSION IMAGE
   remove_exit_hook "remove_tree '$scratch'"
 }
 
+# The jar pair's app: lib/ARTIFACT-VERSION.jar for each GROUP:ARTIFACT:VERSION,
+# fetched once through Maven (its own repositories and settings) into the bench
+# cache, and a start script.
+build_jar_app_image() { # IMAGE COORDINATES...
+  local image="$1" scratch coordinates jar name
+  shift
+  scratch="$(mktemp -d "$BENCH_CACHE/.build-jars.XXXXXX")"
+  add_exit_hook "remove_tree '$scratch'"
+  mkdir -p "$scratch/root/app/lib" "$BENCH_CACHE/jars"
+  for coordinates in "$@"; do
+    IFS=: read -r _ name version <<<"$coordinates"
+    jar="$BENCH_CACHE/jars/$name-$version.jar"
+    if [ ! -f "$jar" ]; then
+      # The dependency plugin at the version the project's pom uses.
+      (cd "$REPO_ROOT" && run_logged "$DELTAIMAGE_CACHE/logs/bench-jars.log" mvn -B -q \
+        org.apache.maven.plugins:maven-dependency-plugin:3.9.0:copy -Dartifact="$coordinates" \
+        -DoutputDirectory="$BENCH_CACHE/jars" -Dmdep.useBaseVersion=true) ||
+        die "fetching $coordinates through Maven failed (log: $DELTAIMAGE_CACHE/logs/bench-jars.log); the java-jars pair needs Maven's repository once"
+    fi
+    cp "$jar" "$scratch/root/app/lib/"
+  done
+  printf '#!/bin/sh\nexec java -cp "/app/lib/*" "$@"\n' >"$scratch/root/app/run"
+  chmod +x "$scratch/root/app/run"
+  find "$scratch/root" -exec touch -h -d "@$BENCH_REBUILT_MTIME" {} +
+  import_tree_image "$scratch/root" "$image"
+  remove_tree "$scratch"
+  remove_exit_hook "remove_tree '$scratch'"
+}
+
 # The bench's own images, in the test daemon like the fixtures.
 ensure_bench_daemon_images() {
   local scratch
+  if ! bench_daemon_image_current "$IMAGE_BENCH_JARS_OLD"; then
+    build_jar_app_image "$IMAGE_BENCH_JARS_OLD" "${BENCH_JARS_OLD[@]}"
+  fi
+  if ! bench_daemon_image_current "$IMAGE_BENCH_JARS_NEW"; then
+    build_jar_app_image "$IMAGE_BENCH_JARS_NEW" "${BENCH_JARS_NEW[@]}"
+  fi
   if ! bench_daemon_image_current "$IMAGE_BENCH_NPM_OLD"; then
     build_npm_app_image "$BENCH_NPM_OLD_VERSION" "$IMAGE_BENCH_NPM_OLD"
   fi
