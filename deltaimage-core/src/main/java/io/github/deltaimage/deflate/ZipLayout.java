@@ -1,5 +1,6 @@
 package io.github.deltaimage.deflate;
 
+import io.github.deltaimage.fs.FileRanges;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -151,11 +152,13 @@ public final class ZipLayout {
       if (!expand[i]) {
         continue;
       }
-      written += copy(file, offset + at, dataOffsets[i] - at, out, buffer);
+      FileRanges.copy(file, offset + at, dataOffsets[i] - at, out);
+      written += dataOffsets[i] - at;
       written += inflate(file, offset + dataOffsets[i], compressedLengths[i], out, buffer);
       at = dataOffsets[i] + compressedLengths[i];
     }
-    return written + copy(file, offset + at, length - at, out, buffer);
+    FileRanges.copy(file, offset + at, length - at, out);
+    return written + length - at;
   }
 
   /** The length of the expanded form of a file of {@code length} bytes, {@code expand} selecting. */
@@ -220,7 +223,7 @@ public final class ZipLayout {
             return null;
           }
           int n = (int) Math.min(input.length, available - fed);
-          read(file, offset + fed, ByteBuffer.wrap(input, 0, n));
+          FileRanges.read(file, offset + fed, input, n);
           inflater.setInput(input, 0, n);
           fed += n;
         }
@@ -255,7 +258,7 @@ public final class ZipLayout {
             throw new IOException("a zip entry's deflate data ends early");
           }
           int n = (int) Math.min(input.length, length - fed);
-          read(file, offset + fed, ByteBuffer.wrap(input, 0, n));
+          FileRanges.read(file, offset + fed, input, n);
           inflater.setInput(input, 0, n);
           fed += n;
         }
@@ -271,32 +274,8 @@ public final class ZipLayout {
     }
   }
 
-  private static long copy(
-      FileChannel file, long offset, long length, OutputStream out, byte[] buffer)
-      throws IOException {
-    long done = 0;
-    while (done < length) {
-      int n = (int) Math.min(buffer.length, length - done);
-      read(file, offset + done, ByteBuffer.wrap(buffer, 0, n));
-      out.write(buffer, 0, n);
-      done += n;
-    }
-    return length;
-  }
-
   private static void read(FileChannel file, long offset, byte[] into) throws IOException {
-    read(file, offset, ByteBuffer.wrap(into));
-  }
-
-  private static void read(FileChannel file, long offset, ByteBuffer into) throws IOException {
-    long at = offset;
-    while (into.hasRemaining()) {
-      int n = file.read(into, at);
-      if (n < 0) {
-        throw new java.io.EOFException("file ends at " + at);
-      }
-      at += n;
-    }
+    FileRanges.read(file, offset, into, into.length);
   }
 
   private static int le16(byte[] b, int at) {

@@ -1,9 +1,8 @@
 package io.github.deltaimage.deflate;
 
+import io.github.deltaimage.codec.RangeInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,8 +82,8 @@ public final class ZipRecipe implements CompressedFileRecipe {
       long compressed = layout.compressedLength(i);
       Optional<DeflateModel> model = GzipIdentifier.identifyDeflate(
           () -> new InflaterInputStream(
-              new ChannelRange(file, data, compressed), new Inflater(true), 1 << 16),
-          () -> new ChannelRange(file, data, compressed),
+              new RangeInputStream(file, data, compressed), new Inflater(true), 1 << 16),
+          () -> new RangeInputStream(file, data, compressed),
           candidates(last));
       if (model.isEmpty()) {
         continue;
@@ -269,38 +268,6 @@ public final class ZipRecipe implements CompressedFileRecipe {
         throw new Incomplete("ends inside entry " + entry + " of the " + entries() + " it lists");
       }
       out.close();
-    }
-  }
-
-  /** Reads {@code [offset, offset + length)} of a channel without moving its position. */
-  private static final class ChannelRange extends InputStream {
-    private final FileChannel file;
-    private long at;
-    private final long end;
-
-    ChannelRange(FileChannel file, long offset, long length) {
-      this.file = file;
-      this.at = offset;
-      this.end = offset + length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (at >= end) {
-        return -1;
-      }
-      int n = file.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - at)), at);
-      if (n < 0) {
-        return -1;
-      }
-      at += n;
-      return n;
     }
   }
 }
