@@ -53,13 +53,7 @@ class StreamLayerTest {
       assertThat(encoded.storedBytes())
           .as("delta much smaller than the layer")
           .isLessThan(Files.size(tars[1]) / 10);
-      Path rebuilt = layers.decode(
-          encoded.recipe(),
-          encoded.literals(),
-          encoded.deltaPack(),
-          LayerRoundTripTest.sha256(tars[1]),
-          "layer 1");
-      assertThat(Files.mismatch(rebuilt, tars[1])).isEqualTo(-1L);
+      assertDecodesExactly(layers, encoded, tars[1]);
     }
   }
 
@@ -95,13 +89,7 @@ class StreamLayerTest {
           io.github.deltaimage.tar.TarLayout.read(targetTar).entries().size();
       // Per member: a record naming the source member and the new mtime, which is every member's.
       assertThat(encoded.storedBytes()).as("%d members", members).isLessThan(400 + members * 4);
-      Path rebuilt = layers.decode(
-          encoded.recipe(),
-          encoded.literals(),
-          encoded.deltaPack(),
-          LayerRoundTripTest.sha256(targetTar),
-          "layer 1");
-      assertThat(Files.mismatch(rebuilt, targetTar)).isEqualTo(-1L);
+      assertDecodesExactly(layers, encoded, targetTar);
     }
   }
 
@@ -212,13 +200,7 @@ class StreamLayerTest {
               "a few changed lines cost a few hundred bytes, not the %d of the changed .gz",
               gzipBytes)
           .isLessThan(gzipBytes / 20);
-      Path rebuilt = layers.decode(
-          encoded.recipe(),
-          encoded.literals(),
-          encoded.deltaPack(),
-          LayerRoundTripTest.sha256(tars[1]),
-          "layer 1");
-      assertThat(Files.mismatch(rebuilt, tars[1])).isEqualTo(-1L);
+      assertDecodesExactly(layers, encoded, tars[1]);
     }
   }
 
@@ -306,13 +288,7 @@ class StreamLayerTest {
               "ten one-line edits cost far less than the %d bytes of the entries' deflate data",
               changedEntries)
           .isLessThan(changedEntries / 4);
-      Path rebuilt = layers.decode(
-          encoded.recipe(),
-          encoded.literals(),
-          encoded.deltaPack(),
-          LayerRoundTripTest.sha256(tars[1]),
-          "layer 1");
-      assertThat(Files.mismatch(rebuilt, tars[1])).isEqualTo(-1L);
+      assertDecodesExactly(layers, encoded, tars[1]);
     }
   }
 
@@ -447,19 +423,22 @@ class StreamLayerTest {
     try (RunDirectory run = RunDirectory.create(temp.resolve("run"))) {
       LayerCodec layers = new LayerCodec(xdelta3, List.of(tars[0]), run, parallel);
       LayerCodec.Encoded encoded = layers.encode(tars[1]);
-      // Without gzip members, what format 3 writes is what format 2 wrote, bar the signature.
+      // Without gzip or zip members, what this version writes is what formats 2 and 3 wrote, bar
+      // the signature.
       byte[] recipe = Files.readAllBytes(encoded.recipe());
       assertThat(Arrays.copyOf(recipe, 4)).isEqualTo(Arrays.copyOf(StreamRecipe.SIGNATURE, 4));
-      System.arraycopy(StreamRecipe.SIGNATURE_2, 0, recipe, 0, 4);
-      Path format2 = Files.write(temp.resolve("format-2"), recipe);
-      assertThat(StreamRecipe.isStreamRecipe(format2)).isTrue();
-      Path rebuilt = layers.decode(
-          format2,
-          encoded.literals(),
-          encoded.deltaPack(),
-          LayerRoundTripTest.sha256(tars[1]),
-          "layer 1");
-      assertThat(Files.mismatch(rebuilt, tars[1])).isEqualTo(-1L);
+      for (byte[] signature : List.of(StreamRecipe.SIGNATURE_2, StreamRecipe.SIGNATURE_3)) {
+        System.arraycopy(signature, 0, recipe, 0, 4);
+        Path older = Files.write(temp.resolve("older-format"), recipe);
+        assertThat(StreamRecipe.isStreamRecipe(older)).isTrue();
+        Path rebuilt = layers.decode(
+            older,
+            encoded.literals(),
+            encoded.deltaPack(),
+            LayerRoundTripTest.sha256(tars[1]),
+            "layer 1");
+        assertThat(Files.mismatch(rebuilt, tars[1])).isEqualTo(-1L);
+      }
     }
   }
 
@@ -510,6 +489,17 @@ class StreamLayerTest {
     byte[] both = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, both, a.length, b.length);
     return both;
+  }
+
+  private static void assertDecodesExactly(
+      LayerCodec layers, LayerCodec.Encoded encoded, Path targetTar) throws Exception {
+    Path rebuilt = layers.decode(
+        encoded.recipe(),
+        encoded.literals(),
+        encoded.deltaPack(),
+        LayerRoundTripTest.sha256(targetTar),
+        "layer 1");
+    assertThat(Files.mismatch(rebuilt, targetTar)).isEqualTo(-1L);
   }
 
   private static List<StreamRecipe.Member> members(Path recipe, Path sourceTar, RunDirectory run)
