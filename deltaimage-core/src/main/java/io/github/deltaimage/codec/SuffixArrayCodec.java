@@ -26,22 +26,29 @@ import org.tukaani.xz.XZOutputStream;
 /**
  * A bsdiff-class delta engine in pure Java: the reference is suffix-sorted (SA-IS), the target is
  * matched against it with bsdiff's mismatch-tolerant extension (a match may carry a few differing
- * bytes, stored as a bytewise difference that is mostly zeros), and the three resulting streams
- * (instructions, differences, new bytes) are each compressed with LZMA2.
+ * bytes, stored as a bytewise difference that is mostly zeros), and the resulting streams
+ * (instructions, differences, new bytes) are each compressed with LZMA2, the differences as their
+ * {@link ZeroRuns} (zero-run lengths, byte-run lengths, bytes).
  *
  * <p>Memory is bounded: the reference is suffix-sorted one window at a time (its size set by the
  * heap), the target is read in chunks, and each chunk is matched against the window that its
  * anchors (where the caller expects its counterpart in the reference) point to. Decoding reads
  * the reference by position and holds nothing but buffers and LZMA2 dictionaries.
  *
- * <p>Delta layout: magic, format byte, the reference and target lengths, the three compressed
- * streams' lengths, then the streams (xz). Each instruction: where the next difference run starts in
+ * <p>Delta layout: magic, format byte, the reference and target lengths, the compressed streams'
+ * lengths, then the streams (xz): format 2 (written) has five (instructions, zero runs, byte runs,
+ * difference bytes, new bytes), format 1 (still read) three, its differences whole. Each instruction: where the next difference run starts in
  * the reference (relative to where the previous one ended), its length, then how many new bytes follow.
  */
 public final class SuffixArrayCodec implements DeltaCodec {
 
   static final int MAGIC = 0x44534131; // "DSA1"
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
+  /** The first format: the differences as one stream. Read, never written. */
+  private static final int FORMAT_1 = 1;
+
+  private static final int STREAMS = 5;
+  private static final int STREAMS_1 = 3;
   /** Largest LZMA2 dictionary written, so a decoder never needs more than this per stream. */
   private static final int MAX_DICTIONARY = 16 << 20;
 
@@ -107,8 +114,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
   /** As {@link #encode(Path, Path, Path)}, with hints of where each part of the target sits in the reference. */
   public void encode(Path reference, Path target, Path delta, Anchors anchors) {
     Path folder = delta.toAbsolutePath().getParent();
-    Path[][] raw = new Path[SLACKS.length][3];
-    Path[][] packed = new Path[SLACKS.length][3];
+    Path[][] raw = new Path[SLACKS.length][STREAMS];
+    Path[][] packed = new Path[SLACKS.length][STREAMS];
+    Path differences = null;
     try {
       long referenceLength = Files.size(reference);
       long targetLength = Files.size(target);
@@ -118,19 +126,22 @@ public final class SuffixArrayCodec implements DeltaCodec {
           FileChannel tgt = FileChannel.open(target, StandardOpenOption.READ)) {
         Matcher matcher = new Matcher(ref, referenceLength, tgt, targetLength, anchors);
         for (int v = 0; v < SLACKS.length; v++) {
-          for (int i = 0; i < 3; i++) {
+          for (int i = 0; i < STREAMS; i++) {
             raw[v][i] = Files.createTempFile(folder, "sa-stream", ".raw");
           }
-          try (Parse parse = new Parse(SLACKS[v], raw[v])) {
+          differences = Files.createTempFile(folder, "sa-differences", ".raw");
+          try (Parse parse = new Parse(SLACKS[v], raw[v][0], differences, raw[v][4])) {
             matcher.run(parse);
           }
+          ZeroRuns.split(differences, raw[v][1], raw[v][2], raw[v][3]);
+          Files.delete(differences);
           // The LZMA2 stage's match finder (up to ~190 MB) must not sit on top of the sorted
           // window (~7 bytes a byte): a second parse, rare, sorts its window again.
           matcher.release();
           long size = 0;
-          for (int i = 0; i < 3; i++) {
+          for (int i = 0; i < STREAMS; i++) {
             packed[v][i] = Files.createTempFile(folder, "sa-stream", ".xz");
-            compress(raw[v][i], packed[v][i], i == 1);
+            compress(raw[v][i], packed[v][i], i);
             Files.delete(raw[v][i]);
             size += Files.size(packed[v][i]);
           }
@@ -163,6 +174,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
     } catch (IOException e) {
       throw new EnvironmentException("cannot encode " + target + ": " + e.getMessage(), e);
     } finally {
+      deleteQuietly(differences);
       for (Path[] files : raw) {
         for (Path file : files) {
           deleteQuietly(file);
@@ -185,12 +197,12 @@ public final class SuffixArrayCodec implements DeltaCodec {
     /** Where in the reference the previous difference run ended (absolute). */
     long lastReferenceEnd;
 
-    Parse(int slack, Path[] raw) throws IOException {
+    Parse(int slack, Path controls, Path differences, Path literals) throws IOException {
       this.slack = slack;
       this.controls =
-          new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(raw[0]), BUFFER));
-      this.differences = new BufferedOutputStream(Files.newOutputStream(raw[1]), BUFFER);
-      this.literals = new BufferedOutputStream(Files.newOutputStream(raw[2]), BUFFER);
+          new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(controls), BUFFER));
+      this.differences = new BufferedOutputStream(Files.newOutputStream(differences), BUFFER);
+      this.literals = new BufferedOutputStream(Files.newOutputStream(literals), BUFFER);
     }
 
     @Override
@@ -203,7 +215,11 @@ public final class SuffixArrayCodec implements DeltaCodec {
     }
   }
 
-  private static void compress(Path raw, Path packed, boolean longMatches) throws IOException {
+  /**
+   * Compresses stream {@code stream} (0 instructions, 1 zero runs, 2 byte runs, 3 difference bytes,
+   * 4 new bytes) with the LZMA2 settings that made it smallest on the bench pairs.
+   */
+  private static void compress(Path raw, Path packed, int stream) throws IOException {
     long size = Files.size(raw);
     LZMA2Options options = new LZMA2Options(6);
     // No larger a dictionary than the stream (less memory on both sides), at most MAX_DICTIONARY.
@@ -211,10 +227,18 @@ public final class SuffixArrayCodec implements DeltaCodec {
         LZMA2Options.DICT_SIZE_MIN,
         Math.min(MAX_DICTIONARY, Long.highestOneBit(Math.max(1, size)) * 2));
     options.setDictSize(dictionary);
-    if (longMatches) {
-      // The differences are long zero runs with a few bytes between: the longest matches pay (10 %
-      // smaller on the Debian pair) where on new bytes they only cost time.
+    if (stream >= 1 && stream <= 3) {
+      // Run lengths and difference bytes repeat in long stretches (a shifted address table): the
+      // longest matches pay where on new bytes they only cost time. Neither has byte contexts
+      // worth modelling: lengths are numbers, differences are deltas (4 % smaller than LZMA's
+      // text defaults on the Debian pair).
       options.setNiceLen(LZMA2Options.NICE_LEN_MAX);
+      try {
+        options.setLcLp(stream == 3 ? 0 : 1, 0);
+        options.setPb(0);
+      } catch (UnsupportedOptionsException e) {
+        throw new IllegalStateException(e);
+      }
     }
     try (InputStream in = Files.newInputStream(raw);
         XZOutputStream out = new XZOutputStream(
@@ -234,13 +258,22 @@ public final class SuffixArrayCodec implements DeltaCodec {
   public static long[] streamLengths(Path delta) {
     try (DataInputStream header =
         new DataInputStream(new BufferedInputStream(Files.newInputStream(delta), 64))) {
-      if (header.readInt() != MAGIC || header.readUnsignedByte() != FORMAT) {
+      if (header.readInt() != MAGIC) {
         throw corrupt("not a suffix-array delta");
+      }
+      int format = header.readUnsignedByte();
+      if (format != FORMAT && format != FORMAT_1) {
+        throw corrupt("not a suffix-array delta of a format this version reads");
       }
       Varints.Counting counting = new Varints.Counting(header);
       counting.read();
       counting.read();
-      return new long[] {counting.read(), counting.read(), counting.read()};
+      long instructions = counting.read();
+      long differences = counting.read();
+      if (format == FORMAT) {
+        differences += counting.read() + counting.read();
+      }
+      return new long[] {instructions, differences, counting.read()};
     } catch (EOFException e) {
       throw corrupt("truncated");
     } catch (IOException e) {
@@ -265,25 +298,29 @@ public final class SuffixArrayCodec implements DeltaCodec {
         throw corrupt("not a suffix-array delta");
       }
       int format = header.readUnsignedByte();
-      if (format != FORMAT) {
-        throw corrupt(
-            "stream format " + format + " is not one this version reads (" + FORMAT + ")");
+      if (format != FORMAT && format != FORMAT_1) {
+        throw corrupt("stream format " + format + " is not one this version reads (" + FORMAT_1
+            + " and " + FORMAT + ")");
       }
+      int streams = format == FORMAT ? STREAMS : STREAMS_1;
       Varints.Counting counting = new Varints.Counting(header);
       long referenceLength = counting.read();
       long targetLength = counting.read();
       if (length >= 0 && targetLength != length) {
         throw corrupt("it declares " + targetLength + " bytes where " + length + " are expected");
       }
-      long[] lengths = {counting.read(), counting.read(), counting.read()};
+      long[] lengths = new long[streams];
+      for (int i = 0; i < streams; i++) {
+        lengths[i] = counting.read();
+      }
       headerLength = 5 + counting.consumed();
       if (referenceLength != ref.size()) {
         throw new InvalidInputException("the delta was made against a reference of "
             + referenceLength + " bytes, the one given has " + ref.size() + ": wrong source");
       }
       long at = headerLength;
-      long[] starts = new long[3];
-      for (int i = 0; i < 3; i++) {
+      long[] starts = new long[streams];
+      for (int i = 0; i < streams; i++) {
         starts[i] = at;
         at += lengths[i];
         if (at < 0 || at > deltaChannel.size()) {
@@ -295,8 +332,13 @@ public final class SuffixArrayCodec implements DeltaCodec {
       }
       try (DataInputStream controls =
               new DataInputStream(open(deltaChannel, starts[0], lengths[0]));
-          InputStream differences = open(deltaChannel, starts[1], lengths[1]);
-          InputStream literals = open(deltaChannel, starts[2], lengths[2]);
+          InputStream differences = streams == STREAMS
+              ? new ZeroRuns.Joined(
+                  open(deltaChannel, starts[1], lengths[1]),
+                  open(deltaChannel, starts[2], lengths[2]),
+                  open(deltaChannel, starts[3], lengths[3]))
+              : open(deltaChannel, starts[1], lengths[1]);
+          InputStream literals = open(deltaChannel, starts[streams - 1], lengths[streams - 1]);
           OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), BUFFER)) {
         apply(ref, referenceLength, targetLength, controls, differences, literals, out);
       }

@@ -111,6 +111,105 @@ class SuffixArrayCodecTest {
         .hasMessageContaining("wrong source");
   }
 
+  @Test
+  void differencesSplitIntoRunsAndJoinBackExactly() throws IOException {
+    Random random = new Random(5);
+    java.util.List<byte[]> cases = new java.util.ArrayList<>();
+    cases.add(new byte[0]);
+    cases.add(new byte[1000]);
+    cases.add(new byte[] {7});
+    cases.add(new byte[] {7, 0, 0, 9, 9});
+    byte[] sparse = new byte[300_000];
+    for (int i = 0; i < 3000; i++) {
+      sparse[random.nextInt(sparse.length)] = (byte) (1 + random.nextInt(255));
+    }
+    cases.add(sparse);
+    byte[] dense = new byte[70_000];
+    random.nextBytes(dense);
+    cases.add(dense);
+    for (byte[] differences : cases) {
+      Path raw = Files.write(dir.resolve("differences"), differences);
+      Path[] parts = {dir.resolve("zeros"), dir.resolve("runs"), dir.resolve("bytes")};
+      ZeroRuns.split(raw, parts[0], parts[1], parts[2]);
+      long nonZero = IntStream.range(0, differences.length)
+          .filter(i -> differences[i] != 0)
+          .count();
+      assertThat(Files.size(parts[2])).isEqualTo(nonZero);
+      try (java.io.InputStream joined = new ZeroRuns.Joined(
+          Files.newInputStream(parts[0]),
+          Files.newInputStream(parts[1]),
+          Files.newInputStream(parts[2]))) {
+        assertThat(joined.readAllBytes()).isEqualTo(differences);
+      }
+    }
+  }
+
+  @Test
+  void aFormatOneDeltaWithItsDifferencesWholeStillDecodes() throws IOException {
+    Random random = new Random(9);
+    byte[] reference = new byte[400_000];
+    random.nextBytes(reference);
+    byte[] target = reference.clone();
+    for (int i = 0; i < target.length; i += 777) {
+      target[i] ^= 0x21;
+    }
+    SuffixArrayCodec codec = new SuffixArrayCodec(1 << 20);
+    Path delta = roundTrip(codec, reference, target);
+    Path formatOne = asFormatOne(delta, dir.resolve("format-1"));
+    assertThat(SuffixArrayCodec.streamLengths(formatOne)[1])
+        .as("the differences whole, as format 1 stored them")
+        .isGreaterThan(0);
+    Path out = dir.resolve("out-1");
+    codec.decode(dir.resolve("ref"), formatOne, out);
+    assertThat(Files.readAllBytes(out)).isEqualTo(target);
+  }
+
+  /** The same delta as format 1 wrote it: three streams, the differences one xz stream. */
+  private static Path asFormatOne(Path delta, Path to) throws IOException {
+    try (java.io.DataInputStream in =
+        new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(delta)))) {
+      int magic = in.readInt();
+      assertThat(in.readUnsignedByte()).isEqualTo(2);
+      Varints.Counting numbers = new Varints.Counting(in);
+      long referenceLength = numbers.read();
+      long targetLength = numbers.read();
+      byte[][] streams = new byte[5][];
+      long[] lengths = new long[5];
+      for (int i = 0; i < 5; i++) {
+        lengths[i] = numbers.read();
+      }
+      for (int i = 0; i < 5; i++) {
+        streams[i] = in.readNBytes((int) lengths[i]);
+      }
+      byte[] differences;
+      try (java.io.InputStream joined = new ZeroRuns.Joined(
+          new org.tukaani.xz.XZInputStream(new java.io.ByteArrayInputStream(streams[1])),
+          new org.tukaani.xz.XZInputStream(new java.io.ByteArrayInputStream(streams[2])),
+          new org.tukaani.xz.XZInputStream(new java.io.ByteArrayInputStream(streams[3])))) {
+        differences = joined.readAllBytes();
+      }
+      java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+      try (org.tukaani.xz.XZOutputStream xz =
+          new org.tukaani.xz.XZOutputStream(packed, new org.tukaani.xz.LZMA2Options(6))) {
+        xz.write(differences);
+      }
+      byte[] packedDifferences = packed.toByteArray();
+      try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(to))) {
+        out.writeInt(magic);
+        out.writeByte(1);
+        Varints.write(out, referenceLength);
+        Varints.write(out, targetLength);
+        Varints.write(out, lengths[0]);
+        Varints.write(out, packedDifferences.length);
+        Varints.write(out, lengths[4]);
+        out.write(streams[0]);
+        out.write(packedDifferences);
+        out.write(streams[4]);
+      }
+    }
+    return to;
+  }
+
   private Path roundTrip(SuffixArrayCodec codec, byte[] reference, byte[] target)
       throws IOException {
     Path ref = Files.write(dir.resolve("ref"), reference);
