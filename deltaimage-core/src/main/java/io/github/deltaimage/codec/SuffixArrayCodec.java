@@ -3,6 +3,7 @@ package io.github.deltaimage.codec;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.fs.FileRanges;
+import io.github.deltaimage.fs.RangeInputStream;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

@@ -1,6 +1,6 @@
 package io.github.deltaimage.deflate;
 
-import io.github.deltaimage.codec.RangeInputStream;
+import io.github.deltaimage.fs.RangeInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;

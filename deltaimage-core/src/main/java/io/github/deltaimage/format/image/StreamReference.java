@@ -1,10 +1,10 @@
 package io.github.deltaimage.format.image;
 
 import io.github.deltaimage.api.InvalidInputException;
-import io.github.deltaimage.codec.RangeInputStream;
 import io.github.deltaimage.deflate.ZipLayout;
 import io.github.deltaimage.deflate.ZipRecipe;
 import io.github.deltaimage.fs.FileRanges;
+import io.github.deltaimage.fs.RangeInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;

@@ -1,4 +1,4 @@
-package io.github.deltaimage.codec;
+package io.github.deltaimage.fs;
 
 import java.io.IOException;
 import java.io.InputStream;
