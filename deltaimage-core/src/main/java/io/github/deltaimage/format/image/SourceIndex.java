@@ -22,6 +22,9 @@ import java.util.Map;
  * "rename key" (the path with its digit runs masked, so {@code libfoo-1.2.3.jar} meets
  * {@code libfoo-1.2.4.jar}), and the concatenation of all their tar headers and padding, against
  * which the target's (mostly the same names, modes and owners) delta to almost nothing.
+ *
+ * <p>Only the members are read up front: applying a delta needs nothing else. The bodies' digests
+ * (a pass over every source byte) and the headers file are made the first time an encoder asks.
  */
 final class SourceIndex {
 
@@ -41,62 +44,91 @@ final class SourceIndex {
   private final Map<String, List<Body>> byRenameKey = new HashMap<>();
   private final List<Entry> entries = new ArrayList<>();
   private final Map<PathKey, Integer> entryByPath = new HashMap<>();
-  private final Path headers;
+  private final RunDirectory run;
+  private boolean bodiesIndexed;
+  private Path headers;
 
-  private SourceIndex(List<Path> tars, List<Long> sizes, Path headers) {
+  private SourceIndex(List<Path> tars, List<Long> sizes, RunDirectory run) {
     this.tars = tars;
     this.sizes = sizes;
-    this.headers = headers;
+    this.run = run;
   }
 
-  /** Reads the source layers' layouts and hashes every file body. */
+  /** Reads the source layers' layouts: their members, by number and by path. */
   static SourceIndex build(List<Path> sourceTars, RunDirectory run) {
-    Path headers = run.newFile("source-headers");
     List<Long> sizes = new ArrayList<>();
-    SourceIndex index;
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(headers), 1 << 16)) {
-      List<TarLayout> layouts = new ArrayList<>();
-      for (Path tar : sourceTars) {
-        TarLayout layout = TarLayout.read(tar);
-        layouts.add(layout);
-        sizes.add(layout.size());
+    List<TarLayout> layouts = new ArrayList<>();
+    for (Path tar : sourceTars) {
+      TarLayout layout = TarLayout.read(tar);
+      layouts.add(layout);
+      sizes.add(layout.size());
+    }
+    SourceIndex index = new SourceIndex(List.copyOf(sourceTars), List.copyOf(sizes), run);
+    for (int layer = 0; layer < layouts.size(); layer++) {
+      for (TarEntry entry : layouts.get(layer).entries()) {
+        int number = index.entries.size();
+        index.entries.add(
+            new Entry(layer, entry.start(), entry.bodyOffset(), entry.bodyLength(), entry.end()));
+        index.entryByPath.put(new PathKey(entry.path()), number);
       }
-      index = new SourceIndex(List.copyOf(sourceTars), List.copyOf(sizes), headers);
-      for (int layer = 0; layer < sourceTars.size(); layer++) {
-        try (FileChannel channel =
-            FileChannel.open(sourceTars.get(layer), StandardOpenOption.READ)) {
-          for (TarEntry entry : layouts.get(layer).entries()) {
-            // Headers and padding, laid out as a target's literal stream lays them out, so that
-            // an unchanged run of members matches as one long copy.
-            FileRanges.copy(channel, entry.start(), entry.bodyOffset() - entry.start(), out);
-            long bodyEnd = entry.bodyOffset() + entry.bodyLength();
-            FileRanges.copy(channel, bodyEnd, entry.end() - bodyEnd, out);
-            int number = index.entries.size();
-            index.entries.add(new Entry(
-                layer, entry.start(), entry.bodyOffset(), entry.bodyLength(), entry.end()));
-            index.entryByPath.put(new PathKey(entry.path()), number);
+    }
+    return index;
+  }
+
+  /** Hashes every file body, once: by content, by path and by rename key. */
+  private synchronized void indexBodies() {
+    if (bodiesIndexed) {
+      return;
+    }
+    int number = 0;
+    try {
+      for (int layer = 0; layer < tars.size(); layer++) {
+        // Read again rather than kept: a 200k-member layout is tens of megabytes of heap.
+        TarLayout layout = TarLayout.read(tars.get(layer));
+        try (FileChannel channel = FileChannel.open(tars.get(layer), StandardOpenOption.READ)) {
+          for (TarEntry entry : layout.entries()) {
             if (entry.isRegularFile() && entry.bodyLength() > 0) {
               String sha256 = FileRanges.sha256(channel, entry.bodyOffset(), entry.bodyLength());
               Body body = new Body(
                   layer, entry.bodyOffset(), entry.bodyLength(), entry.path(), number, sha256);
-              index.byDigest.putIfAbsent(sha256, body);
-              index.byPath.put(new PathKey(entry.path()), body);
-              index
-                  .byRenameKey
+              byDigest.putIfAbsent(sha256, body);
+              byPath.put(new PathKey(entry.path()), body);
+              byRenameKey
                   .computeIfAbsent(RenameKey.of(entry.path()), k -> new ArrayList<>())
                   .add(body);
             }
+            number++;
           }
         }
       }
     } catch (IOException e) {
       throw new EnvironmentException("cannot index the source layers: " + e.getMessage(), e);
     }
-    return index;
+    bodiesIndexed = true;
   }
 
   /** The concatenated headers of the source layers (the base the literal stream is encoded against). */
-  Path headers() {
+  synchronized Path headers() {
+    if (headers == null) {
+      Path file = run.newFile("source-headers");
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+        for (int layer = 0; layer < tars.size(); layer++) {
+          TarLayout layout = TarLayout.read(tars.get(layer));
+          try (FileChannel channel = FileChannel.open(tars.get(layer), StandardOpenOption.READ)) {
+            for (TarEntry entry : layout.entries()) {
+              // Headers and padding, laid out as a target's literal stream lays them out, so that
+              // an unchanged run of members matches as one long copy.
+              FileRanges.copy(channel, entry.start(), entry.bodyOffset() - entry.start(), out);
+              long bodyEnd = entry.bodyOffset() + entry.bodyLength();
+              FileRanges.copy(channel, bodyEnd, entry.end() - bodyEnd, out);
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new EnvironmentException("cannot index the source layers: " + e.getMessage(), e);
+      }
+      headers = file;
+    }
     return headers;
   }
 
@@ -109,6 +141,7 @@ final class SourceIndex {
   }
 
   Body withContent(String sha256) {
+    indexBodies();
     return byDigest.get(sha256);
   }
 
@@ -124,6 +157,7 @@ final class SourceIndex {
 
   /** The body at {@code path} when it holds exactly the content {@code sha256}, else null. */
   Body samePathWithContent(byte[] path, String sha256) {
+    indexBodies();
     Body same = byPath.get(new PathKey(path));
     return same != null && same.sha256().equals(sha256) ? same : null;
   }
@@ -133,6 +167,7 @@ final class SourceIndex {
    * the one at the same path, else a renamed one of similar size, else none.
    */
   Body similarTo(byte[] path, long length) {
+    indexBodies();
     Body same = byPath.get(new PathKey(path));
     if (same != null) {
       return same;
