@@ -199,6 +199,15 @@ final class StreamLayerEncoder {
   private final Map<Integer, ExpandedZip> expandedZips = new HashMap<>();
 
   /**
+   * How many zip entries one layer expands at most: each costs about 45 bytes of heap until the
+   * recipe is written (a layer of a whole Maven repository's jars would otherwise hold hundreds of
+   * megabytes); zips past it are carried as their bytes.
+   */
+  private static final int MAX_EXPANDED_ENTRIES = 1 << 20;
+
+  private int expandedEntries;
+
+  /**
    * The member with its body carried as content when it is gzip data a deflate model rebuilds
    * exactly (Debian's man pages and changelogs, for one), or a zip file (a jar) whose deflated
    * entries a model rebuilds: a changed text or class file's deflate bits differ from the first
@@ -256,7 +265,7 @@ final class StreamLayerEncoder {
       throws IOException {
     ZipLayout layout = ZipLayout.scan(
         target, entry.bodyOffset(), entry.bodyLength(), StreamReference.MAX_INFLATED);
-    if (layout.entries() == 0) {
+    if (layout.entries() == 0 || expandedEntries + layout.entries() > MAX_EXPANDED_ENTRIES) {
       return member;
     }
     Optional<ZipRecipe.Found> found =
@@ -280,6 +289,7 @@ final class StreamLayerEncoder {
       }
     }
     expandedZips.put(index, new ExpandedZip(layout, found.get()));
+    expandedEntries += layout.entries();
     return member.withInflated(new StreamRecipe.Inflated(
         found.get().recipe(),
         layout.expandedLength(entry.bodyLength(), found.get().expanded()),
