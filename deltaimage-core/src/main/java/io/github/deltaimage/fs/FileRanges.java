@@ -20,20 +20,36 @@ public final class FileRanges {
 
   private FileRanges() {}
 
+  /**
+   * Each thread's copy buffer while no copy of that thread holds it. A layer's rebuild copies one
+   * range per tar member, and a fresh buffer per range was a quarter of a small apply's time in
+   * allocation alone; a copy made from inside {@code to} (a compressing stream that copies, say)
+   * finds the buffer taken and uses one of its own.
+   */
+  private static final ThreadLocal<byte[]> SPARE_BUFFER = new ThreadLocal<>();
+
   /** Writes {@code length} bytes of {@code from} starting at {@code offset} to {@code to}. */
   public static void copy(FileChannel from, long offset, long length, OutputStream to)
       throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER, Math.max(1, length)));
-    long done = 0;
-    while (done < length) {
-      buffer.clear();
-      buffer.limit((int) Math.min(buffer.capacity(), length - done));
-      int read = from.read(buffer, offset + done);
-      if (read < 0) {
-        throw new EOFException("range " + offset + "+" + length + " runs past the end of the file");
+    byte[] spare = SPARE_BUFFER.get();
+    SPARE_BUFFER.set(null);
+    byte[] bytes = spare != null ? spare : new byte[BUFFER];
+    try {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      long done = 0;
+      while (done < length) {
+        buffer.clear();
+        buffer.limit((int) Math.min(buffer.capacity(), length - done));
+        int read = from.read(buffer, offset + done);
+        if (read < 0) {
+          throw new EOFException(
+              "range " + offset + "+" + length + " runs past the end of the file");
+        }
+        to.write(bytes, 0, read);
+        done += read;
       }
-      to.write(buffer.array(), 0, read);
-      done += read;
+    } finally {
+      SPARE_BUFFER.set(bytes);
     }
   }
 
