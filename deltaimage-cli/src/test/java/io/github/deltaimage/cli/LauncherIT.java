@@ -124,6 +124,31 @@ class LauncherIT {
     }
   }
 
+  @Test
+  void a_run_watched_by_Flight_Recorder_loads_no_archive() throws Exception {
+    Run made = launch(Map.of(), "diff", source.toString(), target("first").toString());
+    assertThat(made.exitCode).as(made.output).isZero();
+    assertThat(archives("diff")).hasSize(1);
+
+    // JDK 17 crashes loading a class from a dynamic archive while class loading is watched
+    Path classLog = work.resolve("classes.log");
+    Run watched = launch(
+        Map.of(
+            "DELTAIMAGE_JAVA_OPTS",
+            "-XX:+UseSerialGC -Xmx512m -XX:StartFlightRecording=filename="
+                + work.resolve("run.jfr")
+                + " -Xlog:class+load=info:file="
+                + classLog),
+        "diff",
+        source.toString(),
+        target("second").toString());
+
+    assertThat(watched.exitCode).as(watched.output).isZero();
+    assertThat(Files.readString(classLog))
+        .contains("io.github.deltaimage.cli.Main source: ")
+        .doesNotContain("shared objects file (top)");
+  }
+
   /** A copy of the source with one line more: a target to diff. */
   private Path target(String name) throws IOException {
     Path target = work.resolve(name);
