@@ -71,17 +71,22 @@ public final class Parallel {
       if (e.getCause() instanceof IOException io) {
         throw io;
       }
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw new EnvironmentException("work failed: " + e.getCause(), e.getCause());
+      throw unchecked(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EnvironmentException("interrupted", e);
     }
+  }
+
+  /** A task's failure as thrown to the caller: itself when unchecked, else wrapped. */
+  private static RuntimeException unchecked(ExecutionException e) {
+    if (e.getCause() instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    if (e.getCause() instanceof Error error) {
+      throw error;
+    }
+    return new EnvironmentException("work failed: " + e.getCause(), e.getCause());
   }
 
   /** Waits for a task whose result no longer matters, so that it stops touching shared files. */
@@ -111,13 +116,7 @@ public final class Parallel {
       }
       return results;
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw new EnvironmentException("work failed: " + e.getCause(), e.getCause());
+      throw unchecked(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EnvironmentException("interrupted", e);

@@ -297,29 +297,24 @@ final class StreamLayerEncoder {
   }
 
   private static boolean isZip(FileChannel channel, long offset, long length) throws IOException {
-    if (length < 30) {
-      return false;
-    }
-    java.nio.ByteBuffer magic = java.nio.ByteBuffer.allocate(4);
-    while (magic.hasRemaining()) {
-      if (channel.read(magic, offset + magic.position()) < 0) {
-        return false;
-      }
-    }
-    return ZipLayout.looksLikeZip(magic.array());
+    byte[] magic = length < 30 ? null : head(channel, offset, 4);
+    return magic != null && ZipLayout.looksLikeZip(magic);
   }
 
   private static boolean isGzip(FileChannel channel, long offset, long length) throws IOException {
-    if (length < 18) {
-      return false;
-    }
-    java.nio.ByteBuffer magic = java.nio.ByteBuffer.allocate(3);
-    while (magic.hasRemaining()) {
-      if (channel.read(magic, offset + magic.position()) < 0) {
-        return false;
+    byte[] magic = length < 18 ? null : head(channel, offset, 3);
+    return magic != null && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b && magic[2] == 8;
+  }
+
+  /** The {@code n} bytes at {@code offset}, or null when the file ends first. */
+  private static byte[] head(FileChannel channel, long offset, int n) throws IOException {
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(n);
+    while (bytes.hasRemaining()) {
+      if (channel.read(bytes, offset + bytes.position()) < 0) {
+        return null;
       }
     }
-    return (magic.get(0) & 0xff) == 0x1f && (magic.get(1) & 0xff) == 0x8b && magic.get(2) == 8;
+    return bytes.array();
   }
 
   private final List<FileChannel> sourceLayers = new ArrayList<>();
