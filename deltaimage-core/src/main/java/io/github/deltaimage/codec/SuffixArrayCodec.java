@@ -66,6 +66,8 @@ public final class SuffixArrayCodec implements DeltaCodec {
    */
   private static final int[] SLACKS = {8, 32};
 
+  private static final int LONG_MATCH = 256;
+
   /** Where target bytes are expected in the reference, to choose each chunk's window. */
   public interface Anchors {
     /** The reference position expected to match target position {@code targetPosition}, or -1 when unknown. */
@@ -611,6 +613,17 @@ public final class SuffixArrayCodec implements DeltaCodec {
           }
           if (same(scan + lastOffset, scan)) {
             oldScore--;
+          }
+          // A long match that the current alignment nearly covers: at the next positions its own
+          // continuation is no better, and searching each of them costs its whole length again
+          // (quadratic on a long, almost unchanged region). Look again halfway along it.
+          if (len >= LONG_MATCH) {
+            for (int end = scan + len / 2; scan + 1 < end; ) {
+              scan++;
+              if (same(scan + lastOffset, scan)) {
+                oldScore--;
+              }
+            }
           }
           // In content the reference does not hold, searching every position is what costs; after a
           // kilobyte of misses search every fourth one: a match found late is extended back (lenb).

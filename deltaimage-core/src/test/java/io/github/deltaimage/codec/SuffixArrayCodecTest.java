@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class SuffixArrayCodecTest {
@@ -64,6 +65,31 @@ class SuffixArrayCodecTest {
         assertThat(Files.size(delta)).isLessThan(fresh.length + 20_000);
       }
     }
+  }
+
+  /**
+   * The target is an exact copy of a region that the alignment the parse starts on covers but for
+   * four bytes: too few to switch (the slack), so the parse stays while every next position finds
+   * the copy again. Searching each of them in full is quadratic: minutes for these 4 MiB, where
+   * the parse takes about a second. The timeout is a hundredfold margin, not a figure.
+   */
+  @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aLongCopyTheAlignmentNearlyCoversIsParsedInLinearTime() throws IOException {
+    Random random = new Random(5);
+    byte[] x = new byte[2 << 20];
+    random.nextBytes(x);
+    byte[] y = x.clone();
+    for (int i = 1; i <= 4; i++) {
+      y[i * (y.length / 5)] ^= 0x5a;
+    }
+    byte[] reference = new byte[x.length + y.length];
+    System.arraycopy(x, 0, reference, 0, x.length);
+    System.arraycopy(y, 0, reference, x.length, y.length);
+
+    Path delta = roundTrip(new SuffixArrayCodec(64 << 20), reference, y);
+
+    assertThat(Files.size(delta)).as("a copy costs instructions, not bytes").isLessThan(2_000);
   }
 
   @Test
