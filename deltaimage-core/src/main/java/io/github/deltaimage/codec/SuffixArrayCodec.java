@@ -99,6 +99,15 @@ public final class SuffixArrayCodec implements DeltaCodec {
     return (int) Math.max(8L << 20, Math.min(64L << 20, fit));
   }
 
+  /**
+   * Whether the sorted window may stay in memory through the LZMA2 stage, for a second parse: when
+   * the reference is a single window whose arrays (the bytes and the int suffix array) take at most
+   * a quarter of the heap, so that they and the match finder fit beside each other.
+   */
+  boolean keepsWindowSorted(long referenceLength, long maxHeap) {
+    return referenceLength <= window && referenceLength * 5 <= maxHeap / 4;
+  }
+
   /** How much reference is suffix-sorted at once; a reference up to this long is matched as a whole. */
   public int window() {
     return window;
@@ -138,9 +147,12 @@ public final class SuffixArrayCodec implements DeltaCodec {
           }
           ZeroRuns.split(differences, raw[v][1], raw[v][2], raw[v][3]);
           Files.delete(differences);
-          // The LZMA2 stage's match finder (up to ~190 MB) must not sit on top of the sorted
-          // window (~7 bytes a byte): a second parse, rare, sorts its window again.
-          matcher.release();
+          // The LZMA2 stage's match finder (up to ~190 MB) must not sit on top of a large sorted
+          // window (~5 bytes a byte): a second parse then sorts its window again. A reference
+          // that is one small window stays sorted for it (the npm pair's 28 MB: 4 s a sort).
+          if (!keepsWindowSorted(referenceLength, Runtime.getRuntime().maxMemory())) {
+            matcher.release();
+          }
           long size = 0;
           for (int i = 0; i < STREAMS; i++) {
             packed[v][i] = Files.createTempFile(folder, "sa-stream", ".xz");

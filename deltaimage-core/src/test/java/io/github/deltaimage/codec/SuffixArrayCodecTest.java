@@ -93,6 +93,63 @@ class SuffixArrayCodecTest {
   }
 
   @Test
+  void aSmallReferenceStaysSortedForTheSecondParseAndALargeOneDoesNot() {
+    SuffixArrayCodec codec = new SuffixArrayCodec(64 << 20);
+    long heap = 896L << 20;
+    assertThat(codec.keepsWindowSorted(28 << 20, heap))
+        .as("the npm pair's reference")
+        .isTrue();
+    assertThat(codec.keepsWindowSorted(64 << 20, heap))
+        .as("a full window: 320 MB of arrays")
+        .isFalse();
+    assertThat(codec.keepsWindowSorted(65 << 20, 64L << 30))
+        .as("more than one window")
+        .isFalse();
+    assertThat(codec.keepsWindowSorted(28 << 20, 256L << 20)).as("a small heap").isFalse();
+  }
+
+  /**
+   * Text whose every line has an identifier renamed: the alignment drifts at each edit, so
+   * instructions are most of the first parse and a second parse (a larger slack) is made, from
+   * the window the first one sorted.
+   */
+  @Test
+  void textWithAnEditInEveryLineRoundTripsThroughBothParses() throws IOException {
+    StringBuilder before = new StringBuilder();
+    StringBuilder after = new StringBuilder();
+    Random random = new Random(9);
+    for (int line = 0; line < 40_000; line++) {
+      String indent = " ".repeat(random.nextInt(12));
+      int value = random.nextInt(1_000_000);
+      before
+          .append(indent)
+          .append("const value")
+          .append(line)
+          .append(" = compute(")
+          .append(value)
+          .append(", options);\n");
+      after
+          .append(indent)
+          .append("const v")
+          .append(line)
+          .append(" = compute(")
+          .append(value)
+          .append(", opts);\n");
+    }
+    byte[] reference = before.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] target = after.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    SuffixArrayCodec codec = new SuffixArrayCodec(64 << 20);
+    assertThat(codec.keepsWindowSorted(reference.length, Runtime.getRuntime().maxMemory()))
+        .isTrue();
+
+    Path delta = roundTrip(codec, reference, target);
+
+    assertThat(Files.size(delta))
+        .as("a copy and the renamed bytes per line")
+        .isLessThan(target.length / 8);
+  }
+
+  @Test
   void emptyAndTinyInputsRoundTrip() throws IOException {
     SuffixArrayCodec codec = new SuffixArrayCodec(1 << 20);
     roundTrip(codec, new byte[0], new byte[0]);
