@@ -28,6 +28,10 @@ BENCH_PACKAGES=(xdelta3 zstd bsdiff umoci jq time python3 procps pigz busybox)
 # The bench's own images, next to the fixtures (see ensure_bench_daemon_images).
 IMAGE_BENCH_REBUILT=deltaimage-bench/debian:rebuilt
 IMAGE_BENCH_UNRELATED=deltaimage-bench/jdk:17
+# The next Debian release, a minbase debootstrap like the fixtures' bookworm: a major upgrade,
+# where most files change (the issue's "bookworm -> trixie" row).
+BENCH_TRIXIE_SUITE=trixie
+IMAGE_BENCH_TRIXIE=deltaimage-bench/debian:trixie
 # An app whose node_modules keep each package in a versioned directory (pnpm's
 # layout): the TypeScript compiler moves from 5.4.5 to 5.5.4, so every path of
 # the package changes and its files' contents move between files.
@@ -58,11 +62,12 @@ BENCH_PAIRS=(
   "debian-rebuilt|$IMAGE_DEBIAN_OLD|$IMAGE_BENCH_REBUILT|the same base rebuilt: identical content, every mtime later"
   "app-deps|$IMAGE_APP_OLD|$IMAGE_APP_NEW|5-layer app image, base updated and jars moved to new versions"
   "unrelated|$IMAGE_DEBIAN_OLD|$IMAGE_BENCH_UNRELATED|Debian base -> an image of a JDK's files (nothing shared)"
+  "debian-trixie|$IMAGE_DEBIAN_OLD|$IMAGE_BENCH_TRIXIE|Debian bookworm minbase -> $BENCH_TRIXIE_SUITE minbase (the next major release)"
   "npm-versioned|$IMAGE_BENCH_NPM_OLD|$IMAGE_BENCH_NPM_NEW|app with node_modules/.pnpm/NAME@VERSION dirs: $BENCH_NPM_PACKAGE $BENCH_NPM_OLD_VERSION -> $BENCH_NPM_NEW_VERSION"
   "java-jars|$IMAGE_BENCH_JARS_OLD|$IMAGE_BENCH_JARS_NEW|Java app, lib/ of real Maven Central jars: guava, jackson-databind, jackson-core, commons-lang3, commons-compress to their next release, commons-io kept"
 )
 # bsdiff holds ~17x the file in memory and sorts it all: run on the pairs that fit.
-BSDIFF_PAIRS=(debian-updates debian-rebuilt app-deps npm-versioned java-jars)
+BSDIFF_PAIRS=(debian-updates debian-rebuilt app-deps debian-trixie npm-versioned java-jars)
 
 BENCH_LOCK_FD=7
 lock_bench_cache()   { take_lock "$BENCH_LOCK_FD" "$BENCH_CACHE/.lock" "using the bench image cache" 1800; }
@@ -83,6 +88,8 @@ bench_label_value() { # IMAGE
       printf 'bench-v%s/%s/%s' "$BENCH_IMAGES_VERSION" "$(stamp_get "$ROOTFS_OLD.stamp" id)" "$BENCH_REBUILT_MTIME" ;;
     "$IMAGE_BENCH_UNRELATED")
       printf 'bench-v%s/%s' "$BENCH_IMAGES_VERSION" "$(sha256sum <"$(bench_jdk_home)/release" | cut -c1-16)" ;;
+    "$IMAGE_BENCH_TRIXIE")
+      printf 'bench-v%s/debootstrap/%s' "$BENCH_IMAGES_VERSION" "$BENCH_TRIXIE_SUITE" ;;
     "$IMAGE_BENCH_NPM_OLD")
       printf 'bench-v%s/npm/%s@%s' "$BENCH_IMAGES_VERSION" "$BENCH_NPM_PACKAGE" "$BENCH_NPM_OLD_VERSION" ;;
     "$IMAGE_BENCH_NPM_NEW")
@@ -176,9 +183,31 @@ build_jar_app_image() { # IMAGE COORDINATES...
   remove_exit_hook "remove_tree '$scratch'"
 }
 
+# The next release's minbase, from the archive the fixtures' bookworm came from (the
+# machine's apt sources, else debootstrap's default); apt state stripped like the fixtures'.
+build_trixie_image() { # IMAGE
+  local image="$1" mirror scratch
+  mirror="$(debian_main_mirror)"
+  scratch="$(mktemp -d "$BENCH_CACHE/.build-trixie.XXXXXX")"
+  add_exit_hook "remove_tree '$scratch'"
+  chmod 755 "$scratch"
+  step "debootstrap --variant=minbase $BENCH_TRIXIE_SUITE (${mirror:-debootstrap default mirror}); takes a few minutes"
+  local args=(--variant=minbase "$BENCH_TRIXIE_SUITE" "$scratch/root")
+  [ -n "$mirror" ] && args+=("$mirror")
+  run_logged "$DELTAIMAGE_CACHE/logs/bench-debootstrap-trixie.log" debootstrap "${args[@]}" ||
+    die "debootstrap $BENCH_TRIXIE_SUITE failed (see $DELTAIMAGE_CACHE/logs/bench-debootstrap-trixie.log); the debian-trixie pair needs the Debian archive once"
+  strip_apt_state "$scratch/root"
+  import_tree_image "$scratch/root" "$image"
+  remove_tree "$scratch"
+  remove_exit_hook "remove_tree '$scratch'"
+}
+
 # The bench's own images, in the test daemon like the fixtures.
 ensure_bench_daemon_images() {
   local scratch
+  if ! bench_daemon_image_current "$IMAGE_BENCH_TRIXIE"; then
+    build_trixie_image "$IMAGE_BENCH_TRIXIE"
+  fi
   if ! bench_daemon_image_current "$IMAGE_BENCH_JARS_OLD"; then
     build_jar_app_image "$IMAGE_BENCH_JARS_OLD" "${BENCH_JARS_OLD[@]}"
   fi
