@@ -540,13 +540,14 @@ public final class SuffixArrayCodec implements DeltaCodec {
       readFully(reference, start, old, oldSize);
       suffixes = SuffixSorter.sort(old, oldSize);
       buckets = new int[65536 + 1];
-      // suffixes[0] is the empty suffix, then the one-byte suffix (if any) sorts before its
-      // two-byte peers.
-      for (int i = 1; i <= oldSize; i++) {
-        int p = suffixes[i];
-        int key =
-            p + 1 < oldSize ? ((old[p] & 0xff) << 8) | (old[p + 1] & 0xff) : (old[p] & 0xff) << 8;
-        buckets[key + 1]++;
+      // A bucket holds the suffixes that start with its two bytes (the one-byte suffix at the end
+      // counts as its byte and a zero, which sorts it first among them). Counted over the text in
+      // order: the same counts as over the suffix array, without a cache miss per suffix.
+      for (int p = 0; p + 1 < oldSize; p++) {
+        buckets[(((old[p] & 0xff) << 8) | (old[p + 1] & 0xff)) + 1]++;
+      }
+      if (oldSize > 0) {
+        buckets[((old[oldSize - 1] & 0xff) << 8) + 1]++;
       }
       for (int k = 0; k < 65536; k++) {
         buckets[k + 1] += buckets[k];
