@@ -37,16 +37,34 @@ import org.tukaani.xz.XZOutputStream;
  * the reference by position and holds nothing but buffers and LZMA2 dictionaries.
  *
  * <p>Delta layout: magic, format byte, the reference and target lengths, the compressed streams'
- * lengths, then the streams (xz): format 2 (written) has five (instructions, zero runs, byte runs,
- * difference bytes, new bytes), format 1 (still read) three, its differences whole. Each instruction: where the next difference run starts in
+ * lengths, then the streams: format 3 (written) has five (instructions, zero runs, byte runs,
+ * difference bytes, new bytes) and, before them, a byte that says how the new bytes are coded
+ * (xz, or the context-mixing {@link LiteralCoder} where that is smaller: new source text, whose
+ * words and pieces the reference holds); format 2 (still read) is format 3 with every stream xz
+ * and no such byte; format 1 (still read) has three, its differences whole. Each instruction: where the next difference run starts in
  * the reference (relative to where the previous one ended), its length, then how many new bytes follow.
  */
 public final class SuffixArrayCodec implements DeltaCodec {
 
   static final int MAGIC = 0x44534131; // "DSA1"
-  private static final int FORMAT = 2;
+  private static final int FORMAT = 3;
   /** The first format: the differences as one stream. Read, never written. */
   private static final int FORMAT_1 = 1;
+  /** The second: as the third, the new bytes always LZMA2. Read, never written. */
+  private static final int FORMAT_2 = 2;
+
+  /** How the new bytes are coded (format 3): LZMA2, as the other streams. */
+  private static final int NEW_BYTES_LZMA2 = 0;
+  /** How the new bytes are coded (format 3): their length, then {@link LiteralCoder}'s bytes. */
+  private static final int NEW_BYTES_MODELLED = 1;
+  /**
+   * New bytes up to this many are also coded with {@link LiteralCoder}, which is slower than LZMA2
+   * (about 0.7 MB/s either way, plus 0.15 s to index a 28 MB dictionary) and kept when smaller:
+   * about two seconds at most, on either side.
+   */
+  static final int MODELLED_NEW_BYTES_MAX = 1 << 20;
+  /** A reference up to this long is the dictionary of {@link LiteralCoder}'s match model. */
+  private static final int MODEL_DICTIONARY_MAX = 64 << 20;
 
   private static final int STREAMS = 5;
   private static final int STREAMS_1 = 3;
@@ -70,6 +88,10 @@ public final class SuffixArrayCodec implements DeltaCodec {
   private static final int[] SLACKS = {8, 32};
 
   private static final int LONG_MATCH = 256;
+  /** How many equally long matches either side in suffix order are weighed for the nearest. */
+  private static final int TIES = 32;
+  /** Longer matches are taken where found: comparing their ties costs more than their seek does. */
+  private static final int MAX_TIE_LENGTH = 1 << 16;
 
   /** Where target bytes are expected in the reference, to choose each chunk's window. */
   public interface Anchors {
@@ -137,6 +159,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
       long targetLength = Files.size(target);
       int best = 0;
       long bestSize = Long.MAX_VALUE;
+      int[] newBytesCoding = new int[SLACKS.length];
       try (FileChannel ref = FileChannel.open(reference, StandardOpenOption.READ);
           FileChannel tgt = FileChannel.open(target, StandardOpenOption.READ)) {
         Matcher matcher = new Matcher(ref, referenceLength, tgt, targetLength, anchors);
@@ -160,6 +183,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
           for (int i = 0; i < STREAMS; i++) {
             packed[v][i] = Files.createTempFile(folder, "sa-stream", ".xz");
             compress(raw[v][i], packed[v][i], i);
+            if (i == STREAMS - 1 && modelNewBytes(raw[v][i], packed[v][i], ref, referenceLength)) {
+              newBytesCoding[v] = NEW_BYTES_MODELLED;
+            }
             Files.delete(raw[v][i]);
             size += Files.size(packed[v][i]);
           }
@@ -185,6 +211,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
         for (Path part : chosen) {
           Varints.write(out, Files.size(part));
         }
+        out.writeByte(newBytesCoding[best]);
         for (Path part : chosen) {
           Files.copy(part, out);
         }
@@ -270,6 +297,42 @@ public final class SuffixArrayCodec implements DeltaCodec {
   }
 
   /**
+   * Codes the new bytes with {@link LiteralCoder} as well and keeps that in {@code packed} when it
+   * is smaller than the LZMA2 stream there; whether it did.
+   */
+  private static boolean modelNewBytes(Path raw, Path packed, FileChannel ref, long referenceLength)
+      throws IOException {
+    long length = Files.size(raw);
+    if (length == 0 || length > MODELLED_NEW_BYTES_MAX) {
+      return false;
+    }
+    int dictionaryLength = modelDictionaryLength(referenceLength);
+    byte[] history = new byte[dictionaryLength + (int) length];
+    readFully(ref, 0, history, dictionaryLength);
+    Path modelled = packed.resolveSibling(packed.getFileName() + ".model");
+    try {
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(raw), BUFFER);
+          DataOutputStream out = new DataOutputStream(
+              new BufferedOutputStream(Files.newOutputStream(modelled), BUFFER))) {
+        Varints.write(out, length);
+        LiteralCoder.encode(history, dictionaryLength, in, length, out);
+      }
+      if (Files.size(modelled) >= Files.size(packed)) {
+        return false;
+      }
+      Files.move(modelled, packed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return true;
+    } finally {
+      Files.deleteIfExists(modelled);
+    }
+  }
+
+  /** How much of the reference {@link LiteralCoder}'s match model sees: all of it, or none. */
+  private static int modelDictionaryLength(long referenceLength) {
+    return referenceLength <= MODEL_DICTIONARY_MAX ? (int) referenceLength : 0;
+  }
+
+  /**
    * The compressed lengths of a delta's three streams (instructions, differences, new bytes), read
    * from its header: how the delta's bytes split tells text that drifts from binaries.
    */
@@ -280,7 +343,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
         throw corrupt("not a suffix-array delta");
       }
       int format = header.readUnsignedByte();
-      if (format != FORMAT && format != FORMAT_1) {
+      if (format != FORMAT && format != FORMAT_2 && format != FORMAT_1) {
         throw corrupt("not a suffix-array delta of a format this version reads");
       }
       Varints.Counting counting = new Varints.Counting(header);
@@ -288,7 +351,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
       counting.read();
       long instructions = counting.read();
       long differences = counting.read();
-      if (format == FORMAT) {
+      if (format != FORMAT_1) {
         differences += counting.read() + counting.read();
       }
       return new long[] {instructions, differences, counting.read()};
@@ -316,11 +379,11 @@ public final class SuffixArrayCodec implements DeltaCodec {
         throw corrupt("not a suffix-array delta");
       }
       int format = header.readUnsignedByte();
-      if (format != FORMAT && format != FORMAT_1) {
+      if (format != FORMAT && format != FORMAT_2 && format != FORMAT_1) {
         throw corrupt("stream format " + format + " is not one this version reads (" + FORMAT_1
-            + " and " + FORMAT + ")");
+            + " to " + FORMAT + ")");
       }
-      int streams = format == FORMAT ? STREAMS : STREAMS_1;
+      int streams = format == FORMAT_1 ? STREAMS_1 : STREAMS;
       Varints.Counting counting = new Varints.Counting(header);
       long referenceLength = counting.read();
       long targetLength = counting.read();
@@ -331,7 +394,14 @@ public final class SuffixArrayCodec implements DeltaCodec {
       for (int i = 0; i < streams; i++) {
         lengths[i] = counting.read();
       }
-      headerLength = 5 + counting.consumed();
+      int newBytesCoding = NEW_BYTES_LZMA2;
+      if (format == FORMAT) {
+        newBytesCoding = header.readUnsignedByte();
+        if (newBytesCoding != NEW_BYTES_LZMA2 && newBytesCoding != NEW_BYTES_MODELLED) {
+          throw corrupt("its new bytes are coded in a way this version does not know");
+        }
+      }
+      headerLength = 5 + counting.consumed() + (format == FORMAT ? 1 : 0);
       if (referenceLength != ref.size()) {
         throw new InvalidInputException("the delta was made against a reference of "
             + referenceLength + " bytes, the one given has " + ref.size() + ": wrong source");
@@ -350,13 +420,16 @@ public final class SuffixArrayCodec implements DeltaCodec {
       }
       try (DataInputStream controls =
               new DataInputStream(open(deltaChannel, starts[0], lengths[0]));
-          InputStream differences = streams == STREAMS
+          InputStream differences = format != FORMAT_1
               ? new ZeroRuns.Joined(
                   open(deltaChannel, starts[1], lengths[1]),
                   open(deltaChannel, starts[2], lengths[2]),
                   open(deltaChannel, starts[3], lengths[3]))
               : open(deltaChannel, starts[1], lengths[1]);
-          InputStream literals = open(deltaChannel, starts[streams - 1], lengths[streams - 1]);
+          InputStream literals = newBytesCoding == NEW_BYTES_MODELLED
+              ? openModelled(
+                  deltaChannel, starts[streams - 1], lengths[streams - 1], ref, referenceLength)
+              : open(deltaChannel, starts[streams - 1], lengths[streams - 1]);
           OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), BUFFER)) {
         apply(ref, referenceLength, targetLength, controls, differences, literals, out);
       }
@@ -375,6 +448,24 @@ public final class SuffixArrayCodec implements DeltaCodec {
             new BufferedInputStream(new RangeInputStream(channel, start, length), BUFFER),
             DECODE_MEMORY_LIMIT_KIB),
         BUFFER);
+  }
+
+  /** The new bytes as {@link LiteralCoder} coded them, decoded as they are read. */
+  private static InputStream openModelled(
+      FileChannel channel, long start, long length, FileChannel ref, long referenceLength)
+      throws IOException {
+    InputStream in = new BufferedInputStream(new RangeInputStream(channel, start, length), BUFFER);
+    long count = new Varints.Counting(new DataInputStream(in)).read();
+    if (count > MODELLED_NEW_BYTES_MAX) {
+      in.close();
+      throw corrupt("it declares " + count + " modelled new bytes, more than any encoder writes ("
+          + MODELLED_NEW_BYTES_MAX + ")");
+    }
+    int dictionaryLength = modelDictionaryLength(referenceLength);
+    byte[] history = new byte[dictionaryLength + (int) count];
+    readFully(ref, 0, history, dictionaryLength);
+    return new BufferedInputStream(
+        new LiteralCoder.Decoder(history, dictionaryLength, in, count), BUFFER);
   }
 
   /** Runs the instructions, refusing any that reaches outside the reference or past the declared length. */
@@ -588,10 +679,49 @@ public final class SuffixArrayCodec implements DeltaCodec {
       int y = matchLength(suffixes[en], scan, newSize);
       if (x > y) {
         matchPosition = suffixes[st];
+        matchIndex = st;
         return x;
       }
       matchPosition = suffixes[en];
+      matchIndex = en;
       return y;
+    }
+
+    private int matchIndex;
+
+    /**
+     * Of the window's positions that match {@code neu[scan..]} for {@code len} bytes as the one found
+     * does, the one nearest {@code preferred}.
+     */
+    private int nearestEqualMatch(int scan, int newSize, int len, int found, int preferred) {
+      if (len < 8 || len > MAX_TIE_LENGTH) {
+        return found;
+      }
+      int best = found;
+      long bestDistance = Math.abs((long) found - preferred);
+      for (int i = matchIndex - 1, seen = 0; i >= 0 && seen < TIES; i--, seen++) {
+        int p = suffixes[i];
+        if (matchLength(p, scan, newSize) < len) {
+          break;
+        }
+        if (Math.abs((long) p - preferred) < bestDistance) {
+          best = p;
+          bestDistance = Math.abs((long) p - preferred);
+        }
+      }
+      for (int i = matchIndex + 1, seen = 0;
+          i <= oldSize && i < suffixes.length && seen < TIES;
+          i++, seen++) {
+        int p = suffixes[i];
+        if (matchLength(p, scan, newSize) < len) {
+          break;
+        }
+        if (Math.abs((long) p - preferred) < bestDistance) {
+          best = p;
+          bestDistance = Math.abs((long) p - preferred);
+        }
+      }
+      return best;
     }
 
     private int matchLength(int p, int scan, int newSize) {
@@ -625,6 +755,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
             }
           }
           if ((len == oldScore && len != 0) || len > oldScore + parse.slack) {
+            if (len != oldScore) {
+              pos = nearestEqualMatch(scan, newSize, len, pos, scan + lastOffset);
+            }
             break;
           }
           if (same(scan + lastOffset, scan)) {

@@ -247,50 +247,183 @@ class SuffixArrayCodecTest {
     assertThat(Files.readAllBytes(out)).isEqualTo(target);
   }
 
-  /** The same delta as format 1 wrote it: three streams, the differences one xz stream. */
-  private static Path asFormatOne(Path delta, Path to) throws IOException {
-    try (java.io.DataInputStream in =
-        new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(delta)))) {
-      int magic = in.readInt();
-      assertThat(in.readUnsignedByte()).isEqualTo(2);
-      Varints.Counting numbers = new Varints.Counting(in);
-      long referenceLength = numbers.read();
-      long targetLength = numbers.read();
-      byte[][] streams = new byte[5][];
-      long[] lengths = new long[5];
-      for (int i = 0; i < 5; i++) {
-        lengths[i] = numbers.read();
+  @Test
+  void aFormatTwoDeltaWithItsNewBytesInXzStillDecodes() throws IOException {
+    Random random = new Random(11);
+    byte[] reference = new byte[300_000];
+    random.nextBytes(reference);
+    byte[] target = Arrays.copyOf(reference, reference.length + 5000);
+    for (int i = reference.length; i < target.length; i++) {
+      target[i] = (byte) random.nextInt();
+    }
+    SuffixArrayCodec codec = new SuffixArrayCodec(1 << 20);
+    Path delta = roundTrip(codec, reference, target);
+    Parts parts = Parts.of(delta);
+    assertThat(parts.newBytesCoding).as("random new bytes: LZMA2 stays").isZero();
+    Path formatTwo = parts.write(dir.resolve("format-2"), 2);
+    Path out = dir.resolve("out-2");
+    codec.decode(dir.resolve("ref"), formatTwo, out);
+    assertThat(Files.readAllBytes(out)).isEqualTo(target);
+  }
+
+  /**
+   * New lines of code among the reference's: their words and pieces are the reference's, which the
+   * context-mixing coder predicts from, so it codes them in fewer bytes than LZMA2 and is kept.
+   */
+  @Test
+  void newSourceTextIsCodedByTheContextMixingModel() throws IOException {
+    Random random = new Random(13);
+    String[] words = {
+      "const",
+      "node",
+      "return",
+      "function",
+      "checker",
+      "type",
+      "symbol",
+      "flags",
+      "if",
+      "else",
+      "declaration",
+      "getTypeOfSymbol",
+      "isIdentifier",
+      "factory",
+      "undefined"
+    };
+    StringBuilder before = new StringBuilder();
+    StringBuilder after = new StringBuilder();
+    for (int line = 0; line < 30_000; line++) {
+      StringBuilder text = new StringBuilder("  ".repeat(1 + random.nextInt(4)));
+      for (int w = 0; w < 3 + random.nextInt(6); w++) {
+        text.append(words[random.nextInt(words.length)]).append(w % 3 == 2 ? "(" : " ");
       }
-      for (int i = 0; i < 5; i++) {
-        streams[i] = in.readNBytes((int) lengths[i]);
-      }
-      byte[] differences;
-      try (java.io.InputStream joined = new ZeroRuns.Joined(
-          new org.tukaani.xz.XZInputStream(new java.io.ByteArrayInputStream(streams[1])),
-          new org.tukaani.xz.XZInputStream(new java.io.ByteArrayInputStream(streams[2])),
-          new org.tukaani.xz.XZInputStream(new java.io.ByteArrayInputStream(streams[3])))) {
-        differences = joined.readAllBytes();
-      }
-      java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
-      try (org.tukaani.xz.XZOutputStream xz =
-          new org.tukaani.xz.XZOutputStream(packed, new org.tukaani.xz.LZMA2Options(6))) {
-        xz.write(differences);
-      }
-      byte[] packedDifferences = packed.toByteArray();
-      try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(to))) {
-        out.writeInt(magic);
-        out.writeByte(1);
-        Varints.write(out, referenceLength);
-        Varints.write(out, targetLength);
-        Varints.write(out, lengths[0]);
-        Varints.write(out, packedDifferences.length);
-        Varints.write(out, lengths[4]);
-        out.write(streams[0]);
-        out.write(packedDifferences);
-        out.write(streams[4]);
+      text.append(random.nextInt(300)).append(");\n");
+      before.append(text);
+      after.append(text);
+      if (line % 10 == 0) {
+        // A new line: words of the reference in an order it does not hold.
+        after
+            .append("  ")
+            .append(words[random.nextInt(words.length)])
+            .append(' ')
+            .append(words[random.nextInt(words.length)])
+            .append(random.nextInt(1000))
+            .append(";\n");
       }
     }
+    byte[] reference = before.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] target = after.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    SuffixArrayCodec codec = new SuffixArrayCodec(8 << 20);
+
+    Path delta = roundTrip(codec, reference, target);
+
+    assertThat(Parts.of(delta).newBytesCoding)
+        .as("the model's coding of the new bytes, smaller than LZMA2's")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void modelledNewBytesDeclaringMoreThanAnEncoderWritesAreRefused() throws IOException {
+    byte[] reference = "const value = compute(options);\n".repeat(2000).getBytes();
+    byte[] target =
+        "const value = compute(options);\nlet other = 1;\n".repeat(2000).getBytes();
+    SuffixArrayCodec codec = new SuffixArrayCodec(1 << 20);
+    Path delta = roundTrip(codec, reference, target);
+    Parts parts = Parts.of(delta);
+    java.io.ByteArrayOutputStream hostile = new java.io.ByteArrayOutputStream();
+    Varints.write(
+        new java.io.DataOutputStream(hostile), SuffixArrayCodec.MODELLED_NEW_BYTES_MAX + 1L);
+    hostile.write(new byte[64]);
+    parts.streams[4] = hostile.toByteArray();
+    parts.newBytesCoding = 1;
+    Path damaged = parts.write(dir.resolve("hostile"), 3);
+
+    assertThatThrownBy(() -> codec.decode(dir.resolve("ref"), damaged, dir.resolve("out")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("corrupt")
+        .hasMessageContaining("modelled new bytes");
+  }
+
+  /** The same delta as format 1 wrote it: three streams, the differences one xz stream. */
+  private static Path asFormatOne(Path delta, Path to) throws IOException {
+    Parts parts = Parts.of(delta);
+    assertThat(parts.newBytesCoding).as("format 1 had its new bytes in xz").isZero();
+    byte[] differences;
+    try (java.io.InputStream joined = new ZeroRuns.Joined(
+        new org.tukaani.xz.XZInputStream(new java.io.ByteArrayInputStream(parts.streams[1])),
+        new org.tukaani.xz.XZInputStream(new java.io.ByteArrayInputStream(parts.streams[2])),
+        new org.tukaani.xz.XZInputStream(new java.io.ByteArrayInputStream(parts.streams[3])))) {
+      differences = joined.readAllBytes();
+    }
+    java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+    try (org.tukaani.xz.XZOutputStream xz =
+        new org.tukaani.xz.XZOutputStream(packed, new org.tukaani.xz.LZMA2Options(6))) {
+      xz.write(differences);
+    }
+    byte[] packedDifferences = packed.toByteArray();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(to))) {
+      out.writeInt(parts.magic);
+      out.writeByte(1);
+      Varints.write(out, parts.referenceLength);
+      Varints.write(out, parts.targetLength);
+      Varints.write(out, parts.streams[0].length);
+      Varints.write(out, packedDifferences.length);
+      Varints.write(out, parts.streams[4].length);
+      out.write(parts.streams[0]);
+      out.write(packedDifferences);
+      out.write(parts.streams[4]);
+    }
     return to;
+  }
+
+  /** A format-3 delta taken apart, to be written back as it is or as an older format. */
+  private static final class Parts {
+    int magic;
+    long referenceLength;
+    long targetLength;
+    int newBytesCoding;
+    final byte[][] streams = new byte[5][];
+
+    static Parts of(Path delta) throws IOException {
+      Parts parts = new Parts();
+      try (java.io.DataInputStream in = new java.io.DataInputStream(
+          new java.io.BufferedInputStream(Files.newInputStream(delta)))) {
+        parts.magic = in.readInt();
+        assertThat(in.readUnsignedByte()).isEqualTo(3);
+        Varints.Counting numbers = new Varints.Counting(in);
+        parts.referenceLength = numbers.read();
+        parts.targetLength = numbers.read();
+        long[] lengths = new long[5];
+        for (int i = 0; i < 5; i++) {
+          lengths[i] = numbers.read();
+        }
+        parts.newBytesCoding = in.readUnsignedByte();
+        for (int i = 0; i < 5; i++) {
+          parts.streams[i] = in.readNBytes((int) lengths[i]);
+        }
+      }
+      return parts;
+    }
+
+    /** As format 3 (with the coding byte) or 2 (without: its new bytes must be xz). */
+    Path write(Path to, int format) throws IOException {
+      try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(to))) {
+        out.writeInt(magic);
+        out.writeByte(format);
+        Varints.write(out, referenceLength);
+        Varints.write(out, targetLength);
+        for (byte[] stream : streams) {
+          Varints.write(out, stream.length);
+        }
+        if (format == 3) {
+          out.writeByte(newBytesCoding);
+        }
+        for (byte[] stream : streams) {
+          out.write(stream);
+        }
+      }
+      return to;
+    }
   }
 
   private Path roundTrip(SuffixArrayCodec codec, byte[] reference, byte[] target)

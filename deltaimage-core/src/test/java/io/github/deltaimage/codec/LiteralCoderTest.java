@@ -1,0 +1,105 @@
+package io.github.deltaimage.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LiteralCoderTest {
+
+  @Test
+  void anyBytesRoundTripWithAndWithoutADictionary() throws IOException {
+    Random random = new Random(21);
+    byte[] noise = new byte[100_000];
+    random.nextBytes(noise);
+    byte[] runs = new byte[50_000];
+    for (int i = 0; i < runs.length; i++) {
+      runs[i] = (byte) ((i / 700) % 3);
+    }
+    byte[][] inputs = {new byte[0], {42}, noise, runs, text(20_000, 1)};
+    byte[][] dictionaries = {new byte[0], text(50_000, 2), noise};
+    for (byte[] input : inputs) {
+      for (byte[] dictionary : dictionaries) {
+        byte[] coded = encode(dictionary, input);
+        assertThat(decode(dictionary, coded, input.length)).isEqualTo(input);
+      }
+    }
+  }
+
+  @Test
+  void textIsCodedSmallerAndSmallerStillWhenTheDictionaryHoldsItsPieces() throws IOException {
+    byte[] input = text(200_000, 3);
+    byte[] plain = encode(new byte[0], input);
+    byte[] withDictionary = encode(text(400_000, 4), input);
+
+    assertThat(plain.length).as("a few words' worth of bits per line").isLessThan(input.length / 4);
+    assertThat(withDictionary.length).isLessThan(plain.length);
+  }
+
+  @Test
+  void aDecoderGivenAnotherDictionaryDoesNotRebuildTheBytes() throws IOException {
+    byte[] input = text(30_000, 5);
+    byte[] dictionary = text(60_000, 6);
+    byte[] coded = encode(dictionary, input);
+    byte[] other = dictionary.clone();
+    other[other.length - 1] ^= 1;
+
+    assertThat(decode(other, coded, input.length))
+        .as("the model depends on the dictionary: the layer digest catches a wrong one")
+        .isNotEqualTo(input);
+  }
+
+  private static byte[] encode(byte[] dictionary, byte[] input) throws IOException {
+    byte[] history = Arrays.copyOf(dictionary, dictionary.length + input.length);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    LiteralCoder.encode(
+        history, dictionary.length, new ByteArrayInputStream(input), input.length, out);
+    return out.toByteArray();
+  }
+
+  private static byte[] decode(byte[] dictionary, byte[] coded, int length) throws IOException {
+    byte[] history = Arrays.copyOf(dictionary, dictionary.length + length);
+    try (LiteralCoder.Decoder in = new LiteralCoder.Decoder(
+        history, dictionary.length, new ByteArrayInputStream(coded), length)) {
+      byte[] out = in.readAllBytes();
+      assertThat(in.read()).isEqualTo(-1);
+      return out;
+    }
+  }
+
+  /** Lines of code-like text: words from a small vocabulary, numbers, indentation. */
+  private static byte[] text(int length, long seed) {
+    Random random = new Random(seed);
+    String[] words = {
+      "const",
+      "node",
+      "return",
+      "function",
+      "checker",
+      "type",
+      "symbol",
+      "flags",
+      "if",
+      "else",
+      "declaration",
+      "getTypeOfSymbol",
+      "isIdentifier",
+      "factory",
+      "undefined"
+    };
+    StringBuilder text = new StringBuilder();
+    while (text.length() < length) {
+      text.append("  ".repeat(1 + random.nextInt(4)));
+      for (int w = 0; w < 2 + random.nextInt(5); w++) {
+        text.append(words[random.nextInt(words.length)]).append(w % 2 == 1 ? "." : " ");
+      }
+      text.append(random.nextInt(100)).append(";\n");
+    }
+    return Arrays.copyOf(text.toString().getBytes(StandardCharsets.US_ASCII), length);
+  }
+}
