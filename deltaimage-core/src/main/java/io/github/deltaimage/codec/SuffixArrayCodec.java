@@ -37,12 +37,14 @@ import org.tukaani.xz.XZOutputStream;
  * the reference by position and holds nothing but buffers and LZMA2 dictionaries.
  *
  * <p>Delta layout: magic, format byte, the reference and target lengths, the compressed streams'
- * lengths, then the streams: format 3 (written) has five (instructions, zero runs, byte runs,
- * difference bytes, new bytes) and, before them, a byte that says how the new bytes are coded
- * (xz, or the context-mixing {@link LiteralCoder} where that is smaller: new source text, whose
- * words and pieces the reference holds); format 2 (still read) is format 3 with every stream xz
- * and no such byte; format 1 (still read) has three, its differences whole. Each instruction: where the next difference run starts in
- * the reference (relative to where the previous one ended), its length, then how many new bytes follow.
+ * lengths, then the streams. Each instruction is three numbers: where the next difference run
+ * starts in the reference (relative to where the previous one ended), its length, then how many
+ * new bytes follow. Format 3 (written) has seven streams: those three numbers each in their own,
+ * the differences' zero runs, byte runs and bytes, and the new bytes; before the streams, a byte
+ * says how the new bytes are coded (xz, or the context-mixing {@link LiteralCoder} where that is
+ * smaller: new source text, whose words and pieces the reference holds). Format 2 (still read)
+ * has five, the instructions interleaved in one, every stream xz and no such byte; format 1 (still
+ * read) three, its differences whole.
  */
 public final class SuffixArrayCodec implements DeltaCodec {
 
@@ -66,7 +68,23 @@ public final class SuffixArrayCodec implements DeltaCodec {
   /** A reference up to this long is the dictionary of {@link LiteralCoder}'s match model. */
   private static final int MODEL_DICTIONARY_MAX = 64 << 20;
 
-  private static final int STREAMS = 5;
+  /**
+   * Format 3's streams: an instruction's three numbers each in a stream of their own (seeks, copy
+   * lengths, new-byte counts: 6 % smaller than interleaved, on the npm pair's instructions), the
+   * differences' zero runs, byte runs and bytes, and the new bytes.
+   */
+  private static final int STREAMS = 7;
+
+  private static final int SEEKS = 0;
+  private static final int COPY_LENGTHS = 1;
+  private static final int NEW_COUNTS = 2;
+  private static final int ZERO_RUNS = 3;
+  private static final int BYTE_RUNS = 4;
+  private static final int DIFFERENCE_BYTES = 5;
+  private static final int NEW_BYTES = 6;
+  /** Format 2's: the instructions interleaved in one stream, then as format 3. */
+  private static final int STREAMS_2 = 5;
+
   private static final int STREAMS_1 = 3;
   /** Largest LZMA2 dictionary written, so a decoder never needs more than this per stream. */
   private static final int MAX_DICTIONARY = 16 << 20;
@@ -168,10 +186,11 @@ public final class SuffixArrayCodec implements DeltaCodec {
             raw[v][i] = Files.createTempFile(folder, "sa-stream", ".raw");
           }
           differences = Files.createTempFile(folder, "sa-differences", ".raw");
-          try (Parse parse = new Parse(SLACKS[v], raw[v][0], differences, raw[v][4])) {
+          try (Parse parse = new Parse(SLACKS[v], raw[v], differences)) {
             matcher.run(parse);
           }
-          ZeroRuns.split(differences, raw[v][1], raw[v][2], raw[v][3]);
+          ZeroRuns.split(
+              differences, raw[v][ZERO_RUNS], raw[v][BYTE_RUNS], raw[v][DIFFERENCE_BYTES]);
           Files.delete(differences);
           // The LZMA2 stage's match finder (up to ~190 MB) must not sit on top of a large sorted
           // window (~5 bytes a byte): a second parse then sorts its window again. A reference
@@ -183,7 +202,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
           for (int i = 0; i < STREAMS; i++) {
             packed[v][i] = Files.createTempFile(folder, "sa-stream", ".xz");
             compress(raw[v][i], packed[v][i], i);
-            if (i == STREAMS - 1 && modelNewBytes(raw[v][i], packed[v][i], ref, referenceLength)) {
+            if (i == NEW_BYTES && modelNewBytes(raw[v][i], packed[v][i], ref, referenceLength)) {
               newBytesCoding[v] = NEW_BYTES_MODELLED;
             }
             Files.delete(raw[v][i]);
@@ -196,7 +215,10 @@ public final class SuffixArrayCodec implements DeltaCodec {
           // Another parse doubles the matching and compressing; it pays only where instructions
           // are a large share of the delta (text whose alignment drifts, rebuilt binaries), not
           // where differences are (binaries with shifted addresses).
-          if (Files.size(packed[v][0]) * 4 < size) {
+          long instructions = Files.size(packed[v][SEEKS])
+              + Files.size(packed[v][COPY_LENGTHS])
+              + Files.size(packed[v][NEW_COUNTS]);
+          if (instructions * 4 < size) {
             break;
           }
         }
@@ -233,37 +255,46 @@ public final class SuffixArrayCodec implements DeltaCodec {
     }
   }
 
-  /** One parse of the target: its switching slack, its three raw streams and where it is in the reference. */
+  /**
+   * One parse of the target: its switching slack, its raw streams (the differences whole, split
+   * into runs after) and where it is in the reference.
+   */
   private static final class Parse implements java.io.Closeable {
     final int slack;
-    final DataOutputStream controls;
+    final DataOutputStream seeks;
+    final DataOutputStream copyLengths;
+    final DataOutputStream newCounts;
     final OutputStream differences;
     final OutputStream literals;
     /** Where in the reference the previous difference run ended (absolute). */
     long lastReferenceEnd;
 
-    Parse(int slack, Path controls, Path differences, Path literals) throws IOException {
+    Parse(int slack, Path[] streams, Path differences) throws IOException {
       this.slack = slack;
-      this.controls =
-          new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(controls), BUFFER));
+      this.seeks = numbers(streams[SEEKS]);
+      this.copyLengths = numbers(streams[COPY_LENGTHS]);
+      this.newCounts = numbers(streams[NEW_COUNTS]);
       this.differences = new BufferedOutputStream(Files.newOutputStream(differences), BUFFER);
-      this.literals = new BufferedOutputStream(Files.newOutputStream(literals), BUFFER);
+      this.literals = new BufferedOutputStream(Files.newOutputStream(streams[NEW_BYTES]), BUFFER);
+    }
+
+    private static DataOutputStream numbers(Path file) throws IOException {
+      return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), BUFFER));
     }
 
     @Override
     public void close() throws IOException {
-      try (controls;
+      try (seeks;
+          copyLengths;
+          newCounts;
           differences;
           literals) {
-        // closes all three, in turn, whatever fails
+        // closes all five, in turn, whatever fails
       }
     }
   }
 
-  /**
-   * Compresses stream {@code stream} (0 instructions, 1 zero runs, 2 byte runs, 3 difference bytes,
-   * 4 new bytes) with the LZMA2 settings that made it smallest on the bench pairs.
-   */
+  /** Compresses format 3's stream {@code stream} with the LZMA2 settings that made it smallest on the bench pairs. */
   private static void compress(Path raw, Path packed, int stream) throws IOException {
     long size = Files.size(raw);
     LZMA2Options options = new LZMA2Options(6);
@@ -272,14 +303,14 @@ public final class SuffixArrayCodec implements DeltaCodec {
         LZMA2Options.DICT_SIZE_MIN,
         Math.min(MAX_DICTIONARY, Long.highestOneBit(Math.max(1, size)) * 2));
     options.setDictSize(dictionary);
-    if (stream >= 1 && stream <= 3) {
-      // Run lengths and difference bytes repeat in long stretches (a shifted address table): the
-      // longest matches pay where on new bytes they only cost time. Neither has byte contexts
-      // worth modelling: lengths are numbers, differences are deltas (4 % smaller than LZMA's
-      // text defaults on the Debian pair).
+    if (stream != NEW_BYTES) {
+      // Numbers and difference bytes repeat in long stretches (a shifted address table): the
+      // longest matches pay where on new bytes they only cost time. None has byte contexts worth
+      // modelling: lengths are numbers, differences are deltas (4 % smaller than LZMA's text
+      // defaults on the Debian pair).
       options.setNiceLen(LZMA2Options.NICE_LEN_MAX);
       try {
-        options.setLcLp(stream == 3 ? 0 : 1, 0);
+        options.setLcLp(stream == DIFFERENCE_BYTES ? 0 : 1, 0);
         options.setPb(0);
       } catch (UnsupportedOptionsException e) {
         throw new IllegalStateException(e);
@@ -350,6 +381,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
       counting.read();
       counting.read();
       long instructions = counting.read();
+      if (format == FORMAT) {
+        instructions += counting.read() + counting.read();
+      }
       long differences = counting.read();
       if (format != FORMAT_1) {
         differences += counting.read() + counting.read();
@@ -383,7 +417,10 @@ public final class SuffixArrayCodec implements DeltaCodec {
         throw corrupt("stream format " + format + " is not one this version reads (" + FORMAT_1
             + " to " + FORMAT + ")");
       }
-      int streams = format == FORMAT_1 ? STREAMS_1 : STREAMS;
+      int streams = format == FORMAT ? STREAMS : format == FORMAT_2 ? STREAMS_2 : STREAMS_1;
+      // Where each stream sits among the format's: instructions first (three streams in format 3),
+      // then the differences (three, one in format 1), the new bytes last.
+      int differencesAt = format == FORMAT ? ZERO_RUNS : 1;
       Varints.Counting counting = new Varints.Counting(header);
       long referenceLength = counting.read();
       long targetLength = counting.read();
@@ -418,20 +455,34 @@ public final class SuffixArrayCodec implements DeltaCodec {
       if (at != deltaChannel.size()) {
         throw corrupt("trailing bytes after the streams");
       }
-      try (DataInputStream controls =
-              new DataInputStream(open(deltaChannel, starts[0], lengths[0]));
+      int d = differencesAt;
+      try (DataInputStream seeks =
+              new DataInputStream(open(deltaChannel, starts[SEEKS], lengths[SEEKS]));
+          DataInputStream copyLengths = format == FORMAT
+              ? new DataInputStream(open(deltaChannel, starts[COPY_LENGTHS], lengths[COPY_LENGTHS]))
+              : seeks;
+          DataInputStream newCounts = format == FORMAT
+              ? new DataInputStream(open(deltaChannel, starts[NEW_COUNTS], lengths[NEW_COUNTS]))
+              : seeks;
           InputStream differences = format != FORMAT_1
               ? new ZeroRuns.Joined(
-                  open(deltaChannel, starts[1], lengths[1]),
-                  open(deltaChannel, starts[2], lengths[2]),
-                  open(deltaChannel, starts[3], lengths[3]))
-              : open(deltaChannel, starts[1], lengths[1]);
+                  open(deltaChannel, starts[d], lengths[d]),
+                  open(deltaChannel, starts[d + 1], lengths[d + 1]),
+                  open(deltaChannel, starts[d + 2], lengths[d + 2]))
+              : open(deltaChannel, starts[d], lengths[d]);
           InputStream literals = newBytesCoding == NEW_BYTES_MODELLED
               ? openModelled(
                   deltaChannel, starts[streams - 1], lengths[streams - 1], ref, referenceLength)
               : open(deltaChannel, starts[streams - 1], lengths[streams - 1]);
           OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), BUFFER)) {
-        apply(ref, referenceLength, targetLength, controls, differences, literals, out);
+        apply(
+            ref,
+            referenceLength,
+            targetLength,
+            new DataInputStream[] {seeks, copyLengths, newCounts},
+            differences,
+            literals,
+            out);
       }
     } catch (EOFException e) {
       throw corrupt("truncated");
@@ -473,7 +524,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
       FileChannel ref,
       long referenceLength,
       long targetLength,
-      DataInputStream controls,
+      DataInputStream[] instructions,
       InputStream differences,
       InputStream literals,
       OutputStream out)
@@ -482,11 +533,14 @@ public final class SuffixArrayCodec implements DeltaCodec {
     byte[] difference = new byte[BUFFER];
     long written = 0;
     long referenceAt = 0;
-    Varints.Counting numbers = new Varints.Counting(controls);
+    // Seeks, copy lengths and new-byte counts: three streams, or one stream three times.
+    Varints.Counting seeks = new Varints.Counting(instructions[0]);
+    Varints.Counting copyLengths = new Varints.Counting(instructions[1]);
+    Varints.Counting newCounts = new Varints.Counting(instructions[2]);
     while (written < targetLength) {
-      long seek = Varints.unzigzag(numbers.read());
-      long diffLength = numbers.read();
-      long literalLength = numbers.read();
+      long seek = Varints.unzigzag(seeks.read());
+      long diffLength = copyLengths.read();
+      long literalLength = newCounts.read();
       referenceAt += seek;
       if (referenceAt < 0 || diffLength > referenceLength - referenceAt) {
         throw corrupt("an instruction reads outside the reference");
@@ -516,7 +570,12 @@ public final class SuffixArrayCodec implements DeltaCodec {
       }
       written += diffLength + literalLength;
     }
-    if (controls.read() != -1 || differences.read() != -1 || literals.read() != -1) {
+    for (DataInputStream numbers : instructions) {
+      if (numbers.read() != -1) {
+        throw corrupt("instructions left over after the declared length");
+      }
+    }
+    if (differences.read() != -1 || literals.read() != -1) {
       throw corrupt("bytes left over after the declared length");
     }
   }
@@ -852,10 +911,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
         return;
       }
       long absolute = windowStart + oldAt;
-      DataOutputStream controls = parse.controls;
-      Varints.write(controls, Varints.zigzag(absolute - parse.lastReferenceEnd));
-      Varints.write(controls, lenf);
-      Varints.write(controls, extra);
+      Varints.write(parse.seeks, Varints.zigzag(absolute - parse.lastReferenceEnd));
+      Varints.write(parse.copyLengths, lenf);
+      Varints.write(parse.newCounts, extra);
       for (int done = 0; done < lenf; ) {
         int n = Math.min(lenf - done, scratch.length);
         for (int i = 0; i < n; i++) {

@@ -260,7 +260,7 @@ class SuffixArrayCodecTest {
     Path delta = roundTrip(codec, reference, target);
     Parts parts = Parts.of(delta);
     assertThat(parts.newBytesCoding).as("random new bytes: LZMA2 stays").isZero();
-    Path formatTwo = parts.write(dir.resolve("format-2"), 2);
+    Path formatTwo = parts.asFormatTwo(dir.resolve("format-2"));
     Path out = dir.resolve("out-2");
     codec.decode(dir.resolve("ref"), formatTwo, out);
     assertThat(Files.readAllBytes(out)).isEqualTo(target);
@@ -334,9 +334,9 @@ class SuffixArrayCodecTest {
     Varints.write(
         new java.io.DataOutputStream(hostile), SuffixArrayCodec.MODELLED_NEW_BYTES_MAX + 1L);
     hostile.write(new byte[64]);
-    parts.streams[4] = hostile.toByteArray();
+    parts.streams[6] = hostile.toByteArray();
     parts.newBytesCoding = 1;
-    Path damaged = parts.write(dir.resolve("hostile"), 3);
+    Path damaged = parts.write(dir.resolve("hostile"));
 
     assertThatThrownBy(() -> codec.decode(dir.resolve("ref"), damaged, dir.resolve("out")))
         .isInstanceOf(InvalidInputException.class)
@@ -350,30 +350,37 @@ class SuffixArrayCodecTest {
     assertThat(parts.newBytesCoding).as("format 1 had its new bytes in xz").isZero();
     byte[] differences;
     try (java.io.InputStream joined = new ZeroRuns.Joined(
-        new org.tukaani.xz.XZInputStream(new java.io.ByteArrayInputStream(parts.streams[1])),
-        new org.tukaani.xz.XZInputStream(new java.io.ByteArrayInputStream(parts.streams[2])),
-        new org.tukaani.xz.XZInputStream(new java.io.ByteArrayInputStream(parts.streams[3])))) {
+        unxz(parts.streams[3]), unxz(parts.streams[4]), unxz(parts.streams[5]))) {
       differences = joined.readAllBytes();
     }
-    java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
-    try (org.tukaani.xz.XZOutputStream xz =
-        new org.tukaani.xz.XZOutputStream(packed, new org.tukaani.xz.LZMA2Options(6))) {
-      xz.write(differences);
-    }
-    byte[] packedDifferences = packed.toByteArray();
+    byte[] packedDifferences = xz(differences);
+    byte[] instructions = parts.instructionsInterleaved();
     try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(to))) {
       out.writeInt(parts.magic);
       out.writeByte(1);
       Varints.write(out, parts.referenceLength);
       Varints.write(out, parts.targetLength);
-      Varints.write(out, parts.streams[0].length);
+      Varints.write(out, instructions.length);
       Varints.write(out, packedDifferences.length);
-      Varints.write(out, parts.streams[4].length);
-      out.write(parts.streams[0]);
+      Varints.write(out, parts.streams[6].length);
+      out.write(instructions);
       out.write(packedDifferences);
-      out.write(parts.streams[4]);
+      out.write(parts.streams[6]);
     }
     return to;
+  }
+
+  private static java.io.InputStream unxz(byte[] packed) throws IOException {
+    return new org.tukaani.xz.XZInputStream(new java.io.ByteArrayInputStream(packed));
+  }
+
+  private static byte[] xz(byte[] raw) throws IOException {
+    java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+    try (org.tukaani.xz.XZOutputStream out =
+        new org.tukaani.xz.XZOutputStream(packed, new org.tukaani.xz.LZMA2Options(6))) {
+      out.write(raw);
+    }
+    return packed.toByteArray();
   }
 
   /** A format-3 delta taken apart, to be written back as it is or as an older format. */
@@ -382,7 +389,8 @@ class SuffixArrayCodecTest {
     long referenceLength;
     long targetLength;
     int newBytesCoding;
-    final byte[][] streams = new byte[5][];
+    /** Seeks, copy lengths, new-byte counts, zero runs, byte runs, difference bytes, new bytes. */
+    final byte[][] streams = new byte[7][];
 
     static Parts of(Path delta) throws IOException {
       Parts parts = new Parts();
@@ -393,32 +401,73 @@ class SuffixArrayCodecTest {
         Varints.Counting numbers = new Varints.Counting(in);
         parts.referenceLength = numbers.read();
         parts.targetLength = numbers.read();
-        long[] lengths = new long[5];
-        for (int i = 0; i < 5; i++) {
+        long[] lengths = new long[7];
+        for (int i = 0; i < 7; i++) {
           lengths[i] = numbers.read();
         }
         parts.newBytesCoding = in.readUnsignedByte();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 7; i++) {
           parts.streams[i] = in.readNBytes((int) lengths[i]);
         }
       }
       return parts;
     }
 
-    /** As format 3 (with the coding byte) or 2 (without: its new bytes must be xz). */
-    Path write(Path to, int format) throws IOException {
+    /** The three instruction streams as formats 1 and 2 had them: one stream, three numbers each. */
+    byte[] instructionsInterleaved() throws IOException {
+      java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+      java.io.DataOutputStream out = new java.io.DataOutputStream(raw);
+      try (java.io.DataInputStream seeks = new java.io.DataInputStream(unxz(streams[0]));
+          java.io.DataInputStream copies = new java.io.DataInputStream(unxz(streams[1]));
+          java.io.DataInputStream news = new java.io.DataInputStream(unxz(streams[2]))) {
+        Varints.Counting[] numbers = {
+          new Varints.Counting(seeks), new Varints.Counting(copies), new Varints.Counting(news)
+        };
+        while (true) {
+          long seek;
+          try {
+            seek = numbers[0].read();
+          } catch (java.io.EOFException end) {
+            break;
+          }
+          Varints.write(out, seek);
+          Varints.write(out, numbers[1].read());
+          Varints.write(out, numbers[2].read());
+        }
+      }
+      return xz(raw.toByteArray());
+    }
+
+    Path write(Path to) throws IOException {
       try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(to))) {
         out.writeInt(magic);
-        out.writeByte(format);
+        out.writeByte(3);
         Varints.write(out, referenceLength);
         Varints.write(out, targetLength);
         for (byte[] stream : streams) {
           Varints.write(out, stream.length);
         }
-        if (format == 3) {
-          out.writeByte(newBytesCoding);
-        }
+        out.writeByte(newBytesCoding);
         for (byte[] stream : streams) {
+          out.write(stream);
+        }
+      }
+      return to;
+    }
+
+    /** As format 2 wrote it: five streams, the instructions interleaved, the new bytes xz. */
+    Path asFormatTwo(Path to) throws IOException {
+      assertThat(newBytesCoding).as("format 2 had its new bytes in xz").isZero();
+      byte[][] five = {instructionsInterleaved(), streams[3], streams[4], streams[5], streams[6]};
+      try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(to))) {
+        out.writeInt(magic);
+        out.writeByte(2);
+        Varints.write(out, referenceLength);
+        Varints.write(out, targetLength);
+        for (byte[] stream : five) {
+          Varints.write(out, stream.length);
+        }
+        for (byte[] stream : five) {
           out.write(stream);
         }
       }
