@@ -757,27 +757,19 @@ public final class SuffixArrayCodec implements DeltaCodec {
         return found;
       }
       int best = found;
-      long bestDistance = Math.abs((long) found - preferred);
-      for (int i = matchIndex - 1, seen = 0; i >= 0 && seen < TIES; i--, seen++) {
-        int p = suffixes[i];
-        if (matchLength(p, scan, newSize) < len) {
-          break;
-        }
-        if (Math.abs((long) p - preferred) < bestDistance) {
-          best = p;
-          bestDistance = Math.abs((long) p - preferred);
-        }
-      }
-      for (int i = matchIndex + 1, seen = 0;
-          i <= oldSize && i < suffixes.length && seen < TIES;
-          i++, seen++) {
-        int p = suffixes[i];
-        if (matchLength(p, scan, newSize) < len) {
-          break;
-        }
-        if (Math.abs((long) p - preferred) < bestDistance) {
-          best = p;
-          bestDistance = Math.abs((long) p - preferred);
+      for (int step = -1; step <= 1; step += 2) {
+        // Suffix order keeps the suffixes sharing the longest prefix together: stop at the first
+        // that shares less.
+        for (int i = matchIndex + step, seen = 0;
+            i >= 0 && i < suffixes.length && seen < TIES;
+            i += step, seen++) {
+          int p = suffixes[i];
+          if (matchLength(p, scan, newSize) < len) {
+            break;
+          }
+          if (Math.abs((long) p - preferred) < Math.abs((long) best - preferred)) {
+            best = p;
+          }
         }
       }
       return best;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -21,8 +20,8 @@ class LiteralCoderTest {
     for (int i = 0; i < runs.length; i++) {
       runs[i] = (byte) ((i / 700) % 3);
     }
-    byte[][] inputs = {new byte[0], {42}, noise, runs, text(20_000, 1)};
-    byte[][] dictionaries = {new byte[0], text(50_000, 2), noise};
+    byte[][] inputs = {new byte[0], {42}, noise, runs, CodeLikeText.bytes(20_000, 1)};
+    byte[][] dictionaries = {new byte[0], CodeLikeText.bytes(50_000, 2), noise};
     for (byte[] input : inputs) {
       for (byte[] dictionary : dictionaries) {
         byte[] coded = encode(dictionary, input);
@@ -33,9 +32,9 @@ class LiteralCoderTest {
 
   @Test
   void textIsCodedSmallerAndSmallerStillWhenTheDictionaryHoldsItsPieces() throws IOException {
-    byte[] input = text(200_000, 3);
+    byte[] input = CodeLikeText.bytes(200_000, 3);
     byte[] plain = encode(new byte[0], input);
-    byte[] withDictionary = encode(text(400_000, 4), input);
+    byte[] withDictionary = encode(CodeLikeText.bytes(400_000, 4), input);
 
     assertThat(plain.length).as("a few words' worth of bits per line").isLessThan(input.length / 4);
     assertThat(withDictionary.length).isLessThan(plain.length);
@@ -43,8 +42,8 @@ class LiteralCoderTest {
 
   @Test
   void aDecoderGivenAnotherDictionaryDoesNotRebuildTheBytes() throws IOException {
-    byte[] input = text(30_000, 5);
-    byte[] dictionary = text(60_000, 6);
+    byte[] input = CodeLikeText.bytes(30_000, 5);
+    byte[] dictionary = CodeLikeText.bytes(60_000, 6);
     byte[] coded = encode(dictionary, input);
     byte[] other = dictionary.clone();
     other[other.length - 1] ^= 1;
@@ -70,36 +69,5 @@ class LiteralCoderTest {
       assertThat(in.read()).isEqualTo(-1);
       return out;
     }
-  }
-
-  /** Lines of code-like text: words from a small vocabulary, numbers, indentation. */
-  private static byte[] text(int length, long seed) {
-    Random random = new Random(seed);
-    String[] words = {
-      "const",
-      "node",
-      "return",
-      "function",
-      "checker",
-      "type",
-      "symbol",
-      "flags",
-      "if",
-      "else",
-      "declaration",
-      "getTypeOfSymbol",
-      "isIdentifier",
-      "factory",
-      "undefined"
-    };
-    StringBuilder text = new StringBuilder();
-    while (text.length() < length) {
-      text.append("  ".repeat(1 + random.nextInt(4)));
-      for (int w = 0; w < 2 + random.nextInt(5); w++) {
-        text.append(words[random.nextInt(words.length)]).append(w % 2 == 1 ? "." : " ");
-      }
-      text.append(random.nextInt(100)).append(";\n");
-    }
-    return Arrays.copyOf(text.toString().getBytes(StandardCharsets.US_ASCII), length);
   }
 }

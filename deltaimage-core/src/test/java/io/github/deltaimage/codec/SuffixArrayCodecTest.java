@@ -242,9 +242,7 @@ class SuffixArrayCodecTest {
     assertThat(SuffixArrayCodec.streamLengths(formatOne)[1])
         .as("the differences whole, as format 1 stored them")
         .isGreaterThan(0);
-    Path out = dir.resolve("out-1");
-    codec.decode(dir.resolve("ref"), formatOne, out);
-    assertThat(Files.readAllBytes(out)).isEqualTo(target);
+    assertDecodesTo(codec, formatOne, target);
   }
 
   @Test
@@ -260,9 +258,13 @@ class SuffixArrayCodecTest {
     Path delta = roundTrip(codec, reference, target);
     Parts parts = Parts.of(delta);
     assertThat(parts.newBytesCoding).as("random new bytes: LZMA2 stays").isZero();
-    Path formatTwo = parts.asFormatTwo(dir.resolve("format-2"));
-    Path out = dir.resolve("out-2");
-    codec.decode(dir.resolve("ref"), formatTwo, out);
+    assertDecodesTo(codec, parts.asFormatTwo(dir.resolve("format-2")), target);
+  }
+
+  private void assertDecodesTo(SuffixArrayCodec codec, Path delta, byte[] target)
+      throws IOException {
+    Path out = dir.resolve("out-" + delta.getFileName());
+    codec.decode(dir.resolve("ref"), delta, out);
     assertThat(Files.readAllBytes(out)).isEqualTo(target);
   }
 
@@ -273,42 +275,16 @@ class SuffixArrayCodecTest {
   @Test
   void newSourceTextIsCodedByTheContextMixingModel() throws IOException {
     Random random = new Random(13);
-    String[] words = {
-      "const",
-      "node",
-      "return",
-      "function",
-      "checker",
-      "type",
-      "symbol",
-      "flags",
-      "if",
-      "else",
-      "declaration",
-      "getTypeOfSymbol",
-      "isIdentifier",
-      "factory",
-      "undefined"
-    };
     StringBuilder before = new StringBuilder();
     StringBuilder after = new StringBuilder();
     for (int line = 0; line < 30_000; line++) {
-      StringBuilder text = new StringBuilder("  ".repeat(1 + random.nextInt(4)));
-      for (int w = 0; w < 3 + random.nextInt(6); w++) {
-        text.append(words[random.nextInt(words.length)]).append(w % 3 == 2 ? "(" : " ");
-      }
-      text.append(random.nextInt(300)).append(");\n");
+      String text = CodeLikeText.line(random);
       before.append(text);
       after.append(text);
       if (line % 10 == 0) {
         // A new line: words of the reference in an order it does not hold.
-        after
-            .append("  ")
-            .append(words[random.nextInt(words.length)])
-            .append(' ')
-            .append(words[random.nextInt(words.length)])
-            .append(random.nextInt(1000))
-            .append(";\n");
+        after.append("  ").append(CodeLikeText.word(random)).append(' ');
+        after.append(CodeLikeText.word(random)).append(random.nextInt(1000)).append(";\n");
       }
     }
     byte[] reference = before.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
