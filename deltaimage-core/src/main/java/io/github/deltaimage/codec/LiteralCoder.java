@@ -73,9 +73,16 @@ final class LiteralCoder {
       }
     }
 
+    /**
+     * The next coded byte. The decoder reads exactly what the encoder wrote (four bytes, then one
+     * per byte the range settles), so running out means the stream was cut short.
+     */
     private int nextByte() throws IOException {
       int b = in.read();
-      return b < 0 ? 0 : b;
+      if (b < 0) {
+        throw new EOFException("the modelled new bytes end early");
+      }
+      return b;
     }
 
     @Override

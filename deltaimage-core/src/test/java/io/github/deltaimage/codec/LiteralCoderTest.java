@@ -1,9 +1,11 @@
 package io.github.deltaimage.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Random;
@@ -51,6 +53,17 @@ class LiteralCoderTest {
     assertThat(decode(other, coded, input.length))
         .as("the model depends on the dictionary: the layer digest catches a wrong one")
         .isNotEqualTo(input);
+  }
+
+  @Test
+  void aDecoderReadsExactlyTheCodedBytesAndRefusesFewer() throws IOException {
+    byte[] input = CodeLikeText.bytes(20_000, 7);
+    byte[] coded = encode(new byte[0], input);
+    assertThat(decode(new byte[0], coded, input.length)).isEqualTo(input);
+
+    byte[] cut = Arrays.copyOf(coded, coded.length - 1);
+    assertThatThrownBy(() -> decode(new byte[0], cut, input.length))
+        .isInstanceOf(EOFException.class);
   }
 
   private static byte[] encode(byte[] dictionary, byte[] input) throws IOException {
