@@ -108,13 +108,12 @@ final class LiteralModel {
   private final float[] matchWeights = new float[32 * 8 * INPUTS];
 
   private int matchWeightSet;
-  /** Both mixers' output, then each one's (each learns from its own error). */
-  private int mixed;
-
+  /** Each mixer's output: each learns from its own error. */
   private int mixed1;
+
   private int mixed2;
 
-  /** An adaptive probability map refining the mixer's output by the bits of the byte so far. */
+  /** An adaptive probability map refining the mixers' output by the last byte and the bits so far. */
   private final int[] apm = new int[256 * 256 * 33];
 
   private int apmSlot;
@@ -280,7 +279,6 @@ final class LiteralModel {
   }
 
   private void predict() {
-    // The bits of the current half byte after a leading 1: 1..15.
     for (int i = 0; i < CONTEXTS; i++) {
       int h = hashes[i] + partial * 0x2f0b4ac3;
       h ^= h >>> 13;
@@ -316,7 +314,7 @@ final class LiteralModel {
     mixed2 = squash(stretched2);
     // The two mixers' average, in the stretched domain.
     stretched = (stretched + stretched2) / 2;
-    mixed = squash(stretched);
+    int mixed = squash(stretched);
     // Interpolate between two of 33 cells along the stretched probability.
     int index = stretched + 2048;
     int weight = index & 127;

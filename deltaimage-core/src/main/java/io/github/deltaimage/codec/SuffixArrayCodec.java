@@ -374,7 +374,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
         throw corrupt("not a suffix-array delta");
       }
       int format = header.readUnsignedByte();
-      if (format != FORMAT && format != FORMAT_2 && format != FORMAT_1) {
+      if (!readable(format)) {
         throw corrupt("not a suffix-array delta of a format this version reads");
       }
       Varints.Counting counting = new Varints.Counting(header);
@@ -413,7 +413,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
         throw corrupt("not a suffix-array delta");
       }
       int format = header.readUnsignedByte();
-      if (format != FORMAT && format != FORMAT_2 && format != FORMAT_1) {
+      if (!readable(format)) {
         throw corrupt("stream format " + format + " is not one this version reads (" + FORMAT_1
             + " to " + FORMAT + ")");
       }
@@ -455,7 +455,6 @@ public final class SuffixArrayCodec implements DeltaCodec {
       if (at != deltaChannel.size()) {
         throw corrupt("trailing bytes after the streams");
       }
-      int d = differencesAt;
       try (DataInputStream seeks =
               new DataInputStream(open(deltaChannel, starts[SEEKS], lengths[SEEKS]));
           DataInputStream copyLengths = format == FORMAT
@@ -466,10 +465,10 @@ public final class SuffixArrayCodec implements DeltaCodec {
               : seeks;
           InputStream differences = format != FORMAT_1
               ? new ZeroRuns.Joined(
-                  open(deltaChannel, starts[d], lengths[d]),
-                  open(deltaChannel, starts[d + 1], lengths[d + 1]),
-                  open(deltaChannel, starts[d + 2], lengths[d + 2]))
-              : open(deltaChannel, starts[d], lengths[d]);
+                  open(deltaChannel, starts[differencesAt], lengths[differencesAt]),
+                  open(deltaChannel, starts[differencesAt + 1], lengths[differencesAt + 1]),
+                  open(deltaChannel, starts[differencesAt + 2], lengths[differencesAt + 2]))
+              : open(deltaChannel, starts[differencesAt], lengths[differencesAt]);
           InputStream literals = newBytesCoding == NEW_BYTES_MODELLED
               ? openModelled(
                   deltaChannel, starts[streams - 1], lengths[streams - 1], ref, referenceLength)
@@ -499,6 +498,10 @@ public final class SuffixArrayCodec implements DeltaCodec {
             new BufferedInputStream(new RangeInputStream(channel, start, length), BUFFER),
             DECODE_MEMORY_LIMIT_KIB),
         BUFFER);
+  }
+
+  private static boolean readable(int format) {
+    return format == FORMAT || format == FORMAT_2 || format == FORMAT_1;
   }
 
   /** The new bytes as {@link LiteralCoder} coded them, decoded as they are read. */

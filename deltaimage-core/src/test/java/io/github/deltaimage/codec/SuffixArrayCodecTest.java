@@ -330,20 +330,8 @@ class SuffixArrayCodecTest {
       differences = joined.readAllBytes();
     }
     byte[] packedDifferences = xz(differences);
-    byte[] instructions = parts.instructionsInterleaved();
-    try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(to))) {
-      out.writeInt(parts.magic);
-      out.writeByte(1);
-      Varints.write(out, parts.referenceLength);
-      Varints.write(out, parts.targetLength);
-      Varints.write(out, instructions.length);
-      Varints.write(out, packedDifferences.length);
-      Varints.write(out, parts.streams[6].length);
-      out.write(instructions);
-      out.write(packedDifferences);
-      out.write(parts.streams[6]);
-    }
-    return to;
+    byte[][] three = {parts.instructionsInterleaved(), packedDifferences, parts.streams[6]};
+    return parts.write(to, 1, three, -1);
   }
 
   private static java.io.InputStream unxz(byte[] packed) throws IOException {
@@ -415,35 +403,30 @@ class SuffixArrayCodecTest {
     }
 
     Path write(Path to) throws IOException {
-      try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(to))) {
-        out.writeInt(magic);
-        out.writeByte(3);
-        Varints.write(out, referenceLength);
-        Varints.write(out, targetLength);
-        for (byte[] stream : streams) {
-          Varints.write(out, stream.length);
-        }
-        out.writeByte(newBytesCoding);
-        for (byte[] stream : streams) {
-          out.write(stream);
-        }
-      }
-      return to;
+      return write(to, 3, streams, newBytesCoding);
     }
 
     /** As format 2 wrote it: five streams, the instructions interleaved, the new bytes xz. */
     Path asFormatTwo(Path to) throws IOException {
       assertThat(newBytesCoding).as("format 2 had its new bytes in xz").isZero();
       byte[][] five = {instructionsInterleaved(), streams[3], streams[4], streams[5], streams[6]};
+      return write(to, 2, five, -1);
+    }
+
+    /** A delta of {@code format} with these streams; the new-bytes coding byte unless it is -1. */
+    Path write(Path to, int format, byte[][] parts, int coding) throws IOException {
       try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(to))) {
         out.writeInt(magic);
-        out.writeByte(2);
+        out.writeByte(format);
         Varints.write(out, referenceLength);
         Varints.write(out, targetLength);
-        for (byte[] stream : five) {
+        for (byte[] stream : parts) {
           Varints.write(out, stream.length);
         }
-        for (byte[] stream : five) {
+        if (coding >= 0) {
+          out.writeByte(coding);
+        }
+        for (byte[] stream : parts) {
           out.write(stream);
         }
       }
