@@ -364,10 +364,15 @@ public final class SuffixArrayCodec implements DeltaCodec {
   }
 
   /**
-   * The compressed lengths of a delta's three streams (instructions, differences, new bytes), read
-   * from its header: how the delta's bytes split tells text that drifts from binaries.
+   * How a delta's bytes split, read from its header: compressed instructions, differences and new
+   * bytes, and whether the new bytes were coded by {@link LiteralCoder}. The split tells text that
+   * drifts from binaries.
    */
-  public static long[] streamLengths(Path delta) {
+  public record Composition(
+      long instructions, long differences, long newBytes, boolean newBytesModelled) {}
+
+  /** The {@link Composition} of {@code delta}. */
+  public static Composition composition(Path delta) {
     try (DataInputStream header =
         new DataInputStream(new BufferedInputStream(Files.newInputStream(delta), 64))) {
       if (header.readInt() != MAGIC) {
@@ -388,7 +393,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
       if (format != FORMAT_1) {
         differences += counting.read() + counting.read();
       }
-      return new long[] {instructions, differences, counting.read()};
+      long newBytes = counting.read();
+      boolean modelled = format == FORMAT && header.readUnsignedByte() == NEW_BYTES_MODELLED;
+      return new Composition(instructions, differences, newBytes, modelled);
     } catch (EOFException e) {
       throw corrupt("truncated");
     } catch (IOException e) {

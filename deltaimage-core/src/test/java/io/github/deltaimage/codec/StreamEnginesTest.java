@@ -8,9 +8,13 @@ import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.Xdelta3Settings;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -31,12 +35,14 @@ class StreamEnginesTest {
   @Test
   void whereInstructionsAreALargeShareBothEnginesAreTriedAndTheSmallerIsKept() throws IOException {
     Path reference = Files.writeString(dir.resolve("ref"), bundle(false));
-    Path target = Files.writeString(dir.resolve("tgt"), bundle(true));
+    Path target = Files.writeString(dir.resolve("tgt"), shuffledLines(bundle(false), 3));
     Path bySuffixArray = dir.resolve("sa");
     assertThat(engines(DeltaEngine.SUFFIX_ARRAY).encode(reference, target, bySuffixArray, null))
         .isEqualTo(DeltaEngine.SUFFIX_ARRAY);
-    long[] streams = SuffixArrayCodec.streamLengths(bySuffixArray);
-    assertThat(streams[0] * 4).isGreaterThan(Files.size(bySuffixArray)); // text that drifts
+    assertThat(StreamEngines.dictionaryMayWin(
+            SuffixArrayCodec.composition(bySuffixArray), Files.size(bySuffixArray)))
+        .as("lines moved about: nearly all instructions")
+        .isTrue();
     Path byDictionary = dir.resolve("dictionary");
     assertThat(engines(DeltaEngine.LZMA2_DICTIONARY).encode(reference, target, byDictionary, null))
         .isEqualTo(DeltaEngine.LZMA2_DICTIONARY);
@@ -80,14 +86,39 @@ class StreamEnginesTest {
   }
 
   @Test
+  void whereTheModelCodedTheNewBytesTheDictionaryEngineIsNotWorthTrying() throws IOException {
+    // Text that drifts, and new code after it: the suffix-array delta's new bytes, the context
+    // model's, are a large share of it.
+    Path reference = Files.writeString(dir.resolve("ref"), bundle(false));
+    Path target = Files.writeString(
+        dir.resolve("tgt"),
+        bundle(true) + new String(CodeLikeText.bytes(300_000, 9), StandardCharsets.US_ASCII));
+    Path delta = dir.resolve("delta");
+    engines(DeltaEngine.SUFFIX_ARRAY).encode(reference, target, delta, null);
+    SuffixArrayCodec.Composition composition = SuffixArrayCodec.composition(delta);
+    assertThat(composition.newBytesModelled())
+        .as("the model coded %s", composition)
+        .isTrue();
+    assertThat(composition.newBytes() * 4).isGreaterThan(Files.size(delta));
+    assertThat(composition.instructions() * 4).isGreaterThan(Files.size(delta));
+    assertThat(StreamEngines.dictionaryMayWin(composition, Files.size(delta))).isFalse();
+
+    Path smallest = dir.resolve("smallest");
+    assertThat(engines(DeltaEngine.SMALLEST).encode(reference, target, smallest, null))
+        .isEqualTo(DeltaEngine.SUFFIX_ARRAY);
+    assertThat(Files.mismatch(smallest, delta)).isEqualTo(-1);
+  }
+
+  @Test
   void whenTheDictionaryEngineRunsOutOfHeapTheSuffixArrayDeltaIsKept() throws IOException {
     // A dictionary engine told the heap is 8 GiB, in this 512 MiB test JVM: its match finder for
     // 70 MB of reference and stream (~750 MB) cannot be allocated.
     StringBuilder reference = new StringBuilder();
     StringBuilder target = new StringBuilder();
-    for (int part = 0; reference.length() < 35_000_000; part++) {
-      reference.append(bundle(false)).append("// part ").append(part).append('\n');
-      target.append(bundle(true)).append("// part ").append(part).append('\n');
+    for (int n = 0; reference.length() < 35_000_000; n++) {
+      String part = bundle(false) + "// part " + n + '\n';
+      reference.append(part);
+      target.append(shuffledLines(part, n));
     }
     Path ref = Files.writeString(dir.resolve("ref"), reference);
     Path tgt = Files.writeString(dir.resolve("tgt"), target);
@@ -100,8 +131,10 @@ class StreamEnginesTest {
         () -> xdelta3);
     Path delta = dir.resolve("delta");
     assertThat(engines.encode(ref, tgt, delta, null)).isEqualTo(DeltaEngine.SUFFIX_ARRAY);
-    // Instructions are over a quarter of it: the dictionary engine was tried, and failed.
-    assertThat(SuffixArrayCodec.streamLengths(delta)[0] * 4).isGreaterThan(Files.size(delta));
+    // The dictionary engine was worth trying: it was, and failed.
+    assertThat(
+            StreamEngines.dictionaryMayWin(SuffixArrayCodec.composition(delta), Files.size(delta)))
+        .isTrue();
     assertThat(dir.resolve("delta.dictionary")).doesNotExist();
     assertDecodes(engines, ref, delta, tgt);
   }
@@ -258,5 +291,12 @@ class StreamEnginesTest {
       out.append(indent).append("}\n");
     }
     return out.toString();
+  }
+
+  /** {@code text}'s lines in another order: every line a copy from elsewhere, none of it new. */
+  private static String shuffledLines(String text, long seed) {
+    List<String> lines = new ArrayList<>(List.of(text.split("(?<=\n)")));
+    Collections.shuffle(lines, new Random(seed));
+    return String.join("", lines);
   }
 }
