@@ -9,49 +9,134 @@ import java.io.OutputStream;
  * Codes the suffix-array engine's new bytes with {@link LiteralModel} and a binary arithmetic coder
  * (32-bit range, carry-less: the range narrows until its top byte is settled, which is then
  * written).
+ *
+ * <p>The new bytes come in runs, one per instruction, each set in the target after bytes the
+ * reference supplied. Before each run the model is shown the {@link #CONTEXT} target bytes before
+ * it, which the decoder has already written: the first bytes of a run are then predicted from the
+ * line they continue, not from the end of the previous run. On the npm pair this codes the 517 KB
+ * of new bytes in 43.3 KB instead of 51.8 KB.
  */
 final class LiteralCoder {
 
+  /** How many target bytes before a run of new bytes the model is shown. */
+  static final int CONTEXT = 64;
+  /**
+   * How many of those, the last, also train the model: 32 of 64 saved 3 % more than showing them
+   * only, all 64 no more than 32, and each trained byte costs as much time as a coded one.
+   */
+  static final int LEARNED = 32;
+
   private LiteralCoder() {}
 
-  /** Codes the {@code length} bytes of {@code in} into {@code out}. */
+  /** Where the runs of new bytes sit in the target, and the target bytes before each. */
+  interface Runs {
+    /** How many runs there are. */
+    int count();
+
+    /** How many new bytes run {@code run} has. */
+    int length(int run);
+
+    /**
+     * Reads into {@code into} (of {@link #CONTEXT} bytes) the target bytes just before run {@code
+     * run}, fewer where the target starts closer, and returns how many.
+     */
+    int before(int run, byte[] into) throws IOException;
+  }
+
+  /**
+   * How many bytes of context {@code runs} will show the model: the history array needs room for
+   * them after the dictionary and the new bytes.
+   */
+  static long contextBytes(Runs runs) throws IOException {
+    long total = 0;
+    byte[] into = new byte[CONTEXT];
+    for (int run = 0; run < runs.count(); run++) {
+      total += runs.before(run, into);
+    }
+    return total;
+  }
+
+  /**
+   * Codes the {@code length} bytes of {@code in} into {@code out}: in {@code runs}, each after its
+   * context, or, where {@code runs} is null, as one run with none.
+   *
+   * @param history an array holding the dictionary in its first {@code dictionaryLength} bytes,
+   *     with room after it for every byte coded and shown
+   */
   static void encode(
-      byte[] history, int dictionaryLength, InputStream in, long length, OutputStream out)
+      byte[] history,
+      int dictionaryLength,
+      InputStream in,
+      long length,
+      OutputStream out,
+      Runs runs)
       throws IOException {
     LiteralModel model = new LiteralModel(history, dictionaryLength, length);
-    long low = 0;
-    long high = 0xffffffffL;
+    Encoder encoder = new Encoder(model, out);
     byte[] buffer = new byte[1 << 16];
+    byte[] context = new byte[CONTEXT];
+    int count = runs == null ? 1 : runs.count();
     long done = 0;
-    while (done < length) {
-      int n = in.read(buffer, 0, (int) Math.min(buffer.length, length - done));
-      if (n < 0) {
-        throw new EOFException();
+    for (int run = 0; run < count; run++) {
+      long runLength = length;
+      if (runs != null) {
+        model.context(context, runs.before(run, context), LEARNED);
+        runLength = runs.length(run);
       }
-      for (int i = 0; i < n; i++) {
-        int c = buffer[i] & 0xff;
-        for (int b = 7; b >= 0; b--) {
-          int bit = (c >> b) & 1;
-          long mid = low + ((high - low) >>> 12) * model.p();
-          if (bit == 1) {
-            high = mid;
-          } else {
-            low = mid + 1;
-          }
-          model.update(bit);
-          while (((low ^ high) & 0xff000000L) == 0) {
-            out.write((int) (high >>> 24));
-            low = (low << 8) & 0xffffffffL;
-            high = ((high << 8) & 0xffffffffL) | 0xff;
-          }
+      for (long left = runLength; left > 0; ) {
+        int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+        if (n < 0) {
+          throw new EOFException();
+        }
+        for (int i = 0; i < n; i++) {
+          encoder.code(buffer[i] & 0xff);
+        }
+        left -= n;
+      }
+      done += runLength;
+    }
+    if (done != length) {
+      throw new IllegalArgumentException("runs of " + done + " bytes, " + length + " expected");
+    }
+    encoder.finish();
+  }
+
+  /** The arithmetic coder's state: the range the bits coded so far narrowed it to. */
+  private static final class Encoder {
+    private final LiteralModel model;
+    private final OutputStream out;
+    private long low;
+    private long high = 0xffffffffL;
+
+    Encoder(LiteralModel model, OutputStream out) {
+      this.model = model;
+      this.out = out;
+    }
+
+    void code(int c) throws IOException {
+      for (int b = 7; b >= 0; b--) {
+        int bit = (c >> b) & 1;
+        long mid = low + ((high - low) >>> 12) * model.p();
+        if (bit == 1) {
+          high = mid;
+        } else {
+          low = mid + 1;
+        }
+        model.update(bit);
+        while (((low ^ high) & 0xff000000L) == 0) {
+          out.write((int) (high >>> 24));
+          low = (low << 8) & 0xffffffffL;
+          high = ((high << 8) & 0xffffffffL) | 0xff;
         }
       }
-      done += n;
     }
-    // Four bytes of low pin a value inside the final range.
-    for (int i = 0; i < 4; i++) {
-      out.write((int) (low >>> 24));
-      low = (low << 8) & 0xffffffffL;
+
+    /** Four bytes of low pin a value inside the final range. */
+    void finish() throws IOException {
+      for (int i = 0; i < 4; i++) {
+        out.write((int) (low >>> 24));
+        low = (low << 8) & 0xffffffffL;
+      }
     }
   }
 
@@ -83,6 +168,14 @@ final class LiteralCoder {
         throw new EOFException("the modelled new bytes end early");
       }
       return b;
+    }
+
+    /**
+     * Shows the model the target bytes before the next run, as the encoder did; the caller checks
+     * that the history has room for them.
+     */
+    void context(byte[] bytes, int length) {
+      model.context(bytes, length, LEARNED);
     }
 
     @Override

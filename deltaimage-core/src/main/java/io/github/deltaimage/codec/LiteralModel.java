@@ -217,6 +217,27 @@ final class LiteralModel {
     return (int) ((p << 10) | n);
   }
 
+  /**
+   * Shows the model the {@code length} bytes that come before what it codes next (the target's
+   * bytes before a run of new bytes) without coding them: they set its contexts and its match, and
+   * the last {@code learned} of them also train it, as if coded.
+   */
+  void context(byte[] bytes, int length, int learned) {
+    int shownOnly = Math.max(0, length - learned);
+    for (int i = 0; i < shownOnly; i++) {
+      byteDone(bytes[i] & 0xff);
+    }
+    if (shownOnly > 0) {
+      predict();
+    }
+    for (int i = shownOnly; i < length; i++) {
+      int c = bytes[i] & 0xff;
+      for (int b = 7; b >= 0; b--) {
+        update((c >> b) & 1);
+      }
+    }
+  }
+
   private void byteDone(int c) {
     history[historyLength++] = (byte) c;
     lastBytes = (lastBytes << 8) | c;

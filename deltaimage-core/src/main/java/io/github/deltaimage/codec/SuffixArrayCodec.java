@@ -57,8 +57,16 @@ public final class SuffixArrayCodec implements DeltaCodec {
 
   /** How the new bytes are coded (format 3): LZMA2, as the other streams. */
   private static final int NEW_BYTES_LZMA2 = 0;
-  /** How the new bytes are coded (format 3): their length, then {@link LiteralCoder}'s bytes. */
+  /**
+   * How the new bytes are coded (format 3): their length, then {@link LiteralCoder}'s bytes, one run.
+   * Read, no longer written.
+   */
   private static final int NEW_BYTES_MODELLED = 1;
+  /**
+   * How the new bytes are coded (format 3): their length, how many bytes of context the model is
+   * shown, then {@link LiteralCoder}'s bytes, run by run, each after its context.
+   */
+  private static final int NEW_BYTES_MODELLED_IN_CONTEXT = 2;
   /**
    * New bytes up to this many are also coded with {@link LiteralCoder}, which is slower than LZMA2
    * (about 0.7 MB/s either way, plus 0.15 s to index a 28 MB dictionary) and kept when smaller:
@@ -186,7 +194,8 @@ public final class SuffixArrayCodec implements DeltaCodec {
             raw[v][i] = Files.createTempFile(folder, "sa-stream", ".raw");
           }
           differences = Files.createTempFile(folder, "sa-differences", ".raw");
-          try (Parse parse = new Parse(SLACKS[v], raw[v], differences)) {
+          Parse parse = new Parse(SLACKS[v], raw[v], differences);
+          try (parse) {
             matcher.run(parse);
           }
           ZeroRuns.split(
@@ -202,8 +211,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
           for (int i = 0; i < STREAMS; i++) {
             packed[v][i] = Files.createTempFile(folder, "sa-stream", ".xz");
             compress(raw[v][i], packed[v][i], i);
-            if (i == NEW_BYTES && modelNewBytes(raw[v][i], packed[v][i], ref, referenceLength)) {
-              newBytesCoding[v] = NEW_BYTES_MODELLED;
+            if (i == NEW_BYTES
+                && modelNewBytes(raw[v][i], packed[v][i], ref, referenceLength, tgt, parse)) {
+              newBytesCoding[v] = NEW_BYTES_MODELLED_IN_CONTEXT;
             }
             Files.delete(raw[v][i]);
             size += Files.size(packed[v][i]);
@@ -268,6 +278,50 @@ public final class SuffixArrayCodec implements DeltaCodec {
     final OutputStream literals;
     /** Where in the reference the previous difference run ended (absolute). */
     long lastReferenceEnd;
+    /**
+     * Where each run of new bytes starts in the target, and its length, for {@link LiteralCoder};
+     * kept while the new bytes are few enough to be modelled.
+     */
+    private long[] runStarts = new long[1024];
+
+    private int[] runLengths = new int[1024];
+    private int runs;
+    private long newBytes;
+
+    void newBytes(long start, int length) {
+      newBytes += length;
+      if (newBytes > MODELLED_NEW_BYTES_MAX) {
+        return;
+      }
+      if (runs == runStarts.length) {
+        runStarts = Arrays.copyOf(runStarts, runs * 2);
+        runLengths = Arrays.copyOf(runLengths, runs * 2);
+      }
+      runStarts[runs] = start;
+      runLengths[runs++] = length;
+    }
+
+    /** The runs of new bytes, their context read from {@code target}. */
+    LiteralCoder.Runs runs(FileChannel target) {
+      return new LiteralCoder.Runs() {
+        @Override
+        public int count() {
+          return runs;
+        }
+
+        @Override
+        public int length(int run) {
+          return runLengths[run];
+        }
+
+        @Override
+        public int before(int run, byte[] into) throws IOException {
+          int n = (int) Math.min(into.length, runStarts[run]);
+          readFully(target, runStarts[run] - n, into, n);
+          return n;
+        }
+      };
+    }
 
     Parse(int slack, Path[] streams, Path differences) throws IOException {
       this.slack = slack;
@@ -328,17 +382,20 @@ public final class SuffixArrayCodec implements DeltaCodec {
   }
 
   /**
-   * Codes the new bytes with {@link LiteralCoder} as well and keeps that in {@code packed} when it
-   * is smaller than the LZMA2 stream there; whether it did.
+   * Codes the new bytes with {@link LiteralCoder} as well, run by run in their context, and keeps
+   * that in {@code packed} when it is smaller than the LZMA2 stream there; whether it did.
    */
-  private static boolean modelNewBytes(Path raw, Path packed, FileChannel ref, long referenceLength)
+  private static boolean modelNewBytes(
+      Path raw, Path packed, FileChannel ref, long referenceLength, FileChannel tgt, Parse parse)
       throws IOException {
     long length = Files.size(raw);
     if (length == 0 || length > MODELLED_NEW_BYTES_MAX) {
       return false;
     }
+    LiteralCoder.Runs runs = parse.runs(tgt);
+    long contextBytes = LiteralCoder.contextBytes(runs);
     int dictionaryLength = modelDictionaryLength(referenceLength);
-    byte[] history = new byte[dictionaryLength + (int) length];
+    byte[] history = new byte[Math.toIntExact(dictionaryLength + length + contextBytes)];
     readFully(ref, 0, history, dictionaryLength);
     Path modelled = packed.resolveSibling(packed.getFileName() + ".model");
     try {
@@ -346,7 +403,8 @@ public final class SuffixArrayCodec implements DeltaCodec {
           DataOutputStream out = new DataOutputStream(
               new BufferedOutputStream(Files.newOutputStream(modelled), BUFFER))) {
         Varints.write(out, length);
-        LiteralCoder.encode(history, dictionaryLength, in, length, out);
+        Varints.write(out, contextBytes);
+        LiteralCoder.encode(history, dictionaryLength, in, length, out, runs);
       }
       if (Files.size(modelled) >= Files.size(packed)) {
         return false;
@@ -394,7 +452,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
         differences += counting.read() + counting.read();
       }
       long newBytes = counting.read();
-      boolean modelled = format == FORMAT && header.readUnsignedByte() == NEW_BYTES_MODELLED;
+      boolean modelled = format == FORMAT && header.readUnsignedByte() != NEW_BYTES_LZMA2;
       return new Composition(instructions, differences, newBytes, modelled);
     } catch (EOFException e) {
       throw corrupt("truncated");
@@ -441,7 +499,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
       int newBytesCoding = NEW_BYTES_LZMA2;
       if (format == FORMAT) {
         newBytesCoding = header.readUnsignedByte();
-        if (newBytesCoding != NEW_BYTES_LZMA2 && newBytesCoding != NEW_BYTES_MODELLED) {
+        if (newBytesCoding != NEW_BYTES_LZMA2
+            && newBytesCoding != NEW_BYTES_MODELLED
+            && newBytesCoding != NEW_BYTES_MODELLED_IN_CONTEXT) {
           throw corrupt("its new bytes are coded in a way this version does not know");
         }
       }
@@ -476,10 +536,15 @@ public final class SuffixArrayCodec implements DeltaCodec {
                   open(deltaChannel, starts[differencesAt + 1], lengths[differencesAt + 1]),
                   open(deltaChannel, starts[differencesAt + 2], lengths[differencesAt + 2]))
               : open(deltaChannel, starts[differencesAt], lengths[differencesAt]);
-          InputStream literals = newBytesCoding == NEW_BYTES_MODELLED
-              ? openModelled(
-                  deltaChannel, starts[streams - 1], lengths[streams - 1], ref, referenceLength)
-              : open(deltaChannel, starts[streams - 1], lengths[streams - 1]);
+          NewBytes newBytes = newBytesCoding == NEW_BYTES_LZMA2
+              ? new NewBytes(open(deltaChannel, starts[streams - 1], lengths[streams - 1]), null, 0)
+              : openModelled(
+                  deltaChannel,
+                  starts[streams - 1],
+                  lengths[streams - 1],
+                  newBytesCoding == NEW_BYTES_MODELLED_IN_CONTEXT,
+                  ref,
+                  referenceLength);
           OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), BUFFER)) {
         apply(
             ref,
@@ -487,7 +552,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
             targetLength,
             new DataInputStream[] {seeks, copyLengths, newCounts},
             differences,
-            literals,
+            newBytes,
             out);
       }
     } catch (EOFException e) {
@@ -511,22 +576,51 @@ public final class SuffixArrayCodec implements DeltaCodec {
     return format == FORMAT || format == FORMAT_2 || format == FORMAT_1;
   }
 
+  /**
+   * The new bytes, read as the instructions ask for them; where {@link LiteralCoder} coded them run
+   * by run, its decoder, to be shown each run's context first, and how many bytes of it the delta
+   * declares.
+   */
+  private record NewBytes(InputStream in, LiteralCoder.Decoder inContext, long contextBytes)
+      implements java.io.Closeable {
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+
   /** The new bytes as {@link LiteralCoder} coded them, decoded as they are read. */
-  private static InputStream openModelled(
-      FileChannel channel, long start, long length, FileChannel ref, long referenceLength)
+  private static NewBytes openModelled(
+      FileChannel channel,
+      long start,
+      long length,
+      boolean inContext,
+      FileChannel ref,
+      long referenceLength)
       throws IOException {
     InputStream in = new BufferedInputStream(new RangeInputStream(channel, start, length), BUFFER);
-    long count = new Varints.Counting(new DataInputStream(in)).read();
+    Varints.Counting header = new Varints.Counting(new DataInputStream(in));
+    long count = header.read();
+    long contextBytes = inContext ? header.read() : 0;
     if (count > MODELLED_NEW_BYTES_MAX) {
       in.close();
       throw corrupt("it declares " + count + " modelled new bytes, more than any encoder writes ("
           + MODELLED_NEW_BYTES_MAX + ")");
     }
+    // Each run of at least one new byte is shown at most CONTEXT bytes.
+    if (contextBytes > count * LiteralCoder.CONTEXT) {
+      in.close();
+      throw corrupt("it declares " + contextBytes + " bytes of context for " + count
+          + " modelled new bytes, more than their runs can have");
+    }
     int dictionaryLength = modelDictionaryLength(referenceLength);
-    byte[] history = new byte[dictionaryLength + (int) count];
+    byte[] history = new byte[(int) (dictionaryLength + count + contextBytes)];
     readFully(ref, 0, history, dictionaryLength);
-    return new BufferedInputStream(
-        new LiteralCoder.Decoder(history, dictionaryLength, in, count), BUFFER);
+    LiteralCoder.Decoder decoder = new LiteralCoder.Decoder(history, dictionaryLength, in, count);
+    // Run by run, the decoder must not read ahead of the context it is shown.
+    return inContext
+        ? new NewBytes(decoder, decoder, contextBytes)
+        : new NewBytes(new BufferedInputStream(decoder, BUFFER), null, 0);
   }
 
   /** Runs the instructions, refusing any that reaches outside the reference or past the declared length. */
@@ -536,11 +630,16 @@ public final class SuffixArrayCodec implements DeltaCodec {
       long targetLength,
       DataInputStream[] instructions,
       InputStream differences,
-      InputStream literals,
+      NewBytes newBytes,
       OutputStream out)
       throws IOException {
     byte[] reference = new byte[BUFFER];
     byte[] difference = new byte[BUFFER];
+    InputStream literals = newBytes.in();
+    // The last target bytes written, by position modulo CONTEXT, for the model's context.
+    byte[] recent = newBytes.inContext() == null ? null : new byte[LiteralCoder.CONTEXT];
+    byte[] context = new byte[LiteralCoder.CONTEXT];
+    long contextLeft = newBytes.contextBytes();
     long written = 0;
     long referenceAt = 0;
     // Seeks, copy lengths and new-byte counts: three streams, or one stream three times.
@@ -568,17 +667,34 @@ public final class SuffixArrayCodec implements DeltaCodec {
           reference[i] += difference[i];
         }
         out.write(reference, 0, n);
+        remember(recent, written + diffLength - remaining, reference, n);
         referenceAt += n;
         remaining -= n;
+      }
+      if (recent != null && literalLength > 0) {
+        long at = written + diffLength;
+        int shown = (int) Math.min(LiteralCoder.CONTEXT, at);
+        if (shown > contextLeft) {
+          throw corrupt("its new bytes are shown more context than it declares");
+        }
+        for (int i = 0; i < shown; i++) {
+          context[i] = recent[(int) ((at - shown + i) % LiteralCoder.CONTEXT)];
+        }
+        newBytes.inContext().context(context, shown);
+        contextLeft -= shown;
       }
       remaining = literalLength;
       while (remaining > 0) {
         int n = (int) Math.min(remaining, BUFFER);
         readFully(literals, difference, n);
         out.write(difference, 0, n);
+        remember(recent, written + diffLength + literalLength - remaining, difference, n);
         remaining -= n;
       }
       written += diffLength + literalLength;
+    }
+    if (contextLeft != 0) {
+      throw corrupt("it declares more context for its new bytes than they are shown");
     }
     for (DataInputStream numbers : instructions) {
       if (numbers.read() != -1) {
@@ -587,6 +703,16 @@ public final class SuffixArrayCodec implements DeltaCodec {
     }
     if (differences.read() != -1 || literals.read() != -1) {
       throw corrupt("bytes left over after the declared length");
+    }
+  }
+
+  /** Keeps the last of {@code n} bytes written at target position {@code at} in {@code recent}. */
+  private static void remember(byte[] recent, long at, byte[] bytes, int n) {
+    if (recent == null) {
+      return;
+    }
+    for (int i = Math.max(0, n - recent.length); i < n; i++) {
+      recent[(int) ((at + i) % recent.length)] = bytes[i];
     }
   }
 
@@ -637,6 +763,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
     private int[] buckets;
 
     private byte[] neu;
+    /** Where {@link #neu} starts in the target. */
+    private long chunkOffset;
+
     private Parse parse;
 
     private final byte[] scratch = new byte[BUFFER];
@@ -674,6 +803,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
       for (long chunkStart = 0; chunkStart < targetLength; chunkStart += neu.length) {
         int chunkLength = (int) Math.min(neu.length, targetLength - chunkStart);
         readFully(target, chunkStart, neu, chunkLength);
+        chunkOffset = chunkStart;
         useWindow(windowFor(chunkStart, chunkLength, windowSize));
         match(chunkLength);
       }
@@ -925,6 +1055,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
         done += n;
       }
       parse.literals.write(neu, newAt + lenf, extra);
+      if (extra > 0) {
+        parse.newBytes(chunkOffset + newAt + lenf, extra);
+      }
       parse.lastReferenceEnd = absolute + lenf;
     }
   }

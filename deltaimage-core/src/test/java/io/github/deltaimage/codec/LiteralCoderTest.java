@@ -42,6 +42,80 @@ class LiteralCoderTest {
     assertThat(withDictionary.length).isLessThan(plain.length);
   }
 
+  /**
+   * A target of code whose lines end in new bytes that follow from the bytes before them (what a
+   * {@code return} or a {@code throw} is followed by): coded each after the target bytes before it,
+   * they take fewer bytes than coded back to back, and decode when shown the same.
+   */
+  @Test
+  void runsCodedInTheirContextAreSmallerAndDecodeWithTheSameContext() throws IOException {
+    Random random = new Random(8);
+    StringBuilder target = new StringBuilder();
+    java.io.ByteArrayOutputStream newBytes = new java.io.ByteArrayOutputStream();
+    java.util.List<int[]> runs = new java.util.ArrayList<>(); // start, length
+    for (int line = 0; line < 20_000; line++) {
+      target.append(CodeLikeText.line(random));
+      if (line % 10 == 0) {
+        boolean returns = random.nextBoolean();
+        target
+            .append("  if (")
+            .append(CodeLikeText.word(random))
+            .append(returns ? ") return " : ") throw ");
+        String added =
+            returns ? "undefined;\n" : "new Error(\"" + CodeLikeText.word(random) + "\");\n";
+        runs.add(new int[] {target.length(), added.length()});
+        target.append(added);
+        newBytes.writeBytes(added.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      }
+    }
+    byte[] text = target.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] input = newBytes.toByteArray();
+    LiteralCoder.Runs inText = new LiteralCoder.Runs() {
+      @Override
+      public int count() {
+        return runs.size();
+      }
+
+      @Override
+      public int length(int run) {
+        return runs.get(run)[1];
+      }
+
+      @Override
+      public int before(int run, byte[] into) {
+        int start = runs.get(run)[0];
+        int n = Math.min(into.length, start);
+        System.arraycopy(text, start - n, into, 0, n);
+        return n;
+      }
+    };
+    int context = (int) LiteralCoder.contextBytes(inText);
+    byte[] history = new byte[input.length + context];
+    ByteArrayOutputStream coded = new ByteArrayOutputStream();
+    LiteralCoder.encode(history, 0, new ByteArrayInputStream(input), input.length, coded, inText);
+
+    assertThat(coded.size())
+        .as("what follows a return or a throw is known from the bytes before it")
+        .isLessThan(encode(new byte[0], input).length * 4 / 5);
+    byte[] decoded = new byte[input.length];
+    try (LiteralCoder.Decoder in = new LiteralCoder.Decoder(
+        new byte[input.length + context],
+        0,
+        new ByteArrayInputStream(coded.toByteArray()),
+        input.length)) {
+      byte[] before = new byte[LiteralCoder.CONTEXT];
+      int at = 0;
+      for (int run = 0; run < runs.size(); run++) {
+        in.context(before, inText.before(run, before));
+        for (int i = 0; i < runs.get(run)[1]; i++) {
+          decoded[at++] = (byte) in.read();
+        }
+      }
+      assertThat(in.read()).isEqualTo(-1);
+    }
+    assertThat(decoded).isEqualTo(input);
+  }
+
   @Test
   void aDecoderGivenAnotherDictionaryDoesNotRebuildTheBytes() throws IOException {
     byte[] input = CodeLikeText.bytes(30_000, 5);
@@ -70,7 +144,7 @@ class LiteralCoderTest {
     byte[] history = Arrays.copyOf(dictionary, dictionary.length + input.length);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     LiteralCoder.encode(
-        history, dictionary.length, new ByteArrayInputStream(input), input.length, out);
+        history, dictionary.length, new ByteArrayInputStream(input), input.length, out, null);
     return out.toByteArray();
   }
 

@@ -270,32 +270,85 @@ class SuffixArrayCodecTest {
 
   /**
    * New lines of code among the reference's: their words and pieces are the reference's, which the
-   * context-mixing coder predicts from, so it codes them in fewer bytes than LZMA2 and is kept.
+   * context-mixing coder predicts from, so it codes them in fewer bytes than LZMA2 and is kept. It
+   * codes them run by run, each after the target bytes before it.
    */
   @Test
   void newSourceTextIsCodedByTheContextMixingModel() throws IOException {
-    Random random = new Random(13);
-    StringBuilder before = new StringBuilder();
-    StringBuilder after = new StringBuilder();
-    for (int line = 0; line < 30_000; line++) {
-      String text = CodeLikeText.line(random);
-      before.append(text);
-      after.append(text);
-      if (line % 10 == 0) {
-        // A new line: words of the reference in an order it does not hold.
-        after.append("  ").append(CodeLikeText.word(random)).append(' ');
-        after.append(CodeLikeText.word(random)).append(random.nextInt(1000)).append(";\n");
-      }
-    }
-    byte[] reference = before.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    byte[] target = after.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     SuffixArrayCodec codec = new SuffixArrayCodec(8 << 20);
 
-    Path delta = roundTrip(codec, reference, target);
+    Path delta = roundTrip(codec, sourceText(false), sourceText(true));
 
     assertThat(Parts.of(delta).newBytesCoding)
-        .as("the model's coding of the new bytes, smaller than LZMA2's")
-        .isEqualTo(1);
+        .as("the model's coding of the new bytes in their context, smaller than LZMA2's")
+        .isEqualTo(2);
+  }
+
+  /** Deltas whose new bytes the model coded as one run, as the first format-3 encoder did, still decode. */
+  @Test
+  void newBytesModelledAsOneRunStillDecode() throws IOException {
+    byte[] reference = sourceText(false);
+    byte[] target = sourceText(true);
+    SuffixArrayCodec codec = new SuffixArrayCodec(8 << 20);
+    Parts parts = Parts.of(roundTrip(codec, reference, target));
+    byte[] newBytes = parts.newBytes(target);
+    byte[] history = Arrays.copyOf(reference, reference.length + newBytes.length);
+    java.io.ByteArrayOutputStream oneRun = new java.io.ByteArrayOutputStream();
+    Varints.write(new java.io.DataOutputStream(oneRun), newBytes.length);
+    LiteralCoder.encode(
+        history,
+        reference.length,
+        new java.io.ByteArrayInputStream(newBytes),
+        newBytes.length,
+        oneRun,
+        null);
+    parts.streams[6] = oneRun.toByteArray();
+    parts.newBytesCoding = 1;
+
+    assertDecodesTo(codec, parts.write(dir.resolve("one-run")), target);
+  }
+
+  @Test
+  void modelledNewBytesDeclaringOtherContextThanTheirRunsAreShownAreRefused() throws IOException {
+    SuffixArrayCodec codec = new SuffixArrayCodec(8 << 20);
+    Parts parts = Parts.of(roundTrip(codec, sourceText(false), sourceText(true)));
+    long[] header = parts.modelledHeader();
+    byte[] coded = Arrays.copyOfRange(parts.streams[6], (int) header[2], parts.streams[6].length);
+    long count = header[0];
+    long context = header[1];
+    for (long declared : new long[] {context - 1, context + 1, count * LiteralCoder.CONTEXT + 1}) {
+      java.io.ByteArrayOutputStream hostile = new java.io.ByteArrayOutputStream();
+      java.io.DataOutputStream out = new java.io.DataOutputStream(hostile);
+      Varints.write(out, count);
+      Varints.write(out, declared);
+      out.write(coded);
+      parts.streams[6] = hostile.toByteArray();
+      Path damaged = parts.write(dir.resolve("hostile-" + declared));
+
+      assertThatThrownBy(() -> codec.decode(dir.resolve("ref"), damaged, dir.resolve("out")))
+          .as("%d bytes of context declared, %d shown", declared, context)
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("corrupt")
+          .hasMessageContaining("context");
+    }
+  }
+
+  /** Lines of code, and the same with a new line after every tenth. */
+  private static byte[] sourceText(boolean withNewLines) {
+    Random random = new Random(13);
+    StringBuilder text = new StringBuilder();
+    for (int line = 0; line < 30_000; line++) {
+      text.append(CodeLikeText.line(random));
+      if (line % 10 == 0) {
+        // A new line: words of the reference in an order it does not hold.
+        String added = "  " + CodeLikeText.word(random) + ' ' + CodeLikeText.word(random)
+            + random.nextInt(1000) + ";\n";
+        if (withNewLines) {
+          text.append(added);
+        }
+      }
+    }
+    return text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   @Test
@@ -375,6 +428,37 @@ class SuffixArrayCodecTest {
         }
       }
       return parts;
+    }
+
+    /** The new bytes of {@code target}, as the instructions place them, in order. */
+    byte[] newBytes(byte[] target) throws IOException {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.DataInputStream copies = new java.io.DataInputStream(unxz(streams[1]));
+          java.io.DataInputStream news = new java.io.DataInputStream(unxz(streams[2]))) {
+        Varints.Counting copyLengths = new Varints.Counting(copies);
+        Varints.Counting newCounts = new Varints.Counting(news);
+        int at = 0;
+        while (at < target.length) {
+          at += (int) copyLengths.read();
+          int n = (int) newCounts.read();
+          bytes.write(target, at, n);
+          at += n;
+        }
+      }
+      return bytes.toByteArray();
+    }
+
+    /**
+     * The modelled new bytes' header: how many, how many bytes of context, and where the coded
+     * bytes start.
+     */
+    long[] modelledHeader() throws IOException {
+      assertThat(newBytesCoding).isEqualTo(2);
+      java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(streams[6]);
+      Varints.Counting numbers = new Varints.Counting(new java.io.DataInputStream(in));
+      long count = numbers.read();
+      long context = numbers.read();
+      return new long[] {count, context, numbers.consumed()};
     }
 
     /** The three instruction streams as formats 1 and 2 had them: one stream, three numbers each. */
