@@ -101,17 +101,29 @@ public final class SuffixArrayCodec implements DeltaCodec {
   private static final int BUFFER = 1 << 16;
   /**
    * How many more bytes a new match must cover than the current alignment already does before the
-   * matcher switches to it (bsdiff's 8). The first parse is made and compressed; the next only when
-   * instructions are more than a quarter of it, and the smallest is kept: 8 suits binaries whose
-   * changes are few, scattered bytes (shifted addresses: 2 % smaller than 32 on the Debian pair,
-   * whose instructions are a ninth of its delta); 32 suits text whose alignment drifts by a few
-   * bytes at every edited identifier, where each switch costs an instruction (22 % smaller on the
-   * npm pair, whose instructions are four fifths of the first parse), and binaries rebuilt from
-   * changed sources, where short matches elsewhere keep breaking the alignment (9 % smaller on
-   * bookworm -> trixie, whose instructions are 31 % of the first parse: 0.76x zstd -22 instead of
-   * 0.84x, for a second parse that more than doubles the diff's time).
+   * matcher switches to it (bsdiff's 8), in the first parse. The first parse is made and
+   * compressed; a second one only when instructions are more than a quarter of it, and the smaller
+   * is kept. 8 suits binaries whose changes are few, scattered bytes (shifted addresses: 2 % smaller
+   * than 32 on the Debian pair, whose instructions are a ninth of its delta).
    */
-  private static final int[] SLACKS = {8, 32};
+  private static final int FIRST_SLACK = 8;
+  /**
+   * The second parse's slack, where the first parse's new bytes were LZMA2's: it suits text whose
+   * alignment drifts by a few bytes at every edited identifier, where each switch costs an
+   * instruction, and binaries rebuilt from changed sources, where short matches elsewhere keep
+   * breaking the alignment (9 % smaller on bookworm -> trixie, whose instructions are 31 % of the
+   * first parse: 0.76x zstd -22 instead of 0.84x, for a second parse that more than doubles the
+   * diff's time; 56 there makes 3 % more).
+   */
+  private static final int SECOND_SLACK = 32;
+  /**
+   * The second parse's slack, where the context model coded the first parse's new bytes: a new byte
+   * then costs less, so a match must save more to be worth its instruction. On the npm pair: 88.8
+   * kB at 32, 83.6 kB at 56 (48 and 64 within 0.3 %).
+   */
+  private static final int SECOND_SLACK_MODELLED = 56;
+  /** At most two parses, with the slacks above. */
+  private static final int PARSES = 2;
 
   private static final int LONG_MATCH = 256;
   /** How many equally long matches either side in suffix order are weighed for the nearest. */
@@ -177,24 +189,27 @@ public final class SuffixArrayCodec implements DeltaCodec {
   /** As {@link #encode(Path, Path, Path)}, with hints of where each part of the target sits in the reference. */
   public void encode(Path reference, Path target, Path delta, Anchors anchors) {
     Path folder = delta.toAbsolutePath().getParent();
-    Path[][] raw = new Path[SLACKS.length][STREAMS];
-    Path[][] packed = new Path[SLACKS.length][STREAMS];
+    Path[][] raw = new Path[PARSES][STREAMS];
+    Path[][] packed = new Path[PARSES][STREAMS];
     Path differences = null;
     try {
       long referenceLength = Files.size(reference);
       long targetLength = Files.size(target);
       int best = 0;
       long bestSize = Long.MAX_VALUE;
-      int[] newBytesCoding = new int[SLACKS.length];
+      int[] newBytesCoding = new int[PARSES];
       try (FileChannel ref = FileChannel.open(reference, StandardOpenOption.READ);
           FileChannel tgt = FileChannel.open(target, StandardOpenOption.READ)) {
         Matcher matcher = new Matcher(ref, referenceLength, tgt, targetLength, anchors);
-        for (int v = 0; v < SLACKS.length; v++) {
+        for (int v = 0; v < PARSES; v++) {
           for (int i = 0; i < STREAMS; i++) {
             raw[v][i] = Files.createTempFile(folder, "sa-stream", ".raw");
           }
           differences = Files.createTempFile(folder, "sa-differences", ".raw");
-          Parse parse = new Parse(SLACKS[v], raw[v], differences);
+          int slack = v == 0
+              ? FIRST_SLACK
+              : newBytesCoding[0] == NEW_BYTES_LZMA2 ? SECOND_SLACK : SECOND_SLACK_MODELLED;
+          Parse parse = new Parse(slack, raw[v], differences);
           try (parse) {
             matcher.run(parse);
           }

@@ -8,7 +8,6 @@ import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.api.Xdelta3Settings;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ class StreamEnginesTest {
   @Test
   void whereInstructionsAreALargeShareBothEnginesAreTriedAndTheSmallerIsKept() throws IOException {
     Path reference = Files.writeString(dir.resolve("ref"), bundle(false));
-    Path target = Files.writeString(dir.resolve("tgt"), shuffledLines(bundle(false), 3));
+    Path target = Files.writeString(dir.resolve("tgt"), shuffledFunctions(bundle(false), 3));
     Path bySuffixArray = dir.resolve("sa");
     assertThat(engines(DeltaEngine.SUFFIX_ARRAY).encode(reference, target, bySuffixArray, null))
         .isEqualTo(DeltaEngine.SUFFIX_ARRAY);
@@ -87,14 +86,17 @@ class StreamEnginesTest {
 
   @Test
   void whereTheModelCodedTheNewBytesTheDictionaryEngineIsNotWorthTrying() throws IOException {
-    // Text that drifts, and new code after it: the suffix-array delta's new bytes, the context
-    // model's, are a large share of it.
+    // Functions moved about, and new code after them: instructions are a large share of the
+    // suffix-array delta, and so are its new bytes, the context model's.
     Path reference = Files.writeString(dir.resolve("ref"), bundle(false));
-    Path target = Files.writeString(
-        dir.resolve("tgt"),
-        bundle(true) + new String(CodeLikeText.bytes(300_000, 9), StandardCharsets.US_ASCII));
+    StringBuilder target = new StringBuilder(shuffledFunctions(bundle(false), 3));
+    Random random = new Random(9);
+    for (int line = 0; line < 3000; line++) {
+      target.append(String.format("  let id%08x = %d;%n", random.nextInt(), random.nextInt(1000)));
+    }
+    Path tgt = Files.writeString(dir.resolve("tgt"), target);
     Path delta = dir.resolve("delta");
-    engines(DeltaEngine.SUFFIX_ARRAY).encode(reference, target, delta, null);
+    engines(DeltaEngine.SUFFIX_ARRAY).encode(reference, tgt, delta, null);
     SuffixArrayCodec.Composition composition = SuffixArrayCodec.composition(delta);
     assertThat(composition.newBytesModelled())
         .as("the model coded %s", composition)
@@ -104,7 +106,7 @@ class StreamEnginesTest {
     assertThat(StreamEngines.dictionaryMayWin(composition, Files.size(delta))).isFalse();
 
     Path smallest = dir.resolve("smallest");
-    assertThat(engines(DeltaEngine.SMALLEST).encode(reference, target, smallest, null))
+    assertThat(engines(DeltaEngine.SMALLEST).encode(reference, tgt, smallest, null))
         .isEqualTo(DeltaEngine.SUFFIX_ARRAY);
     assertThat(Files.mismatch(smallest, delta)).isEqualTo(-1);
   }
@@ -118,7 +120,7 @@ class StreamEnginesTest {
     for (int n = 0; reference.length() < 35_000_000; n++) {
       String part = bundle(false) + "// part " + n + '\n';
       reference.append(part);
-      target.append(shuffledLines(part, n));
+      target.append(shuffledFunctions(part, n));
     }
     Path ref = Files.writeString(dir.resolve("ref"), reference);
     Path tgt = Files.writeString(dir.resolve("tgt"), target);
@@ -293,10 +295,13 @@ class StreamEnginesTest {
     return out.toString();
   }
 
-  /** {@code text}'s lines in another order: every line a copy from elsewhere, none of it new. */
-  private static String shuffledLines(String text, long seed) {
-    List<String> lines = new ArrayList<>(List.of(text.split("(?<=\n)")));
-    Collections.shuffle(lines, new Random(seed));
-    return String.join("", lines);
+  /**
+   * {@code text}'s functions (three lines each) in another order: every function a copy from
+   * elsewhere, none of it new.
+   */
+  private static String shuffledFunctions(String text, long seed) {
+    List<String> functions = new ArrayList<>(List.of(text.split("(?<=}\\n)")));
+    Collections.shuffle(functions, new Random(seed));
+    return String.join("", functions);
   }
 }
