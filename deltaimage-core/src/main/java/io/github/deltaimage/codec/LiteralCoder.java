@@ -202,7 +202,20 @@ final class LiteralCoder {
         }
       }
       remaining--;
+      if (remaining == 0) {
+        checkEnd();
+      }
       return c;
+    }
+
+    /**
+     * After the last byte, what is left to read must be the encoder's final four bytes, which pin
+     * the range exactly, and nothing after them: a damaged tail that would still decode is refused.
+     */
+    private void checkEnd() throws IOException {
+      if (x != low || in.read() >= 0) {
+        throw SuffixArrayCodec.corrupt("the modelled new bytes do not end as their coder ends");
+      }
     }
 
     @Override

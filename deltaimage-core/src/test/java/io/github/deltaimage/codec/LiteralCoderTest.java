@@ -3,6 +3,7 @@ package io.github.deltaimage.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.deltaimage.api.InvalidInputException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -117,16 +118,17 @@ class LiteralCoderTest {
   }
 
   @Test
-  void aDecoderGivenAnotherDictionaryDoesNotRebuildTheBytes() throws IOException {
+  void aDecoderGivenAnotherDictionaryIsRefusedWhereItsCodeEnds() throws IOException {
     byte[] input = CodeLikeText.bytes(30_000, 5);
     byte[] dictionary = CodeLikeText.bytes(60_000, 6);
     byte[] coded = encode(dictionary, input);
     byte[] other = dictionary.clone();
     other[other.length - 1] ^= 1;
 
-    assertThat(decode(other, coded, input.length))
-        .as("the model depends on the dictionary: the layer digest catches a wrong one")
-        .isNotEqualTo(input);
+    // The model depends on the dictionary: decoding drifts from the coded range, which the final
+    // bytes no longer pin (the layer digest would catch wrong bytes anyway).
+    assertThatThrownBy(() -> decode(other, coded, input.length))
+        .isInstanceOfAny(InvalidInputException.class, EOFException.class);
   }
 
   @Test
@@ -138,6 +140,21 @@ class LiteralCoderTest {
     byte[] cut = Arrays.copyOf(coded, coded.length - 1);
     assertThatThrownBy(() -> decode(new byte[0], cut, input.length))
         .isInstanceOf(EOFException.class);
+
+    // The last four bytes pin the range exactly: any change to them, or a byte after them, is
+    // refused even where the bytes would still decode.
+    for (int at = coded.length - 4; at < coded.length; at++) {
+      for (int bit = 0; bit < 8; bit++) {
+        byte[] flipped = coded.clone();
+        flipped[at] ^= (byte) (1 << bit);
+        assertThatThrownBy(() -> decode(new byte[0], flipped, input.length))
+            .as("bit %d of byte %d flipped", bit, at)
+            .isInstanceOfAny(InvalidInputException.class, EOFException.class);
+      }
+    }
+    byte[] longer = Arrays.copyOf(coded, coded.length + 1);
+    assertThatThrownBy(() -> decode(new byte[0], longer, input.length))
+        .isInstanceOf(InvalidInputException.class);
   }
 
   private static byte[] encode(byte[] dictionary, byte[] input) throws IOException {
