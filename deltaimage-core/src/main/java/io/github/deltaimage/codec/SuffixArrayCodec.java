@@ -695,7 +695,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
         for (int i = 0; i < shown; i++) {
           context[i] = recent[(int) ((at - shown + i) % LiteralCoder.CONTEXT)];
         }
-        newBytes.inContext().context(context, shown);
+        newBytes.inContext().context(context, shown, literalLength);
         contextLeft -= shown;
       }
       remaining = literalLength;

@@ -107,7 +107,7 @@ class LiteralCoderTest {
       byte[] before = new byte[LiteralCoder.CONTEXT];
       int at = 0;
       for (int run = 0; run < runs.size(); run++) {
-        in.context(before, inText.before(run, before));
+        in.context(before, inText.before(run, before), runs.get(run)[1]);
         for (int i = 0; i < runs.get(run)[1]; i++) {
           decoded[at++] = (byte) in.read();
         }
