@@ -49,21 +49,23 @@ final class LiteralCoder {
     int length(int run);
 
     /**
-     * Reads into {@code into} (of {@link #CONTEXT} bytes) the target bytes just before run {@code
-     * run}, fewer where the target starts closer, and returns how many.
+     * How many target bytes come before run {@code run} to be shown: {@link #CONTEXT}, fewer where
+     * the target starts closer.
      */
-    int before(int run, byte[] into) throws IOException;
+    int contextLength(int run);
+
+    /** Reads into {@code into} the {@link #contextLength} target bytes just before run {@code run}. */
+    void before(int run, byte[] into) throws IOException;
   }
 
   /**
    * How many bytes of context {@code runs} will show the model: the history array needs room for
    * them after the dictionary and the new bytes.
    */
-  static long contextBytes(Runs runs) throws IOException {
+  static long contextBytes(Runs runs) {
     long total = 0;
-    byte[] into = new byte[CONTEXT];
     for (int run = 0; run < runs.count(); run++) {
-      total += runs.before(run, into);
+      total += runs.contextLength(run);
     }
     return total;
   }
@@ -92,7 +94,8 @@ final class LiteralCoder {
     for (int run = 0; run < count; run++) {
       long runLength = length;
       if (runs != null) {
-        model.context(context, runs.before(run, context), learned(runs.length(run)));
+        runs.before(run, context);
+        model.context(context, runs.contextLength(run), learned(runs.length(run)));
         runLength = runs.length(run);
       }
       for (long left = runLength; left > 0; ) {

@@ -301,11 +301,11 @@ public final class SuffixArrayCodec implements DeltaCodec {
 
     private int[] runLengths = new int[1024];
     private int runs;
-    private long newBytes;
+    private long newByteCount;
 
     void newBytes(long start, int length) {
-      newBytes += length;
-      if (newBytes > MODELLED_NEW_BYTES_MAX) {
+      newByteCount += length;
+      if (newByteCount > MODELLED_NEW_BYTES_MAX) {
         return;
       }
       if (runs == runStarts.length) {
@@ -330,10 +330,14 @@ public final class SuffixArrayCodec implements DeltaCodec {
         }
 
         @Override
-        public int before(int run, byte[] into) throws IOException {
-          int n = (int) Math.min(into.length, runStarts[run]);
+        public int contextLength(int run) {
+          return (int) Math.min(LiteralCoder.CONTEXT, runStarts[run]);
+        }
+
+        @Override
+        public void before(int run, byte[] into) throws IOException {
+          int n = contextLength(run);
           readFully(target, runStarts[run] - n, into, n);
-          return n;
         }
       };
     }

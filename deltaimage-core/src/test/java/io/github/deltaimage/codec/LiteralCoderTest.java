@@ -83,11 +83,14 @@ class LiteralCoderTest {
       }
 
       @Override
-      public int before(int run, byte[] into) {
-        int start = runs.get(run)[0];
-        int n = Math.min(into.length, start);
-        System.arraycopy(text, start - n, into, 0, n);
-        return n;
+      public int contextLength(int run) {
+        return Math.min(LiteralCoder.CONTEXT, runs.get(run)[0]);
+      }
+
+      @Override
+      public void before(int run, byte[] into) {
+        int n = contextLength(run);
+        System.arraycopy(text, runs.get(run)[0] - n, into, 0, n);
       }
     };
     int context = (int) LiteralCoder.contextBytes(inText);
@@ -107,7 +110,8 @@ class LiteralCoderTest {
       byte[] before = new byte[LiteralCoder.CONTEXT];
       int at = 0;
       for (int run = 0; run < runs.size(); run++) {
-        in.context(before, inText.before(run, before), runs.get(run)[1]);
+        inText.before(run, before);
+        in.context(before, inText.contextLength(run), runs.get(run)[1]);
         for (int i = 0; i < runs.get(run)[1]; i++) {
           decoded[at++] = (byte) in.read();
         }
