@@ -1,6 +1,5 @@
 package io.github.deltaimage.codec;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -28,27 +27,40 @@ final class ZeroRuns {
 
   /** Splits the differences in {@code differences} into the three streams. */
   static void split(Path differences, Path zeroRuns, Path byteRuns, Path bytes) throws IOException {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(differences), BUFFER);
+    // Read a block at a time: the differences of a large pair are megabytes, mostly zeros, and a
+    // byte-at-a-time read through a buffered stream took a third of a second on a jar pair.
+    try (InputStream in = Files.newInputStream(differences);
         DataOutputStream zeros = new DataOutputStream(
             new BufferedOutputStream(Files.newOutputStream(zeroRuns), BUFFER));
         DataOutputStream runs = new DataOutputStream(
             new BufferedOutputStream(Files.newOutputStream(byteRuns), BUFFER));
         OutputStream out = new BufferedOutputStream(Files.newOutputStream(bytes), BUFFER)) {
+      byte[] block = new byte[BUFFER];
       long zeroRun = 0;
       long byteRun = 0;
-      int b;
-      while ((b = in.read()) >= 0) {
-        if (b == 0) {
-          if (byteRun > 0) {
-            Varints.write(zeros, zeroRun);
-            Varints.write(runs, byteRun);
-            zeroRun = 0;
-            byteRun = 0;
+      int n;
+      while ((n = in.read(block)) > 0) {
+        int i = 0;
+        while (i < n) {
+          int start = i;
+          if (block[i] == 0) {
+            if (byteRun > 0) {
+              Varints.write(zeros, zeroRun);
+              Varints.write(runs, byteRun);
+              zeroRun = 0;
+              byteRun = 0;
+            }
+            while (i < n && block[i] == 0) {
+              i++;
+            }
+            zeroRun += i - start;
+          } else {
+            while (i < n && block[i] != 0) {
+              i++;
+            }
+            byteRun += i - start;
+            out.write(block, start, i - start);
           }
-          zeroRun++;
-        } else {
-          byteRun++;
-          out.write(b);
         }
       }
       if (zeroRun > 0 || byteRun > 0) {
