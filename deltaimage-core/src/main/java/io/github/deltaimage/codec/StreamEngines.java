@@ -3,6 +3,7 @@ package io.github.deltaimage.codec;
 import io.github.deltaimage.api.DeltaEngine;
 import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.work.Parallel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -34,6 +35,14 @@ public final class StreamEngines {
    */
   public StreamEngines(DeltaEngine choice, Supplier<DeltaCodec> xdelta3) {
     this(choice, new SuffixArrayCodec(), new ReferenceDictionaryCodec(), xdelta3);
+  }
+
+  /**
+   * As {@link #StreamEngines(DeltaEngine, Supplier)}, the suffix-array engine's streams compressed
+   * on {@code parallel}.
+   */
+  public StreamEngines(DeltaEngine choice, Supplier<DeltaCodec> xdelta3, Parallel parallel) {
+    this(choice, new SuffixArrayCodec(parallel), new ReferenceDictionaryCodec(), xdelta3);
   }
 
   StreamEngines(

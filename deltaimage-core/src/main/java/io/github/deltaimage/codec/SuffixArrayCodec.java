@@ -4,6 +4,7 @@ import io.github.deltaimage.api.EnvironmentException;
 import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.fs.FileRanges;
 import io.github.deltaimage.fs.RangeInputStream;
+import io.github.deltaimage.work.Parallel;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -15,8 +16,11 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.UnsupportedOptionsException;
 import org.tukaani.xz.XZ;
@@ -139,15 +143,26 @@ public final class SuffixArrayCodec implements DeltaCodec {
 
   private final int window;
   private final int chunk;
+  private final Parallel parallel;
 
-  /** Windows and chunks sized to the heap this JVM may use. */
+  /** Windows and chunks sized to the heap this JVM may use, a thread per processor. */
   public SuffixArrayCodec() {
-    this(defaultWindow(Runtime.getRuntime().maxMemory()));
+    this(new Parallel(Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** Windows and chunks sized to the heap this JVM may use, the streams compressed on {@code parallel}. */
+  public SuffixArrayCodec(Parallel parallel) {
+    this(defaultWindow(Runtime.getRuntime().maxMemory()), parallel);
   }
 
   SuffixArrayCodec(int window) {
+    this(window, new Parallel(Runtime.getRuntime().availableProcessors()));
+  }
+
+  SuffixArrayCodec(int window, Parallel parallel) {
     this.window = Math.max(window, 1 << 16);
     this.chunk = Math.max(1 << 16, Math.min(this.window / 2, 32 << 20));
+    this.parallel = parallel;
   }
 
   /**
@@ -222,15 +237,14 @@ public final class SuffixArrayCodec implements DeltaCodec {
           if (!keepsWindowSorted(referenceLength, Runtime.getRuntime().maxMemory())) {
             matcher.release();
           }
-          long size = 0;
           for (int i = 0; i < STREAMS; i++) {
             packed[v][i] = Files.createTempFile(folder, "sa-stream", ".xz");
-            compress(raw[v][i], packed[v][i], i);
-            if (i == NEW_BYTES
-                && modelNewBytes(raw[v][i], packed[v][i], ref, referenceLength, tgt, parse)) {
-              newBytesCoding[v] = NEW_BYTES_MODELLED_IN_CONTEXT;
-            }
-            Files.delete(raw[v][i]);
+          }
+          if (compressAll(raw[v], packed[v], ref, referenceLength, tgt, parse)) {
+            newBytesCoding[v] = NEW_BYTES_MODELLED_IN_CONTEXT;
+          }
+          long size = 0;
+          for (int i = 0; i < STREAMS; i++) {
             size += Files.size(packed[v][i]);
           }
           if (size < bestSize) {
@@ -367,71 +381,116 @@ public final class SuffixArrayCodec implements DeltaCodec {
     }
   }
 
-  /** Compresses format 3's stream {@code stream} with the LZMA2 settings that made it smallest on the bench pairs. */
-  private static void compress(Path raw, Path packed, int stream) throws IOException {
-    long size = Files.size(raw);
-    LZMA2Options options = new LZMA2Options(6);
-    // No larger a dictionary than the stream (less memory on both sides), at most MAX_DICTIONARY.
-    int dictionary = (int) Math.max(
-        LZMA2Options.DICT_SIZE_MIN,
-        Math.min(MAX_DICTIONARY, Long.highestOneBit(Math.max(1, size)) * 2));
-    options.setDictSize(dictionary);
-    if (stream != NEW_BYTES) {
-      // Numbers and difference bytes repeat in long stretches (a shifted address table): the
-      // longest matches pay where on new bytes they only cost time. None has byte contexts worth
-      // modelling: lengths are numbers, differences are deltas (4 % smaller than LZMA's text
-      // defaults on the Debian pair).
-      options.setNiceLen(LZMA2Options.NICE_LEN_MAX);
-      try {
-        options.setLcLp(stream == DIFFERENCE_BYTES ? 0 : 1, 0);
-        options.setPb(0);
-      } catch (UnsupportedOptionsException e) {
-        throw new IllegalStateException(e);
+  /**
+   * Compresses a parse's raw streams into {@code packed} and deletes them; codes the new bytes with
+   * {@link LiteralCoder} as well, keeping that where it is smaller. The streams are independent:
+   * they are compressed side by side, on the threads given, as far as a quarter of the heap holds
+   * their match finders and the model (the LZMA2 stage of a large pair runs one at a time).
+   *
+   * @return whether the new bytes are {@link LiteralCoder}'s
+   */
+  private boolean compressAll(
+      Path[] raw,
+      Path[] packed,
+      FileChannel ref,
+      long referenceLength,
+      FileChannel tgt,
+      Parse parse)
+      throws IOException {
+    Path modelled = null;
+    try {
+      List<Parallel.Sized> tasks = new ArrayList<>();
+      long newBytes = Files.size(raw[NEW_BYTES]);
+      if (newBytes > 0 && newBytes <= MODELLED_NEW_BYTES_MAX) {
+        Path into = packed[NEW_BYTES].resolveSibling(packed[NEW_BYTES].getFileName() + ".model");
+        modelled = into;
+        long history = modelDictionaryLength(referenceLength) + 2 * newBytes;
+        tasks.add(new Parallel.Sized(history + LiteralModel.heapBeyondHistory(newBytes), () -> {
+          modelNewBytes(raw[NEW_BYTES], into, ref, referenceLength, tgt, parse);
+          return null;
+        }));
+      }
+      Integer[] bySize = new Integer[STREAMS];
+      long[] sizes = new long[STREAMS];
+      for (int i = 0; i < STREAMS; i++) {
+        bySize[i] = i;
+        sizes[i] = Files.size(raw[i]);
+      }
+      // The largest first: the others then fill the second thread around it.
+      Arrays.sort(bySize, (a, b) -> Long.compare(sizes[b], sizes[a]));
+      for (int i : bySize) {
+        LZMA2Options options = lzma2Options(sizes[i], i);
+        tasks.add(new Parallel.Sized(options.getEncoderMemoryUsage() * 1024L, () -> {
+          compress(raw[i], packed[i], options);
+          return null;
+        }));
+      }
+      parallel.runAll(tasks, Runtime.getRuntime().maxMemory() / 4);
+      for (Path file : raw) {
+        Files.delete(file);
+      }
+      if (modelled == null || Files.size(modelled) >= Files.size(packed[NEW_BYTES])) {
+        return false;
+      }
+      Files.move(modelled, packed[NEW_BYTES], StandardCopyOption.REPLACE_EXISTING);
+      return true;
+    } finally {
+      if (modelled != null) {
+        Files.deleteIfExists(modelled);
       }
     }
+  }
+
+  /** The LZMA2 settings that made format 3's stream {@code stream} smallest on the bench pairs. */
+  private static LZMA2Options lzma2Options(long size, int stream) {
+    try {
+      LZMA2Options options = new LZMA2Options(6);
+      // No larger a dictionary than the stream (less memory on both sides), at most MAX_DICTIONARY.
+      int dictionary = (int) Math.max(
+          LZMA2Options.DICT_SIZE_MIN,
+          Math.min(MAX_DICTIONARY, Long.highestOneBit(Math.max(1, size)) * 2));
+      options.setDictSize(dictionary);
+      if (stream != NEW_BYTES) {
+        // Numbers and difference bytes repeat in long stretches (a shifted address table): the
+        // longest matches pay where on new bytes they only cost time. None has byte contexts worth
+        // modelling: lengths are numbers, differences are deltas (4 % smaller than LZMA's text
+        // defaults on the Debian pair).
+        options.setNiceLen(LZMA2Options.NICE_LEN_MAX);
+        options.setLcLp(stream == DIFFERENCE_BYTES ? 0 : 1, 0);
+        options.setPb(0);
+      }
+      return options;
+    } catch (UnsupportedOptionsException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void compress(Path raw, Path packed, LZMA2Options options) throws IOException {
     try (InputStream in = Files.newInputStream(raw);
         XZOutputStream out = new XZOutputStream(
             new BufferedOutputStream(Files.newOutputStream(packed), BUFFER),
             options,
             XZ.CHECK_CRC32)) {
       in.transferTo(out);
-    } catch (UnsupportedOptionsException e) {
-      throw new IllegalStateException(e);
     }
   }
 
-  /**
-   * Codes the new bytes with {@link LiteralCoder} as well, run by run in their context, and keeps
-   * that in {@code packed} when it is smaller than the LZMA2 stream there; whether it did.
-   */
-  private static boolean modelNewBytes(
-      Path raw, Path packed, FileChannel ref, long referenceLength, FileChannel tgt, Parse parse)
+  /** Codes the new bytes in {@code raw} with {@link LiteralCoder}, run by run in their context, into {@code into}. */
+  private static void modelNewBytes(
+      Path raw, Path into, FileChannel ref, long referenceLength, FileChannel tgt, Parse parse)
       throws IOException {
     long length = Files.size(raw);
-    if (length == 0 || length > MODELLED_NEW_BYTES_MAX) {
-      return false;
-    }
     LiteralCoder.Runs runs = parse.runs(tgt);
     long contextBytes = LiteralCoder.contextBytes(runs);
     int dictionaryLength = modelDictionaryLength(referenceLength);
     byte[] history = new byte[Math.toIntExact(dictionaryLength + length + contextBytes)];
     readFully(ref, 0, history, dictionaryLength);
-    Path modelled = packed.resolveSibling(packed.getFileName() + ".model");
-    try {
-      try (InputStream in = new BufferedInputStream(Files.newInputStream(raw), BUFFER);
-          DataOutputStream out = new DataOutputStream(
-              new BufferedOutputStream(Files.newOutputStream(modelled), BUFFER))) {
-        Varints.write(out, length);
-        Varints.write(out, contextBytes);
-        LiteralCoder.encode(history, dictionaryLength, in, length, out, runs);
-      }
-      if (Files.size(modelled) >= Files.size(packed)) {
-        return false;
-      }
-      Files.move(modelled, packed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      return true;
-    } finally {
-      Files.deleteIfExists(modelled);
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(raw), BUFFER);
+        DataOutputStream out =
+            new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(into), BUFFER))) {
+      Varints.write(out, length);
+      Varints.write(out, contextBytes);
+      LiteralCoder.encode(history, dictionaryLength, in, length, out, runs);
     }
   }
 

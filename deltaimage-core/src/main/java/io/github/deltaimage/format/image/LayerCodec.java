@@ -64,7 +64,7 @@ public final class LayerCodec {
       RunDirectory run,
       Parallel parallel) {
     this.codec = codec;
-    this.engines = new StreamEngines(engine, () -> codec);
+    this.engines = new StreamEngines(engine, () -> codec, parallel);
     this.sources = SourceIndex.build(sourceTars, run);
     this.run = run;
     this.parallel = parallel;
