@@ -206,31 +206,44 @@ public final class SuffixArrayCodec implements DeltaCodec {
     Path folder = delta.toAbsolutePath().getParent();
     Path[][] raw = new Path[PARSES][STREAMS];
     Path[][] packed = new Path[PARSES][STREAMS];
-    Path differences = null;
+    Path[] differences = new Path[PARSES];
     try {
       long referenceLength = Files.size(reference);
       long targetLength = Files.size(target);
       int best = 0;
       long bestSize = Long.MAX_VALUE;
       int[] newBytesCoding = new int[PARSES];
+      Parse[] parses = new Parse[PARSES];
       try (FileChannel ref = FileChannel.open(reference, StandardOpenOption.READ);
           FileChannel tgt = FileChannel.open(target, StandardOpenOption.READ)) {
         Matcher matcher = new Matcher(ref, referenceLength, tgt, targetLength, anchors);
+        // A reference of several windows would have each sorted again for a second parse (a
+        // third of bookworm -> trixie's diff): both parses then go through each window together,
+        // side by side, the second with the slack for LZMA2's new bytes (past a window, they are
+        // seldom few enough for the model). The second is compressed only where it may pay.
+        boolean together = referenceLength > window;
         for (int v = 0; v < PARSES; v++) {
-          for (int i = 0; i < STREAMS; i++) {
-            raw[v][i] = Files.createTempFile(folder, "sa-stream", ".raw");
-          }
-          differences = Files.createTempFile(folder, "sa-differences", ".raw");
-          int slack = v == 0
-              ? FIRST_SLACK
-              : newBytesCoding[0] == NEW_BYTES_LZMA2 ? SECOND_SLACK : SECOND_SLACK_MODELLED;
-          Parse parse = new Parse(slack, raw[v], differences);
-          try (parse) {
-            matcher.run(parse);
+          if (!together || v == 0) {
+            int parsed = together ? PARSES : 1;
+            for (int u = v; u < v + parsed; u++) {
+              for (int i = 0; i < STREAMS; i++) {
+                raw[u][i] = Files.createTempFile(folder, "sa-stream", ".raw");
+              }
+              differences[u] = Files.createTempFile(folder, "sa-differences", ".raw");
+              parses[u] = new Parse(slack(u, together, newBytesCoding[0]), raw[u], differences[u]);
+            }
+            try (Parse first = parses[v];
+                Parse second = together ? parses[v + 1] : null) {
+              if (second == null) {
+                matcher.run(first);
+              } else {
+                matcher.run(first, second);
+              }
+            }
           }
           ZeroRuns.split(
-              differences, raw[v][ZERO_RUNS], raw[v][BYTE_RUNS], raw[v][DIFFERENCE_BYTES]);
-          Files.delete(differences);
+              differences[v], raw[v][ZERO_RUNS], raw[v][BYTE_RUNS], raw[v][DIFFERENCE_BYTES]);
+          Files.delete(differences[v]);
           // The LZMA2 stage's match finder (up to ~190 MB) must not sit on top of a large sorted
           // window (~5 bytes a byte): a second parse then sorts its window again. A reference
           // that is one small window stays sorted for it (the npm pair's 28 MB: 4 s a sort).
@@ -240,7 +253,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
           for (int i = 0; i < STREAMS; i++) {
             packed[v][i] = Files.createTempFile(folder, "sa-stream", ".xz");
           }
-          if (compressAll(raw[v], packed[v], ref, referenceLength, tgt, parse)) {
+          if (compressAll(raw[v], packed[v], ref, referenceLength, tgt, parses[v])) {
             newBytesCoding[v] = NEW_BYTES_MODELLED_IN_CONTEXT;
           }
           long size = 0;
@@ -280,7 +293,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
     } catch (IOException e) {
       throw new EnvironmentException("cannot encode " + target + ": " + e.getMessage(), e);
     } finally {
-      deleteQuietly(differences);
+      for (Path file : differences) {
+        deleteQuietly(file);
+      }
       for (Path[] files : raw) {
         for (Path file : files) {
           deleteQuietly(file);
@@ -292,6 +307,19 @@ public final class SuffixArrayCodec implements DeltaCodec {
         }
       }
     }
+  }
+
+  /**
+   * The slack of parse {@code v}: the second parse's depends on how the first one's new bytes were
+   * coded, unless both parse together, before the first is compressed.
+   */
+  private static int slack(int v, boolean together, int firstNewBytesCoding) {
+    if (v == 0) {
+      return FIRST_SLACK;
+    }
+    return together || firstNewBytesCoding == NEW_BYTES_LZMA2
+        ? SECOND_SLACK
+        : SECOND_SLACK_MODELLED;
   }
 
   /**
@@ -844,10 +872,6 @@ public final class SuffixArrayCodec implements DeltaCodec {
     /** Where {@link #neu} starts in the target. */
     private long chunkOffset;
 
-    private Parse parse;
-
-    private final byte[] scratch = new byte[BUFFER];
-
     Matcher(
         FileChannel reference,
         long referenceLength,
@@ -870,9 +894,16 @@ public final class SuffixArrayCodec implements DeltaCodec {
       windowStart = -1;
     }
 
-    /** Parses the whole target into {@code into}; a window already sorted is reused. */
-    void run(Parse into) throws IOException {
-      parse = into;
+    /**
+     * Parses the whole target into each of {@code parses}, chunk by chunk: every window is sorted
+     * once for all of them (a window already sorted is reused), and two parses match each chunk side
+     * by side, on the threads given.
+     */
+    void run(Parse... parses) throws IOException {
+      Scan[] scans = new Scan[parses.length];
+      for (int i = 0; i < parses.length; i++) {
+        scans[i] = new Scan(parses[i]);
+      }
       int windowSize = (int) Math.min(window, referenceLength);
       if (old == null) {
         old = new byte[windowSize];
@@ -883,7 +914,21 @@ public final class SuffixArrayCodec implements DeltaCodec {
         readFully(target, chunkStart, neu, chunkLength);
         chunkOffset = chunkStart;
         useWindow(windowFor(chunkStart, chunkLength, windowSize));
-        match(chunkLength);
+        if (scans.length == 2) {
+          parallel.both(
+              () -> {
+                scans[0].match(chunkLength);
+                return null;
+              },
+              () -> {
+                scans[1].match(chunkLength);
+                return null;
+              });
+        } else {
+          for (Scan scan : scans) {
+            scan.match(chunkLength);
+          }
+        }
       }
     }
 
@@ -925,218 +970,234 @@ public final class SuffixArrayCodec implements DeltaCodec {
       }
     }
 
-    private int matchPosition;
-
-    /** Longest match of {@code neu[scan..]} in the window; its start in {@link #matchPosition}. */
-    private int search(int scan, int newSize) {
-      int st;
-      int en;
-      if (newSize - scan >= 2) {
-        int key = ((neu[scan] & 0xff) << 8) | (neu[scan + 1] & 0xff);
-        // Bucket bounds are offsets past the empty suffix at index 0.
-        // Suffix k of the bucket sits at index 1 + buckets[key] + k; one neighbour either side is a
-        // harmless candidate.
-        st = buckets[key];
-        en = Math.min(buckets[key + 1] + 1, oldSize);
-      } else {
-        st = 0;
-        en = oldSize;
-      }
-      while (en - st >= 2) {
-        int x = st + (en - st) / 2;
-        int p = suffixes[x];
-        int length = Math.min(oldSize - p, newSize - scan);
-        if (Arrays.compareUnsigned(old, p, p + length, neu, scan, scan + length) < 0) {
-          st = x;
-        } else {
-          en = x;
-        }
-      }
-      int x = matchLength(suffixes[st], scan, newSize);
-      int y = matchLength(suffixes[en], scan, newSize);
-      if (x > y) {
-        matchPosition = suffixes[st];
-        matchIndex = st;
-        return x;
-      }
-      matchPosition = suffixes[en];
-      matchIndex = en;
-      return y;
-    }
-
-    private int matchIndex;
-
     /**
-     * Of the window's positions that match {@code neu[scan..]} for {@code len} bytes as the one found
-     * does, the one nearest {@code preferred}.
+     * One parse's way through the chunks: where it is and what it writes. The window and the chunk
+     * are the matcher's, read only while parses scan them.
      */
-    private int nearestEqualMatch(int scan, int newSize, int len, int found, int preferred) {
-      if (len < 8 || len > MAX_TIE_LENGTH) {
-        return found;
+    private final class Scan {
+      private final Parse parse;
+      private final byte[] scratch = new byte[BUFFER];
+
+      Scan(Parse parse) {
+        this.parse = parse;
       }
-      int best = found;
-      for (int step = -1; step <= 1; step += 2) {
-        // Suffix order keeps the suffixes sharing the longest prefix together: stop at the first
-        // that shares less.
-        for (int i = matchIndex + step, seen = 0;
-            i >= 0 && i < suffixes.length && seen < TIES;
-            i += step, seen++) {
-          int p = suffixes[i];
-          if (matchLength(p, scan, newSize) < len) {
-            break;
-          }
-          if (Math.abs((long) p - preferred) < Math.abs((long) best - preferred)) {
-            best = p;
+
+      private int matchPosition;
+
+      /** Longest match of {@code neu[scan..]} in the window; its start in {@link #matchPosition}. */
+      private int search(int scan, int newSize) {
+        int st;
+        int en;
+        if (newSize - scan >= 2) {
+          int key = ((neu[scan] & 0xff) << 8) | (neu[scan + 1] & 0xff);
+          // Bucket bounds are offsets past the empty suffix at index 0.
+          // Suffix k of the bucket sits at index 1 + buckets[key] + k; one neighbour either side is
+          // a
+          // harmless candidate.
+          st = buckets[key];
+          en = Math.min(buckets[key + 1] + 1, oldSize);
+        } else {
+          st = 0;
+          en = oldSize;
+        }
+        while (en - st >= 2) {
+          int x = st + (en - st) / 2;
+          int p = suffixes[x];
+          int length = Math.min(oldSize - p, newSize - scan);
+          if (Arrays.compareUnsigned(old, p, p + length, neu, scan, scan + length) < 0) {
+            st = x;
+          } else {
+            en = x;
           }
         }
+        int x = matchLength(suffixes[st], scan, newSize);
+        int y = matchLength(suffixes[en], scan, newSize);
+        if (x > y) {
+          matchPosition = suffixes[st];
+          matchIndex = st;
+          return x;
+        }
+        matchPosition = suffixes[en];
+        matchIndex = en;
+        return y;
       }
-      return best;
-    }
 
-    private int matchLength(int p, int scan, int newSize) {
-      int limit = Math.min(oldSize - p, newSize - scan);
-      int mismatch = Arrays.mismatch(old, p, p + limit, neu, scan, scan + limit);
-      return mismatch < 0 ? limit : mismatch;
-    }
+      private int matchIndex;
 
-    private boolean same(int oldAt, int newAt) {
-      return oldAt >= 0 && oldAt < oldSize && old[oldAt] == neu[newAt];
-    }
-
-    /** Matches {@code neu[0, newSize)} against the window, writing instructions as it goes. */
-    private void match(int newSize) throws IOException {
-      int scan = 0;
-      int len = 0;
-      int pos = 0;
-      int lastScan = 0;
-      int lastPos = (int) Math.max(0, Math.min(oldSize, parse.lastReferenceEnd - windowStart));
-      int lastOffset = lastPos;
-      int misses = 0;
-      while (scan < newSize) {
-        int oldScore = 0;
-        int scsc;
-        for (scsc = scan += len; scan < newSize; scan++) {
-          len = search(scan, newSize);
-          pos = matchPosition;
-          for (; scsc < scan + len; scsc++) {
-            if (same(scsc + lastOffset, scsc)) {
-              oldScore++;
+      /**
+       * Of the window's positions that match {@code neu[scan..]} for {@code len} bytes as the one found
+       * does, the one nearest {@code preferred}.
+       */
+      private int nearestEqualMatch(int scan, int newSize, int len, int found, int preferred) {
+        if (len < 8 || len > MAX_TIE_LENGTH) {
+          return found;
+        }
+        int best = found;
+        for (int step = -1; step <= 1; step += 2) {
+          // Suffix order keeps the suffixes sharing the longest prefix together: stop at the first
+          // that shares less.
+          for (int i = matchIndex + step, seen = 0;
+              i >= 0 && i < suffixes.length && seen < TIES;
+              i += step, seen++) {
+            int p = suffixes[i];
+            if (matchLength(p, scan, newSize) < len) {
+              break;
+            }
+            if (Math.abs((long) p - preferred) < Math.abs((long) best - preferred)) {
+              best = p;
             }
           }
-          if ((len == oldScore && len != 0) || len > oldScore + parse.slack) {
-            if (len != oldScore) {
-              pos = nearestEqualMatch(scan, newSize, len, pos, scan + lastOffset);
-            }
-            break;
-          }
-          if (same(scan + lastOffset, scan)) {
-            oldScore--;
-          }
-          // A long match that the current alignment nearly covers: at the next positions its own
-          // continuation is no better, and searching each of them costs its whole length again
-          // (quadratic on a long, almost unchanged region). Look again halfway along it.
-          if (len >= LONG_MATCH) {
-            for (int end = scan + len / 2; scan + 1 < end; ) {
-              scan++;
-              if (same(scan + lastOffset, scan)) {
-                oldScore--;
+        }
+        return best;
+      }
+
+      private int matchLength(int p, int scan, int newSize) {
+        int limit = Math.min(oldSize - p, newSize - scan);
+        int mismatch = Arrays.mismatch(old, p, p + limit, neu, scan, scan + limit);
+        return mismatch < 0 ? limit : mismatch;
+      }
+
+      private boolean same(int oldAt, int newAt) {
+        return oldAt >= 0 && oldAt < oldSize && old[oldAt] == neu[newAt];
+      }
+
+      /** Matches {@code neu[0, newSize)} against the window, writing instructions as it goes. */
+      private void match(int newSize) throws IOException {
+        int scan = 0;
+        int len = 0;
+        int pos = 0;
+        int lastScan = 0;
+        int lastPos = (int) Math.max(0, Math.min(oldSize, parse.lastReferenceEnd - windowStart));
+        int lastOffset = lastPos;
+        int misses = 0;
+        while (scan < newSize) {
+          int oldScore = 0;
+          int scsc;
+          for (scsc = scan += len; scan < newSize; scan++) {
+            len = search(scan, newSize);
+            pos = matchPosition;
+            for (; scsc < scan + len; scsc++) {
+              if (same(scsc + lastOffset, scsc)) {
+                oldScore++;
               }
             }
-          }
-          // In content the reference does not hold, searching every position is what costs; after a
-          // kilobyte of misses search every fourth one: a match found late is extended back (lenb).
-          if (len < 5) {
-            if (++misses >= 1024) {
-              for (int skip = 0; skip < 3 && scan + 1 < newSize; skip++) {
+            if ((len == oldScore && len != 0) || len > oldScore + parse.slack) {
+              if (len != oldScore) {
+                pos = nearestEqualMatch(scan, newSize, len, pos, scan + lastOffset);
+              }
+              break;
+            }
+            if (same(scan + lastOffset, scan)) {
+              oldScore--;
+            }
+            // A long match that the current alignment nearly covers: at the next positions its own
+            // continuation is no better, and searching each of them costs its whole length again
+            // (quadratic on a long, almost unchanged region). Look again halfway along it.
+            if (len >= LONG_MATCH) {
+              for (int end = scan + len / 2; scan + 1 < end; ) {
                 scan++;
                 if (same(scan + lastOffset, scan)) {
                   oldScore--;
                 }
               }
-              scsc = Math.max(scsc, scan + 1);
             }
-          } else {
-            misses = 0;
+            // In content the reference does not hold, searching every position is what costs; after
+            // a
+            // kilobyte of misses search every fourth one: a match found late is extended back
+            // (lenb).
+            if (len < 5) {
+              if (++misses >= 1024) {
+                for (int skip = 0; skip < 3 && scan + 1 < newSize; skip++) {
+                  scan++;
+                  if (same(scan + lastOffset, scan)) {
+                    oldScore--;
+                  }
+                }
+                scsc = Math.max(scsc, scan + 1);
+              }
+            } else {
+              misses = 0;
+            }
           }
-        }
-        if (len != oldScore || scan == newSize) {
-          int s = 0;
-          int sf = 0;
-          int lenf = 0;
-          for (int i = 0; lastScan + i < scan && lastPos + i < oldSize; ) {
-            if (old[lastPos + i] == neu[lastScan + i]) {
-              s++;
-            }
-            i++;
-            if (s * 2 - i > sf * 2 - lenf) {
-              sf = s;
-              lenf = i;
-            }
-          }
-          int lenb = 0;
-          if (scan < newSize) {
-            s = 0;
-            int sb = 0;
-            for (int i = 1; scan >= lastScan + i && pos >= i; i++) {
-              if (old[pos - i] == neu[scan - i]) {
+          if (len != oldScore || scan == newSize) {
+            int s = 0;
+            int sf = 0;
+            int lenf = 0;
+            for (int i = 0; lastScan + i < scan && lastPos + i < oldSize; ) {
+              if (old[lastPos + i] == neu[lastScan + i]) {
                 s++;
               }
-              if (s * 2 - i > sb * 2 - lenb) {
-                sb = s;
-                lenb = i;
+              i++;
+              if (s * 2 - i > sf * 2 - lenf) {
+                sf = s;
+                lenf = i;
               }
             }
-          }
-          if (lastScan + lenf > scan - lenb) {
-            int overlap = (lastScan + lenf) - (scan - lenb);
-            s = 0;
-            int ss = 0;
-            int lens = 0;
-            for (int i = 0; i < overlap; i++) {
-              if (neu[lastScan + lenf - overlap + i] == old[lastPos + lenf - overlap + i]) {
-                s++;
-              }
-              if (neu[scan - lenb + i] == old[pos - lenb + i]) {
-                s--;
-              }
-              if (s > ss) {
-                ss = s;
-                lens = i + 1;
+            int lenb = 0;
+            if (scan < newSize) {
+              s = 0;
+              int sb = 0;
+              for (int i = 1; scan >= lastScan + i && pos >= i; i++) {
+                if (old[pos - i] == neu[scan - i]) {
+                  s++;
+                }
+                if (s * 2 - i > sb * 2 - lenb) {
+                  sb = s;
+                  lenb = i;
+                }
               }
             }
-            lenf += lens - overlap;
-            lenb -= lens;
+            if (lastScan + lenf > scan - lenb) {
+              int overlap = (lastScan + lenf) - (scan - lenb);
+              s = 0;
+              int ss = 0;
+              int lens = 0;
+              for (int i = 0; i < overlap; i++) {
+                if (neu[lastScan + lenf - overlap + i] == old[lastPos + lenf - overlap + i]) {
+                  s++;
+                }
+                if (neu[scan - lenb + i] == old[pos - lenb + i]) {
+                  s--;
+                }
+                if (s > ss) {
+                  ss = s;
+                  lens = i + 1;
+                }
+              }
+              lenf += lens - overlap;
+              lenb -= lens;
+            }
+            emit(lastScan, lastPos, lenf, (scan - lenb) - (lastScan + lenf));
+            lastScan = scan - lenb;
+            lastPos = pos - lenb;
+            lastOffset = pos - scan;
           }
-          emit(lastScan, lastPos, lenf, (scan - lenb) - (lastScan + lenf));
-          lastScan = scan - lenb;
-          lastPos = pos - lenb;
-          lastOffset = pos - scan;
         }
       }
-    }
 
-    /** One instruction: {@code lenf} bytes as differences from the window at {@code oldAt}, then {@code extra} new bytes. */
-    private void emit(int newAt, int oldAt, int lenf, int extra) throws IOException {
-      if (lenf == 0 && extra == 0) {
-        return;
-      }
-      long absolute = windowStart + oldAt;
-      Varints.write(parse.seeks, Varints.zigzag(absolute - parse.lastReferenceEnd));
-      Varints.write(parse.copyLengths, lenf);
-      Varints.write(parse.newCounts, extra);
-      for (int done = 0; done < lenf; ) {
-        int n = Math.min(lenf - done, scratch.length);
-        for (int i = 0; i < n; i++) {
-          scratch[i] = (byte) (neu[newAt + done + i] - old[oldAt + done + i]);
+      /** One instruction: {@code lenf} bytes as differences from the window at {@code oldAt}, then {@code extra} new bytes. */
+      private void emit(int newAt, int oldAt, int lenf, int extra) throws IOException {
+        if (lenf == 0 && extra == 0) {
+          return;
         }
-        parse.differences.write(scratch, 0, n);
-        done += n;
+        long absolute = windowStart + oldAt;
+        Varints.write(parse.seeks, Varints.zigzag(absolute - parse.lastReferenceEnd));
+        Varints.write(parse.copyLengths, lenf);
+        Varints.write(parse.newCounts, extra);
+        for (int done = 0; done < lenf; ) {
+          int n = Math.min(lenf - done, scratch.length);
+          for (int i = 0; i < n; i++) {
+            scratch[i] = (byte) (neu[newAt + done + i] - old[oldAt + done + i]);
+          }
+          parse.differences.write(scratch, 0, n);
+          done += n;
+        }
+        parse.literals.write(neu, newAt + lenf, extra);
+        if (extra > 0) {
+          parse.newBytes(chunkOffset + newAt + lenf, extra);
+        }
+        parse.lastReferenceEnd = absolute + lenf;
       }
-      parse.literals.write(neu, newAt + lenf, extra);
-      if (extra > 0) {
-        parse.newBytes(chunkOffset + newAt + lenf, extra);
-      }
-      parse.lastReferenceEnd = absolute + lenf;
     }
   }
 }

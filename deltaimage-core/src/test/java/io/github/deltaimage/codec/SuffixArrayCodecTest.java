@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.deltaimage.api.InvalidInputException;
+import io.github.deltaimage.work.Parallel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,29 +116,8 @@ class SuffixArrayCodecTest {
    */
   @Test
   void textWithAnEditInEveryLineRoundTripsThroughBothParses() throws IOException {
-    StringBuilder before = new StringBuilder();
-    StringBuilder after = new StringBuilder();
-    Random random = new Random(9);
-    for (int line = 0; line < 40_000; line++) {
-      String indent = " ".repeat(random.nextInt(12));
-      int value = random.nextInt(1_000_000);
-      before
-          .append(indent)
-          .append("const value")
-          .append(line)
-          .append(" = compute(")
-          .append(value)
-          .append(", options);\n");
-      after
-          .append(indent)
-          .append("const v")
-          .append(line)
-          .append(" = compute(")
-          .append(value)
-          .append(", opts);\n");
-    }
-    byte[] reference = before.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    byte[] target = after.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] reference = renamedLines(false);
+    byte[] target = renamedLines(true);
     SuffixArrayCodec codec = new SuffixArrayCodec(64 << 20);
     assertThat(codec.keepsWindowSorted(reference.length, Runtime.getRuntime().maxMemory()))
         .isTrue();
@@ -147,6 +127,41 @@ class SuffixArrayCodecTest {
     assertThat(Files.size(delta))
         .as("a copy and the renamed bytes per line")
         .isLessThan(target.length / 8);
+  }
+
+  /**
+   * The same text against a reference of several windows: both parses go through each window
+   * together, on two threads, and the target still comes back exactly.
+   */
+  @Test
+  void aReferenceOfSeveralWindowsIsParsedTwiceInOnePass() throws IOException {
+    byte[] reference = renamedLines(false);
+    byte[] target = renamedLines(true);
+    SuffixArrayCodec codec = new SuffixArrayCodec(1 << 19, new Parallel(2));
+    assertThat(reference.length).as("several windows").isGreaterThan(3 << 19);
+
+    Path delta = roundTrip(codec, reference, target);
+
+    assertThat(Files.size(delta))
+        .as("a copy and the renamed bytes per line, window by window")
+        .isLessThan(target.length / 8);
+  }
+
+  /** 40,000 lines of code, each with an identifier; {@code renamed}: every identifier renamed. */
+  private static byte[] renamedLines(boolean renamed) {
+    StringBuilder text = new StringBuilder();
+    Random random = new Random(9);
+    for (int line = 0; line < 40_000; line++) {
+      String indent = " ".repeat(random.nextInt(12));
+      int value = random.nextInt(1_000_000);
+      text.append(indent)
+          .append(renamed ? "const v" : "const value")
+          .append(line)
+          .append(" = compute(")
+          .append(value)
+          .append(renamed ? ", opts);\n" : ", options);\n");
+    }
+    return text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   @Test
