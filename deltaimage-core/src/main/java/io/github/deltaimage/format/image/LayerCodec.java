@@ -72,7 +72,7 @@ public final class LayerCodec {
 
   public Encoded encode(Path targetTar) {
     StreamLayerEncoder.Encoded encoded =
-        new StreamLayerEncoder(engines, sources, run, parallel).encode(targetTar);
+        new StreamLayerEncoder(engines, sources, run).encode(targetTar);
     try {
       Path emptyPack = Files.createFile(run.newFile("deltas"));
       long stored = Files.size(encoded.recipe()) + Files.size(encoded.stream());

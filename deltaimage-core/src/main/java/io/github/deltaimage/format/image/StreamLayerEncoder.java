@@ -15,7 +15,6 @@ import io.github.deltaimage.fs.RangeInputStream;
 import io.github.deltaimage.fs.RunDirectory;
 import io.github.deltaimage.tar.TarEntry;
 import io.github.deltaimage.tar.TarLayout;
-import io.github.deltaimage.work.Parallel;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,15 +45,10 @@ final class StreamLayerEncoder {
   private final SourceIndex sources;
   private final RunDirectory run;
 
-  private final Parallel parallel;
-
-  /** @param parallel where members are planned (hashed, their gzip and zip bodies identified) */
-  StreamLayerEncoder(
-      StreamEngines engine, SourceIndex sources, RunDirectory run, Parallel parallel) {
+  StreamLayerEncoder(StreamEngines engine, SourceIndex sources, RunDirectory run) {
     this.engine = engine;
     this.sources = sources;
     this.run = run;
-    this.parallel = parallel;
   }
 
   Encoded encode(Path targetTar) {
@@ -70,13 +64,20 @@ final class StreamLayerEncoder {
       long streamLength = 0;
       long matchedLength = 0;
       boolean[] seen = new boolean[sources.entries().size()];
-      openSourceLayers();
-      List<Planned> planned =
-          parallel.map(layout.entries(), entry -> planned(target, entry, linkNames, targetTar));
-      for (int i = 0; i < planned.size(); i++) {
-        StreamRecipe.Member member = admit(i, planned.get(i));
+      for (TarEntry entry : layout.entries()) {
+        StreamRecipe.Member member = expandCompressed(
+            target,
+            entry,
+            members.size(),
+            predictHeader(target, entry, plan(target, entry, linkNames, bases)));
+        if (!zeros(target, entry.bodyOffset() + entry.bodyLength(), member.padding())) {
+          member = member.withPaddingInStream();
+        }
+        if (entry.end() - (entry.bodyOffset() + entry.bodyLength()) != member.padding()) {
+          throw new EnvironmentException("cannot encode " + targetTar + ": member "
+              + entry.pathText() + " is not padded to a whole block");
+        }
         members.add(member);
-        bases.add(planned.get(i).base());
         streamLength += member.streamBytes();
         if (member.source() >= 0 && !seen[member.source()]) {
           seen[member.source()] = true;
@@ -169,60 +170,6 @@ final class StreamLayerEncoder {
     }
   }
 
-  /**
-   * A target member as planned on its own, so that members are planned side by side: how it is
-   * carried, the source path its body was matched with (or null), and, where its body is carried
-   * expanded, the member as it is without that, the zip's layout and the matched source member's
-   * content length, for {@link #admit} to take in order.
-   */
-  private record Planned(
-      StreamRecipe.Member member,
-      String base,
-      StreamRecipe.Member unexpanded,
-      ExpandedZip zip,
-      long sourceContent) {}
-
-  /** Plans {@code entry} (source layers opened): reads only, shares nothing. */
-  private Planned planned(
-      FileChannel target, TarEntry entry, Map<String, List<byte[]>> linkNames, Path targetTar) {
-    try {
-      List<String> base = new ArrayList<>(1);
-      StreamRecipe.Member member =
-          predictHeader(target, entry, plan(target, entry, linkNames, base));
-      if (!zeros(target, entry.bodyOffset() + entry.bodyLength(), member.padding())) {
-        member = member.withPaddingInStream();
-      }
-      if (entry.end() - (entry.bodyOffset() + entry.bodyLength()) != member.padding()) {
-        throw new EnvironmentException("cannot encode " + targetTar + ": member " + entry.pathText()
-            + " is not padded to a whole block");
-      }
-      Planned expanded = expandCompressed(target, entry, member, base.get(0));
-      return expanded != null ? expanded : new Planned(member, base.get(0), member, null, -1);
-    } catch (IOException e) {
-      throw new EnvironmentException("cannot encode layer " + targetTar + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Member {@code index} as the layer carries it: expanded as planned unless its zip's entries would
-   * take the layer past {@link #MAX_EXPANDED_ENTRIES}; records what the second pass needs of it.
-   */
-  private StreamRecipe.Member admit(int index, Planned planned) {
-    if (planned.zip() != null) {
-      int entries = planned.zip().layout().entries();
-      if (expandedEntries + entries > MAX_EXPANDED_ENTRIES) {
-        return planned.unexpanded();
-      }
-      expandedZips.put(index, planned.zip());
-      expandedEntries += entries;
-    }
-    StreamRecipe.Member member = planned.member();
-    if (member.inflated() != null && member.inflated().sourceInflated()) {
-      sourceContentLength.put(member.source(), planned.sourceContent());
-    }
-    return member;
-  }
-
   /** The member with its header told as a patch of its source member's, where both are one block. */
   private StreamRecipe.Member predictHeader(
       FileChannel target, TarEntry entry, StreamRecipe.Member member) throws IOException {
@@ -233,7 +180,7 @@ final class StreamLayerEncoder {
     if (source.bodyOffset() - source.start() != HeaderPrediction.BLOCK) {
       return member;
     }
-    byte[] sourceHeader = read(sourceLayers.get(source.layer()), source.start());
+    byte[] sourceHeader = read(sourceLayer(source.layer()), source.start());
     byte[] targetHeader = read(target, entry.start());
     HeaderPrediction.Patch patch = HeaderPrediction.between(sourceHeader, targetHeader);
     if (!Arrays.equals(HeaderPrediction.apply(sourceHeader, patch), targetHeader)) {
@@ -266,90 +213,87 @@ final class StreamLayerEncoder {
    * entries a model rebuilds: a changed text or class file's deflate bits differ from the first
    * change on, its content does not; the decoder recompresses and checks.
    */
-  private Planned expandCompressed(
-      FileChannel target, TarEntry entry, StreamRecipe.Member member, String base)
+  private StreamRecipe.Member expandCompressed(
+      FileChannel target, TarEntry entry, int index, StreamRecipe.Member member)
       throws IOException {
     if (member.bodyCopied() || !entry.isRegularFile()) {
-      return null;
+      return member;
     }
     if (isZip(target, entry.bodyOffset(), entry.bodyLength())) {
-      return expandZip(target, entry, member, base);
+      return expandZip(target, entry, index, member);
     }
     if (!isGzip(target, entry.bodyOffset(), entry.bodyLength())) {
-      return null;
+      return member;
     }
     long content;
     try {
       content = StreamReference.inflate(target, entry.bodyOffset(), entry.bodyLength(), null);
     } catch (InvalidInputException e) {
-      return null; // not gzip after all, or too big: its bytes go in the stream as they are
+      return member; // not gzip after all, or too big: its bytes go in the stream as they are
     }
     Optional<GzipRecipe> recipe = GzipIdentifier.identify(
         () -> new RangeInputStream(target, entry.bodyOffset(), entry.bodyLength()),
         () -> new GZIPInputStream(
             new RangeInputStream(target, entry.bodyOffset(), entry.bodyLength()), 1 << 16));
     if (recipe.isEmpty()) {
-      return null;
+      return member;
     }
-    long sourceContent = -1;
+    boolean sourceInflated = false;
     if (member.source() >= 0) {
       SourceIndex.Entry source = sources.entries().get(member.source());
-      FileChannel layer = sourceLayers.get(source.layer());
+      FileChannel layer = sourceLayer(source.layer());
       if (isGzip(layer, source.bodyOffset(), source.bodyLength())) {
         try {
-          sourceContent =
-              StreamReference.inflate(layer, source.bodyOffset(), source.bodyLength(), null);
+          sourceContentLength.put(
+              member.source(),
+              StreamReference.inflate(layer, source.bodyOffset(), source.bodyLength(), null));
+          sourceInflated = true;
         } catch (InvalidInputException e) {
           // The source's bytes are the reference then.
         }
       }
     }
-    return new Planned(
-        member.withInflated(new StreamRecipe.Inflated(recipe.get(), content, sourceContent >= 0)),
-        base,
-        member,
-        null,
-        sourceContent);
+    return member.withInflated(new StreamRecipe.Inflated(recipe.get(), content, sourceInflated));
   }
 
   /**
    * A zip member as its expanded form (see {@link ZipLayout}), next to its matched source member
-   * expanded the same way when that is a zip too; null when no entry of it is rebuilt.
+   * expanded the same way when that is a zip too; unchanged when no entry of it is rebuilt.
    */
-  private Planned expandZip(
-      FileChannel target, TarEntry entry, StreamRecipe.Member member, String base)
+  private StreamRecipe.Member expandZip(
+      FileChannel target, TarEntry entry, int index, StreamRecipe.Member member)
       throws IOException {
     ZipLayout layout = ZipLayout.scan(
         target, entry.bodyOffset(), entry.bodyLength(), StreamReference.MAX_INFLATED);
-    if (layout.entries() == 0 || layout.entries() > MAX_EXPANDED_ENTRIES) {
-      return null;
+    if (layout.entries() == 0 || expandedEntries + layout.entries() > MAX_EXPANDED_ENTRIES) {
+      return member;
     }
     Optional<ZipRecipe.Found> found =
         ZipRecipe.identify(target, entry.bodyOffset(), entry.bodyLength(), layout);
     if (found.isEmpty()) {
-      return null;
+      return member;
     }
-    long sourceContent = -1;
+    boolean sourceExpanded = false;
     if (member.source() >= 0) {
       SourceIndex.Entry source = sources.entries().get(member.source());
-      FileChannel layer = sourceLayers.get(source.layer());
+      FileChannel layer = sourceLayer(source.layer());
       if (isZip(layer, source.bodyOffset(), source.bodyLength())) {
         ZipLayout sourceLayout = ZipLayout.scan(
             layer, source.bodyOffset(), source.bodyLength(), StreamReference.MAX_INFLATED);
         if (sourceLayout.entries() > 0) {
-          sourceContent = sourceLayout.expandedLength(source.bodyLength(), sourceLayout.all());
+          sourceContentLength.put(
+              member.source(),
+              sourceLayout.expandedLength(source.bodyLength(), sourceLayout.all()));
+          sourceExpanded = true;
         }
       }
     }
-    return new Planned(
-        member.withInflated(new StreamRecipe.Inflated(
-            found.get().recipe(),
-            layout.expandedLength(entry.bodyLength(), found.get().expanded()),
-            sourceContent >= 0)),
-        base,
-        member,
-        new ExpandedZip(layout, found.get()),
-        sourceContent);
+    expandedZips.put(index, new ExpandedZip(layout, found.get()));
+    expandedEntries += layout.entries();
+    return member.withInflated(new StreamRecipe.Inflated(
+        found.get().recipe(),
+        layout.expandedLength(entry.bodyLength(), found.get().expanded()),
+        sourceExpanded));
   }
 
   private static boolean isZip(FileChannel channel, long offset, long length) throws IOException {
@@ -390,12 +334,12 @@ final class StreamLayerEncoder {
     return true;
   }
 
-  /** Opens every source layer, before members are planned side by side (their reads are positional). */
-  private void openSourceLayers() throws IOException {
-    while (sourceLayers.size() < sources.tars().size()) {
+  private FileChannel sourceLayer(int layer) throws IOException {
+    while (sourceLayers.size() <= layer) {
       sourceLayers.add(
           FileChannel.open(sources.tars().get(sourceLayers.size()), StandardOpenOption.READ));
     }
+    return sourceLayers.get(layer);
   }
 
   static byte[] read(FileChannel channel, long offset) throws IOException {
