@@ -18,9 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.UnsupportedOptionsException;
 import org.tukaani.xz.XZ;
@@ -411,13 +409,12 @@ public final class SuffixArrayCodec implements DeltaCodec {
 
   /**
    * Compresses a parse's raw streams into {@code packed} and deletes them; codes the new bytes with
-   * {@link LiteralCoder} as well, keeping that where it is smaller. The streams are independent:
-   * they are compressed side by side, on the threads given, as far as a quarter of the heap holds
-   * their match finders and the model (the LZMA2 stage of a large pair runs one at a time).
+   * {@link LiteralCoder} as well, keeping that where it is smaller. (One after the other: side by
+   * side they made no diff faster, the second core being busy telling the target blob's compressor.)
    *
    * @return whether the new bytes are {@link LiteralCoder}'s
    */
-  private boolean compressAll(
+  private static boolean compressAll(
       Path[] raw,
       Path[] packed,
       FileChannel ref,
@@ -425,48 +422,27 @@ public final class SuffixArrayCodec implements DeltaCodec {
       FileChannel tgt,
       Parse parse)
       throws IOException {
-    Path modelled = null;
-    try {
-      List<Parallel.Sized> tasks = new ArrayList<>();
-      long newBytes = Files.size(raw[NEW_BYTES]);
-      if (newBytes > 0 && newBytes <= MODELLED_NEW_BYTES_MAX) {
-        Path into = packed[NEW_BYTES].resolveSibling(packed[NEW_BYTES].getFileName() + ".model");
-        modelled = into;
-        long history = modelDictionaryLength(referenceLength) + 2 * newBytes;
-        tasks.add(new Parallel.Sized(history + LiteralModel.heapBeyondHistory(newBytes), () -> {
-          modelNewBytes(raw[NEW_BYTES], into, ref, referenceLength, tgt, parse);
-          return null;
-        }));
-      }
-      Integer[] bySize = new Integer[STREAMS];
-      long[] sizes = new long[STREAMS];
-      for (int i = 0; i < STREAMS; i++) {
-        bySize[i] = i;
-        sizes[i] = Files.size(raw[i]);
-      }
-      // The largest first: the others then fill the second thread around it.
-      Arrays.sort(bySize, (a, b) -> Long.compare(sizes[b], sizes[a]));
-      for (int i : bySize) {
-        LZMA2Options options = lzma2Options(sizes[i], i);
-        tasks.add(new Parallel.Sized(options.getEncoderMemoryUsage() * 1024L, () -> {
-          compress(raw[i], packed[i], options);
-          return null;
-        }));
-      }
-      parallel.runAll(tasks, Runtime.getRuntime().maxMemory() / 4);
-      for (Path file : raw) {
-        Files.delete(file);
-      }
-      if (modelled == null || Files.size(modelled) >= Files.size(packed[NEW_BYTES])) {
-        return false;
-      }
-      Files.move(modelled, packed[NEW_BYTES], StandardCopyOption.REPLACE_EXISTING);
-      return true;
-    } finally {
-      if (modelled != null) {
-        Files.deleteIfExists(modelled);
+    for (int i = 0; i < STREAMS; i++) {
+      compress(raw[i], packed[i], lzma2Options(Files.size(raw[i]), i));
+    }
+    boolean modelled = false;
+    long newBytes = Files.size(raw[NEW_BYTES]);
+    if (newBytes > 0 && newBytes <= MODELLED_NEW_BYTES_MAX) {
+      Path into = packed[NEW_BYTES].resolveSibling(packed[NEW_BYTES].getFileName() + ".model");
+      try {
+        modelNewBytes(raw[NEW_BYTES], into, ref, referenceLength, tgt, parse);
+        if (Files.size(into) < Files.size(packed[NEW_BYTES])) {
+          Files.move(into, packed[NEW_BYTES], StandardCopyOption.REPLACE_EXISTING);
+          modelled = true;
+        }
+      } finally {
+        Files.deleteIfExists(into);
       }
     }
+    for (Path file : raw) {
+      Files.delete(file);
+    }
+    return modelled;
   }
 
   /** The LZMA2 settings that made format 3's stream {@code stream} smallest on the bench pairs. */

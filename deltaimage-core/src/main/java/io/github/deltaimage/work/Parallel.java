@@ -8,9 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /** Runs independent per-file work on a fixed number of threads; results keep the input order, the first failure wins. */
@@ -99,68 +97,6 @@ public final class Parallel {
       // the failure already being thrown wins
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** A task and about how much heap it takes while it runs. */
-  public record Sized(long bytes, Task<Void> task) {}
-
-  /**
-   * Runs independent tasks on up to this many threads, starting one only while the heap the running
-   * ones take leaves it room within {@code memory} bytes (a task larger than that runs alone), in
-   * the order given. The first failure wins; none is still running when this returns or throws.
-   */
-  public void runAll(List<Sized> tasks, long memory) throws IOException {
-    if (threads == 1 || tasks.size() < 2) {
-      for (Sized sized : tasks) {
-        sized.task().run();
-      }
-      return;
-    }
-    // Permits are KiB: a semaphore counts in ints. Fair, so a large task is not passed over for
-    // ever.
-    int total = (int) Math.max(1, Math.min(Integer.MAX_VALUE, memory >> 10));
-    Semaphore room = new Semaphore(total, true);
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, tasks.size()), WORKERS);
-    List<Future<Void>> futures = new ArrayList<>(tasks.size());
-    AtomicBoolean failed = new AtomicBoolean();
-    try {
-      for (Sized sized : tasks) {
-        int need = (int) Math.max(1, Math.min(total, sized.bytes() >> 10));
-        futures.add(pool.submit(() -> {
-          room.acquire(need);
-          try {
-            return failed.get() ? null : sized.task().run();
-          } catch (IOException | RuntimeException | Error e) {
-            failed.set(true);
-            throw e;
-          } finally {
-            room.release(need);
-          }
-        }));
-      }
-      Throwable failure = null;
-      for (Future<Void> future : futures) {
-        try {
-          resultOf(future);
-        } catch (IOException | RuntimeException | Error e) {
-          if (failure == null) {
-            failure = e;
-            futures.forEach(f -> f.cancel(false));
-          }
-        }
-      }
-      if (failure instanceof IOException io) {
-        throw io;
-      }
-      if (failure instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (failure instanceof Error error) {
-        throw error;
-      }
-    } finally {
-      pool.shutdown();
     }
   }
 

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ParallelTest {
@@ -77,75 +76,6 @@ class ParallelTest {
         }))
         .isInstanceOf(IOException.class)
         .hasMessage("second broke");
-  }
-
-  @Test
-  void runAllRunsTasksThatFitTheMemoryTogether() throws IOException {
-    CountDownLatch bothStarted = new CountDownLatch(2);
-    AtomicBoolean metTheOther = new AtomicBoolean(true);
-    Parallel.Task<Void> meet = () -> {
-      bothStarted.countDown();
-      // false when the other task never started while this one ran
-      if (!awaitQuietly(bothStarted)) {
-        metTheOther.set(false);
-      }
-      return null;
-    };
-
-    new Parallel(2)
-        .runAll(List.of(new Parallel.Sized(400, meet), new Parallel.Sized(600, meet)), 1000 << 10);
-
-    assertThat(metTheOther).isTrue();
-  }
-
-  @Test
-  void runAllRunsTasksThatDoNotFitTogetherOneAfterTheOther() throws IOException {
-    AtomicInteger running = new AtomicInteger();
-    AtomicInteger most = new AtomicInteger();
-    List<Parallel.Sized> tasks = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      // each needs 600 KiB of 1000: two at once would be 1200
-      tasks.add(new Parallel.Sized(600 << 10, () -> {
-        most.accumulateAndGet(running.incrementAndGet(), Math::max);
-        awaitQuietly(new CountDownLatch(1), 50);
-        running.decrementAndGet();
-        return null;
-      }));
-    }
-    // and one larger than the whole budget still runs, alone
-    AtomicBoolean hugeRan = new AtomicBoolean();
-    tasks.add(new Parallel.Sized(1L << 40, () -> {
-      most.accumulateAndGet(running.incrementAndGet(), Math::max);
-      hugeRan.set(true);
-      running.decrementAndGet();
-      return null;
-    }));
-
-    new Parallel(2).runAll(tasks, 1000 << 10);
-
-    assertThat(most).hasValue(1);
-    assertThat(hugeRan).isTrue();
-  }
-
-  @Test
-  void runAllThrowsTheFirstFailureAndStartsNothingAfterIt() {
-    AtomicInteger ranAfter = new AtomicInteger();
-    List<Parallel.Sized> tasks = new ArrayList<>();
-    tasks.add(new Parallel.Sized(1 << 20, () -> {
-      throw new IOException("disk full");
-    }));
-    for (int i = 0; i < 20; i++) {
-      // each takes the whole budget, so none starts beside the failing one
-      tasks.add(new Parallel.Sized(1 << 20, () -> {
-        ranAfter.incrementAndGet();
-        return null;
-      }));
-    }
-
-    assertThatThrownBy(() -> new Parallel(2).runAll(tasks, 1 << 20))
-        .isInstanceOf(IOException.class)
-        .hasMessage("disk full");
-    assertThat(ranAfter).hasValue(0);
   }
 
   private static boolean awaitQuietly(CountDownLatch latch) {
