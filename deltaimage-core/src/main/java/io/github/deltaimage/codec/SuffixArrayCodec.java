@@ -221,7 +221,7 @@ public final class SuffixArrayCodec implements DeltaCodec {
         // seldom few enough for the model). The second is compressed only where it may pay.
         boolean together = referenceLength > window;
         for (int v = 0; v < PARSES; v++) {
-          if (!together || v == 0) {
+          if (parses[v] == null) {
             int parsed = together ? PARSES : 1;
             for (int u = v; u < v + parsed; u++) {
               for (int i = 0; i < STREAMS; i++) {
@@ -238,21 +238,26 @@ public final class SuffixArrayCodec implements DeltaCodec {
                 matcher.run(first, second);
               }
             }
+            // The LZMA2 stage's match finder (up to ~190 MB) must not sit on top of a large sorted
+            // window (~5 bytes a byte): a second parse then sorts its window again. A reference
+            // that is one small window stays sorted for it (the npm pair's 28 MB: 4 s a sort).
+            if (!keepsWindowSorted(referenceLength, Runtime.getRuntime().maxMemory())) {
+              matcher.release();
+            }
+            if (together && packsFitSideBySide(referenceLength)) {
+              // Both parses are packed side by side, the window gone (two match finders fit where
+              // it was): the second one's LZMA2 stage then takes no time of its own (bookworm ->
+              // trixie: about 20 s), and is thrown away where the first one's size says so.
+              Parallel.Both<Boolean, Boolean> modelled = parallel.both(
+                  () -> pack(folder, differences[0], raw[0], packed[0], ref, tgt, parses[0]),
+                  () -> pack(folder, differences[1], raw[1], packed[1], ref, tgt, parses[1]));
+              newBytesCoding[0] = coding(modelled.first());
+              newBytesCoding[1] = coding(modelled.second());
+            }
           }
-          ZeroRuns.split(
-              differences[v], raw[v][ZERO_RUNS], raw[v][BYTE_RUNS], raw[v][DIFFERENCE_BYTES]);
-          Files.delete(differences[v]);
-          // The LZMA2 stage's match finder (up to ~190 MB) must not sit on top of a large sorted
-          // window (~5 bytes a byte): a second parse then sorts its window again. A reference
-          // that is one small window stays sorted for it (the npm pair's 28 MB: 4 s a sort).
-          if (!keepsWindowSorted(referenceLength, Runtime.getRuntime().maxMemory())) {
-            matcher.release();
-          }
-          for (int i = 0; i < STREAMS; i++) {
-            packed[v][i] = Files.createTempFile(folder, "sa-stream", ".xz");
-          }
-          if (compressAll(raw[v], packed[v], ref, referenceLength, tgt, parses[v])) {
-            newBytesCoding[v] = NEW_BYTES_MODELLED_IN_CONTEXT;
+          if (packed[v][0] == null) {
+            newBytesCoding[v] =
+                coding(pack(folder, differences[v], raw[v], packed[v], ref, tgt, parses[v]));
           }
           long size = 0;
           for (int i = 0; i < STREAMS; i++) {
@@ -405,6 +410,43 @@ public final class SuffixArrayCodec implements DeltaCodec {
         // closes all five, in turn, whatever fails
       }
     }
+  }
+
+  /**
+   * Splits a parse's differences into their runs and compresses its streams into new files in
+   * {@code packed}; whether its new bytes are {@link LiteralCoder}'s.
+   */
+  private static boolean pack(
+      Path folder,
+      Path differences,
+      Path[] raw,
+      Path[] packed,
+      FileChannel ref,
+      FileChannel tgt,
+      Parse parse)
+      throws IOException {
+    ZeroRuns.split(differences, raw[ZERO_RUNS], raw[BYTE_RUNS], raw[DIFFERENCE_BYTES]);
+    Files.delete(differences);
+    for (int i = 0; i < STREAMS; i++) {
+      packed[i] = Files.createTempFile(folder, "sa-stream", ".xz");
+    }
+    return compressAll(raw, packed, ref, ref.size(), tgt, parse);
+  }
+
+  /**
+   * Whether two parses' streams may be compressed at once: the most either takes at a time (the
+   * largest LZMA2 match finder, or the new-bytes model with its dictionary) twice within 60 % of
+   * the heap, the rest being the run's (the source index, buffers). At the launcher's 896 MiB heap
+   * they do; at 512 MiB they go one after the other.
+   */
+  private static boolean packsFitSideBySide(long referenceLength) {
+    long lzma2 = lzma2Options(MAX_DICTIONARY, ZERO_RUNS).getEncoderMemoryUsage() * 1024L;
+    long model = modelDictionaryLength(referenceLength) + 2L * MODELLED_NEW_BYTES_MAX + (64L << 20);
+    return 2 * Math.max(lzma2, model) <= Runtime.getRuntime().maxMemory() / 10 * 6;
+  }
+
+  private static int coding(boolean modelled) {
+    return modelled ? NEW_BYTES_MODELLED_IN_CONTEXT : NEW_BYTES_LZMA2;
   }
 
   /**
