@@ -38,8 +38,8 @@ public final class StreamEngines {
   }
 
   /**
-   * As {@link #StreamEngines(DeltaEngine, Supplier)}, the suffix-array engine's streams compressed
-   * on {@code parallel}.
+   * As {@link #StreamEngines(DeltaEngine, Supplier)}, the suffix-array engine's two parses of a
+   * reference of several windows run side by side on {@code parallel}.
    */
   public StreamEngines(DeltaEngine choice, Supplier<DeltaCodec> xdelta3, Parallel parallel) {
     this(choice, new SuffixArrayCodec(parallel), new ReferenceDictionaryCodec(), xdelta3);

@@ -148,7 +148,10 @@ public final class SuffixArrayCodec implements DeltaCodec {
     this(new Parallel(Runtime.getRuntime().availableProcessors()));
   }
 
-  /** Windows and chunks sized to the heap this JVM may use, the streams compressed on {@code parallel}. */
+  /**
+   * Windows and chunks sized to the heap this JVM may use; the two parses of a reference of several
+   * windows run, and are compressed, side by side on {@code parallel}.
+   */
   public SuffixArrayCodec(Parallel parallel) {
     this(defaultWindow(Runtime.getRuntime().maxMemory()), parallel);
   }
@@ -1009,9 +1012,8 @@ public final class SuffixArrayCodec implements DeltaCodec {
         if (newSize - scan >= 2) {
           int key = ((neu[scan] & 0xff) << 8) | (neu[scan + 1] & 0xff);
           // Bucket bounds are offsets past the empty suffix at index 0.
-          // Suffix k of the bucket sits at index 1 + buckets[key] + k; one neighbour either side is
-          // a
-          // harmless candidate.
+          // Suffix k of the bucket sits at index 1 + buckets[key] + k; one neighbour either side
+          // is a harmless candidate.
           st = buckets[key];
           en = Math.min(buckets[key + 1] + 1, oldSize);
         } else {
@@ -1119,10 +1121,9 @@ public final class SuffixArrayCodec implements DeltaCodec {
                 }
               }
             }
-            // In content the reference does not hold, searching every position is what costs; after
-            // a
-            // kilobyte of misses search every fourth one: a match found late is extended back
-            // (lenb).
+            // In content the reference does not hold, searching every position is what costs:
+            // after a kilobyte of misses search every fourth one (a match found late is extended
+            // back, lenb).
             if (len < 5) {
               if (++misses >= 1024) {
                 for (int skip = 0; skip < 3 && scan + 1 < newSize; skip++) {
