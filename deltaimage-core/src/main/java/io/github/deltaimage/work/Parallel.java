@@ -64,6 +64,21 @@ public final class Parallel {
     }
   }
 
+  /**
+   * Runs {@code producer} on a worker while this thread runs {@code consumer}, which takes what the
+   * producer makes as it is made (through a {@link io.github.deltaimage.fs.GrowingFile}, say), so
+   * it must not wait for anything the producer has not been started on: with one thread the
+   * producer runs first, then the consumer. Failures as {@link #both}.
+   */
+  public <P, C> Both<P, C> pipeline(Task<P> producer, Task<C> consumer) throws IOException {
+    if (threads == 1) {
+      P made = producer.run();
+      return new Both<>(made, consumer.run());
+    }
+    Both<C, P> ran = both(consumer, producer);
+    return new Both<>(ran.second(), ran.first());
+  }
+
   private static <T> T resultOf(Future<T> future) throws IOException {
     try {
       return future.get();

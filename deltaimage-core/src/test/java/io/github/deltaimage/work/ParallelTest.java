@@ -78,6 +78,49 @@ class ParallelTest {
         .hasMessage("second broke");
   }
 
+  @Test
+  void pipelineRunsTheProducerOnAWorkerWhileTheCallerConsumes() throws IOException {
+    CountDownLatch halfMade = new CountDownLatch(1);
+    CountDownLatch halfTaken = new CountDownLatch(1);
+    Thread caller = Thread.currentThread();
+
+    Parallel.Both<String, String> done = new Parallel(2)
+        .pipeline(
+            () -> {
+              halfMade.countDown();
+              // true only when the consumer took the first half while this was still running
+              return (Thread.currentThread() == caller ? "caller" : "worker")
+                  + (awaitQuietly(halfTaken) ? " overlapped" : " alone");
+            },
+            () -> {
+              boolean took = awaitQuietly(halfMade);
+              halfTaken.countDown();
+              return (Thread.currentThread() == caller ? "caller" : "worker")
+                  + (took ? " took" : " waited in vain");
+            });
+
+    assertThat(done).isEqualTo(new Parallel.Both<>("worker overlapped", "caller took"));
+  }
+
+  @Test
+  void withOneThreadPipelineMakesEverythingBeforeConsuming() throws IOException {
+    List<String> ran = Collections.synchronizedList(new ArrayList<>());
+
+    Parallel.Both<String, String> done = new Parallel(1)
+        .pipeline(
+            () -> {
+              ran.add("producer");
+              return "made";
+            },
+            () -> {
+              ran.add("consumer");
+              return "taken";
+            });
+
+    assertThat(ran).containsExactly("producer", "consumer");
+    assertThat(done).isEqualTo(new Parallel.Both<>("made", "taken"));
+  }
+
   private static boolean awaitQuietly(CountDownLatch latch) {
     return awaitQuietly(latch, 10_000);
   }

@@ -142,7 +142,7 @@ public final class LayerCodec {
           throw new io.github.deltaimage.api.InvalidInputException("the delta is corrupt: " + name
               + " has a delta pack, which its format (2) never writes");
         }
-        return new StreamLayerDecoder(engines, sources, run)
+        return new StreamLayerDecoder(engines, sources, run, parallel)
             .decode(recipeFile, literals, expectedSha256, name);
       }
       LayerRecipe recipe = LayerRecipe.read(recipeFile, sources.sizes(), Files.size(deltaPack));

@@ -5,7 +5,9 @@ import io.github.deltaimage.api.InvalidInputException;
 import io.github.deltaimage.codec.StreamEngines;
 import io.github.deltaimage.deflate.ZipRecipe;
 import io.github.deltaimage.fs.FileRanges;
+import io.github.deltaimage.fs.GrowingFile;
 import io.github.deltaimage.fs.RunDirectory;
+import io.github.deltaimage.work.Parallel;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,18 +25,21 @@ import java.util.List;
 /**
  * Rebuilds a target layer tar from a stream-format recipe: the recipe is read twice, once to build
  * the reference (and check every record), once to interleave the decoded stream with the copied
- * bodies; the result must hash to the layer's diff_id.
+ * bodies, behind the decode; the result must hash to the layer's diff_id.
  */
 final class StreamLayerDecoder {
 
   private final StreamEngines engine;
   private final SourceIndex sources;
   private final RunDirectory run;
+  private final Parallel parallel;
 
-  StreamLayerDecoder(StreamEngines engine, SourceIndex sources, RunDirectory run) {
+  StreamLayerDecoder(
+      StreamEngines engine, SourceIndex sources, RunDirectory run, Parallel parallel) {
     this.engine = engine;
     this.sources = sources;
     this.run = run;
+    this.parallel = parallel;
   }
 
   Path decode(Path recipeFile, Path encodedStream, String expectedSha256, String name) {
@@ -53,71 +58,28 @@ final class StreamLayerDecoder {
         recipe.finish();
         reference.rest(recipe.restBudget());
       }
-      try {
-        engine.decode(referenceFile, encodedStream, streamFile, streamLength);
-      } catch (InvalidInputException e) {
-        throw new InvalidInputException(
-            "the delta for " + name + " is corrupt or was made from another source: "
-                + e.getMessage(),
-            e);
-      }
-      Files.delete(referenceFile);
-      if (Files.size(streamFile) != streamLength) {
-        throw new InvalidInputException(
-            "the delta for " + name + " is corrupt: its stream decoded to " + Files.size(streamFile)
-                + " bytes instead of " + streamLength);
-      }
-      try (StreamRecipe.Reader recipe = new StreamRecipe.Reader(recipeFile, sources);
-          FileChannel stream = FileChannel.open(streamFile, StandardOpenOption.READ);
-          OutputStream out = new DigestOutputStream(
-              new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), digest)) {
-        List<FileChannel> layers = new ArrayList<>();
-        try {
-          for (Path source : sources.tars()) {
-            layers.add(FileChannel.open(source, StandardOpenOption.READ));
-          }
-          long at = 0;
-          while (recipe.hasNext()) {
-            StreamRecipe.Member member = recipe.next();
-            if (member.header() != null) {
-              SourceIndex.Entry source = sources.entries().get(member.source());
-              byte[] header = HeaderPrediction.apply(
-                  StreamLayerEncoder.read(layers.get(source.layer()), source.start()),
-                  member.header());
-              if (header == null) {
-                throw LayerRecipe.corrupt(
-                    recipeFile, "a member's header checksum cannot be rebuilt");
+      // The tar is written behind the decode, from the part of the stream decoded so far: the
+      // copies from the source, the recompression and the hashing overlap the engine's work.
+      try (GrowingFile stream = GrowingFile.open(streamFile)) {
+        parallel.pipeline(
+            () -> {
+              Throwable failed = null;
+              try {
+                decodeStream(referenceFile, encodedStream, streamFile, streamLength, name);
+                // Gone as soon as the engine is done with it: the tar is still growing.
+                Files.delete(referenceFile);
+              } catch (IOException | RuntimeException | Error e) {
+                failed = e;
+                throw e;
+              } finally {
+                stream.ended(failed);
               }
-              out.write(header);
-            } else {
-              FileRanges.copy(stream, at, member.headerLength(), out);
-              at += member.headerLength();
-            }
-            if (member.inflated() != null) {
-              recompress(stream, at, member, out, recipeFile);
-              at += member.inflated().contentLength();
-            } else if (member.bodyCopied()) {
-              SourceIndex.Entry source = sources.entries().get(member.source());
-              FileRanges.copy(
-                  layers.get(source.layer()), source.bodyOffset(), source.bodyLength(), out);
-            } else {
-              FileRanges.copy(stream, at, member.bodyLength(), out);
-              at += member.bodyLength();
-            }
-            if (member.paddingInStream()) {
-              FileRanges.copy(stream, at, member.padding(), out);
-              at += member.padding();
-            } else {
-              out.write(new byte[(int) member.padding()]);
-            }
-          }
-          long trailer = recipe.finish();
-          FileRanges.copy(stream, at, trailer, out);
-        } finally {
-          for (FileChannel layer : layers) {
-            layer.close();
-          }
-        }
+              return null;
+            },
+            () -> {
+              writeTar(recipeFile, stream, tar, digest);
+              return null;
+            });
       }
       Files.delete(streamFile);
     } catch (IOException e) {
@@ -132,17 +94,91 @@ final class StreamLayerDecoder {
     return tar;
   }
 
+  /** Decodes the layer's stream, which must come to the length its recipe declares. */
+  private void decodeStream(
+      Path referenceFile, Path encodedStream, Path streamFile, long streamLength, String name)
+      throws IOException {
+    try {
+      engine.decode(referenceFile, encodedStream, streamFile, streamLength);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(
+          "the delta for " + name + " is corrupt or was made from another source: "
+              + e.getMessage(),
+          e);
+    }
+    if (Files.size(streamFile) != streamLength) {
+      throw new InvalidInputException(
+          "the delta for " + name + " is corrupt: its stream decoded to " + Files.size(streamFile)
+              + " bytes instead of " + streamLength);
+    }
+  }
+
+  /** Interleaves the decoded stream with the bodies copied from the source, as the recipe says. */
+  private void writeTar(Path recipeFile, GrowingFile stream, Path tar, MessageDigest digest)
+      throws IOException {
+    try (StreamRecipe.Reader recipe = new StreamRecipe.Reader(recipeFile, sources);
+        OutputStream out = new DigestOutputStream(
+            new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), digest)) {
+      List<FileChannel> layers = new ArrayList<>();
+      try {
+        for (Path source : sources.tars()) {
+          layers.add(FileChannel.open(source, StandardOpenOption.READ));
+        }
+        long at = 0;
+        while (recipe.hasNext()) {
+          StreamRecipe.Member member = recipe.next();
+          if (member.header() != null) {
+            SourceIndex.Entry source = sources.entries().get(member.source());
+            byte[] header = HeaderPrediction.apply(
+                StreamLayerEncoder.read(layers.get(source.layer()), source.start()),
+                member.header());
+            if (header == null) {
+              throw LayerRecipe.corrupt(recipeFile, "a member's header checksum cannot be rebuilt");
+            }
+            out.write(header);
+          } else {
+            stream.copy(at, member.headerLength(), out);
+            at += member.headerLength();
+          }
+          if (member.inflated() != null) {
+            recompress(stream, at, member, out, recipeFile);
+            at += member.inflated().contentLength();
+          } else if (member.bodyCopied()) {
+            SourceIndex.Entry source = sources.entries().get(member.source());
+            FileRanges.copy(
+                layers.get(source.layer()), source.bodyOffset(), source.bodyLength(), out);
+          } else {
+            stream.copy(at, member.bodyLength(), out);
+            at += member.bodyLength();
+          }
+          if (member.paddingInStream()) {
+            stream.copy(at, member.padding(), out);
+            at += member.padding();
+          } else {
+            out.write(new byte[(int) member.padding()]);
+          }
+        }
+        long trailer = recipe.finish();
+        stream.copy(at, trailer, out);
+      } finally {
+        for (FileChannel layer : layers) {
+          layer.close();
+        }
+      }
+    }
+  }
+
   /**
    * Writes the gzip or zip body a member carries as content: the content from the stream,
    * recompressed as the recipe says, which must come to the body length the recipe declares (a
    * wrong model or header then shows as a wrong length or, at the end, a wrong diff_id).
    */
   private static void recompress(
-      FileChannel stream, long at, StreamRecipe.Member member, OutputStream out, Path recipeFile)
+      GrowingFile stream, long at, StreamRecipe.Member member, OutputStream out, Path recipeFile)
       throws IOException {
     BoundedOutputStream body = new BoundedOutputStream(out, member.bodyLength());
     try (OutputStream compressed = member.inflated().recipe().newCompressingStream(body)) {
-      FileRanges.copy(stream, at, member.inflated().contentLength(), compressed);
+      stream.copy(at, member.inflated().contentLength(), compressed);
     } catch (BoundedOutputStream.TooLong e) {
       throw LayerRecipe.corrupt(
           recipeFile,
