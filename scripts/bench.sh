@@ -659,7 +659,14 @@ write_markdown() { # CSV WHAT_FILE
         }
         if (ours != "" && delta[ours] != "" && best_peer != "" && xd != "" && dt[xd] > 0 && at[xd] > 0) {
           split(best_peer, bp, SUBSEP)
-          printf "\nTargets (issue 12): delta %.2fx the smallest peer run here (%s; target <= 0.8x of the smallest of bsdiff, zstd -22 and xdelta3 -9 -S lzma); diff %.1fx (target <= 3x) and apply %.1fx (target <= 2x, plus the recompression exact blobs need: see the note'"'"'s apply into layer tars) xdelta3 -9 -S lzma -B'"'"'s; peak RSS %s MiB diff, %s MiB apply (target <= 1024).\n", delta[ours] / delta[best_peer], bp[2], dt[ours] / dt[xd], at[ours] / at[xd], mib(dtr[ours] > dr[ours] ? dtr[ours] : dr[ours]), mib(atr[ours] > ar[ours] ? atr[ours] : ar[ours])
+          # The apply into layer tars (in the note) is the one to set beside xdelta3, which
+          # rebuilds a tar and recompresses nothing.
+          tars = ""
+          if (match(note[ours], /no recompression\) [0-9.]+ s/)) {
+            t = substr(note[ours], RSTART, RLENGTH); sub(/^no recompression\) /, "", t); sub(/ s$/, "", t)
+            tars = sprintf(", into layer tars %.1fx", t / at[xd])
+          }
+          printf "\nTargets (issue 12): delta %.2fx the smallest peer run here (%s; target <= 0.8x of the smallest of bsdiff, zstd -22 and xdelta3 -9 -S lzma); diff %.1fx (target <= 3x) and apply %.1fx with every blob recompressed%s (target <= 2x, plus the recompression exact blobs need) xdelta3 -9 -S lzma -B'"'"'s; peak RSS %s MiB diff, %s MiB apply (target <= 1024).\n", delta[ours] / delta[best_peer], bp[2], dt[ours] / dt[xd], at[ours] / at[xd], tars, mib(dtr[ours] > dr[ours] ? dtr[ours] : dr[ours]), mib(atr[ours] > ar[ours] ? atr[ours] : ar[ours])
         }
         printf "\n"
       }
